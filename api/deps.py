@@ -1,0 +1,76 @@
+"""Dependencies shared by the routes: database sessions and API-key authentication."""
+
+from collections.abc import Callable, Coroutine, Iterator
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request, Security, status
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from api.key_cache import KnownKey
+from resync.api_keys import KeyFormatError, check_key_format, hash_key
+from resync.database import session_scope
+
+bearer_scheme = HTTPBearer(auto_error=False, description="Authorization: Bearer rsk_…")
+api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="X-API-Key: rsk_…")
+
+MISSING_KEY = "Missing API key: send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'"
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with session_scope(request.app.state.engine) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(
+        status_code=status.HTTP_401_UNAUTHORIZED,
+        detail=detail,
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+def require_scope(scope: str) -> Callable[..., Coroutine[Any, Any, KnownKey]]:
+    """A dependency that authenticates the request's key and demands `scope`."""
+
+    async def authenticate(
+        request: Request,
+        bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
+        header_key: Annotated[str | None, Security(api_key_scheme)],
+    ) -> KnownKey:
+        key = bearer.credentials if bearer is not None else header_key
+        if not key:
+            raise _unauthorized(MISSING_KEY)
+        try:
+            check_key_format(key)
+        except KeyFormatError as error:
+            raise _unauthorized(f"Invalid API key: {error}") from None
+        key_hash = hash_key(key)
+        cache = request.app.state.key_cache
+        hit, known = cache.cached(key_hash)
+        if not hit:
+            known = await run_in_threadpool(cache.load, key_hash)
+        if known is None:
+            raise _unauthorized("Invalid API key: unknown key")
+        if known.revoked:
+            raise _unauthorized("Invalid API key: the key has been revoked")
+        if known.expires_at is not None and known.expires_at <= datetime.now(UTC):
+            raise _unauthorized("Invalid API key: the key has expired")
+        if scope not in known.scopes:
+            raise HTTPException(
+                status_code=status.HTTP_403_FORBIDDEN,
+                detail=f"API key lacks the '{scope}' scope",
+            )
+        request.app.state.usage_recorder.record(known.id)
+        return known
+
+    return authenticate
+
+
+IngestKey = Annotated[KnownKey, Depends(require_scope("metrics:write"))]
+MetricsReadKey = Annotated[KnownKey, Depends(require_scope("metrics:read"))]

@@ -1,0 +1,78 @@
+"""The Resync API: metrics ingest for the FTAs, the estate's read endpoints and key admin."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
+from sqlalchemy.exc import DBAPIError
+
+from api.inbox_writer import InboxWriter
+from api.key_cache import KeyCache, UsageRecorder
+from api.limits import BodyLimitMiddleware
+from api.routes import health, metrics, workstations
+from resync.database import make_engine
+from resync.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the API for `settings` (the environment's by default)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.sqlalchemy_url)
+        app.state.settings = settings
+        app.state.engine = engine
+        app.state.key_cache = KeyCache(engine, ttl=settings.key_cache_ttl_seconds)
+        app.state.usage_recorder = UsageRecorder(engine, settings.usage_flush_interval_seconds)
+        app.state.inbox_writer = InboxWriter(engine, settings.inbox_max_rows_per_transaction)
+        app.state.usage_recorder.start()
+        app.state.inbox_writer.start()
+        try:
+            yield
+        finally:
+            app.state.inbox_writer.stop()
+            app.state.usage_recorder.stop()
+            engine.dispose()
+
+    app = FastAPIOffline(
+        title="Resync API",
+        summary="Metrics ingest for TWS fault-tolerant agents, estate views and API-key admin.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.add_middleware(
+        BodyLimitMiddleware,
+        single_limit=settings.single_body_limit_bytes,
+        batch_limit=settings.batch_body_limit_bytes,
+    )
+
+    @app.exception_handler(DBAPIError)
+    async def database_unavailable(_request: Request, error: DBAPIError) -> JSONResponse:
+        logger.error("database error: %s", error)
+        return JSONResponse(
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+            content={"detail": "The database is unavailable; retry later (nothing was stored)"},
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+        # Only where and what: echoing the input would repeat a whole batch (and NaN is not JSON).
+        detail = [
+            {"loc": list(item["loc"]), "msg": item["msg"], "type": item["type"]}
+            for item in error.errors()
+        ]
+        return JSONResponse(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, content={"detail": detail})
+
+    for module in (health, metrics, workstations):
+        app.include_router(module.router)
+    return app
+
+
+app = create_app()

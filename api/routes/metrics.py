@@ -1,0 +1,153 @@
+"""FTA metrics: ingest of single samples and spool replays, and the history of one workstation."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Body, HTTPException, Path, Query, Request, Response, status
+from pydantic import AwareDatetime, BaseModel
+from sqlalchemy import func, select
+
+from api.deps import IngestKey, MetricsReadKey, SessionDep
+from api.inbox_writer import InboxRow
+from resync.models import WorkstationMetrics
+from resync.schemas import BATCH_MAX_ITEMS, METRIC_NAMES, WORKSTATION_PATTERN, MetricsPayload
+
+router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
+
+
+class MetricsAccepted(BaseModel):
+    id: int
+    workstation: str
+    timestamp: datetime
+    duplicate: bool
+    ignored: list[str]
+
+
+class IgnoredFields(BaseModel):
+    index: int
+    fields: list[str]
+
+
+class BatchAccepted(BaseModel):
+    accepted: int
+    duplicates: int
+    ids: list[int]
+    ignored: list[IgnoredFields]
+
+
+class MetricsSample(BaseModel):
+    workstation: str
+    timestamp: datetime
+    cpu_percent: float
+    memory_percent: float
+    disk_percent: float
+    latency_min_ms: float | None
+    latency_avg_ms: float | None
+    latency_max_ms: float | None
+    packet_loss_percent: float
+    tcp_connectivity: int
+    disk_io_read_kbs: float
+    disk_io_write_kbs: float
+    process_count: int
+    load_avg_1: float
+    load_avg_5: float
+    load_avg_15: float
+    network_rx_kbs: float
+    network_tx_kbs: float
+    latency_method: str | None
+    stdlist_mb: float | None
+    message_files: dict[str, float] | None
+
+
+class MetricsSamplesPublic(BaseModel):
+    data: list[MetricsSample]
+    count: int
+
+
+def _inbox_row(payload: MetricsPayload, key: IngestKey) -> InboxRow:
+    return InboxRow(
+        workstation=payload.workstation,
+        sample_time=payload.timestamp,
+        payload=payload.model_dump(mode="json", exclude_none=True),
+        api_key_id=key.id,
+    )
+
+
+@router.post("/workstation", status_code=status.HTTP_202_ACCEPTED)
+async def create_workstation_metrics(
+    payload: MetricsPayload, key: IngestKey, request: Request, response: Response
+) -> MetricsAccepted:
+    """Accept one FTA sample: 202 once committed to the inbox, 200 for a re-sent sample."""
+    (stored,) = await request.app.state.inbox_writer.submit([_inbox_row(payload, key)])
+    if stored.duplicate:
+        response.status_code = status.HTTP_200_OK
+    return MetricsAccepted(
+        id=stored.id,
+        workstation=payload.workstation,
+        timestamp=payload.timestamp,
+        duplicate=stored.duplicate,
+        ignored=payload.ignored_fields(),
+    )
+
+
+@router.post("/workstation/batch", status_code=status.HTTP_202_ACCEPTED)
+async def create_workstation_metrics_batch(
+    payloads: Annotated[list[MetricsPayload], Body(min_length=1, max_length=BATCH_MAX_ITEMS)],
+    key: IngestKey,
+    request: Request,
+) -> BatchAccepted:
+    """Accept up to 5,000 samples (a spool replay) all or none; 202 once committed."""
+    stored = await request.app.state.inbox_writer.submit([_inbox_row(p, key) for p in payloads])
+    ignored = [
+        IgnoredFields(index=index, fields=fields)
+        for index, payload in enumerate(payloads)
+        if (fields := payload.ignored_fields())
+    ]
+    duplicates = sum(sample.duplicate for sample in stored)
+    return BatchAccepted(
+        accepted=len(stored) - duplicates,
+        duplicates=duplicates,
+        ids=[sample.id for sample in stored],
+        ignored=ignored,
+    )
+
+
+@router.get("/workstation/{workstation}")
+def read_workstation_metrics(
+    workstation: Annotated[str, Path(pattern=WORKSTATION_PATTERN)],
+    session: SessionDep,
+    _key: MetricsReadKey,
+    since: AwareDatetime | None = None,
+    until: AwareDatetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 288,
+) -> MetricsSamplesPublic:
+    """History of one FTA, newest first, optionally between `since` and `until`."""
+    if since is not None and until is not None and since > until:
+        raise HTTPException(status_code=422, detail="'since' must not be later than 'until'")
+    name = workstation.upper()
+    conditions = [WorkstationMetrics.workstation == name]
+    if since is not None:
+        conditions.append(WorkstationMetrics.sample_time >= since)
+    if until is not None:
+        conditions.append(WorkstationMetrics.sample_time <= until)
+    count = session.scalar(select(func.count()).select_from(WorkstationMetrics).where(*conditions))
+    rows = session.scalars(
+        select(WorkstationMetrics)
+        .where(*conditions)
+        .order_by(WorkstationMetrics.sample_time.desc())
+        .limit(limit)
+    )
+    data = [sample_from_row(row) for row in rows]
+    return MetricsSamplesPublic(data=data, count=count or 0)
+
+
+def sample_from_row(row: WorkstationMetrics) -> MetricsSample:
+    fields = {name: getattr(row, name) for name in METRIC_NAMES}
+    return MetricsSample(
+        workstation=row.workstation,
+        timestamp=row.sample_time,
+        latency_method=row.latency_method,
+        stdlist_mb=row.stdlist_mb,
+        message_files=row.message_files,
+        **fields,
+    )

@@ -1,0 +1,93 @@
+"""The estate at a glance: every FTA with its last sample, status and open alerts."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+from sqlalchemy import and_, select
+
+from api.deps import MetricsReadKey, SessionDep
+from api.routes.metrics import MetricsSample, sample_from_row
+from resync.models import Alert, Workstation, WorkstationMetrics
+
+router = APIRouter(prefix="/api/v1/workstations", tags=["workstations"])
+
+
+class AlertPublic(BaseModel):
+    id: int
+    rule: str
+    severity: str
+    message: str
+    value: float | None
+    opened_at: datetime
+    last_seen_at: datetime
+
+
+class WorkstationPublic(BaseModel):
+    name: str
+    status: Literal["ok", "warning", "critical", "silent"]
+    first_seen_at: datetime
+    last_sample_at: datetime
+    last_sample: MetricsSample | None
+    host: dict[str, Any] | None
+    tws: dict[str, Any] | None
+    open_alerts: list[AlertPublic]
+
+
+class WorkstationsPublic(BaseModel):
+    data: list[WorkstationPublic]
+    count: int
+
+
+def workstation_status(
+    last_sample_at: datetime, alerts: list[Alert], now: datetime, silent_after: timedelta
+) -> Literal["ok", "warning", "critical", "silent"]:
+    if now - last_sample_at > silent_after:
+        return "silent"
+    severities = {alert.severity for alert in alerts}
+    if "critical" in severities:
+        return "critical"
+    return "warning" if severities else "ok"
+
+
+@router.get("")
+def read_workstations(session: SessionDep, _key: MetricsReadKey, request: Request) -> WorkstationsPublic:
+    """Every FTA that has reported, with its last sample, status and open alerts."""
+    settings = request.app.state.settings
+    silent_after = timedelta(
+        seconds=settings.collector_interval_seconds * settings.silent_after_intervals
+    )
+    rows = session.execute(
+        select(Workstation, WorkstationMetrics)
+        .outerjoin(
+            WorkstationMetrics,
+            and_(
+                WorkstationMetrics.workstation == Workstation.name,
+                WorkstationMetrics.sample_time == Workstation.last_sample_at,
+            ),
+        )
+        .order_by(Workstation.name)
+    ).all()
+    alerts_by_workstation: dict[str, list[Alert]] = {}
+    for alert in session.scalars(
+        select(Alert).where(Alert.resolved_at.is_(None)).order_by(Alert.opened_at)
+    ):
+        alerts_by_workstation.setdefault(alert.workstation, []).append(alert)
+    now = datetime.now(UTC)
+    data = []
+    for workstation, last in rows:
+        alerts = alerts_by_workstation.get(workstation.name, [])
+        data.append(
+            WorkstationPublic(
+                name=workstation.name,
+                status=workstation_status(workstation.last_sample_at, alerts, now, silent_after),
+                first_seen_at=workstation.first_seen_at,
+                last_sample_at=workstation.last_sample_at,
+                last_sample=sample_from_row(last) if last is not None else None,
+                host=workstation.host,
+                tws=workstation.tws,
+                open_alerts=[AlertPublic.model_validate(a, from_attributes=True) for a in alerts],
+            )
+        )
+    return WorkstationsPublic(data=data, count=len(data))

@@ -1,0 +1,101 @@
+"""The `resync` command: database migrations, API keys, the demo estate and the local stack."""
+
+import json
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from alembic import command
+from alembic.config import Config
+
+from resync.api_keys import create_api_key, key_status, list_api_keys, revoke_api_key
+from resync.database import session_scope
+from resync.settings import get_settings
+
+app = typer.Typer(help="Resync: operations analytics for TWS / HCL Workload Automation estates.")
+db_app = typer.Typer(help="Application database.")
+keys_app = typer.Typer(help="API keys (the first admin key is created here).")
+app.add_typer(db_app, name="db")
+app.add_typer(keys_app, name="keys")
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def alembic_config(url: str | None = None) -> Config:
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.attributes["url"] = url or get_settings().sqlalchemy_url
+    return config
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Apply the migrations up to REVISION (default: the newest)."""
+    command.upgrade(alembic_config(), revision)
+    typer.echo(f"database at {revision}: {get_settings().sqlalchemy_url.split('@')[-1]}")
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Option(help="What the key is for, e.g. 'fta-ws-prod-01'")],
+    scope: Annotated[list[str], typer.Option(help="Repeat for several; admin:* and workflows:* expand")],
+    description: Annotated[str | None, typer.Option()] = None,
+    expires_in_days: Annotated[int | None, typer.Option(min=1)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON with id and key")] = False,
+) -> None:
+    """Create a key and print it once; only its hash is stored."""
+    try:
+        with session_scope() as session:
+            record, plaintext = create_api_key(
+                session,
+                name=name,
+                scopes=scope,
+                description=description,
+                expires_in_days=expires_in_days,
+                created_by="cli",
+            )
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "id": str(record.id),
+                    "key": plaintext,
+                    "name": record.name,
+                    "scopes": record.scopes,
+                    "key_prefix": record.key_prefix,
+                    "expires_at": record.expires_at.isoformat() if record.expires_at else None,
+                }
+            )
+        )
+        return
+    typer.echo(f"id:     {record.id}\nscopes: {' '.join(record.scopes)}\nkey:    {plaintext}")
+    typer.echo("Store the key now: it is shown only once.", err=True)
+
+
+@keys_app.command("list")
+def keys_list(include_revoked: bool = False) -> None:
+    """List keys (never the key itself): id, prefix, status, scopes, name."""
+    with session_scope() as session:
+        records = list_api_keys(session, include_revoked=include_revoked)
+        for record in records:
+            typer.echo(
+                f"{record.id}  {record.key_prefix}…  {key_status(record):8}  "
+                f"{','.join(record.scopes):40}  {record.name}"
+            )
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: Annotated[uuid.UUID, typer.Argument(help="The key's id (see 'resync keys list')")],
+    reason: Annotated[str, typer.Option(help="Why, recorded with the revocation")],
+) -> None:
+    """Revoke a key: it stops working on every route within 5 seconds."""
+    try:
+        with session_scope() as session:
+            revoke_api_key(session, key_id, reason=reason, revoked_by="cli")
+    except LookupError as error:
+        raise typer.BadParameter(str(error)) from None
+    typer.echo(f"revoked {key_id}")

@@ -1,0 +1,65 @@
+"""Engines and sessions for the application database (SQLite by default, PostgreSQL in production)."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic_core import to_json
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from resync.settings import get_settings
+
+
+def _json_serializer(value: Any) -> str:
+    # pydantic-core: fast, and unlike orjson it keeps integers beyond 64 bits.
+    return to_json(value).decode()
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # WAL with synchronous=FULL: concurrent readers, and a commit is on disk when it returns.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url` with Resync's JSON serializer and SQLite pragmas."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, json_serializer=_json_serializer, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _configure_sqlite)
+        return engine
+    return create_engine(url, json_serializer=_json_serializer, pool_pre_ping=True, pool_size=10)
+
+
+@lru_cache
+def get_engine() -> Engine:
+    """The process-wide engine for the configured database."""
+    return make_engine(get_settings().sqlalchemy_url)
+
+
+@lru_cache
+def _session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error."""
+    session = _session_factory(engine or get_engine())()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

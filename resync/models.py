@@ -1,0 +1,188 @@
+"""Application tables: API keys, the metrics inbox, history, workstations, ingest batches, alerts."""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    Uuid,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+# BIGINT identity on PostgreSQL; SQLite only auto-increments an INTEGER primary key.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+JsonDocument = JSON().with_variant(JSONB(), "postgresql")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC timestamp on every backend (SQLite stores it naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str | None] = mapped_column(String(500))
+    key_prefix: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_by: Mapped[str | None] = mapped_column(String(100))
+    revoked_reason: Mapped[str | None] = mapped_column(String(500))
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    usage_count: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+class MetricsInbox(Base):
+    """Raw accepted payloads; `batch_id` is null until an ingest batch claims the row."""
+
+    __tablename__ = "metrics_inbox"
+    __table_args__ = (
+        UniqueConstraint("workstation", "sample_time", name="uq_metrics_inbox_sample"),
+        Index(
+            "ix_metrics_inbox_pending",
+            "id",
+            postgresql_where=text("batch_id IS NULL"),
+            sqlite_where=text("batch_id IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    workstation: Mapped[str] = mapped_column(String(16))
+    sample_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    api_key_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    batch_id: Mapped[int | None] = mapped_column(BigId, index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class IngestBatch(Base):
+    """One claim of inbox rows by an ingest run: claimed → loaded (or abandoned and released)."""
+
+    __tablename__ = "ingest_batches"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    status: Mapped[str] = mapped_column(String(16), default="claimed")
+    claimed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    loaded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    claimed_rows: Mapped[int] = mapped_column(Integer, default=0)
+    rejected_rows: Mapped[int] = mapped_column(Integer, default=0)
+    loaded_rows: Mapped[int] = mapped_column(Integer, default=0)
+    flow_run_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class WorkstationMetrics(Base):
+    """One row per FTA sample, every metric of the payload as a column."""
+
+    __tablename__ = "workstation_metrics_history"
+    __table_args__ = (
+        UniqueConstraint("workstation", "sample_time", name="uq_metrics_history_sample"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    workstation: Mapped[str] = mapped_column(String(16))
+    sample_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    cpu_percent: Mapped[float] = mapped_column(Float)
+    memory_percent: Mapped[float] = mapped_column(Float)
+    disk_percent: Mapped[float] = mapped_column(Float)
+    latency_min_ms: Mapped[float | None] = mapped_column(Float)
+    latency_avg_ms: Mapped[float | None] = mapped_column(Float)
+    latency_max_ms: Mapped[float | None] = mapped_column(Float)
+    packet_loss_percent: Mapped[float] = mapped_column(Float)
+    tcp_connectivity: Mapped[int] = mapped_column(SmallInteger)
+    disk_io_read_kbs: Mapped[float] = mapped_column(Float)
+    disk_io_write_kbs: Mapped[float] = mapped_column(Float)
+    process_count: Mapped[int] = mapped_column(Integer)
+    load_avg_1: Mapped[float] = mapped_column(Float)
+    load_avg_5: Mapped[float] = mapped_column(Float)
+    load_avg_15: Mapped[float] = mapped_column(Float)
+    network_rx_kbs: Mapped[float] = mapped_column(Float)
+    network_tx_kbs: Mapped[float] = mapped_column(Float)
+    latency_method: Mapped[str | None] = mapped_column(String(8))
+    stdlist_mb: Mapped[float | None] = mapped_column(Float)
+    message_files: Mapped[dict[str, float] | None] = mapped_column(JSON)
+    inbox_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class Workstation(Base):
+    """Every FTA that has reported, with the latest host and TWS facts it sent."""
+
+    __tablename__ = "workstations"
+
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_sample_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    latency_method: Mapped[str | None] = mapped_column(String(8))
+    host: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    tws: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Alert(Base):
+    """One alert per FTA × rule while open; resolved when the FTA is healthy again."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        Index(
+            "uq_alerts_open",
+            "workstation",
+            "rule",
+            unique=True,
+            postgresql_where=text("resolved_at IS NULL"),
+            sqlite_where=text("resolved_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    workstation: Mapped[str] = mapped_column(String(16), ForeignKey("workstations.name"))
+    rule: Mapped[str] = mapped_column(String(40))
+    severity: Mapped[str] = mapped_column(String(16))
+    message: Mapped[str] = mapped_column(Text)
+    value: Mapped[float | None] = mapped_column(Float)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    notified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

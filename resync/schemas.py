@@ -1,0 +1,186 @@
+"""The FTA metrics payload (the DESIGN.md contract) and its validation rules."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from resync.settings import get_settings
+
+METRIC_NAMES: tuple[str, ...] = (
+    "cpu_percent",
+    "memory_percent",
+    "disk_percent",
+    "latency_min_ms",
+    "latency_avg_ms",
+    "latency_max_ms",
+    "packet_loss_percent",
+    "tcp_connectivity",
+    "disk_io_read_kbs",
+    "disk_io_write_kbs",
+    "process_count",
+    "load_avg_1",
+    "load_avg_5",
+    "load_avg_15",
+    "network_rx_kbs",
+    "network_tx_kbs",
+)
+
+# An agent replaying its spool sends at most this many samples in one request.
+BATCH_MAX_ITEMS = 5000
+# TWS workstation names: a letter, then letters, digits, '-' or '_'; 16 characters at most.
+WORKSTATION_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,15}$"
+# Integers land in 32-bit columns; keep them representable everywhere.
+MAX_INT32 = 2_147_483_647
+# Floats: finite, and small enough that sums and rates stay finite.
+MAX_FLOAT = 1e15
+
+Percent = Annotated[float, Field(ge=0, le=100)]
+NonNegative = Annotated[float, Field(ge=0, le=MAX_FLOAT)]
+WorkstationName = Annotated[str, StringConstraints(pattern=WORKSTATION_PATTERN)]
+Label = Annotated[str, StringConstraints(max_length=64, pattern=r"^[\x20-\x7e]*$")]
+
+
+class Metrics(BaseModel):
+    """The sixteen numbers every sample carries; unknown names are kept and reported back."""
+
+    model_config = ConfigDict(extra="allow", allow_inf_nan=False)
+
+    cpu_percent: Percent
+    memory_percent: Percent
+    disk_percent: Percent
+    latency_min_ms: NonNegative | None
+    latency_avg_ms: NonNegative | None
+    latency_max_ms: NonNegative | None
+    packet_loss_percent: Percent
+    tcp_connectivity: Literal[0, 1]
+    disk_io_read_kbs: NonNegative
+    disk_io_write_kbs: NonNegative
+    process_count: Annotated[int, Field(ge=0, le=MAX_INT32)]
+    load_avg_1: NonNegative
+    load_avg_5: NonNegative
+    load_avg_15: NonNegative
+    network_rx_kbs: NonNegative
+    network_tx_kbs: NonNegative
+
+    @model_validator(mode="after")
+    def check_latencies(self) -> "Metrics":
+        latencies = (self.latency_min_ms, self.latency_avg_ms, self.latency_max_ms)
+        if any(value is None for value in latencies):
+            if self.packet_loss_percent != 100:
+                raise ValueError(
+                    "latency_min_ms, latency_avg_ms and latency_max_ms may be null only "
+                    "when packet_loss_percent is 100"
+                )
+            return self
+        low, average, high = latencies
+        if not low <= average <= high:
+            raise ValueError("latencies must satisfy latency_min_ms <= latency_avg_ms <= latency_max_ms")
+        return self
+
+
+class HostFacts(BaseModel):
+    """Optional facts about the FTA host, stored latest per workstation."""
+
+    model_config = ConfigDict(extra="allow", allow_inf_nan=False)
+
+    cpu_count: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    memory_total_mb: NonNegative | None = None
+    disk_total_gb: NonNegative | None = None
+    os_type: Label | None = None
+    os_version: Label | None = None
+    agent_version: Label | None = None
+
+
+class TwsFacts(BaseModel):
+    """Optional facts about the TWS instance: stdlist size and message-file fill (percent)."""
+
+    model_config = ConfigDict(extra="allow", allow_inf_nan=False)
+
+    stdlist_mb: NonNegative | None = None
+    message_files: Annotated[dict[Label, Percent], Field(max_length=256)] | None = None
+
+
+class MetricsPayload(BaseModel):
+    """One sample from one FTA, exactly as the collector posts it."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        allow_inf_nan=False,
+        json_schema_extra={
+            "examples": [
+                {
+                    "workstation": "WS-PROD-01",
+                    "timestamp": "2024-12-25T10:30:00Z",
+                    "metrics": {
+                        "cpu_percent": 45.2, "memory_percent": 62.8, "disk_percent": 78.5,
+                        "latency_min_ms": 2.1, "latency_avg_ms": 5.3, "latency_max_ms": 12.7,
+                        "packet_loss_percent": 0.5, "tcp_connectivity": 1,
+                        "disk_io_read_kbs": 1250, "disk_io_write_kbs": 850,
+                        "process_count": 245, "load_avg_1": 2.15, "load_avg_5": 1.98,
+                        "load_avg_15": 1.82, "network_rx_kbs": 125, "network_tx_kbs": 89,
+                    },
+                }
+            ]
+        },
+    )
+
+    workstation: WorkstationName
+    timestamp: AwareDatetime
+    metrics: Metrics
+    latency_method: Literal["icmp", "tcp"] | None = None
+    host: HostFacts | None = None
+    tws: TwsFacts | None = None
+
+    @field_validator("workstation")
+    @classmethod
+    def upper_case_workstation(cls, value: str) -> str:
+        return value.upper()
+
+    @field_validator("timestamp")
+    @classmethod
+    def check_timestamp_window(cls, value: datetime) -> datetime:
+        settings = get_settings()
+        now = datetime.now(UTC)
+        value = value.astimezone(UTC)
+        if value > now + timedelta(seconds=settings.max_clock_skew_seconds):
+            raise ValueError(
+                f"timestamp is more than {settings.max_clock_skew_seconds} s in the future; "
+                "check the FTA's clock (NTP)"
+            )
+        if value < now - timedelta(days=settings.retention_days):
+            raise ValueError(f"timestamp is older than the {settings.retention_days}-day retention")
+        return value
+
+    @model_validator(mode="after")
+    def refuse_nul_characters(self) -> "MetricsPayload":
+        for part in (self, self.metrics, self.host, self.tws):
+            if part is not None and part.model_extra and _contains_nul(part.model_extra):
+                raise ValueError("strings may not contain NUL characters")
+        return self
+
+    def ignored_fields(self) -> list[str]:
+        """Names the contract does not know, kept in the raw payload and reported back."""
+        ignored = list(self.model_extra or {})
+        for prefix, part in (("metrics", self.metrics), ("host", self.host), ("tws", self.tws)):
+            if part is not None and part.model_extra:
+                ignored.extend(f"{prefix}.{name}" for name in part.model_extra)
+        return ignored
+
+
+def _contains_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_contains_nul(item) for item in value)
+    return False

@@ -1,0 +1,78 @@
+"""A throw-away PostgreSQL server in a temporary directory, for tests and benchmarks."""
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PostgresServer:
+    """initdb + pg_ctl into a fresh directory; as root, both run as user `postgres`."""
+
+    def __init__(self) -> None:
+        for binary in ("initdb", "pg_ctl"):
+            if shutil.which(binary) is None:
+                raise RuntimeError(
+                    f"{binary} is not on PATH: install the PostgreSQL server binaries "
+                    "(Debian: apt-get install postgresql) to run the PostgreSQL tests"
+                )
+        self.directory = Path(tempfile.mkdtemp(prefix="resync-pg-"))
+        self.data = self.directory / "data"
+        self.port = free_port()
+        self.database = "resync"
+
+    def _run(self, *command: str) -> None:
+        if os.geteuid() == 0:
+            command = ("runuser", "-u", "postgres", "--", *command)
+        subprocess.run(command, check=True, capture_output=True, cwd=self.directory)
+
+    def start(self) -> "PostgresServer":
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, "postgres", "postgres")
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8")
+        options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.directory / "log"), "-w", "start")
+        with psycopg.connect(self.admin_dsn, autocommit=True) as connection:
+            connection.execute(f"CREATE DATABASE {self.database}")
+        return self
+
+    @property
+    def admin_dsn(self) -> str:
+        return f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres"
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{self.database}"
+
+    def create_database(self, name: str) -> str:
+        """A new empty database on this server; returns its SQLAlchemy URL."""
+        with psycopg.connect(self.admin_dsn, autocommit=True) as connection:
+            connection.execute(f"CREATE DATABASE {name}")
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        finally:
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
