@@ -1,0 +1,86 @@
+# shellcheck shell=sh
+# macOS readings: sysctl, vm_stat, top -l, netstat -ib, and ioreg for per-direction disk bytes
+# (macOS iostat reports only combined read+write megabytes, so it cannot give the split).
+
+darwin_clock() {
+    epoch_seconds
+}
+
+darwin_read_counters() {
+    darwin_disk=$(ioreg -c IOBlockStorageDriver -r -w 0 2>/dev/null | awk '
+        /"Statistics" = / {
+            line = $0
+            if (match(line, /"Bytes \(Read\)"=[0-9]+/)) {
+                text = substr(line, RSTART, RLENGTH); sub(/.*=/, "", text); read += text / 1024
+            }
+            if (match(line, /"Bytes \(Write\)"=[0-9]+/)) {
+                text = substr(line, RSTART, RLENGTH); sub(/.*=/, "", text); written += text / 1024
+            }
+        }
+        END { printf "%.3f %.3f\n", read, written }')
+    darwin_network=$(netstat -ib 2>/dev/null | awk '
+        NR == 1 {
+            # Columns are counted from the right: the Address column is blank for some
+            # interfaces, which shifts everything on its left.
+            for (i = 1; i <= NF; i++) { if ($i == "Ibytes") ib = NF - i; if ($i == "Obytes") ob = NF - i }
+            next
+        }
+        # One <Link#n> row per interface carries its totals; address rows repeat them.
+        $3 ~ /^<Link#/ && $1 !~ /^lo[0-9]*\*?$/ { rx += $(NF - ib) / 1024; tx += $(NF - ob) / 1024 }
+        END { printf "%.3f %.3f\n", rx, tx }')
+    printf '%s %s\n' "$darwin_disk" "$darwin_network"
+}
+
+# top's second sample covers exactly SECONDS; the first one is since boot.
+darwin_sample_cpu() {
+    top -l 2 -n 0 -s "$1" 2>/dev/null | awk '
+        /^CPU usage:/ {
+            for (i = 1; i <= NF; i++) if ($i ~ /^idle/) { idle = $(i - 1); sub(/%/, "", idle) }
+            last = 100 - idle
+        }
+        END { print last + 0 }'
+}
+
+# Used = total - (free + inactive): free and inactive pages are what macOS hands out on demand.
+darwin_memory_percent() {
+    darwin_total_bytes=$(sysctl -n hw.memsize)
+    vm_stat | awk -v total="$darwin_total_bytes" '
+        /page size of/ { for (i = 1; i <= NF; i++) if ($i == "of") page = $(i + 1) }
+        /^Pages free:/ { free = $NF + 0 }
+        /^Pages inactive:/ { inactive = $NF + 0 }
+        END {
+            if (page == 0) page = 4096
+            available = (free + inactive) * page
+            print (total > 0) ? 100 * (total - available) / total : 0
+        }'
+}
+
+darwin_load_averages() {
+    sysctl -n vm.loadavg | tr -d '{}' | awk '{ print $1, $2, $3 }'
+}
+
+darwin_process_count() {
+    top -l 1 -n 0 2>/dev/null | awk '/^Processes:/ { print $2 + 0; exit }'
+}
+
+darwin_cpu_count() {
+    sysctl -n hw.ncpu
+}
+
+darwin_memory_total_mb() {
+    sysctl -n hw.memsize | awk '{ print $1 / 1048576 }'
+}
+
+darwin_os_version() {
+    darwin_version=$(sw_vers -productVersion 2>/dev/null || true)
+    printf '%s\n' "${darwin_version:-$(uname -r)}"
+}
+
+darwin_disk_usage() {
+    df -P -k "$1" 2>/dev/null | posix_df_usage
+}
+
+darwin_ping() {
+    # -t bounds the whole run, so a silent master cannot hold the agent past its slot.
+    ping -n -q -c "$2" -t $(($2 + 5)) "$1" 2>&1
+}
