@@ -9,7 +9,6 @@ import asyncio
 import logging
 import queue
 import threading
-import uuid
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,17 +17,10 @@ from typing import Any
 from sqlalchemy import Engine, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
+from resync.inbox import hold_inbox_for_write
 from resync.models import MetricsInbox
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class InboxRow:
-    workstation: str
-    sample_time: datetime
-    payload: dict[str, Any]
-    api_key_id: uuid.UUID
 
 
 @dataclass(frozen=True)
@@ -43,7 +35,7 @@ class InboxWriter:
     def __init__(self, engine: Engine, max_rows_per_transaction: int) -> None:
         self._engine = engine
         self._max_rows = max_rows_per_transaction
-        self._queue: queue.SimpleQueue[tuple[list[InboxRow], Future] | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[list[dict[str, Any]], Future] | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="inbox-writer", daemon=True)
         dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
         self._insert = (
@@ -59,7 +51,7 @@ class InboxWriter:
         self._queue.put(None)
         self._thread.join(timeout=30)
 
-    async def submit(self, rows: list[InboxRow]) -> list[StoredSample]:
+    async def submit(self, rows: list[dict[str, Any]]) -> list[StoredSample]:
         """Store `rows` (all or none) and return their ids once committed."""
         future: Future[list[StoredSample]] = Future()
         self._queue.put((rows, future))
@@ -84,7 +76,7 @@ class InboxWriter:
                 size += len(item[0])
             self._write(group)
 
-    def _write(self, group: list[tuple[list[InboxRow], Future]]) -> None:
+    def _write(self, group: list[tuple[list[dict[str, Any]], Future]]) -> None:
         try:
             results = self._store([row for rows, _ in group for row in rows])
         except Exception as error:
@@ -93,23 +85,15 @@ class InboxWriter:
                 future.set_exception(error)
             return
         for rows, future in group:
-            future.set_result([results[(row.workstation, row.sample_time)] for row in rows])
+            future.set_result([results[(row["workstation"], row["sample_time"])] for row in rows])
 
-    def _store(self, rows: list[InboxRow]) -> dict[tuple[str, datetime], StoredSample]:
-        parameters = [
-            {
-                "workstation": row.workstation,
-                "sample_time": row.sample_time,
-                "payload": row.payload,
-                "api_key_id": row.api_key_id,
-            }
-            for row in rows
-        ]
+    def _store(self, rows: list[dict[str, Any]]) -> dict[tuple[str, datetime], StoredSample]:
         results: dict[tuple[str, datetime], StoredSample] = {}
         with self._engine.begin() as connection:
-            for stored in connection.execute(self._insert, parameters):
+            hold_inbox_for_write(connection)
+            for stored in connection.execute(self._insert, rows):
                 results[(stored.workstation, stored.sample_time)] = StoredSample(stored.id, False)
-            missing = {(row.workstation, row.sample_time) for row in rows} - results.keys()
+            missing = {(row["workstation"], row["sample_time"]) for row in rows} - results.keys()
             if missing:
                 existing = connection.execute(
                     select(MetricsInbox.id, MetricsInbox.workstation, MetricsInbox.sample_time).where(

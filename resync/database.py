@@ -19,6 +19,8 @@ def _json_serializer(value: Any) -> str:
 
 
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    # SQLAlchemy, not the driver, starts transactions (see _begin_sqlite): savepoints then work.
+    dbapi_connection.isolation_level = None
     # WAL with synchronous=FULL: concurrent readers, and a commit is on disk when it returns.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -26,6 +28,10 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _begin_sqlite(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: str) -> Engine:
@@ -36,6 +42,7 @@ def make_engine(url: str) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, json_serializer=_json_serializer, connect_args={"timeout": 30})
         event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "begin", _begin_sqlite)
         return engine
     return create_engine(url, json_serializer=_json_serializer, pool_pre_ping=True, pool_size=10)
 

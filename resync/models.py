@@ -23,7 +23,6 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-
 # BIGINT identity on PostgreSQL; SQLite only auto-increments an INTEGER primary key.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 JsonDocument = JSON().with_variant(JSONB(), "postgresql")
@@ -76,54 +75,9 @@ class ApiKey(Base):
     usage_count: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
-class MetricsInbox(Base):
-    """Raw accepted payloads; `batch_id` is null until an ingest batch claims the row."""
+class SampleColumns:
+    """One FTA sample as typed columns: every metric of the payload plus the optional TWS facts."""
 
-    __tablename__ = "metrics_inbox"
-    __table_args__ = (
-        UniqueConstraint("workstation", "sample_time", name="uq_metrics_inbox_sample"),
-        Index(
-            "ix_metrics_inbox_pending",
-            "id",
-            postgresql_where=text("batch_id IS NULL"),
-            sqlite_where=text("batch_id IS NULL"),
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    workstation: Mapped[str] = mapped_column(String(16))
-    sample_time: Mapped[datetime] = mapped_column(UtcDateTime)
-    payload: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
-    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    api_key_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    batch_id: Mapped[int | None] = mapped_column(BigId, index=True)
-    error: Mapped[str | None] = mapped_column(Text)
-
-
-class IngestBatch(Base):
-    """One claim of inbox rows by an ingest run: claimed → loaded (or abandoned and released)."""
-
-    __tablename__ = "ingest_batches"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    status: Mapped[str] = mapped_column(String(16), default="claimed")
-    claimed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    loaded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    claimed_rows: Mapped[int] = mapped_column(Integer, default=0)
-    rejected_rows: Mapped[int] = mapped_column(Integer, default=0)
-    loaded_rows: Mapped[int] = mapped_column(Integer, default=0)
-    flow_run_id: Mapped[str | None] = mapped_column(String(64))
-
-
-class WorkstationMetrics(Base):
-    """One row per FTA sample, every metric of the payload as a column."""
-
-    __tablename__ = "workstation_metrics_history"
-    __table_args__ = (
-        UniqueConstraint("workstation", "sample_time", name="uq_metrics_history_sample"),
-    )
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     workstation: Mapped[str] = mapped_column(String(16))
     sample_time: Mapped[datetime] = mapped_column(UtcDateTime)
     cpu_percent: Mapped[float] = mapped_column(Float)
@@ -144,7 +98,56 @@ class WorkstationMetrics(Base):
     network_tx_kbs: Mapped[float] = mapped_column(Float)
     latency_method: Mapped[str | None] = mapped_column(String(8))
     stdlist_mb: Mapped[float | None] = mapped_column(Float)
-    message_files: Mapped[dict[str, float] | None] = mapped_column(JSON)
+    message_files: Mapped[dict[str, float] | None] = mapped_column(JsonDocument)
+
+
+class MetricsInbox(SampleColumns, Base):
+    """Accepted payloads as received (raw JSON) and as typed columns, in arrival (id) order.
+
+    Ingest batches claim ranges of ids; rows are never updated except to set aside one that
+    fails the history schema (`error`).
+    """
+
+    __tablename__ = "metrics_inbox"
+    __table_args__ = (
+        UniqueConstraint("workstation", "sample_time", name="uq_metrics_inbox_sample"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    api_key_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class IngestBatch(Base):
+    """A claimed range of inbox ids: claimed → loaded; a claim left by a dead run is taken over."""
+
+    __tablename__ = "ingest_batches"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    first_inbox_id: Mapped[int] = mapped_column(BigInteger)
+    last_inbox_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="claimed")
+    claimed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    loaded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    claimed_rows: Mapped[int] = mapped_column(Integer, default=0)
+    rejected_rows: Mapped[int] = mapped_column(Integer, default=0)
+    loaded_rows: Mapped[int] = mapped_column(Integer, default=0)
+    flow_run_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class WorkstationMetrics(SampleColumns, Base):
+    """One row per FTA sample, every metric of the payload as a column.
+
+    The key (workstation, sample_time) is the table's only index: loads stay cheap, and every
+    read is per FTA over a time range.
+    """
+
+    __tablename__ = "workstation_metrics_history"
+
+    workstation: Mapped[str] = mapped_column(String(16), primary_key=True)
+    sample_time: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True)
     inbox_id: Mapped[int] = mapped_column(BigInteger)
 
 

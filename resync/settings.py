@@ -32,6 +32,8 @@ class Settings(BaseSettings):
 
     # Inbox → history
     ingest_batch_size: int = Field(default=50_000, ge=1)
+    ingest_max_batches_per_run: int = Field(default=100, ge=1)
+    ingest_claim_timeout_seconds: int = Field(default=600, ge=10)
 
     # Collector cadence and FTA link
     collector_interval_seconds: int = 300

@@ -8,7 +8,7 @@ from pydantic import AwareDatetime, BaseModel
 from sqlalchemy import func, select
 
 from api.deps import IngestKey, MetricsReadKey, SessionDep
-from api.inbox_writer import InboxRow
+from resync.inbox import inbox_values
 from resync.models import WorkstationMetrics
 from resync.schemas import BATCH_MAX_ITEMS, METRIC_NAMES, WORKSTATION_PATTERN, MetricsPayload
 
@@ -64,21 +64,12 @@ class MetricsSamplesPublic(BaseModel):
     count: int
 
 
-def _inbox_row(payload: MetricsPayload, key: IngestKey) -> InboxRow:
-    return InboxRow(
-        workstation=payload.workstation,
-        sample_time=payload.timestamp,
-        payload=payload.model_dump(mode="json", exclude_none=True),
-        api_key_id=key.id,
-    )
-
-
 @router.post("/workstation", status_code=status.HTTP_202_ACCEPTED)
 async def create_workstation_metrics(
     payload: MetricsPayload, key: IngestKey, request: Request, response: Response
 ) -> MetricsAccepted:
     """Accept one FTA sample: 202 once committed to the inbox, 200 for a re-sent sample."""
-    (stored,) = await request.app.state.inbox_writer.submit([_inbox_row(payload, key)])
+    (stored,) = await request.app.state.inbox_writer.submit([inbox_values(payload, key.id)])
     if stored.duplicate:
         response.status_code = status.HTTP_200_OK
     return MetricsAccepted(
@@ -97,7 +88,7 @@ async def create_workstation_metrics_batch(
     request: Request,
 ) -> BatchAccepted:
     """Accept up to 5,000 samples (a spool replay) all or none; 202 once committed."""
-    stored = await request.app.state.inbox_writer.submit([_inbox_row(p, key) for p in payloads])
+    stored = await request.app.state.inbox_writer.submit([inbox_values(p, key.id) for p in payloads])
     ignored = [
         IgnoredFields(index=index, fields=fields)
         for index, payload in enumerate(payloads)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 14:46:16.176626
+Create Date: 2026-11-27 14:52:53.864002
 
 """
 from typing import Sequence, Union
@@ -42,6 +42,8 @@ def upgrade() -> None:
     )
     op.create_table('ingest_batches',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('first_inbox_id', sa.BigInteger(), nullable=False),
+    sa.Column('last_inbox_id', sa.BigInteger(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('claimed_at', UtcDateTime(), nullable=False),
     sa.Column('loaded_at', UtcDateTime(), nullable=True),
@@ -49,26 +51,15 @@ def upgrade() -> None:
     sa.Column('rejected_rows', sa.Integer(), nullable=False),
     sa.Column('loaded_rows', sa.Integer(), nullable=False),
     sa.Column('flow_run_id', sa.String(length=64), nullable=True),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('last_inbox_id')
     )
     op.create_table('metrics_inbox',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('workstation', sa.String(length=16), nullable=False),
-    sa.Column('sample_time', UtcDateTime(), nullable=False),
     sa.Column('payload', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('received_at', UtcDateTime(), nullable=False),
     sa.Column('api_key_id', sa.Uuid(), nullable=True),
-    sa.Column('batch_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('workstation', 'sample_time', name='uq_metrics_inbox_sample')
-    )
-    with op.batch_alter_table('metrics_inbox', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_metrics_inbox_batch_id'), ['batch_id'], unique=False)
-        batch_op.create_index('ix_metrics_inbox_pending', ['id'], unique=False, postgresql_where=sa.text('batch_id IS NULL'), sqlite_where=sa.text('batch_id IS NULL'))
-
-    op.create_table('workstation_metrics_history',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('workstation', sa.String(length=16), nullable=False),
     sa.Column('sample_time', UtcDateTime(), nullable=False),
     sa.Column('cpu_percent', sa.Float(), nullable=False),
@@ -89,10 +80,34 @@ def upgrade() -> None:
     sa.Column('network_tx_kbs', sa.Float(), nullable=False),
     sa.Column('latency_method', sa.String(length=8), nullable=True),
     sa.Column('stdlist_mb', sa.Float(), nullable=True),
-    sa.Column('message_files', sa.JSON(), nullable=True),
-    sa.Column('inbox_id', sa.BigInteger(), nullable=False),
+    sa.Column('message_files', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('workstation', 'sample_time', name='uq_metrics_history_sample')
+    sa.UniqueConstraint('workstation', 'sample_time', name='uq_metrics_inbox_sample')
+    )
+    op.create_table('workstation_metrics_history',
+    sa.Column('workstation', sa.String(length=16), nullable=False),
+    sa.Column('sample_time', UtcDateTime(), nullable=False),
+    sa.Column('inbox_id', sa.BigInteger(), nullable=False),
+    sa.Column('cpu_percent', sa.Float(), nullable=False),
+    sa.Column('memory_percent', sa.Float(), nullable=False),
+    sa.Column('disk_percent', sa.Float(), nullable=False),
+    sa.Column('latency_min_ms', sa.Float(), nullable=True),
+    sa.Column('latency_avg_ms', sa.Float(), nullable=True),
+    sa.Column('latency_max_ms', sa.Float(), nullable=True),
+    sa.Column('packet_loss_percent', sa.Float(), nullable=False),
+    sa.Column('tcp_connectivity', sa.SmallInteger(), nullable=False),
+    sa.Column('disk_io_read_kbs', sa.Float(), nullable=False),
+    sa.Column('disk_io_write_kbs', sa.Float(), nullable=False),
+    sa.Column('process_count', sa.Integer(), nullable=False),
+    sa.Column('load_avg_1', sa.Float(), nullable=False),
+    sa.Column('load_avg_5', sa.Float(), nullable=False),
+    sa.Column('load_avg_15', sa.Float(), nullable=False),
+    sa.Column('network_rx_kbs', sa.Float(), nullable=False),
+    sa.Column('network_tx_kbs', sa.Float(), nullable=False),
+    sa.Column('latency_method', sa.String(length=8), nullable=True),
+    sa.Column('stdlist_mb', sa.Float(), nullable=True),
+    sa.Column('message_files', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
+    sa.PrimaryKeyConstraint('workstation', 'sample_time')
     )
     op.create_table('workstations',
     sa.Column('name', sa.String(length=16), nullable=False),
@@ -130,10 +145,6 @@ def downgrade() -> None:
     op.drop_table('alerts')
     op.drop_table('workstations')
     op.drop_table('workstation_metrics_history')
-    with op.batch_alter_table('metrics_inbox', schema=None) as batch_op:
-        batch_op.drop_index('ix_metrics_inbox_pending', postgresql_where=sa.text('batch_id IS NULL'), sqlite_where=sa.text('batch_id IS NULL'))
-        batch_op.drop_index(batch_op.f('ix_metrics_inbox_batch_id'))
-
     op.drop_table('metrics_inbox')
     op.drop_table('ingest_batches')
     op.drop_table('api_keys')

@@ -1,0 +1,25 @@
+"""State of the ingest-batching graph: batch ids and counts, never the rows themselves."""
+
+import operator
+from typing import Annotated, TypedDict
+
+
+class IngestState(TypedDict, total=False):
+    """Counts accumulate over the batches of one run (operator.add reducers)."""
+
+    batch_size: int
+    """Inbox rows claimed per batch."""
+    max_batches: int
+    """Stop claiming after this many batches; the next run continues."""
+    current_batch: dict[str, int] | None
+    """The batch being validated and loaded (its id and inbox-id range), or None when the
+    inbox had nothing pending."""
+    batch_ids: Annotated[list[int], operator.add]
+    claimed: Annotated[int, operator.add]
+    rejected: Annotated[int, operator.add]
+    loaded: Annotated[int, operator.add]
+    duplicates: Annotated[int, operator.add]
+    opened_alert_ids: list[int]
+    resolved: int
+    open: int
+    notified: int

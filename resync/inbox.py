@@ -1,0 +1,44 @@
+"""The inbox protocol: how accepted payloads are written, and how ingest claims them in id order.
+
+Batches claim ranges of inbox ids. A range is safe to claim only when no transaction that could
+still commit a lower id is in flight: on PostgreSQL every inbox write holds a shared advisory
+lock for its transaction and a claim takes the same lock exclusively for an instant; on SQLite
+writers are serialised, so ids commit in order by construction.
+"""
+
+import uuid
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from resync.schemas import METRIC_NAMES, MetricsPayload
+
+INBOX_LOCK = 0x52_53_59_43  # "RSYC"
+
+
+def hold_inbox_for_write(connection: Connection) -> None:
+    """Call first in every transaction that inserts into metrics_inbox."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(func.pg_advisory_xact_lock_shared(INBOX_LOCK)))
+
+
+def hold_inbox_for_claim(connection: Connection) -> None:
+    """Wait until no inbox write is in flight; later writes get higher ids."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(func.pg_advisory_xact_lock(INBOX_LOCK)))
+
+
+def inbox_values(payload: MetricsPayload, api_key_id: uuid.UUID) -> dict[str, Any]:
+    """The inbox row for a validated payload: typed columns plus the raw document."""
+    metrics = payload.metrics
+    tws = payload.tws
+    return {
+        "workstation": payload.workstation,
+        "sample_time": payload.timestamp,
+        **{name: getattr(metrics, name) for name in METRIC_NAMES},
+        "latency_method": payload.latency_method,
+        "stdlist_mb": tws.stdlist_mb if tws else None,
+        "message_files": tws.message_files if tws else None,
+        "payload": payload.model_dump(mode="json", exclude_none=True),
+        "api_key_id": api_key_id,
+    }

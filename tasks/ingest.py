@@ -1,0 +1,238 @@
+"""Inbox → history tasks: claim a range of pending payloads, validate it, load it."""
+
+import io
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import polars as pl
+from prefect import get_run_logger, task
+from prefect.cache_policies import NONE
+from prefect.runtime import flow_run
+from sqlalchemy import Connection, and_, bindparam, case, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from resync.database import get_engine
+from resync.history_schema import find_invalid_rows
+from resync.inbox import hold_inbox_for_claim
+from resync.models import IngestBatch, MetricsInbox, Workstation, WorkstationMetrics
+from resync.schemas import METRIC_NAMES
+from resync.settings import get_settings
+
+SAMPLE_COLUMNS = (
+    "workstation", "sample_time", *METRIC_NAMES, "latency_method", "stdlist_mb", "message_files",
+)
+VALIDATED_COLUMNS = ("inbox_id", "workstation", "sample_time", *METRIC_NAMES)
+FRAME_SCHEMA = {
+    "inbox_id": pl.Int64,
+    "workstation": pl.String,
+    "sample_time": pl.Datetime("us", "UTC"),
+    **{name: pl.Float64 for name in METRIC_NAMES},
+    "tcp_connectivity": pl.Int64,
+    "process_count": pl.Int64,
+}
+
+
+def _batch_rows(batch: dict[str, int]) -> Any:
+    return and_(
+        MetricsInbox.id >= batch["first_inbox_id"], MetricsInbox.id <= batch["last_inbox_id"]
+    )
+
+
+@task(cache_policy=NONE)
+def claim_inbox_batch(batch_size: int) -> dict[str, int] | None:
+    """Claim the next `batch_size` inbox rows as one batch, or take over an abandoned claim."""
+    engine = get_engine()
+    now = datetime.now(UTC)
+    cutoff = now - timedelta(seconds=get_settings().ingest_claim_timeout_seconds)
+    run_id = str(flow_run.id or "")
+    with engine.begin() as connection:
+        hold_inbox_for_claim(connection)
+        abandoned = connection.execute(
+            select(IngestBatch)
+            .where(IngestBatch.status == "claimed", IngestBatch.claimed_at < cutoff)
+            .order_by(IngestBatch.id)
+            .limit(1)
+        ).first()
+        if abandoned is not None:
+            get_run_logger().warning("taking over ingest batch %d, abandoned by its run", abandoned.id)
+            connection.execute(
+                update(IngestBatch)
+                .where(IngestBatch.id == abandoned.id)
+                .values(claimed_at=now, flow_run_id=run_id)
+            )
+            return {
+                "batch_id": abandoned.id,
+                "first_inbox_id": abandoned.first_inbox_id,
+                "last_inbox_id": abandoned.last_inbox_id,
+                "claimed": abandoned.claimed_rows,
+            }
+        watermark = connection.execute(
+            select(func.coalesce(func.max(IngestBatch.last_inbox_id), 0))
+        ).scalar_one()
+        ids = (
+            select(MetricsInbox.id)
+            .where(MetricsInbox.id > watermark)
+            .order_by(MetricsInbox.id)
+            .limit(batch_size)
+            .subquery()
+        )
+        first, last, count = connection.execute(
+            select(func.min(ids.c.id), func.max(ids.c.id), func.count())
+        ).one()
+        if count == 0:
+            return None
+        batch_id = connection.execute(
+            insert(IngestBatch)
+            .values(
+                first_inbox_id=first, last_inbox_id=last, status="claimed", claimed_at=now,
+                claimed_rows=count, flow_run_id=run_id,
+            )
+            .returning(IngestBatch.id)
+        ).scalar_one()
+    return {"batch_id": batch_id, "first_inbox_id": first, "last_inbox_id": last, "claimed": count}
+
+
+def _read_batch_frame(connection: Connection, batch: dict[str, int]) -> pl.DataFrame:
+    query = (
+        select(MetricsInbox.id.label("inbox_id"), *(getattr(MetricsInbox, c) for c in VALIDATED_COLUMNS[1:]))
+        .where(_batch_rows(batch))
+    )
+    if connection.dialect.name == "postgresql":
+        # COPY in CSV is several times faster than fetching rows one Python tuple at a time.
+        sql = query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+        buffer = io.BytesIO()
+        with connection.connection.cursor() as cursor:
+            with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+                for chunk in copy:
+                    buffer.write(chunk)
+        if buffer.tell() == 0:
+            return pl.DataFrame(schema=FRAME_SCHEMA)
+        return pl.read_csv(
+            buffer.getvalue(), has_header=False, new_columns=list(VALIDATED_COLUMNS),
+            schema_overrides={**FRAME_SCHEMA, "sample_time": pl.String},
+        ).with_columns(pl.col("sample_time").str.to_datetime(time_zone="UTC", time_unit="us"))
+    rows = connection.execute(query).all()
+    return pl.DataFrame([tuple(row) for row in rows], schema=FRAME_SCHEMA, orient="row")
+
+
+@task(cache_policy=NONE)
+def validate_inbox_batch(batch: dict[str, int]) -> dict[str, int]:
+    """Check the batch against the HistoryBatch schema; failing rows are set aside with a reason."""
+    engine = get_engine()
+    with engine.connect() as connection:
+        frame = _read_batch_frame(connection, batch)
+    invalid = find_invalid_rows(frame) if frame.height else {}
+    if invalid:
+        get_run_logger().warning(
+            "batch %d: %d rows fail the history schema", batch["batch_id"], len(invalid)
+        )
+        with engine.begin() as connection:
+            connection.execute(
+                update(MetricsInbox)
+                .where(MetricsInbox.id == bindparam("row_id"))
+                .values(error=bindparam("reason")),
+                [{"row_id": row_id, "reason": reason} for row_id, reason in invalid.items()],
+            )
+            connection.execute(
+                update(IngestBatch)
+                .where(IngestBatch.id == batch["batch_id"])
+                .values(rejected_rows=len(invalid))
+            )
+    return {"checked": frame.height, "rejected": len(invalid)}
+
+
+def _dialect_insert(connection: Connection, table: Any) -> Any:
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+@task(cache_policy=NONE)
+def load_history_batch(batch: dict[str, int]) -> dict[str, int]:
+    """Copy the batch's valid rows into history and refresh each FTA's latest facts, atomically."""
+    engine = get_engine()
+    valid_rows = and_(_batch_rows(batch), MetricsInbox.error.is_(None))
+    source = select(*(getattr(MetricsInbox, c) for c in SAMPLE_COLUMNS), MetricsInbox.id).where(
+        valid_rows
+    )
+    with engine.begin() as connection:
+        taken = connection.execute(
+            update(IngestBatch)
+            .where(IngestBatch.id == batch["batch_id"], IngestBatch.status == "claimed")
+            .values(status="loaded", loaded_at=datetime.now(UTC))
+            .returning(IngestBatch.claimed_rows, IngestBatch.rejected_rows)
+        ).first()
+        if taken is None:
+            raise RuntimeError(
+                f"ingest batch {batch['batch_id']} was loaded by another run; nothing done"
+            )
+        loaded = _insert_history(connection, source)
+        _refresh_workstations(connection, valid_rows)
+        connection.execute(
+            update(IngestBatch).where(IngestBatch.id == batch["batch_id"]).values(loaded_rows=loaded)
+        )
+    return {"loaded": loaded, "duplicates": taken.claimed_rows - taken.rejected_rows - loaded}
+
+
+def _insert_history(connection: Connection, source: Any) -> int:
+    """Insert `source` into history; samples already there are skipped, never stored twice."""
+    columns = [*SAMPLE_COLUMNS, "inbox_id"]
+    counted = connection.execution_options(preserve_rowcount=True)
+    try:
+        # Inbox keys are unique and each inbox row is loaded once, so a conflict is rare: try
+        # the plain insert (half the cost of ON CONFLICT in PostgreSQL) and fall back to it.
+        with connection.begin_nested():
+            return counted.execute(insert(WorkstationMetrics).from_select(columns, source)).rowcount
+    except IntegrityError:
+        statement = (
+            _dialect_insert(connection, WorkstationMetrics)
+            .from_select(columns, source)
+            .on_conflict_do_nothing(index_elements=["workstation", "sample_time"])
+        )
+        return counted.execute(statement).rowcount
+
+
+def _refresh_workstations(connection: Connection, valid_rows: Any) -> None:
+    """Upsert each FTA of the batch with its newest sample's time and host/TWS facts."""
+    newest = (
+        select(MetricsInbox.workstation, func.max(MetricsInbox.sample_time).label("sample_time"))
+        .where(valid_rows)
+        .group_by(MetricsInbox.workstation)
+        .subquery()
+    )
+    rows = connection.execute(
+        select(MetricsInbox.workstation, MetricsInbox.sample_time, MetricsInbox.payload).join(
+            newest,
+            and_(
+                MetricsInbox.workstation == newest.c.workstation,
+                MetricsInbox.sample_time == newest.c.sample_time,
+            ),
+        )
+    ).all()
+    if not rows:
+        return
+    statement = _dialect_insert(connection, Workstation)
+    newer = statement.excluded.last_sample_at > Workstation.last_sample_at
+    statement = statement.on_conflict_do_update(
+        index_elements=["name"],
+        set_={
+            column: case(
+                (newer, getattr(statement.excluded, column)), else_=getattr(Workstation, column)
+            )
+            for column in ("last_sample_at", "latency_method", "host", "tws")
+        },
+    )
+    connection.execute(
+        statement,
+        [
+            {
+                "name": row.workstation,
+                "first_seen_at": datetime.now(UTC),
+                "last_sample_at": row.sample_time,
+                "latency_method": row.payload.get("latency_method"),
+                "host": row.payload.get("host"),
+                "tws": row.payload.get("tws"),
+            }
+            for row in rows
+        ],
+    )
