@@ -107,7 +107,7 @@ class Agent:
 
 @pytest.fixture
 def agent(shell, tmp_path) -> Agent:
-    """An agent on loopback only: master 127.0.0.1, short samples, few probes."""
+    """An agent on loopback only: master 127.0.0.1 (closed port), short samples, few probes."""
     home = tmp_path / "home"
     home.mkdir()
     env = {
@@ -118,6 +118,8 @@ def agent(shell, tmp_path) -> Agent:
         "RESYNC_MASTER_HOST": "127.0.0.1",
         "RESYNC_MASTER_PORT": str(closed_port()),
         "RESYNC_PING_COUNT": "3",
+        # Timed connects to a closed port fail at once; latency tests choose their own method.
+        "RESYNC_LATENCY_METHOD": "tcp",
         "RESYNC_SAMPLE_SECONDS": "1",
         "RESYNC_LOCK_WAIT": "30",
         "RESYNC_HTTP_TIMEOUT": "10",

@@ -55,10 +55,10 @@ class PostgresServer:
     def url(self) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{self.database}"
 
-    def create_database(self, name: str) -> str:
-        """A new empty database on this server; returns its SQLAlchemy URL."""
+    def create_database(self, name: str, template: str = "template1") -> str:
+        """A new database on this server (a copy of `template`); returns its SQLAlchemy URL."""
         with psycopg.connect(self.admin_dsn, autocommit=True) as connection:
-            connection.execute(f"CREATE DATABASE {name}")
+            connection.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:

@@ -1,0 +1,122 @@
+"""Shared fixtures: a real PostgreSQL server, per-test databases on both backends, Prefect, the API."""
+
+import itertools
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from fastapi.testclient import TestClient
+from prefect.testing.utilities import prefect_test_harness
+from sqlalchemy import Engine
+
+from api.main import create_app
+from resync.api_keys import create_api_key, revoke_api_key
+from resync.cli import alembic_config
+from resync.database import get_engine, session_scope
+from resync.settings import get_settings
+from tests.support.live_api import LiveApi
+from tests.support.postgres import PostgresServer
+
+BACKENDS = ("sqlite", "postgresql")
+_database_numbers = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    server = PostgresServer().start()
+    migrated = server.create_database("resync_template")
+    command.upgrade(alembic_config(migrated), "head")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "resync.db"
+    command.upgrade(alembic_config(f"sqlite:///{path}"), "head")
+    return path
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[str]:
+    """A fresh, migrated database on each backend; the environment points Resync at it."""
+    if request.param == "sqlite":
+        path = tmp_path / "resync.db"
+        shutil.copy(sqlite_template, path)
+        url = f"sqlite:///{path}"
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        url = server.create_database(f"test_{next(_database_numbers)}", template="resync_template")
+    previous = os.environ.get("RESYNC_DATABASE_URL")
+    os.environ["RESYNC_DATABASE_URL"] = url
+    _clear_caches()
+    yield url
+    get_engine().dispose()
+    if previous is None:
+        os.environ.pop("RESYNC_DATABASE_URL", None)
+    else:
+        os.environ["RESYNC_DATABASE_URL"] = previous
+    _clear_caches()
+
+
+def _clear_caches() -> None:
+    get_engine.cache_clear()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Engine:
+    return get_engine()
+
+
+@pytest.fixture
+def make_key(database_url: str) -> Callable[..., tuple[uuid.UUID, str]]:
+    """make_key(scopes, expires_in_days=None) → (key id, plaintext key)."""
+
+    def make(scopes: list[str], expires_in_days: int | None = None) -> tuple[uuid.UUID, str]:
+        with session_scope() as session:
+            record, plaintext = create_api_key(
+                session, name=f"test-{uuid.uuid4().hex[:8]}", scopes=scopes,
+                expires_in_days=expires_in_days, created_by="tests",
+            )
+        return record.id, plaintext
+
+    return make
+
+
+@pytest.fixture
+def revoke_key(database_url: str) -> Callable[[uuid.UUID], None]:
+    def revoke(key_id: uuid.UUID) -> None:
+        with session_scope() as session:
+            revoke_api_key(session, key_id, reason="test", revoked_by="tests")
+
+    return revoke
+
+
+@pytest.fixture
+def client(database_url: str) -> Iterator[TestClient]:
+    """The API in-process on the test database (lifespan started: writer, key cache, usage)."""
+    with TestClient(create_app(get_settings())) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[None]:
+    """A real, temporary Prefect server for the whole session."""
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def live_api(database_url: str, prefect_api: None) -> Iterator[LiveApi]:
+    """The API as a uvicorn subprocess on the test database (see tests/support/live_api.py)."""
+    api = LiveApi(database_url)
+    api.start()
+    yield api
+    api.stop()
