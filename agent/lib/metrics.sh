@@ -104,7 +104,8 @@ compute_rates() {
         -v os="$os_prefix" -v nominal="$RESYNC_SAMPLE_SECONDS" -v max_age="$RESYNC_STATE_MAX_AGE" 'BEGIN {
         split(before, b, " "); split(after, a, " "); n = split(previous, p, " ")
         use_state = (n == 4 && previous_clock != "")
-        for (i = 1; i <= 4 && use_state; i++) if (a[i] + 0 < p[i] + 0) use_state = 0
+        # A counter that went down (beyond rounding) means a reboot or a reset.
+        for (i = 1; i <= 4 && use_state; i++) if (a[i] + 0 < p[i] - 1) use_state = 0
         elapsed = clock_after - previous_clock
         if (use_state && (elapsed <= 0 || elapsed > max_age)) use_state = 0
         if (use_state) { for (i = 1; i <= 4; i++) base[i] = p[i]; source = "interval" }
@@ -116,7 +117,7 @@ compute_rates() {
         }
         if (elapsed <= 0) elapsed = nominal
         for (i = 1; i <= 4; i++) { rate = (a[i] - base[i]) / elapsed; printf "%.3f ", (rate > 0 ? rate : 0) }
-        printf "%s %.1f\n", source, elapsed
+        printf "%s %.2f\n", source, elapsed
     }')
     # shellcheck disable=SC2086
     set -- $rates_result
