@@ -135,10 +135,10 @@ enforce_spool_bounds() {
     bounds_dropped=0
     while :; do
         bounds_count=$(spool_files | awk 'END { print NR }')
-        bounds_kb=$(cd "$RESYNC_SPOOL_DIR" && spool_files | while IFS= read -r bounds_name; do
+        bounds_bytes=$(cd "$RESYNC_SPOOL_DIR" && spool_files | while IFS= read -r bounds_name; do
             file_size_bytes "$bounds_name"
-        done | awk '{ total += $1 } END { printf "%d\n", total / 1024 }')
-        if [ "$bounds_count" -le 1 ] || { [ "$bounds_count" -le "$RESYNC_SPOOL_MAX_FILES" ] && [ "$bounds_kb" -le "$RESYNC_SPOOL_MAX_KB" ]; }; then
+        done | awk '{ total += $1 } END { printf "%d\n", total }')
+        if [ "$bounds_count" -le 1 ] || { [ "$bounds_count" -le "$RESYNC_SPOOL_MAX_FILES" ] && [ "$bounds_bytes" -le $((RESYNC_SPOOL_MAX_KB * 1024)) ]; }; then
             break
         fi
         rm -f "$RESYNC_SPOOL_DIR/$(spool_files | head -n 1)"

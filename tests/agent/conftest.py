@@ -74,6 +74,17 @@ class Agent:
         self.env["FAKE_STATE"] = str(fake_state)
         self.env["FAKE_OS"] = os_name
 
+    def record_curl(self) -> Path:
+        """Route curl through a recorder of its arguments; returns the file they land in."""
+        fake_state = self.home / "fake-state"
+        fake_state.mkdir(exist_ok=True)
+        recorder = self.home / "recorder"
+        recorder.mkdir(exist_ok=True)
+        (recorder / "curl").symlink_to(FAKES / "common" / "curl")
+        self.env["PATH"] = f"{recorder}:{self.env['PATH']}"
+        self.env["FAKE_STATE"] = str(fake_state)
+        return fake_state / "curl.args"
+
     def write_key(self, key: str = TEST_KEY, mode: int = 0o600) -> Path:
         key_file = self.home / "agent.key"
         key_file.write_text(key + "\n")
