@@ -69,6 +69,7 @@ def require_scope(scope: str) -> Callable[..., Coroutine[Any, Any, KnownKey]]:
         request.app.state.usage_recorder.record(known.id)
         return known
 
+    authenticate.required_scope = scope  # type: ignore[attr-defined]
     return authenticate
 
 

@@ -19,6 +19,8 @@ from resync.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
+ROUTERS = (health.router, metrics.router, workstations.router)
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the API for `settings` (the environment's by default)."""
@@ -70,8 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ]
         return JSONResponse(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, content={"detail": detail})
 
-    for module in (health, metrics, workstations):
-        app.include_router(module.router)
+    for router in ROUTERS:
+        app.include_router(router)
     return app
 
 

@@ -1,5 +1,7 @@
 """Ingest batching: every pending inbox payload into history, exactly once, then the alert rules."""
 
+from datetime import UTC, datetime
+
 from prefect import flow
 
 from graphs.ingest.graph import build_graph
@@ -9,7 +11,11 @@ from tasks.alerts import publish_ingest_summary
 COUNTS = ("claimed", "rejected", "loaded", "duplicates", "resolved", "open", "notified")
 
 
-@flow(name="ingest-batching", flow_run_name="ingest-batching-{batch_size}")
+def _run_name() -> str:
+    return f"ingest-{datetime.now(UTC):%Y%m%d-%H%M%S}"
+
+
+@flow(name="ingest-batching", flow_run_name=_run_name)
 def ingest_batching(batch_size: int | None = None, max_batches: int | None = None) -> dict[str, int]:
     """Move pending inbox rows to history in batches, evaluate alerts, notify, summarise."""
     settings = get_settings()

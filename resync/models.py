@@ -25,7 +25,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # BIGINT identity on PostgreSQL; SQLite only auto-increments an INTEGER primary key.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
-JsonDocument = JSON().with_variant(JSONB(), "postgresql")
+JsonDocument = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -64,7 +64,7 @@ class ApiKey(Base):
     description: Mapped[str | None] = mapped_column(String(500))
     key_prefix: Mapped[str] = mapped_column(String(16))
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    scopes: Mapped[list[str]] = mapped_column(JSON)
+    scopes: Mapped[list[str]] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(100))
     expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -160,8 +160,8 @@ class Workstation(Base):
     first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     last_sample_at: Mapped[datetime] = mapped_column(UtcDateTime)
     latency_method: Mapped[str | None] = mapped_column(String(8))
-    host: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    tws: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    host: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    tws: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class Alert(Base):

@@ -21,6 +21,9 @@ from resync.settings import get_settings
 from tests.support.live_api import LiveApi
 from tests.support.postgres import PostgresServer
 
+# The temporary Prefect server's telemetry only adds writes (and lock waits) to its SQLite.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
 BACKENDS = ("sqlite", "postgresql")
 _database_numbers = itertools.count()
 

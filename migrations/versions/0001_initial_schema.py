@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 14:52:53.864002
+Create Date: 2026-11-27 14:54:16.492155
 
 """
 from typing import Sequence, Union
@@ -28,7 +28,7 @@ def upgrade() -> None:
     sa.Column('description', sa.String(length=500), nullable=True),
     sa.Column('key_prefix', sa.String(length=16), nullable=False),
     sa.Column('key_hash', sa.String(length=64), nullable=False),
-    sa.Column('scopes', sa.JSON(), nullable=False),
+    sa.Column('scopes', sa.JSON(none_as_null=True), nullable=False),
     sa.Column('created_at', UtcDateTime(), nullable=False),
     sa.Column('created_by', sa.String(length=100), nullable=True),
     sa.Column('expires_at', UtcDateTime(), nullable=True),
@@ -56,7 +56,7 @@ def upgrade() -> None:
     )
     op.create_table('metrics_inbox',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('payload', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('payload', sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True, astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('received_at', UtcDateTime(), nullable=False),
     sa.Column('api_key_id', sa.Uuid(), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
@@ -80,7 +80,7 @@ def upgrade() -> None:
     sa.Column('network_tx_kbs', sa.Float(), nullable=False),
     sa.Column('latency_method', sa.String(length=8), nullable=True),
     sa.Column('stdlist_mb', sa.Float(), nullable=True),
-    sa.Column('message_files', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
+    sa.Column('message_files', sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True, astext_type=sa.Text()), 'postgresql'), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('workstation', 'sample_time', name='uq_metrics_inbox_sample')
     )
@@ -106,7 +106,7 @@ def upgrade() -> None:
     sa.Column('network_tx_kbs', sa.Float(), nullable=False),
     sa.Column('latency_method', sa.String(length=8), nullable=True),
     sa.Column('stdlist_mb', sa.Float(), nullable=True),
-    sa.Column('message_files', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
+    sa.Column('message_files', sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True, astext_type=sa.Text()), 'postgresql'), nullable=True),
     sa.PrimaryKeyConstraint('workstation', 'sample_time')
     )
     op.create_table('workstations',
@@ -114,8 +114,8 @@ def upgrade() -> None:
     sa.Column('first_seen_at', UtcDateTime(), nullable=False),
     sa.Column('last_sample_at', UtcDateTime(), nullable=False),
     sa.Column('latency_method', sa.String(length=8), nullable=True),
-    sa.Column('host', sa.JSON(), nullable=True),
-    sa.Column('tws', sa.JSON(), nullable=True),
+    sa.Column('host', sa.JSON(none_as_null=True), nullable=True),
+    sa.Column('tws', sa.JSON(none_as_null=True), nullable=True),
     sa.PrimaryKeyConstraint('name')
     )
     op.create_table('alerts',
