@@ -165,3 +165,13 @@ def test_install_cron_on_aix_lists_the_minutes(agent):
     assert agent.run("--install-cron").returncode == 0
     table = (agent.home / "fake-state" / "crontab").read_text()
     assert table == f"0,5,10,15,20,25,30,35,40,45,50,55 * * * * {AGENT} >/dev/null 2>&1\n"
+
+
+def test_example_configuration_is_understood(agent):
+    example = REPO / "agent" / "resync-agent.conf.example"
+    # Environment wins over the file: keep the run on loopback and in the test's directories.
+    result = agent.run("--dry-run", "--config", str(example), RESYNC_PING_COUNT="1",
+                       RESYNC_SAMPLE_SECONDS="1", TWS_HOME=str(agent.home))
+    assert result.returncode == 0, result.stderr
+    assert "ignoring unknown setting" not in result.stderr
+    assert '"tcp_connectivity": 0' in result.stdout
