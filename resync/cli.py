@@ -99,3 +99,31 @@ def keys_revoke(
     except LookupError as error:
         raise typer.BadParameter(str(error)) from None
     typer.echo(f"revoked {key_id}")
+
+
+@app.command()
+def demo(
+    api_url: Annotated[str, typer.Option(help="The Resync API to post to")] = "http://127.0.0.1:8000",
+    workstations: Annotated[int, typer.Option(min=4, max=500)] = 20,
+    days: Annotated[int, typer.Option(min=0, max=90)] = 30,
+    live_interval: Annotated[float, typer.Option(help="Seconds between live samples; 0: none")] = 5.0,
+) -> None:
+    """Post a demo estate through the real API: history, then live samples until Ctrl-C."""
+    from resync.demo_sender import run_demo
+
+    with session_scope() as session:
+        _, key = create_api_key(
+            session, name="demo-estate", scopes=["metrics:write"], created_by="resync demo"
+        )
+    run_demo(api_url, key, workstations=workstations, days=days, live_interval=live_interval)
+
+
+@app.command()
+def run(
+    api_port: Annotated[int, typer.Option()] = 8000,
+    prefect_port: Annotated[int, typer.Option()] = 4200,
+) -> None:
+    """Run the whole system here: Prefect server and worker, the API and the demo estate."""
+    from resync.stack import run_stack
+
+    run_stack(PROJECT_ROOT, get_settings().data_dir.resolve(), api_port, prefect_port)

@@ -1,0 +1,135 @@
+"""`resync run`: the whole system on one machine — Prefect server and worker, the API, the demo."""
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+logger = logging.getLogger(__name__)
+
+WORK_POOL = "resync-local"
+
+
+@dataclass
+class Stack:
+    """Child processes started in order and stopped in reverse, on Ctrl-C or on any failure."""
+
+    project_dir: Path
+    data_dir: Path
+    api_port: int
+    prefect_port: int
+    processes: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
+
+    @property
+    def environment(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "PREFECT_HOME": str(self.data_dir / "prefect"),
+            "PREFECT_API_URL": f"http://127.0.0.1:{self.prefect_port}/api",
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+            "PREFECT_UI_API_URL": f"http://127.0.0.1:{self.prefect_port}/api",
+            "RESYNC_DATA_DIR": str(self.data_dir),
+            "RESYNC_PROJECT_DIR": str(self.project_dir),
+        }
+
+    def command(self, *arguments: str) -> None:
+        """Run a set-up command to completion; its output goes to the stack's log."""
+        with (self.data_dir / "stack.log").open("ab") as log:
+            subprocess.run(
+                arguments, cwd=self.project_dir, env=self.environment, check=True,
+                stdout=log, stderr=subprocess.STDOUT,
+            )
+
+    def start(self, name: str, *arguments: str) -> None:
+        log = (self.data_dir / f"{name}.log").open("ab")
+        process = subprocess.Popen(
+            arguments, cwd=self.project_dir, env=self.environment, stdout=log,
+            stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        self.processes.append((name, process))
+
+    def wait_healthy(self, name: str, url: str, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for process_name, process in self.processes:
+                if process.poll() is not None:
+                    raise RuntimeError(
+                        f"{process_name} exited with {process.returncode}; "
+                        f"see {self.data_dir / (process_name + '.log')}"
+                    )
+            try:
+                if httpx.get(url, timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise TimeoutError(f"{name} did not answer at {url} within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        for name, process in reversed(self.processes):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for name, process in reversed(self.processes):
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                logger.warning("%s did not stop in 20 s; killing it", name)
+                os.killpg(process.pid, signal.SIGKILL)
+        self.processes.clear()
+
+
+def _interrupt(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def run_stack(project_dir: Path, data_dir: Path, api_port: int, prefect_port: int) -> None:
+    """Start everything, print where it is, and wait for Ctrl-C (or SIGTERM / SIGHUP)."""
+    for stop_signal in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop_signal, _interrupt)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    stack = Stack(project_dir, data_dir, api_port, prefect_port)
+    resync = str(Path(sys.executable).with_name("resync"))
+    prefect = str(Path(sys.executable).with_name("prefect"))
+    prefect_url = f"http://127.0.0.1:{prefect_port}"
+    api_url = f"http://127.0.0.1:{api_port}"
+    try:
+        stack.command(resync, "db", "upgrade")
+        stack.start("prefect-server", prefect, "server", "start", "--host", "127.0.0.1",
+                    "--port", str(prefect_port))
+        stack.wait_healthy("Prefect server", f"{prefect_url}/api/health")
+        stack.command(prefect, "work-pool", "create", WORK_POOL, "--type", "process", "--overwrite")
+        stack.command(prefect, "--no-prompt", "deploy", "--all")
+        stack.start("prefect-worker", prefect, "worker", "start", "--pool", WORK_POOL)
+        stack.start("api", sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1",
+                    "--port", str(api_port), "--no-access-log")
+        stack.wait_healthy("Resync API", f"{api_url}/readyz")
+        admin_key = subprocess.run(
+            [resync, "keys", "create", "--name", "make-run-admin", "--scope", "admin:*",
+             "--scope", "metrics:read", "--scope", "workflows:*"],
+            cwd=project_dir, env=stack.environment, check=True, capture_output=True, text=True,
+        ).stdout.split("key:", 1)[1].strip()
+        stack.start("demo", resync, "demo", "--api-url", api_url)
+        print(
+            f"\nResync is running (data in {data_dir}):\n"
+            f"  Prefect UI   {prefect_url}\n"
+            f"  Resync API   {api_url}/docs\n"
+            f"  Estate       {api_url}/api/v1/workstations\n"
+            f"  Admin key    {admin_key}   (this session's; shown once)\n"
+            f"  Logs         {data_dir}/*.log\n"
+            "Press Ctrl-C to stop everything.\n",
+            flush=True,
+        )
+        while all(process.poll() is None for _, process in stack.processes):
+            time.sleep(1)
+        failed = [name for name, process in stack.processes if process.poll() is not None]
+        raise RuntimeError(f"{', '.join(failed)} stopped unexpectedly; see {data_dir}/*.log")
+    except KeyboardInterrupt:
+        print("\nStopping…", flush=True)
+    finally:
+        stack.stop()
