@@ -51,7 +51,9 @@ class Settings(BaseSettings):
     packet_loss_alert_percent: float = 20.0
     packet_loss_sustained_samples: int = Field(default=3, ge=1)
     notification_block: str | None = Field(
-        default=None, description="Name of a Prefect notification block that receives alerts"
+        default=None,
+        description="Prefect notification block for new alerts, as 'block-type-slug/name' "
+        "(e.g. 'slack-webhook/ops-night')",
     )
 
     # Analysis

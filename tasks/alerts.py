@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import polars as pl
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.blocks.core import Block
 from prefect.blocks.notifications import NotificationBlock
 from prefect.cache_policies import NONE
 from sqlalchemy import select
@@ -90,7 +91,9 @@ def notify_alerts(alert_ids: list[int]) -> int:
         ).all()
         if not alerts:
             return 0
-        block = NotificationBlock.load(block_name)
+        block = Block.load(block_name)
+        if not isinstance(block, NotificationBlock):
+            raise TypeError(f"block {block_name!r} is a {type(block).__name__}, not a notification block")
         lines = [f"[{a.severity.upper()}] {a.workstation} {a.rule}: {a.message}" for a in alerts]
         block.notify(body="\n".join(lines), subject=f"Resync: {len(lines)} new FTA alert(s)")
         for alert in alerts:
