@@ -92,7 +92,9 @@ class Agent:
         self.env["RESYNC_API_KEY_FILE"] = str(key_file)
         return key_file
 
-    def run(self, *args: str, timeout: float = 120, **extra_env: str) -> subprocess.CompletedProcess:
+    def run(
+        self, *args: str, timeout: float = 120, **extra_env: str
+    ) -> subprocess.CompletedProcess:
         return subprocess.run(
             [self.shell, str(AGENT), *args],
             env={**self.env, **extra_env},

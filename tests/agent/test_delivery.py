@@ -72,7 +72,9 @@ def test_batch_failure_mid_replay_keeps_what_was_not_acknowledged(agent, stub_ap
         agent.run()
     assert agent.run().returncode == 75
     assert len(agent.spooled()) == 2
-    assert stub_api.requests[4]["body"] == [json.loads(path.read_text()) for path in agent.spooled()]
+    assert stub_api.requests[4]["body"] == [
+        json.loads(path.read_text()) for path in agent.spooled()
+    ]
 
 
 def test_invalid_item_in_a_batch_is_rejected_alone(agent, stub_api):
@@ -88,7 +90,11 @@ def test_invalid_item_in_a_batch_is_rejected_alone(agent, stub_api):
     result = agent.run()
     assert result.returncode == 0
     assert [request["path"].rsplit("/", 1)[-1] for request in stub_api.requests[2:]] == [
-        "batch", "workstation", "workstation", "workstation"]
+        "batch",
+        "workstation",
+        "workstation",
+        "workstation",
+    ]
     assert agent.spooled() == []
     [rejected] = sorted(agent.rejected_dir.glob("*.json"))
     assert json.loads(rejected.read_text()) == stub_api.requests[4]["body"]
@@ -102,7 +108,7 @@ def test_refused_key_moves_the_sample_to_rejected(agent, stub_api):
     assert agent.run().returncode == 65
     [rejected] = list(agent.rejected_dir.glob("*.json"))
     assert agent.spooled() == []
-    assert "HTTP 401: {\"detail\": \"Invalid or revoked API key\"}" in agent.log_text()
+    assert 'HTTP 401: {"detail": "Invalid or revoked API key"}' in agent.log_text()
     assert f"kept in {agent.rejected_dir}/" in agent.log_text()
     MetricsPayload.model_validate_json(rejected.read_text())
 

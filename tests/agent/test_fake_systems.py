@@ -7,32 +7,67 @@ import pytest
 from resync.schemas import MetricsPayload
 
 DARWIN_METRICS = {
-    "cpu_percent": 20, "memory_percent": 75, "disk_percent": 75,
-    "latency_min_ms": 0.412, "latency_avg_ms": 0.875, "latency_max_ms": 1.63,
-    "packet_loss_percent": 0, "tcp_connectivity": 0,
+    "cpu_percent": 20,
+    "memory_percent": 75,
+    "disk_percent": 75,
+    "latency_min_ms": 0.412,
+    "latency_avg_ms": 0.875,
+    "latency_max_ms": 1.63,
+    "packet_loss_percent": 0,
+    "tcp_connectivity": 0,
     # Per reading: ioreg +1000 kB read, +3000 kB written; netstat -ib en0 +2000 kB in, +1000 out.
-    "disk_io_read_kbs": 500, "disk_io_write_kbs": 1500, "process_count": 412,
-    "load_avg_1": 1.84, "load_avg_5": 1.95, "load_avg_15": 2.01,
-    "network_rx_kbs": 1000, "network_tx_kbs": 500,
+    "disk_io_read_kbs": 500,
+    "disk_io_write_kbs": 1500,
+    "process_count": 412,
+    "load_avg_1": 1.84,
+    "load_avg_5": 1.95,
+    "load_avg_15": 2.01,
+    "network_rx_kbs": 1000,
+    "network_tx_kbs": 500,
 }
-DARWIN_HOST = {"cpu_count": 8, "memory_total_mb": 16384, "disk_total_gb": 465.6,
-               "os_type": "Darwin", "os_version": "14.2.1", "agent_version": "1.0.0"}
+DARWIN_HOST = {
+    "cpu_count": 8,
+    "memory_total_mb": 16384,
+    "disk_total_gb": 465.6,
+    "os_type": "Darwin",
+    "os_version": "14.2.1",
+    "agent_version": "1.0.0",
+}
 AIX_METRICS = {
-    "cpu_percent": 30, "memory_percent": 37.5, "disk_percent": 75,
-    "latency_min_ms": 1, "latency_avg_ms": 2, "latency_max_ms": 4,
-    "packet_loss_percent": 0, "tcp_connectivity": 0,
+    "cpu_percent": 30,
+    "memory_percent": 37.5,
+    "disk_percent": 75,
+    "latency_min_ms": 1,
+    "latency_avg_ms": 2,
+    "latency_max_ms": 4,
+    "packet_loss_percent": 0,
+    "tcp_connectivity": 0,
     # Per reading: iostat hdisk0 +4000 kB read, +6000 written; ent0 +800 kB in, +400 out.
-    "disk_io_read_kbs": 2000, "disk_io_write_kbs": 3000, "process_count": 57,
-    "load_avg_1": 1.23, "load_avg_5": 1.1, "load_avg_15": 1.05,
-    "network_rx_kbs": 400, "network_tx_kbs": 200,
+    "disk_io_read_kbs": 2000,
+    "disk_io_write_kbs": 3000,
+    "process_count": 57,
+    "load_avg_1": 1.23,
+    "load_avg_5": 1.1,
+    "load_avg_15": 1.05,
+    "network_rx_kbs": 400,
+    "network_tx_kbs": 200,
 }
-AIX_HOST = {"cpu_count": 8, "memory_total_mb": 16384, "disk_total_gb": 4,
-            "os_type": "AIX", "os_version": "7.2", "agent_version": "1.0.0"}
+AIX_HOST = {
+    "cpu_count": 8,
+    "memory_total_mb": 16384,
+    "disk_total_gb": 4,
+    "os_type": "AIX",
+    "os_version": "7.2",
+    "agent_version": "1.0.0",
+}
 
 
 @pytest.mark.parametrize(
     ("os_name", "workstation", "metrics", "host"),
-    [("darwin", "MAC-FTA01", DARWIN_METRICS, DARWIN_HOST), ("aix", "AIXFTA01", AIX_METRICS, AIX_HOST)],
+    [
+        ("darwin", "MAC-FTA01", DARWIN_METRICS, DARWIN_HOST),
+        ("aix", "AIXFTA01", AIX_METRICS, AIX_HOST),
+    ],
 )
 def test_every_reading_is_exact(agent, os_name, workstation, metrics, host):
     agent.use_fakes(os_name)
@@ -56,22 +91,32 @@ def test_darwin_rates_over_the_interval(agent):
         "net_rx_kb": (4123456789 + 2048000) / 1024,
         "net_tx_kb": (912345678 + 1024000) / 1024,
     }
-    moved = {"disk_read_kb": 300000, "disk_write_kb": 600000, "net_rx_kb": 30000, "net_tx_kb": 15000}
+    moved = {
+        "disk_read_kb": 300000,
+        "disk_write_kb": 600000,
+        "net_rx_kb": 30000,
+        "net_tx_kb": 15000,
+    }
     (agent.state_dir / "counters.state").write_text(
         "clock=1699999700\n" + "".join(f"{k}={after[k] - moved[k]:.3f}\n" for k in after)
     )
     result = agent.run("--dry-run", FAKE_EPOCH="1700000000")
     assert "rates from the interval sample over 300.00 s" in result.stderr
     metrics = json.loads(result.stdout)["metrics"]
-    assert [metrics[name] for name in ("disk_io_read_kbs", "disk_io_write_kbs", "network_rx_kbs", "network_tx_kbs")] == [1000, 2000, 100, 50]
+    assert [
+        metrics[name]
+        for name in ("disk_io_read_kbs", "disk_io_write_kbs", "network_rx_kbs", "network_tx_kbs")
+    ] == [1000, 2000, 100, 50]
 
 
 def test_aix_rates_over_the_interval(agent):
     agent.use_fakes("aix")
     agent.state_dir.mkdir(parents=True)
     after = {  # second reading: iostat hdisk0+hdisk1 (+4000/+6000), ent0+ent1 (+800 kB/+400 kB)
-        "disk_read_kb": 12345678 + 2345678 + 4000, "disk_write_kb": 9876543 + 1876543 + 6000,
-        "net_rx_kb": (7947141000 + 819200 + 2048000) / 1024, "net_tx_kb": (81415000 + 409600 + 1024000) / 1024,
+        "disk_read_kb": 12345678 + 2345678 + 4000,
+        "disk_write_kb": 9876543 + 1876543 + 6000,
+        "net_rx_kb": (7947141000 + 819200 + 2048000) / 1024,
+        "net_tx_kb": (81415000 + 409600 + 1024000) / 1024,
     }
     moved = {"disk_read_kb": 60000, "disk_write_kb": 90000, "net_rx_kb": 3000, "net_tx_kb": 1500}
     (agent.state_dir / "counters.state").write_text(
@@ -80,7 +125,10 @@ def test_aix_rates_over_the_interval(agent):
     result = agent.run("--dry-run", FAKE_EPOCH="1700000000")
     assert "rates from the interval sample over 300.00 s" in result.stderr
     metrics = json.loads(result.stdout)["metrics"]
-    assert [metrics[name] for name in ("disk_io_read_kbs", "disk_io_write_kbs", "network_rx_kbs", "network_tx_kbs")] == [200, 300, 10, 5]
+    assert [
+        metrics[name]
+        for name in ("disk_io_read_kbs", "disk_io_write_kbs", "network_rx_kbs", "network_tx_kbs")
+    ] == [200, 300, 10, 5]
 
 
 def test_aix_network_falls_back_to_entstat(agent):
@@ -92,7 +140,9 @@ def test_aix_network_falls_back_to_entstat(agent):
 @pytest.mark.parametrize("os_name", ["darwin", "aix"])
 def test_partial_loss_is_parsed_from_the_summary(agent, os_name):
     agent.use_fakes(os_name)
-    payload = agent.dry_run(RESYNC_LATENCY_METHOD="icmp", RESYNC_PING_COUNT="20", FAKE_PING_MODE="partial")
+    payload = agent.dry_run(
+        RESYNC_LATENCY_METHOD="icmp", RESYNC_PING_COUNT="20", FAKE_PING_MODE="partial"
+    )
     assert payload["metrics"]["packet_loss_percent"] == 5
 
 
@@ -102,7 +152,11 @@ def test_every_ping_lost_means_full_loss_and_null_latencies(agent, os_name):
     payload = agent.dry_run(RESYNC_LATENCY_METHOD="icmp", FAKE_PING_MODE="lost")
     metrics = payload["metrics"]
     assert metrics["packet_loss_percent"] == 100
-    assert (metrics["latency_min_ms"], metrics["latency_avg_ms"], metrics["latency_max_ms"]) == (None, None, None)
+    assert (metrics["latency_min_ms"], metrics["latency_avg_ms"], metrics["latency_max_ms"]) == (
+        None,
+        None,
+        None,
+    )
     assert payload["latency_method"] == "icmp"
     MetricsPayload.model_validate(payload)
 
@@ -139,7 +193,10 @@ def test_tws_facts_stdlist_and_message_files(agent):
         (tws_home / name).write_bytes(b"\0" * 1024)
     payload = agent.dry_run(TWS_HOME=str(tws_home))
     assert payload["tws"]["message_files"] == {
-        "Mailbox.msg": 3.2, "Intercom.msg": 0.4, "Courier.msg": 0.1, "pobox/FTA2.msg": 5,
+        "Mailbox.msg": 3.2,
+        "Intercom.msg": 0.4,
+        "Courier.msg": 0.1,
+        "pobox/FTA2.msg": 5,
     }
     assert 5.0 <= payload["tws"]["stdlist_mb"] <= 5.1
     MetricsPayload.model_validate(payload)

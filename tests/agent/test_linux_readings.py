@@ -33,8 +33,13 @@ def proc_counters() -> dict[str, float]:
             rx_kb += int(values[0]) / 1024
             tx_kb += int(values[8]) / 1024
     clock = float(Path("/proc/uptime").read_text().split()[0])
-    return {"clock": clock, "disk_read_kb": read_kb, "disk_write_kb": write_kb,
-            "net_rx_kb": rx_kb, "net_tx_kb": tx_kb}
+    return {
+        "clock": clock,
+        "disk_read_kb": read_kb,
+        "disk_write_kb": write_kb,
+        "net_rx_kb": rx_kb,
+        "net_tx_kb": tx_kb,
+    }
 
 
 def test_dry_run_payload_is_valid_for_the_api(agent, listening_port):
@@ -63,7 +68,8 @@ def test_readings_match_psutil_and_proc(agent):
     after_processes = len(psutil.pids())
     metrics, host = payload["metrics"], payload["host"]
 
-    meminfo = {line.split(":")[0]: int(line.split()[1]) for line in open("/proc/meminfo")}
+    lines = Path("/proc/meminfo").read_text().splitlines()
+    meminfo = {line.split(":")[0]: int(line.split()[1]) for line in lines}
     memory = 100 * (meminfo["MemTotal"] - meminfo["MemAvailable"]) / meminfo["MemTotal"]
     assert metrics["memory_percent"] == pytest.approx(memory, abs=2)
 
@@ -112,10 +118,16 @@ def test_rates_cover_the_interval_since_the_previous_run(agent):
     after_run = proc_counters()
     assert result.returncode == 0, result.stderr
     elapsed = float(re.search(r"rates from the interval sample over ([\d.]+) s", result.stderr)[1])
-    assert before_run["clock"] - start["clock"] <= elapsed <= after_run["clock"] - start["clock"] + 0.1
+    assert (
+        before_run["clock"] - start["clock"] <= elapsed <= after_run["clock"] - start["clock"] + 0.1
+    )
     metrics = json.loads(result.stdout)["metrics"]
-    for metric, counter in (("disk_io_read_kbs", "disk_read_kb"), ("disk_io_write_kbs", "disk_write_kb"),
-                            ("network_rx_kbs", "net_rx_kb"), ("network_tx_kbs", "net_tx_kb")):
+    for metric, counter in (
+        ("disk_io_read_kbs", "disk_read_kb"),
+        ("disk_io_write_kbs", "disk_write_kb"),
+        ("network_rx_kbs", "net_rx_kb"),
+        ("network_tx_kbs", "net_tx_kb"),
+    ):
         # The reported rate times the interval is what the counters moved during it.
         moved = metrics[metric] * elapsed
         low = before_run[counter] - start[counter]
@@ -126,7 +138,9 @@ def test_rates_cover_the_interval_since_the_previous_run(agent):
 
 def test_first_run_and_stale_state_use_a_short_sample(agent):
     result = agent.run("--dry-run", RESYNC_SAMPLE_SECONDS="1")
-    assert re.search(r"rates from the short sample over (0\.9\d|1\.\d\d) s", result.stderr), result.stderr
+    assert re.search(r"rates from the short sample over (0\.9\d|1\.\d\d) s", result.stderr), (
+        result.stderr
+    )
     agent.state_dir.mkdir(parents=True)
     stale = proc_counters()
     stale["clock"] -= 3600
@@ -154,7 +168,9 @@ def test_icmp_latency_to_loopback(agent):
     metrics = payload["metrics"]
     assert payload["latency_method"] == "icmp"
     assert metrics["packet_loss_percent"] == 0
-    assert 0 < metrics["latency_min_ms"] <= metrics["latency_avg_ms"] <= metrics["latency_max_ms"] < 50
+    assert (
+        0 < metrics["latency_min_ms"] <= metrics["latency_avg_ms"] <= metrics["latency_max_ms"] < 50
+    )
 
 
 def test_tcp_latency_and_connectivity_to_a_listening_port(agent, listening_port):
@@ -162,7 +178,13 @@ def test_tcp_latency_and_connectivity_to_a_listening_port(agent, listening_port)
     metrics = payload["metrics"]
     assert payload["latency_method"] == "tcp"
     assert (metrics["packet_loss_percent"], metrics["tcp_connectivity"]) == (0, 1)
-    assert 0 < metrics["latency_min_ms"] <= metrics["latency_avg_ms"] <= metrics["latency_max_ms"] < 100
+    assert (
+        0
+        < metrics["latency_min_ms"]
+        <= metrics["latency_avg_ms"]
+        <= metrics["latency_max_ms"]
+        < 100
+    )
 
 
 def test_closed_port_means_full_loss_null_latency_and_no_connectivity(agent):

@@ -9,7 +9,10 @@ import pytest
 from resync.schemas import METRIC_NAMES
 
 # The agent does not care which database sits behind the API; PostgreSQL is the production one.
-pytestmark = [pytest.mark.postgres, pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.parametrize("database_url", ["postgresql"], indirect=True),
+]
 
 
 @pytest.fixture
@@ -82,7 +85,9 @@ def test_revoked_key_ends_in_rejected_with_a_clear_log_line(agent, live_api):
     [rejected] = list(agent.rejected_dir.glob("*.json"))
     assert json.loads(rejected.read_text())["workstation"] == "FTA-REVOKED"
     assert agent.spooled() == []
-    assert re.search(r"ERROR .*the API refused sample \S+ \(HTTP 401: .+\); kept in ", agent.log_text())
+    assert re.search(
+        r"ERROR .*the API refused sample \S+ \(HTTP 401: .+\); kept in ", agent.log_text()
+    )
     assert (rejected.with_suffix(".reason")).read_text().startswith("HTTP 401 ")
 
 

@@ -11,7 +11,9 @@ def test_script_passes_shellcheck():
     shellcheck = require_tool("shellcheck")
     result = subprocess.run(
         [shellcheck, "--shell=sh", "--external-sources", str(AGENT)],
-        capture_output=True, text=True, cwd=REPO,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -22,7 +24,8 @@ def test_every_library_part_passes_shellcheck_on_its_own():
     parts = sorted((REPO / "agent" / "lib").glob("*.sh"))
     result = subprocess.run(
         [shellcheck, "--shell=sh", "--exclude=SC2034,SC2154", *map(str, parts)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout
 
@@ -136,7 +139,9 @@ def test_workstation_comes_from_localopts_thiscpu(agent):
     tws_home = agent.home / "TWS"
     tws_home.mkdir()
     (tws_home / "localopts").write_text(
-        "# TWS local options\nthiscpu        = fta_prod01   # this workstation\nmerge stdlists = yes\n"
+        "# TWS local options\n"
+        "thiscpu        = fta_prod01   # this workstation\n"
+        "merge stdlists = yes\n"
     )
     assert agent.dry_run(TWS_HOME=str(tws_home))["workstation"] == "FTA_PROD01"
 
@@ -170,8 +175,14 @@ def test_install_cron_on_aix_lists_the_minutes(agent):
 def test_example_configuration_is_understood(agent):
     example = REPO / "agent" / "resync-agent.conf.example"
     # Environment wins over the file: keep the run on loopback and in the test's directories.
-    result = agent.run("--dry-run", "--config", str(example), RESYNC_PING_COUNT="1",
-                       RESYNC_SAMPLE_SECONDS="1", TWS_HOME=str(agent.home))
+    result = agent.run(
+        "--dry-run",
+        "--config",
+        str(example),
+        RESYNC_PING_COUNT="1",
+        RESYNC_SAMPLE_SECONDS="1",
+        TWS_HOME=str(agent.home),
+    )
     assert result.returncode == 0, result.stderr
     assert "ignoring unknown setting" not in result.stderr
     assert '"tcp_connectivity": 0' in result.stdout
