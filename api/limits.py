@@ -21,8 +21,12 @@ class BodyLimitMiddleware:
             return
         limit = self.batch_limit if scope["path"].endswith("/batch") else self.single_limit
         for name, value in scope["headers"]:
-            if name == b"content-length" and value.isdigit() and int(value) > limit:
-                await self._reject(send, limit)
+            if name == b"content-length" and value.isdigit():
+                # The HTTP server holds the body to its declared length: nothing more to watch.
+                if int(value) > limit:
+                    await self._reject(send, limit)
+                else:
+                    await self.app(scope, receive, send)
                 return
         received = 0
         response_started = False

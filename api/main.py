@@ -11,10 +11,12 @@ from fastapi_offline import FastAPIOffline
 from sqlalchemy.exc import DBAPIError
 
 from api.inbox_writer import InboxWriter
+from api.json_body import add_component_schemas
 from api.key_cache import KeyCache, UsageRecorder
 from api.limits import BodyLimitMiddleware
 from api.routes import health, metrics, workstations
 from resync.database import make_engine
+from resync.schemas import MetricsPayload
 from resync.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -74,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for router in ROUTERS:
         app.include_router(router)
+    add_component_schemas(app, MetricsPayload)
     return app
 
 

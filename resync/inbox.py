@@ -7,13 +7,19 @@ writers are serialised, so ids commit in order by construction.
 """
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
+from pydantic_core import to_json
 from sqlalchemy import Connection, func, select
 
 from resync.schemas import METRIC_NAMES, MetricsPayload
 
 INBOX_LOCK = 0x52_53_59_43  # "RSYC"
+INBOX_COLUMNS = (
+    "workstation", "sample_time", *METRIC_NAMES, "latency_method", "stdlist_mb", "message_files",
+    "payload", "api_key_id", "received_at",
+)
 
 
 def hold_inbox_for_write(connection: Connection) -> None:
@@ -29,7 +35,7 @@ def hold_inbox_for_claim(connection: Connection) -> None:
 
 
 def inbox_values(payload: MetricsPayload, api_key_id: uuid.UUID) -> dict[str, Any]:
-    """The inbox row for a validated payload: typed columns plus the raw document."""
+    """The inbox row for a validated payload: typed columns plus the raw document as JSON text."""
     metrics = payload.metrics
     tws = payload.tws
     return {
@@ -38,7 +44,8 @@ def inbox_values(payload: MetricsPayload, api_key_id: uuid.UUID) -> dict[str, An
         **{name: getattr(metrics, name) for name in METRIC_NAMES},
         "latency_method": payload.latency_method,
         "stdlist_mb": tws.stdlist_mb if tws else None,
-        "message_files": tws.message_files if tws else None,
-        "payload": payload.model_dump(mode="json", exclude_none=True),
+        "message_files": to_json(tws.message_files).decode() if tws and tws.message_files else None,
+        "payload": payload.model_dump_json(exclude_none=True),
         "api_key_id": api_key_id,
+        "received_at": datetime.now(UTC),
     }

@@ -45,7 +45,7 @@ MAX_FLOAT = 1e15
 
 Percent = Annotated[float, Field(ge=0, le=100)]
 NonNegative = Annotated[float, Field(ge=0, le=MAX_FLOAT)]
-WorkstationName = Annotated[str, StringConstraints(pattern=WORKSTATION_PATTERN)]
+WorkstationName = Annotated[str, StringConstraints(pattern=WORKSTATION_PATTERN, to_upper=True)]
 Label = Annotated[str, StringConstraints(max_length=64, pattern=r"^[\x20-\x7e]*$")]
 
 
@@ -73,17 +73,17 @@ class Metrics(BaseModel):
 
     @model_validator(mode="after")
     def check_latencies(self) -> "Metrics":
-        latencies = (self.latency_min_ms, self.latency_avg_ms, self.latency_max_ms)
-        if any(value is None for value in latencies):
+        low, average, high = self.latency_min_ms, self.latency_avg_ms, self.latency_max_ms
+        if low is None or average is None or high is None:
             if self.packet_loss_percent != 100:
                 raise ValueError(
                     "latency_min_ms, latency_avg_ms and latency_max_ms may be null only "
                     "when packet_loss_percent is 100"
                 )
-            return self
-        low, average, high = latencies
-        if not low <= average <= high:
-            raise ValueError("latencies must satisfy latency_min_ms <= latency_avg_ms <= latency_max_ms")
+        elif not low <= average <= high:
+            raise ValueError(
+                "latencies must satisfy latency_min_ms <= latency_avg_ms <= latency_max_ms"
+            )
         return self
 
 
@@ -139,11 +139,6 @@ class MetricsPayload(BaseModel):
     latency_method: Literal["icmp", "tcp"] | None = None
     host: HostFacts | None = None
     tws: TwsFacts | None = None
-
-    @field_validator("workstation")
-    @classmethod
-    def upper_case_workstation(cls, value: str) -> str:
-        return value.upper()
 
     @field_validator("timestamp")
     @classmethod

@@ -3,11 +3,12 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Body, HTTPException, Path, Query, Request, Response, status
-from pydantic import AwareDatetime, BaseModel
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
+from pydantic import AwareDatetime, BaseModel, Field, TypeAdapter
 from sqlalchemy import func, select
 
 from api.deps import IngestKey, MetricsReadKey, SessionDep
+from api.json_body import component_ref, json_body, request_body
 from resync.inbox import inbox_values
 from resync.models import WorkstationMetrics
 from resync.schemas import BATCH_MAX_ITEMS, METRIC_NAMES, WORKSTATION_PATTERN, MetricsPayload
@@ -64,9 +65,22 @@ class MetricsSamplesPublic(BaseModel):
     count: int
 
 
-@router.post("/workstation", status_code=status.HTTP_202_ACCEPTED)
+SamplePayload = TypeAdapter(MetricsPayload)
+SampleBatch = TypeAdapter(
+    Annotated[list[MetricsPayload], Field(min_length=1, max_length=BATCH_MAX_ITEMS)]
+)
+
+
+@router.post(
+    "/workstation",
+    status_code=status.HTTP_202_ACCEPTED,
+    openapi_extra=request_body(component_ref(MetricsPayload)),
+)
 async def create_workstation_metrics(
-    payload: MetricsPayload, key: IngestKey, request: Request, response: Response
+    payload: Annotated[MetricsPayload, Depends(json_body(SamplePayload))],
+    key: IngestKey,
+    request: Request,
+    response: Response,
 ) -> MetricsAccepted:
     """Accept one FTA sample: 202 once committed to the inbox, 200 for a re-sent sample."""
     (stored,) = await request.app.state.inbox_writer.submit([inbox_values(payload, key.id)])
@@ -81,9 +95,16 @@ async def create_workstation_metrics(
     )
 
 
-@router.post("/workstation/batch", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/workstation/batch",
+    status_code=status.HTTP_202_ACCEPTED,
+    openapi_extra=request_body(
+        {"type": "array", "items": component_ref(MetricsPayload), "minItems": 1,
+         "maxItems": BATCH_MAX_ITEMS}
+    ),
+)
 async def create_workstation_metrics_batch(
-    payloads: Annotated[list[MetricsPayload], Body(min_length=1, max_length=BATCH_MAX_ITEMS)],
+    payloads: Annotated[list[MetricsPayload], Depends(json_body(SampleBatch))],
     key: IngestKey,
     request: Request,
 ) -> BatchAccepted:

@@ -1,0 +1,188 @@
+"""Ingest throughput on PostgreSQL: Resync's API against the naive design, in the same run.
+
+    .venv/bin/python -m benchmarks.ingest_api [--seconds 20]
+
+Single payloads come from wrk (C, one thread, 64 connections, a distinct sample per request);
+batches from Python threads posting pre-serialised 5,000-sample bodies. Each figure counts only
+acknowledged requests, and the rows are counted in the inbox afterwards.
+"""
+
+import argparse
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+from alembic import command
+from sqlalchemy import func, select
+
+from benchmarks.machine import describe_machine
+from resync.api_keys import create_api_key
+from resync.cli import alembic_config
+from resync.database import make_engine, session_scope
+from resync.demo import demo_estate, sample
+from resync.models import MetricsInbox
+from tests.support.postgres import PostgresServer, free_port, wait_for_port
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "ingest_api.json"
+
+
+def start_api(module: str, database_url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", module, "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(workers), "--no-access-log", "--log-level", "warning"],
+        cwd=ROOT, env={**os.environ, "RESYNC_DATABASE_URL": database_url},
+    )
+    wait_for_port(port)
+    return process, f"http://127.0.0.1:{port}"
+
+
+_wrk_runs = iter(range(1000))
+
+
+def run_wrk(url: str, key: str, seconds: int) -> dict[str, float]:
+    run = str(next(_wrk_runs))  # distinct workstation names per run: no sample is sent twice
+    output = subprocess.run(
+        ["wrk", "-t1", "-c64", f"-d{seconds}s", "--latency", "-s",
+         str(ROOT / "benchmarks" / "unique_payloads.lua"), url],
+        env={**os.environ, "RESYNC_BENCH_KEY": key, "RESYNC_BENCH_RUN": run}, capture_output=True, text=True, check=True,
+    ).stdout
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", output)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
+    return {
+        "acknowledged_per_s": round((requests - int(errors.group(1) if errors else 0)) / seconds, 1),
+        "p50_ms": _percentile(output, "50%"),
+        "p99_ms": round(float(p99.group(1)) * scale, 2),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+    }
+
+
+def _percentile(output: str, label: str) -> float:
+    match = re.search(rf"{label}\s+([\d.]+)(us|ms|s)\b", output)
+    return round(float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)], 2)
+
+
+def run_batches(url: str, key: str, seconds: int, threads: int = 3) -> dict[str, float]:
+    """Post distinct 5,000-sample batches from `threads` clients for `seconds`."""
+    profiles = demo_estate(500)
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=300)
+    bodies: list[bytes] = []
+    for index in range(threads * 40):
+        moment = start + timedelta(minutes=index)
+        rng = random.Random(index)
+        items = [sample(p, moment + timedelta(seconds=s), start, rng) for s in range(10) for p in profiles]
+        bodies.append(json.dumps(items).encode())
+    accepted = 0
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+    cursor = iter(range(len(bodies)))
+
+    def post() -> None:
+        nonlocal accepted
+        with httpx.Client(base_url=url, headers={"X-API-Key": key, "Content-Type": "application/json"},
+                          timeout=120) as client:
+            while time.monotonic() < deadline:
+                with lock:
+                    index = next(cursor, None)
+                if index is None:
+                    return
+                response = client.post("/api/v1/metrics/workstation/batch", content=bodies[index])
+                response.raise_for_status()
+                with lock:
+                    accepted += response.json()["accepted"]
+
+    began = time.monotonic()
+    workers = [threading.Thread(target=post) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    elapsed = time.monotonic() - began
+    return {"samples_per_s": round(accepted / elapsed, 1), "samples": accepted, "seconds": round(elapsed, 1)}
+
+
+def inbox_rows(database_url: str) -> int:
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        count = connection.scalar(select(func.count()).select_from(MetricsInbox))
+    engine.dispose()
+    return count
+
+
+def fresh_database(server: PostgresServer, name: str) -> str:
+    url = server.create_database(name)
+    command.upgrade(alembic_config(url), "head")
+    return url
+
+
+def make_key(database_url: str) -> str:
+    engine = make_engine(database_url)
+    with session_scope(engine) as session:
+        _, key = create_api_key(session, name="bench", scopes=["metrics:write"])
+    engine.dispose()
+    return key
+
+
+def measure(server: PostgresServer, workers: int, seconds: int) -> dict[str, object]:
+    """Naive and Resync single-payload ingest, then Resync batches, each on a fresh database."""
+    figures: dict[str, object] = {}
+    for name, module in (("naive", "benchmarks.naive_ingest:app"), ("resync", "api.main:app")):
+        url = fresh_database(server, f"bench_{name}_{workers}")
+        key = make_key(url)
+        process, api = start_api(module, url, workers)
+        try:
+            run_wrk(api, key, 3)  # warm-up
+            single = run_wrk(api, key, seconds)
+        finally:
+            process.terminate()
+            process.wait()
+        single["inbox_rows"] = inbox_rows(url)
+        figures[f"single_{name}"] = single
+        print(workers, name, single, flush=True)
+    url = fresh_database(server, f"bench_batch_{workers}")
+    key = make_key(url)
+    process, api = start_api("api.main:app", url, workers)
+    try:
+        batch = run_batches(api, key, seconds)
+    finally:
+        process.terminate()
+        process.wait()
+    batch["inbox_rows"] = inbox_rows(url)
+    figures["batch_resync"] = batch
+    print(workers, "batch", batch, flush=True)
+    figures["single_speedup_vs_naive"] = round(
+        figures["single_resync"]["acknowledged_per_s"] / figures["single_naive"]["acknowledged_per_s"], 2
+    )
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=20)
+    arguments = parser.parse_args()
+    server = PostgresServer().start()
+    results: dict[str, object] = {"machine": describe_machine(), "seconds": arguments.seconds}
+    try:
+        for workers in (1, 2):
+            results[f"uvicorn_workers_{workers}"] = measure(server, workers, arguments.seconds)
+    finally:
+        server.stop()
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
