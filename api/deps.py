@@ -17,6 +17,9 @@ bearer_scheme = HTTPBearer(auto_error=False, description="Authorization: Bearer 
 api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="X-API-Key: rsk_…")
 
 MISSING_KEY = "Missing API key: send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'"
+ROTATED_KEY = (
+    "Invalid API key: the key was rotated and its grace period has ended; use its replacement"
+)
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -59,14 +62,18 @@ def require_scope(scope: str) -> Callable[..., Coroutine[Any, Any, KnownKey]]:
             raise _unauthorized("Invalid API key: unknown key")
         if known.revoked:
             raise _unauthorized("Invalid API key: the key has been revoked")
-        if known.expires_at is not None and known.expires_at <= datetime.now(UTC):
+        now = datetime.now(UTC)
+        if known.expires_at is not None and known.expires_at <= now:
             raise _unauthorized("Invalid API key: the key has expired")
+        if known.grace_until is not None and known.grace_until <= now:
+            raise _unauthorized(ROTATED_KEY)
         if scope not in known.scopes:
             raise HTTPException(
                 status_code=status.HTTP_403_FORBIDDEN,
                 detail=f"API key lacks the '{scope}' scope",
             )
-        request.app.state.usage_recorder.record(known.id)
+        client_address = request.client.host if request.client is not None else None
+        request.app.state.usage_recorder.record(known.id, client_address)
         return known
 
     authenticate.required_scope = scope  # type: ignore[attr-defined]
@@ -75,3 +82,5 @@ def require_scope(scope: str) -> Callable[..., Coroutine[Any, Any, KnownKey]]:
 
 IngestKey = Annotated[KnownKey, Depends(require_scope("metrics:write"))]
 MetricsReadKey = Annotated[KnownKey, Depends(require_scope("metrics:read"))]
+AdminReadKey = Annotated[KnownKey, Depends(require_scope("admin:read"))]
+AdminWriteKey = Annotated[KnownKey, Depends(require_scope("admin:write"))]

@@ -7,8 +7,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, bindparam, select, update
+from sqlalchemy import Engine, select
 
+from resync.key_usage import NewAddresses, Uses, hour_of, prune_hourly_usage, write_usage
 from resync.models import ApiKey
 
 logger = logging.getLogger(__name__)
@@ -16,6 +17,8 @@ logger = logging.getLogger(__name__)
 # Unknown hashes are cached too (a misconfigured FTA retries every 5 minutes forever);
 # the bound keeps a flood of random keys from growing the cache without limit.
 MAX_CACHED_KEYS = 10_000
+# Forgetting seen addresses only costs a lookup at the next flush, never a duplicate event.
+MAX_SEEN_ADDRESSES = 100_000
 
 
 @dataclass(frozen=True)
@@ -24,9 +27,11 @@ class KnownKey:
 
     id: uuid.UUID
     name: str
+    key_prefix: str
     scopes: frozenset[str]
     expires_at: datetime | None
     revoked: bool
+    grace_until: datetime | None = None
 
 
 class KeyCache:
@@ -49,7 +54,13 @@ class KeyCache:
         with self._engine.connect() as connection:
             row = connection.execute(
                 select(
-                    ApiKey.id, ApiKey.name, ApiKey.scopes, ApiKey.expires_at, ApiKey.revoked_at
+                    ApiKey.id,
+                    ApiKey.name,
+                    ApiKey.key_prefix,
+                    ApiKey.scopes,
+                    ApiKey.expires_at,
+                    ApiKey.revoked_at,
+                    ApiKey.grace_until,
                 ).where(ApiKey.key_hash == key_hash)
             ).one_or_none()
         known = None
@@ -57,9 +68,11 @@ class KeyCache:
             known = KnownKey(
                 id=row.id,
                 name=row.name,
+                key_prefix=row.key_prefix,
                 scopes=frozenset(row.scopes),
                 expires_at=row.expires_at,
                 revoked=row.revoked_at is not None,
+                grace_until=row.grace_until,
             )
         if len(self._entries) >= MAX_CACHED_KEYS:
             self._entries.clear()
@@ -68,12 +81,19 @@ class KeyCache:
 
 
 class UsageRecorder:
-    """Counts key uses in memory and writes them in one statement every `interval` seconds."""
+    """Counts key uses in memory and writes them in one transaction every `interval` seconds.
+
+    The first use of a key from a client address this process has not seen is queued the same
+    way, so the audit trail's first-use events cost no write on the request path.
+    """
 
     def __init__(self, engine: Engine, interval: float) -> None:
         self._engine = engine
         self._interval = interval
-        self._pending: dict[uuid.UUID, tuple[int, datetime]] = {}
+        self._pending: Uses = {}
+        self._new_addresses: NewAddresses = {}
+        self._seen_addresses: set[tuple[uuid.UUID, str]] = set()
+        self._pruned_hour: datetime | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="usage-recorder", daemon=True)
@@ -81,37 +101,37 @@ class UsageRecorder:
     def start(self) -> None:
         self._thread.start()
 
-    def record(self, key_id: uuid.UUID) -> None:
+    def record(self, key_id: uuid.UUID, client_address: str | None = None) -> None:
         now = datetime.now(UTC)
         with self._lock:
             count, _ = self._pending.get(key_id, (0, now))
             self._pending[key_id] = (count + 1, now)
+            if client_address is not None and (key_id, client_address) not in self._seen_addresses:
+                if len(self._seen_addresses) >= MAX_SEEN_ADDRESSES:
+                    self._seen_addresses.clear()
+                self._seen_addresses.add((key_id, client_address))
+                self._new_addresses.setdefault((key_id, client_address), now)
 
     def flush(self) -> None:
         with self._lock:
             pending, self._pending = self._pending, {}
-        if not pending:
+            new_addresses, self._new_addresses = self._new_addresses, {}
+        if not pending and not new_addresses:
             return
-        statement = (
-            update(ApiKey)
-            .where(ApiKey.id == bindparam("key_id"))
-            .values(
-                usage_count=ApiKey.usage_count + bindparam("uses"),
-                last_used_at=bindparam("used_at"),
-            )
-        )
-        rows = [
-            {"key_id": key_id, "uses": uses, "used_at": used_at}
-            for key_id, (uses, used_at) in pending.items()
-        ]
+        now = datetime.now(UTC)
         try:
             with self._engine.begin() as connection:
-                connection.execute(statement, rows)
+                write_usage(connection, pending, new_addresses)
+                if self._pruned_hour != hour_of(now):
+                    prune_hourly_usage(connection, now)
+                    self._pruned_hour = hour_of(now)
         except Exception:
             with self._lock:
                 for key_id, (uses, used_at) in pending.items():
                     count, last = self._pending.get(key_id, (0, used_at))
                     self._pending[key_id] = (count + uses, max(last, used_at))
+                for pair, seen_at in new_addresses.items():
+                    self._new_addresses.setdefault(pair, seen_at)
             raise
 
     def _run(self) -> None:

@@ -10,18 +10,19 @@ from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from sqlalchemy.exc import DBAPIError
 
+from api.admin_panel import mount_admin_panel
 from api.inbox_writer import InboxWriter
 from api.json_body import add_component_schemas
 from api.key_cache import KeyCache, UsageRecorder
 from api.limits import BodyLimitMiddleware
-from api.routes import health, metrics, workstations
+from api.routes import api_keys, health, metrics, workstations
 from resync.database import make_engine
 from resync.schemas import MetricsPayload
 from resync.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
-ROUTERS = (health.router, metrics.router, workstations.router)
+ROUTERS = (health.router, metrics.router, workstations.router, api_keys.router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     add_component_schemas(app, MetricsPayload)
+    mount_admin_panel(app)
     return app
 
 

@@ -84,10 +84,13 @@ def expand_scopes(requested: list[str]) -> list[str]:
 
 
 def key_status(record: ApiKey, now: datetime | None = None) -> str:
+    """`active`, `revoked` or `expired` (a rotated key expires when its grace period ends)."""
     now = now or datetime.now(UTC)
     if record.revoked_at is not None:
         return "revoked"
     if record.expires_at is not None and record.expires_at <= now:
+        return "expired"
+    if record.grace_until is not None and record.grace_until <= now:
         return "expired"
     return "active"
 

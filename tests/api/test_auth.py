@@ -1,6 +1,7 @@
 """Authentication: every protected route × every kind of bad key → only 401 or 403."""
 
 import time
+import uuid
 
 import pytest
 from fastapi.routing import APIRoute
@@ -30,7 +31,7 @@ def protected_routes() -> list[tuple[str, str, str]]:
             for dependency in route.dependant.dependencies
             if hasattr(dependency.call, "required_scope")
         )
-        path = route.path.replace("{workstation}", "WS1")
+        path = route.path.replace("{workstation}", "WS1").replace("{key_id}", str(uuid.uuid4()))
         for method in route.methods:
             routes.append((method, path, scope))
     return sorted(routes)
