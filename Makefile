@@ -5,6 +5,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 SYSTEM_PACKAGES := $(VENV)/.system-packages
+ADMIN_PANEL := dashboards/admin/dist/.built
 
 .PHONY: run test setup lint benchmarks clean
 
@@ -14,11 +15,18 @@ run: setup
 test: setup
 	$(VENV)/bin/pytest
 
-setup: $(SYSTEM_PACKAGES) $(INSTALLED)
+setup: $(SYSTEM_PACKAGES) $(INSTALLED) $(ADMIN_PANEL)
 
 $(SYSTEM_PACKAGES): packages.apt
 	bash .ci/install-system-packages packages.apt
 	@mkdir -p $(VENV) && touch $@
+
+# The admin panel served at /admin/; rebuilt when its sources or lock change.
+PANEL_SOURCES := $(shell find dashboards/admin/src -type f 2>/dev/null) \
+	$(addprefix dashboards/admin/,package.json package-lock.json index.html vite.config.ts tsconfig.json)
+$(ADMIN_PANEL): $(PANEL_SOURCES)
+	cd dashboards/admin && npm ci && npm run build
+	touch $@
 
 $(INSTALLED): pyproject.toml
 	test -x $(PYTHON) || python3.11 -m venv $(VENV)
