@@ -2,7 +2,7 @@
 
     .venv/bin/python -m benchmarks.ingest_api [--seconds 20]
 
-Single payloads come from wrk (C, one thread, 64 connections, a distinct sample per request);
+Single payloads come from wrk (C, one thread, 32 connections, a distinct sample per request);
 batches from Python threads posting pre-serialised 5,000-sample bodies. Each figure counts only
 acknowledged requests, and the rows are counted in the inbox afterwards.
 """
@@ -52,7 +52,7 @@ _wrk_runs = iter(range(1000))
 def run_wrk(url: str, key: str, seconds: int) -> dict[str, float]:
     run = str(next(_wrk_runs))  # distinct workstation names per run: no sample is sent twice
     output = subprocess.run(
-        ["wrk", "-t1", "-c64", f"-d{seconds}s", "--latency", "-s",
+        ["wrk", "-t1", "-c32", f"-d{seconds}s", "--latency", "-s",
          str(ROOT / "benchmarks" / "unique_payloads.lua"), url],
         env={**os.environ, "RESYNC_BENCH_KEY": key, "RESYNC_BENCH_RUN": run}, capture_output=True, text=True, check=True,
     ).stdout

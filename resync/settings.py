@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     usage_flush_interval_seconds: float = Field(default=2.0, gt=0, le=5.0)
 
     # Inbox → history
-    ingest_batch_size: int = Field(default=50_000, ge=1)
+    ingest_batch_size: int = Field(default=100_000, ge=1)
     ingest_max_batches_per_run: int = Field(default=100, ge=1)
     ingest_claim_timeout_seconds: int = Field(default=600, ge=10)
 

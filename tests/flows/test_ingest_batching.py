@@ -201,6 +201,7 @@ def test_new_alerts_go_through_the_configured_notification_block(post, monkeypat
         assert ingest_batching()["notified"] == 0  # an open alert is sent once
     finally:
         server.shutdown()
+        server.server_close()
         get_settings.cache_clear()
     assert received == [
         {
