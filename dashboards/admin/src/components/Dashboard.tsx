@@ -91,7 +91,7 @@ export function Dashboard({ apiKey, onAuthError, onSignOut }: Props) {
         </section>
         <section className="toolbar" aria-label="Filter keys">
           <label>
-            <span>Name</span>
+            <span>Filter by name</span>
             <input
               type="search"
               value={filter.name}
@@ -100,7 +100,7 @@ export function Dashboard({ apiKey, onAuthError, onSignOut }: Props) {
             />
           </label>
           <label>
-            <span>Scope</span>
+            <span>Filter by scope</span>
             <select
               value={filter.scope}
               onChange={(event) => setFilter({ ...filter, scope: event.target.value })}

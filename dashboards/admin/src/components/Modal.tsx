@@ -17,8 +17,10 @@ export function Modal({ title, onClose, children, wide }: Props) {
 
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
+    // The first field if there is one: the close button first would cost a Tab every time.
+    const field = dialog.current?.querySelector<HTMLElement>('input, select, textarea');
     const first = dialog.current?.querySelector<HTMLElement>(FOCUSABLE);
-    (first ?? dialog.current)?.focus();
+    (field ?? first ?? dialog.current)?.focus();
     return () => previous?.focus();
   }, []);
 
