@@ -105,7 +105,9 @@ class InboxWriter:
             with connection.begin():
                 hold_inbox_for_write(connection)
                 inserted = self._store(connection, rows)
-                missing = {(row["workstation"], row["sample_time"]) for row in rows} - inserted.keys()
+                missing = {
+                    (row["workstation"], row["sample_time"]) for row in rows
+                } - inserted.keys()
                 existing = self._find_existing(connection, missing) if missing else {}
         except Exception as error:
             logger.exception("inbox write failed for %d submissions", len(group))
@@ -116,7 +118,9 @@ class InboxWriter:
         results = {key: StoredSample(row_id, False) for key, row_id in inserted.items()}
         results.update({key: StoredSample(row_id, True) for key, row_id in existing.items()})
         for submitted, future in group:
-            future.set_result([results[(row["workstation"], row["sample_time"])] for row in submitted])
+            future.set_result(
+                [results[(row["workstation"], row["sample_time"])] for row in submitted]
+            )
 
     def _store_sqlite(self, connection: Connection, rows: list[dict[str, Any]]) -> dict[Key, int]:
         statement = (
@@ -131,7 +135,9 @@ class InboxWriter:
         )
         return {(r.workstation, r.sample_time): r.id for r in connection.execute(statement, rows)}
 
-    def _store_postgresql(self, connection: Connection, rows: list[dict[str, Any]]) -> dict[Key, int]:
+    def _store_postgresql(
+        self, connection: Connection, rows: list[dict[str, Any]]
+    ) -> dict[Key, int]:
         # COPY into the connection's staging table, then one INSERT … SELECT: SQLAlchemy's
         # multi-row VALUES costs ~200 µs a row in statement building alone.
         names = ", ".join(INBOX_COLUMNS)

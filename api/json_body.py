@@ -29,9 +29,7 @@ def json_body(adapter: TypeAdapter[Any]) -> Callable[[Request], Coroutine[Any, A
 
 def request_body(schema: dict[str, Any]) -> dict[str, Any]:
     """`openapi_extra` for a route whose JSON body is described by `schema`."""
-    return {
-        "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}
-    }
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
 def component_ref(model: type[BaseModel]) -> dict[str, str]:

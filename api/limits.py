@@ -8,7 +8,7 @@ class BodyTooLarge(Exception):
 
 
 class BodyLimitMiddleware:
-    """413 for bodies over the limit: the batch limit on `/batch` paths, the single one elsewhere."""
+    """413 for bodies over the limit: the batch limit on `/batch` paths, else the single one."""
 
     def __init__(self, app: ASGIApp, single_limit: int, batch_limit: int) -> None:
         self.app = app
@@ -54,7 +54,7 @@ class BodyLimitMiddleware:
     @staticmethod
     async def _reject(send: Send, limit: int) -> None:
         body = (
-            b'{"detail":"Request body exceeds ' + str(limit).encode() + b' bytes; '
+            b'{"detail":"Request body exceeds ' + str(limit).encode() + b" bytes; "
             b'send fewer samples per request"}'
         )
         await send(

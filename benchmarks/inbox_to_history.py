@@ -16,9 +16,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
-from psycopg.types.json import Jsonb
 from alembic import command
 from prefect.testing.utilities import prefect_test_harness
+from psycopg.types.json import Jsonb
 
 from benchmarks.machine import describe_machine
 from resync.cli import alembic_config
@@ -39,16 +39,27 @@ def fill_inbox(dsn: str, rows: int, offset_days: int) -> None:
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=offset_days)
     rng = random.Random(offset_days)
     received = datetime.now(UTC)
-    with psycopg.connect(dsn) as connection, connection.cursor() as cursor:
-        with cursor.copy(f"COPY metrics_inbox ({', '.join(INBOX_COLUMNS)}) FROM STDIN") as copy:
+    statement = f"COPY metrics_inbox ({', '.join(INBOX_COLUMNS)}) FROM STDIN"
+    with psycopg.connect(dsn) as connection, connection.cursor() as cursor:  # noqa: SIM117
+        with cursor.copy(statement) as copy:
             for index in range(rows):
                 profile = profiles[index % len(profiles)]
-                body = sample(profile, start + timedelta(minutes=5 * (index // len(profiles))), start, rng)
+                body = sample(
+                    profile, start + timedelta(minutes=5 * (index // len(profiles))), start, rng
+                )
                 metrics = body["metrics"]
                 copy.write_row(
-                    [body["workstation"], body["timestamp"], *(metrics[m] for m in METRIC_NAMES),
-                     body["latency_method"], body["tws"]["stdlist_mb"],
-                     json.dumps(body["tws"]["message_files"]), json.dumps(body), None, received]
+                    [
+                        body["workstation"],
+                        body["timestamp"],
+                        *(metrics[m] for m in METRIC_NAMES),
+                        body["latency_method"],
+                        body["tws"]["stdlist_mb"],
+                        json.dumps(body["tws"]["message_files"]),
+                        json.dumps(body),
+                        None,
+                        received,
+                    ]
                 )
 
 
@@ -65,10 +76,13 @@ def naive_move(dsn: str, rows: int) -> float:
                 ).fetchone()
                 connection.execute(
                     f"INSERT INTO workstation_metrics_history ({columns}, inbox_id) "
-                    f"VALUES ({', '.join(['%s'] * (len(INBOX_COLUMNS) - 2))}) ON CONFLICT DO NOTHING",
+                    f"VALUES ({', '.join(['%s'] * (len(INBOX_COLUMNS) - 2))}) "
+                    "ON CONFLICT DO NOTHING",
                     (*(Jsonb(v) if isinstance(v, dict) else v for v in row[1:]), row[0]),
                 )
-                connection.execute("UPDATE metrics_inbox SET error = 'moved' WHERE id = %s", (row[0],))
+                connection.execute(
+                    "UPDATE metrics_inbox SET error = 'moved' WHERE id = %s", (row[0],)
+                )
     return rows / (time.perf_counter() - began)
 
 
@@ -81,7 +95,9 @@ def batch_loop_seconds(flow_run_id: object) -> float:
         runs = client.read_task_runs(
             flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
         )
-    steps = [r for r in runs if r.name.startswith(("claim_inbox_batch", "validate", "load_history"))]
+    steps = [
+        r for r in runs if r.name.startswith(("claim_inbox_batch", "validate", "load_history"))
+    ]
     return (max(r.end_time for r in steps) - min(r.start_time for r in steps)).total_seconds()
 
 

@@ -38,9 +38,23 @@ RESULTS = ROOT / "benchmarks" / "results" / "ingest_api.json"
 def start_api(module: str, database_url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", module, "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--no-access-log", "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, "RESYNC_DATABASE_URL": database_url},
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            module,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "RESYNC_DATABASE_URL": database_url},
     )
     wait_for_port(port)
     return process, f"http://127.0.0.1:{port}"
@@ -52,9 +66,20 @@ _wrk_runs = iter(range(1000))
 def run_wrk(url: str, key: str, seconds: int) -> dict[str, float]:
     run = str(next(_wrk_runs))  # distinct workstation names per run: no sample is sent twice
     output = subprocess.run(
-        ["wrk", "-t1", "-c32", f"-d{seconds}s", "--latency", "-s",
-         str(ROOT / "benchmarks" / "unique_payloads.lua"), url],
-        env={**os.environ, "RESYNC_BENCH_KEY": key, "RESYNC_BENCH_RUN": run}, capture_output=True, text=True, check=True,
+        [
+            "wrk",
+            "-t1",
+            "-c32",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            str(ROOT / "benchmarks" / "unique_payloads.lua"),
+            url,
+        ],
+        env={**os.environ, "RESYNC_BENCH_KEY": key, "RESYNC_BENCH_RUN": run},
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
@@ -62,7 +87,9 @@ def run_wrk(url: str, key: str, seconds: int) -> dict[str, float]:
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", output)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
     return {
-        "acknowledged_per_s": round((requests - int(errors.group(1) if errors else 0)) / seconds, 1),
+        "acknowledged_per_s": round(
+            (requests - int(errors.group(1) if errors else 0)) / seconds, 1
+        ),
         "p50_ms": _percentile(output, "50%"),
         "p99_ms": round(float(p99.group(1)) * scale, 2),
         "non_2xx": int(errors.group(1)) if errors else 0,
@@ -83,7 +110,11 @@ def run_batches(url: str, key: str, seconds: int, threads: int = 3) -> dict[str,
     for index in range(threads * 40):
         moment = start + timedelta(minutes=index)
         rng = random.Random(index)
-        items = [sample(p, moment + timedelta(seconds=s), start, rng) for s in range(10) for p in profiles]
+        items = [
+            sample(p, moment + timedelta(seconds=s), start, rng)
+            for s in range(10)
+            for p in profiles
+        ]
         bodies.append(json.dumps(items).encode())
     accepted = 0
     lock = threading.Lock()
@@ -92,8 +123,11 @@ def run_batches(url: str, key: str, seconds: int, threads: int = 3) -> dict[str,
 
     def post() -> None:
         nonlocal accepted
-        with httpx.Client(base_url=url, headers={"X-API-Key": key, "Content-Type": "application/json"},
-                          timeout=120) as client:
+        with httpx.Client(
+            base_url=url,
+            headers={"X-API-Key": key, "Content-Type": "application/json"},
+            timeout=120,
+        ) as client:
             while time.monotonic() < deadline:
                 with lock:
                     index = next(cursor, None)
@@ -111,7 +145,11 @@ def run_batches(url: str, key: str, seconds: int, threads: int = 3) -> dict[str,
     for worker in workers:
         worker.join()
     elapsed = time.monotonic() - began
-    return {"samples_per_s": round(accepted / elapsed, 1), "samples": accepted, "seconds": round(elapsed, 1)}
+    return {
+        "samples_per_s": round(accepted / elapsed, 1),
+        "samples": accepted,
+        "seconds": round(elapsed, 1),
+    }
 
 
 def inbox_rows(database_url: str) -> int:
@@ -164,7 +202,9 @@ def measure(server: PostgresServer, workers: int, seconds: int) -> dict[str, obj
     figures["batch_resync"] = batch
     print(workers, "batch", batch, flush=True)
     figures["single_speedup_vs_naive"] = round(
-        figures["single_resync"]["acknowledged_per_s"] / figures["single_naive"]["acknowledged_per_s"], 2
+        figures["single_resync"]["acknowledged_per_s"]
+        / figures["single_naive"]["acknowledged_per_s"],
+        2,
     )
     return figures
 

@@ -16,7 +16,9 @@ def _run_name() -> str:
 
 
 @flow(name="ingest-batching", flow_run_name=_run_name)
-def ingest_batching(batch_size: int | None = None, max_batches: int | None = None) -> dict[str, int]:
+def ingest_batching(
+    batch_size: int | None = None, max_batches: int | None = None
+) -> dict[str, int]:
     """Move pending inbox rows to history in batches, evaluate alerts, notify, summarise."""
     settings = get_settings()
     batch_size = batch_size or settings.ingest_batch_size

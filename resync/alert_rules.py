@@ -39,28 +39,48 @@ def alert_rules(settings: Settings) -> list[AlertRule]:
     """The rule set, thresholds from settings."""
     return [
         AlertRule(
-            "cpu_saturation", "cpu_percent", operator.gt, settings.cpu_saturation_percent,
-            settings.saturation_sustained_samples, "critical",
+            "cpu_saturation",
+            "cpu_percent",
+            operator.gt,
+            settings.cpu_saturation_percent,
+            settings.saturation_sustained_samples,
+            "critical",
             "CPU above {threshold:g} % for {samples} samples (now {value:.1f} %)",
         ),
         AlertRule(
-            "memory_saturation", "memory_percent", operator.gt, settings.memory_saturation_percent,
-            settings.saturation_sustained_samples, "critical",
+            "memory_saturation",
+            "memory_percent",
+            operator.gt,
+            settings.memory_saturation_percent,
+            settings.saturation_sustained_samples,
+            "critical",
             "memory above {threshold:g} % for {samples} samples (now {value:.1f} %)",
         ),
         AlertRule(
-            "disk_saturation", "disk_percent", operator.gt, settings.disk_saturation_percent,
-            settings.saturation_sustained_samples, "critical",
+            "disk_saturation",
+            "disk_percent",
+            operator.gt,
+            settings.disk_saturation_percent,
+            settings.saturation_sustained_samples,
+            "critical",
             "disk above {threshold:g} % for {samples} samples (now {value:.1f} %)",
         ),
         AlertRule(
-            "master_unreachable", "tcp_connectivity", operator.eq, 0,
-            settings.master_unreachable_samples, "critical",
+            "master_unreachable",
+            "tcp_connectivity",
+            operator.eq,
+            0,
+            settings.master_unreachable_samples,
+            "critical",
             f"master unreachable on port {settings.master_port} for {{samples}} samples",
         ),
         AlertRule(
-            "packet_loss", "packet_loss_percent", operator.ge, settings.packet_loss_alert_percent,
-            settings.packet_loss_sustained_samples, "warning",
+            "packet_loss",
+            "packet_loss_percent",
+            operator.ge,
+            settings.packet_loss_alert_percent,
+            settings.packet_loss_sustained_samples,
+            "warning",
             "packet loss to the master at or above {threshold:g} % for {samples} samples "
             "(now {value:.1f} %)",
         ),
@@ -94,7 +114,9 @@ def evaluate_alert_rules(recent: pl.DataFrame, settings: Settings) -> list[Firin
             message = rule.message.format(
                 threshold=rule.threshold, samples=rule.samples, value=latest
             )
-            firing.append(FiringAlert(workstation, rule.name, rule.severity, float(latest), message))
+            firing.append(
+                FiringAlert(workstation, rule.name, rule.severity, float(latest), message)
+            )
     return firing
 
 
@@ -110,7 +132,10 @@ def find_silent_workstations(
             minutes = (now - last).total_seconds() / 60
             silent.append(
                 FiringAlert(
-                    workstation, SILENT_RULE, "warning", minutes,
+                    workstation,
+                    SILENT_RULE,
+                    "warning",
+                    minutes,
                     f"no sample for {minutes:.0f} minutes "
                     f"({settings.silent_after_intervals} collector intervals)",
                 )

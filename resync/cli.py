@@ -39,7 +39,9 @@ def db_upgrade(revision: str = "head") -> None:
 @keys_app.command("create")
 def keys_create(
     name: Annotated[str, typer.Option(help="What the key is for, e.g. 'fta-ws-prod-01'")],
-    scope: Annotated[list[str], typer.Option(help="Repeat for several; admin:* and workflows:* expand")],
+    scope: Annotated[
+        list[str], typer.Option(help="Repeat for several; admin:* and workflows:* expand")
+    ],
     description: Annotated[str | None, typer.Option()] = None,
     expires_in_days: Annotated[int | None, typer.Option(min=1)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON with id and key")] = False,
@@ -103,10 +105,14 @@ def keys_revoke(
 
 @app.command()
 def demo(
-    api_url: Annotated[str, typer.Option(help="The Resync API to post to")] = "http://127.0.0.1:8000",
+    api_url: Annotated[
+        str, typer.Option(help="The Resync API to post to")
+    ] = "http://127.0.0.1:8000",
     workstations: Annotated[int, typer.Option(min=4, max=500)] = 20,
     days: Annotated[int, typer.Option(min=0, max=90)] = 30,
-    live_interval: Annotated[float, typer.Option(help="Seconds between live samples; 0: none")] = 5.0,
+    live_interval: Annotated[
+        float, typer.Option(help="Seconds between live samples; 0: none")
+    ] = 5.0,
 ) -> None:
     """Post a demo estate through the real API: history, then live samples until Ctrl-C."""
     from resync.demo_sender import run_demo

@@ -1,4 +1,4 @@
-"""Engines and sessions for the application database (SQLite by default, PostgreSQL in production)."""
+"""Engines and sessions for the application database (SQLite by default, PostgreSQL in prod)."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager

@@ -1,4 +1,4 @@
-"""A demo estate: realistic FTA samples with a disk filling, a memory leak, a flaky link, healthy ones."""
+"""A demo estate: FTA samples with a disk filling, a memory leak, a flaky link, healthy ones."""
 
 import math
 import random
@@ -54,7 +54,9 @@ def demo_estate(count: int = 20, seed: int = 7) -> list[FtaProfile]:
     return profiles
 
 
-def sample(profile: FtaProfile, at: datetime, start: datetime, rng: random.Random) -> dict[str, Any]:
+def sample(
+    profile: FtaProfile, at: datetime, start: datetime, rng: random.Random
+) -> dict[str, Any]:
     """One payload of `profile` at `at` (history began at `start`)."""
     hour = at.hour + at.minute / 60
     days = (at - start).total_seconds() / 86400

@@ -1,4 +1,4 @@
-"""Posts the demo estate to a running API the way FTAs do: spool-sized batches, then live samples."""
+"""Posts the demo estate to a running API as FTAs do: spool-sized batches, then live samples."""
 
 import itertools
 import logging

@@ -36,8 +36,17 @@ class HistoryBatch(pa.DataFrameModel):
     @pa.dataframe_check
     def latencies_ordered_or_lost(cls, data: pa.PolarsData) -> pl.LazyFrame:
         """min ≤ avg ≤ max, or all three null with 100 % packet loss."""
-        low, average, high = pl.col("latency_min_ms"), pl.col("latency_avg_ms"), pl.col("latency_max_ms")
-        all_lost = low.is_null() & average.is_null() & high.is_null() & (pl.col("packet_loss_percent") == 100)
+        low, average, high = (
+            pl.col("latency_min_ms"),
+            pl.col("latency_avg_ms"),
+            pl.col("latency_max_ms"),
+        )
+        all_lost = (
+            low.is_null()
+            & average.is_null()
+            & high.is_null()
+            & (pl.col("packet_loss_percent") == 100)
+        )
         ordered = (low <= average) & (average <= high)
         return data.lazyframe.select(all_lost | ordered.fill_null(False))
 
@@ -59,7 +68,9 @@ def find_invalid_rows(frame: pl.DataFrame) -> dict[int, str]:
         if row_failures.height < cases.height:
             # A schema-level failure (a missing column, a wrong dtype) condemns the whole batch.
             schema_failures = cases.filter(pl.col("index").is_null())
-            reason = "; ".join(f"{c}: {k}" for c, k in schema_failures.select("column", "check").iter_rows())
+            reason = "; ".join(
+                f"{c}: {k}" for c, k in schema_failures.select("column", "check").iter_rows()
+            )
             return {inbox_id: reason for inbox_id in frame["inbox_id"]}
         return {inbox_id: "; ".join(found) for inbox_id, found in reasons.items()}
     return {}

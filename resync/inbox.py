@@ -17,8 +17,15 @@ from resync.schemas import METRIC_NAMES, MetricsPayload
 
 INBOX_LOCK = 0x52_53_59_43  # "RSYC"
 INBOX_COLUMNS = (
-    "workstation", "sample_time", *METRIC_NAMES, "latency_method", "stdlist_mb", "message_files",
-    "payload", "api_key_id", "received_at",
+    "workstation",
+    "sample_time",
+    *METRIC_NAMES,
+    "latency_method",
+    "stdlist_mb",
+    "message_files",
+    "payload",
+    "api_key_id",
+    "received_at",
 )
 
 

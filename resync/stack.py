@@ -42,15 +42,23 @@ class Stack:
         """Run a set-up command to completion; its output goes to the stack's log."""
         with (self.data_dir / "stack.log").open("ab") as log:
             subprocess.run(
-                arguments, cwd=self.project_dir, env=self.environment, check=True,
-                stdout=log, stderr=subprocess.STDOUT,
+                arguments,
+                cwd=self.project_dir,
+                env=self.environment,
+                check=True,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
 
     def start(self, name: str, *arguments: str) -> None:
         log = (self.data_dir / f"{name}.log").open("ab")
         process = subprocess.Popen(
-            arguments, cwd=self.project_dir, env=self.environment, stdout=log,
-            stderr=subprocess.STDOUT, start_new_session=True,
+            arguments,
+            cwd=self.project_dir,
+            env=self.environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self.processes.append((name, process))
 
@@ -72,7 +80,7 @@ class Stack:
         raise TimeoutError(f"{name} did not answer at {url} within {timeout:.0f} s")
 
     def stop(self) -> None:
-        for name, process in reversed(self.processes):
+        for _name, process in reversed(self.processes):
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
         for name, process in reversed(self.processes):
@@ -100,20 +108,57 @@ def run_stack(project_dir: Path, data_dir: Path, api_port: int, prefect_port: in
     api_url = f"http://127.0.0.1:{api_port}"
     try:
         stack.command(resync, "db", "upgrade")
-        stack.start("prefect-server", prefect, "server", "start", "--host", "127.0.0.1",
-                    "--port", str(prefect_port))
+        stack.start(
+            "prefect-server",
+            prefect,
+            "server",
+            "start",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(prefect_port),
+        )
         stack.wait_healthy("Prefect server", f"{prefect_url}/api/health")
         stack.command(prefect, "work-pool", "create", WORK_POOL, "--type", "process", "--overwrite")
         stack.command(prefect, "--no-prompt", "deploy", "--all")
         stack.start("prefect-worker", prefect, "worker", "start", "--pool", WORK_POOL)
-        stack.start("api", sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1",
-                    "--port", str(api_port), "--no-access-log")
+        stack.start(
+            "api",
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.main:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(api_port),
+            "--no-access-log",
+        )
         stack.wait_healthy("Resync API", f"{api_url}/readyz")
-        admin_key = subprocess.run(
-            [resync, "keys", "create", "--name", "make-run-admin", "--scope", "admin:*",
-             "--scope", "metrics:read", "--scope", "workflows:*"],
-            cwd=project_dir, env=stack.environment, check=True, capture_output=True, text=True,
-        ).stdout.split("key:", 1)[1].strip()
+        admin_key = (
+            subprocess.run(
+                [
+                    resync,
+                    "keys",
+                    "create",
+                    "--name",
+                    "make-run-admin",
+                    "--scope",
+                    "admin:*",
+                    "--scope",
+                    "metrics:read",
+                    "--scope",
+                    "workflows:*",
+                ],
+                cwd=project_dir,
+                env=stack.environment,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            .stdout.split("key:", 1)[1]
+            .strip()
+        )
         stack.start("demo", resync, "demo", "--api-url", api_url)
         print(
             f"\nResync is running (data in {data_dir}):\n"

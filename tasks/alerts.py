@@ -20,7 +20,13 @@ from resync.database import get_engine, session_scope
 from resync.models import Alert, Workstation, WorkstationMetrics
 from resync.settings import get_settings
 
-RULE_COLUMNS = ("cpu_percent", "memory_percent", "disk_percent", "tcp_connectivity", "packet_loss_percent")
+RULE_COLUMNS = (
+    "cpu_percent",
+    "memory_percent",
+    "disk_percent",
+    "tcp_connectivity",
+    "packet_loss_percent",
+)
 
 
 @task(cache_policy=NONE)
@@ -39,13 +45,17 @@ def evaluate_alerts() -> dict[str, list[int] | int]:
                 *(getattr(WorkstationMetrics, column) for column in RULE_COLUMNS),
             ).where(WorkstationMetrics.sample_time >= now - window)
         ).all()
-        last_samples = dict(connection.execute(select(Workstation.name, Workstation.last_sample_at)).all())
+        last_samples = dict(
+            connection.execute(select(Workstation.name, Workstation.last_sample_at)).all()
+        )
     recent = pl.DataFrame(
         [tuple(row) for row in rows],
         schema=["workstation", "sample_time", *RULE_COLUMNS],
         orient="row",
     )
-    firing = evaluate_alert_rules(recent, settings) + find_silent_workstations(last_samples, now, settings)
+    firing = evaluate_alert_rules(recent, settings) + find_silent_workstations(
+        last_samples, now, settings
+    )
     firing_by_key = {(alert.workstation, alert.rule): alert for alert in firing}
     evaluated = set(recent["workstation"].to_list())
 
@@ -67,9 +77,13 @@ def evaluate_alerts() -> dict[str, list[int] | int]:
             if key not in open_keys:
                 opened.append(
                     Alert(
-                        workstation=firing_alert.workstation, rule=firing_alert.rule,
-                        severity=firing_alert.severity, message=firing_alert.message,
-                        value=firing_alert.value, opened_at=now, last_seen_at=now,
+                        workstation=firing_alert.workstation,
+                        rule=firing_alert.rule,
+                        severity=firing_alert.severity,
+                        message=firing_alert.message,
+                        value=firing_alert.value,
+                        opened_at=now,
+                        last_seen_at=now,
                     )
                 )
         session.add_all(opened)
@@ -93,7 +107,9 @@ def notify_alerts(alert_ids: list[int]) -> int:
             return 0
         block = Block.load(block_name)
         if not isinstance(block, NotificationBlock):
-            raise TypeError(f"block {block_name!r} is a {type(block).__name__}, not a notification block")
+            raise TypeError(
+                f"block {block_name!r} is a {type(block).__name__}, not a notification block"
+            )
         lines = [f"[{a.severity.upper()}] {a.workstation} {a.rule}: {a.message}" for a in alerts]
         block.notify(body="\n".join(lines), subject=f"Resync: {len(lines)} new FTA alert(s)")
         for alert in alerts:
@@ -107,13 +123,16 @@ def publish_ingest_summary(summary: dict[str, int]) -> None:
     """A markdown artifact of the run's counts and a table of every open alert."""
     with session_scope() as session:
         alerts = session.scalars(
-            select(Alert).where(Alert.resolved_at.is_(None)).order_by(Alert.severity, Alert.workstation)
+            select(Alert)
+            .where(Alert.resolved_at.is_(None))
+            .order_by(Alert.severity, Alert.workstation)
         ).all()
     create_markdown_artifact(
         key="ingest-batching-summary",
         markdown=(
             "### Ingest batching\n\n"
-            "| batches | claimed | rejected | loaded | duplicates | alerts opened | resolved | open |\n"
+            "| batches | claimed | rejected | loaded | duplicates "
+            "| alerts opened | resolved | open |\n"
             "|---|---|---|---|---|---|---|---|\n"
             f"| {summary['batches']} | {summary['claimed']} | {summary['rejected']} "
             f"| {summary['loaded']} | {summary['duplicates']} | {summary['opened']} "

@@ -20,7 +20,12 @@ from resync.schemas import METRIC_NAMES
 from resync.settings import get_settings
 
 SAMPLE_COLUMNS = (
-    "workstation", "sample_time", *METRIC_NAMES, "latency_method", "stdlist_mb", "message_files",
+    "workstation",
+    "sample_time",
+    *METRIC_NAMES,
+    "latency_method",
+    "stdlist_mb",
+    "message_files",
 )
 VALIDATED_COLUMNS = ("inbox_id", "workstation", "sample_time", *METRIC_NAMES)
 FRAME_SCHEMA = {
@@ -55,7 +60,9 @@ def claim_inbox_batch(batch_size: int) -> dict[str, int] | None:
             .limit(1)
         ).first()
         if abandoned is not None:
-            get_run_logger().warning("taking over ingest batch %d, abandoned by its run", abandoned.id)
+            get_run_logger().warning(
+                "taking over ingest batch %d, abandoned by its run", abandoned.id
+            )
             connection.execute(
                 update(IngestBatch)
                 .where(IngestBatch.id == abandoned.id)
@@ -85,8 +92,12 @@ def claim_inbox_batch(batch_size: int) -> dict[str, int] | None:
         batch_id = connection.execute(
             insert(IngestBatch)
             .values(
-                first_inbox_id=first, last_inbox_id=last, status="claimed", claimed_at=now,
-                claimed_rows=count, flow_run_id=run_id,
+                first_inbox_id=first,
+                last_inbox_id=last,
+                status="claimed",
+                claimed_at=now,
+                claimed_rows=count,
+                flow_run_id=run_id,
             )
             .returning(IngestBatch.id)
         ).scalar_one()
@@ -94,22 +105,26 @@ def claim_inbox_batch(batch_size: int) -> dict[str, int] | None:
 
 
 def _read_batch_frame(connection: Connection, batch: dict[str, int]) -> pl.DataFrame:
-    query = (
-        select(MetricsInbox.id.label("inbox_id"), *(getattr(MetricsInbox, c) for c in VALIDATED_COLUMNS[1:]))
-        .where(_batch_rows(batch))
-    )
+    query = select(
+        MetricsInbox.id.label("inbox_id"),
+        *(getattr(MetricsInbox, c) for c in VALIDATED_COLUMNS[1:]),
+    ).where(_batch_rows(batch))
     if connection.dialect.name == "postgresql":
         # COPY in CSV is several times faster than fetching rows one Python tuple at a time.
         sql = query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
         buffer = io.BytesIO()
-        with connection.connection.cursor() as cursor:
-            with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
-                for chunk in copy:
-                    buffer.write(chunk)
+        with (
+            connection.connection.cursor() as cursor,
+            cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy,
+        ):
+            for chunk in copy:
+                buffer.write(chunk)
         if buffer.tell() == 0:
             return pl.DataFrame(schema=FRAME_SCHEMA)
         return pl.read_csv(
-            buffer.getvalue(), has_header=False, new_columns=list(VALIDATED_COLUMNS),
+            buffer.getvalue(),
+            has_header=False,
+            new_columns=list(VALIDATED_COLUMNS),
             schema_overrides={**FRAME_SCHEMA, "sample_time": pl.String},
         ).with_columns(pl.col("sample_time").str.to_datetime(time_zone="UTC", time_unit="us"))
     rows = connection.execute(query).all()
@@ -169,7 +184,9 @@ def load_history_batch(batch: dict[str, int]) -> dict[str, int]:
         loaded = _insert_history(connection, source)
         _refresh_workstations(connection, valid_rows)
         connection.execute(
-            update(IngestBatch).where(IngestBatch.id == batch["batch_id"]).values(loaded_rows=loaded)
+            update(IngestBatch)
+            .where(IngestBatch.id == batch["batch_id"])
+            .values(loaded_rows=loaded)
         )
     return {"loaded": loaded, "duplicates": taken.claimed_rows - taken.rejected_rows - loaded}
 

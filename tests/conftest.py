@@ -1,4 +1,4 @@
-"""Shared fixtures: a real PostgreSQL server, per-test databases on both backends, Prefect, the API."""
+"""Shared fixtures: a real PostgreSQL server, databases on both backends, Prefect, the API."""
 
 import itertools
 import os
@@ -85,8 +85,11 @@ def make_key(database_url: str) -> Callable[..., tuple[uuid.UUID, str]]:
     def make(scopes: list[str], expires_in_days: int | None = None) -> tuple[uuid.UUID, str]:
         with session_scope() as session:
             record, plaintext = create_api_key(
-                session, name=f"test-{uuid.uuid4().hex[:8]}", scopes=scopes,
-                expires_in_days=expires_in_days, created_by="tests",
+                session,
+                name=f"test-{uuid.uuid4().hex[:8]}",
+                scopes=scopes,
+                expires_in_days=expires_in_days,
+                created_by="tests",
             )
         return record.id, plaintext
 

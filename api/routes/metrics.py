@@ -99,8 +99,12 @@ async def create_workstation_metrics(
     "/workstation/batch",
     status_code=status.HTTP_202_ACCEPTED,
     openapi_extra=request_body(
-        {"type": "array", "items": component_ref(MetricsPayload), "minItems": 1,
-         "maxItems": BATCH_MAX_ITEMS}
+        {
+            "type": "array",
+            "items": component_ref(MetricsPayload),
+            "minItems": 1,
+            "maxItems": BATCH_MAX_ITEMS,
+        }
     ),
 )
 async def create_workstation_metrics_batch(
@@ -109,7 +113,9 @@ async def create_workstation_metrics_batch(
     request: Request,
 ) -> BatchAccepted:
     """Accept up to 5,000 samples (a spool replay) all or none; 202 once committed."""
-    stored = await request.app.state.inbox_writer.submit([inbox_values(p, key.id) for p in payloads])
+    stored = await request.app.state.inbox_writer.submit(
+        [inbox_values(p, key.id) for p in payloads]
+    )
     ignored = [
         IgnoredFields(index=index, fields=fields)
         for index, payload in enumerate(payloads)

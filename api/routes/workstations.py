@@ -52,7 +52,9 @@ def workstation_status(
 
 
 @router.get("")
-def read_workstations(session: SessionDep, _key: MetricsReadKey, request: Request) -> WorkstationsPublic:
+def read_workstations(
+    session: SessionDep, _key: MetricsReadKey, request: Request
+) -> WorkstationsPublic:
     """Every FTA that has reported, with its last sample, status and open alerts."""
     settings = request.app.state.settings
     silent_after = timedelta(

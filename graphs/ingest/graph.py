@@ -1,4 +1,4 @@
-"""The ingest-batching graph: claim → validate → load, looping while rows are pending, then alerts."""
+"""The ingest-batching graph: claim → validate → load while rows are pending, then alerts."""
 
 from langgraph.graph import END, START, StateGraph
 

@@ -58,7 +58,9 @@ def test_workstations_list_status_last_sample_and_alerts(client: TestClient, mak
     assert by_name["OK1"]["last_sample"]["timestamp"] == samples[0]["timestamp"]
     assert by_name["FULL"]["status"] == "critical"
     assert [a["rule"] for a in by_name["FULL"]["open_alerts"]] == ["disk_saturation"]
-    assert by_name["FULL"]["open_alerts"][0]["message"] == "disk above 90 % for 3 samples (now 93.0 %)"
+    assert (
+        by_name["FULL"]["open_alerts"][0]["message"] == "disk above 90 % for 3 samples (now 93.0 %)"
+    )
     assert by_name["QUIET"]["status"] == "silent"
 
 

@@ -27,8 +27,14 @@ def inbox_count() -> int:
 
 def test_single_payload_is_accepted_and_stored_raw(client: TestClient, writer_key) -> None:
     body = payload("ws-prod-01", latency_method_unknown=3)
-    body["host"] = {"cpu_count": 8, "memory_total_mb": 32768, "disk_total_gb": 500,
-                    "os_type": "Linux", "os_version": "6.1", "agent_version": "1.0.0"}
+    body["host"] = {
+        "cpu_count": 8,
+        "memory_total_mb": 32768,
+        "disk_total_gb": 500,
+        "os_type": "Linux",
+        "os_version": "6.1",
+        "agent_version": "1.0.0",
+    }
     body["tws"] = {"stdlist_mb": 812.5, "message_files": {"Mailbox.msg": 3.2}}
     body["latency_method"] = "icmp"
     body["future_field"] = {"nested": [1, 2]}
@@ -86,8 +92,11 @@ def test_batch_with_one_bad_item_stores_nothing_and_names_it(client: TestClient,
 
     assert response.status_code == 422
     assert response.json()["detail"] == [
-        {"loc": ["body", 3, "metrics", "disk_percent"],
-         "msg": "Input should be less than or equal to 100", "type": "less_than_equal"}
+        {
+            "loc": ["body", 3, "metrics", "disk_percent"],
+            "msg": "Input should be less than or equal to 100",
+            "type": "less_than_equal",
+        }
     ]
     assert inbox_count() == 0
 
@@ -108,22 +117,43 @@ INVALID = {
     "cpu over 100": (metric_case("cpu_percent", 100.5), ["body", "metrics", "cpu_percent"]),
     "memory negative": (metric_case("memory_percent", -1), ["body", "metrics", "memory_percent"]),
     "rate negative": (metric_case("network_rx_kbs", -5), ["body", "metrics", "network_rx_kbs"]),
-    "latency negative": (metric_case("latency_min_ms", -0.1), ["body", "metrics", "latency_min_ms"]),
+    "latency negative": (
+        metric_case("latency_min_ms", -0.1),
+        ["body", "metrics", "latency_min_ms"],
+    ),
     "tcp 2": (metric_case("tcp_connectivity", 2), ["body", "metrics", "tcp_connectivity"]),
-    "process count float": (metric_case("process_count", 2.5), ["body", "metrics", "process_count"]),
+    "process count float": (
+        metric_case("process_count", 2.5),
+        ["body", "metrics", "process_count"],
+    ),
     "metric missing": (lambda b: b["metrics"].pop("load_avg_5"), ["body", "metrics", "load_avg_5"]),
     "latency order": (metric_case("latency_min_ms", 50), ["body", "metrics"]),
     "null latency with loss < 100": (metric_case("latency_avg_ms", None), ["body", "metrics"]),
-    "naive timestamp": (lambda b: b.__setitem__("timestamp", "2026-01-01T10:00:00"),
-                        ["body", "timestamp"]),
-    "future timestamp": (lambda b: b.__setitem__("timestamp", iso(minutes_ago(-10))),
-                         ["body", "timestamp"]),
-    "ancient timestamp": (lambda b: b.__setitem__("timestamp", "2001-01-01T00:00:00Z"),
-                          ["body", "timestamp"]),
-    "workstation digit first": (lambda b: b.__setitem__("workstation", "1WS"), ["body", "workstation"]),
-    "workstation too long": (lambda b: b.__setitem__("workstation", "A" * 17), ["body", "workstation"]),
+    "naive timestamp": (
+        lambda b: b.__setitem__("timestamp", "2026-01-01T10:00:00"),
+        ["body", "timestamp"],
+    ),
+    "future timestamp": (
+        lambda b: b.__setitem__("timestamp", iso(minutes_ago(-10))),
+        ["body", "timestamp"],
+    ),
+    "ancient timestamp": (
+        lambda b: b.__setitem__("timestamp", "2001-01-01T00:00:00Z"),
+        ["body", "timestamp"],
+    ),
+    "workstation digit first": (
+        lambda b: b.__setitem__("workstation", "1WS"),
+        ["body", "workstation"],
+    ),
+    "workstation too long": (
+        lambda b: b.__setitem__("workstation", "A" * 17),
+        ["body", "workstation"],
+    ),
     "workstation dot": (lambda b: b.__setitem__("workstation", "WS.PROD"), ["body", "workstation"]),
-    "latency method": (lambda b: b.__setitem__("latency_method", "udp"), ["body", "latency_method"]),
+    "latency method": (
+        lambda b: b.__setitem__("latency_method", "udp"),
+        ["body", "latency_method"],
+    ),
     "message file over 100": (
         lambda b: b.__setitem__("tws", {"message_files": {"Mailbox.msg": 120}}),
         ["body", "tws", "message_files", "Mailbox.msg"],
@@ -155,8 +185,13 @@ def test_nan_and_infinity_are_refused(client: TestClient, writer_key, literal) -
 
 
 def test_all_pings_lost_allows_null_latencies(client: TestClient, writer_key) -> None:
-    body = payload(latency_min_ms=None, latency_avg_ms=None, latency_max_ms=None,
-                   packet_loss_percent=100, tcp_connectivity=0)
+    body = payload(
+        latency_min_ms=None,
+        latency_avg_ms=None,
+        latency_max_ms=None,
+        packet_loss_percent=100,
+        tcp_connectivity=0,
+    )
     assert client.post(SINGLE, json=body, headers=writer_key).status_code == 202
 
 

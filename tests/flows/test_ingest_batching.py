@@ -152,13 +152,15 @@ def test_alerts_open_and_resolve(post) -> None:
 
     summary = ingest_batching()
 
-    assert open_alerts() == {("HOT", "cpu_saturation"), ("LINK", "master_unreachable"),
-                             ("GONE", "silent")}
+    assert open_alerts() == {
+        ("HOT", "cpu_saturation"),
+        ("LINK", "master_unreachable"),
+        ("GONE", "silent"),
+    }
     assert summary["opened"] == 3
     assert ingest_batching()["opened"] == 0  # still firing: no second alert
 
-    post([payload("HOT", minutes_ago(0.5), cpu_percent=40.0),
-          payload("GONE", minutes_ago(0.5))])
+    post([payload("HOT", minutes_ago(0.5), cpu_percent=40.0), payload("GONE", minutes_ago(0.5))])
     summary = ingest_batching()
     assert open_alerts() == {("LINK", "master_unreachable")}
     assert summary["resolved"] == 2
@@ -206,7 +208,8 @@ def test_new_alerts_go_through_the_configured_notification_block(post, monkeypat
     assert received == [
         {
             "subject": "Resync: 1 new FTA alert(s)",
-            "text": "[CRITICAL] HOT memory_saturation: memory above 95 % for 3 samples (now 99.0 %)",
+            "text": "[CRITICAL] HOT memory_saturation: "
+            "memory above 95 % for 3 samples (now 99.0 %)",
         }
     ]
     with session_scope() as session:

@@ -24,16 +24,32 @@ class LiveApi:
         self.database_url = database_url
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.environment = {**os.environ, "RESYNC_DATABASE_URL": database_url, **(environment or {})}
+        self.environment = {
+            **os.environ,
+            "RESYNC_DATABASE_URL": database_url,
+            **(environment or {}),
+        }
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"resync-api-{self.port}.log"
 
     def start(self) -> None:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1",
-             "--port", str(self.port), "--no-access-log"],
-            cwd=PROJECT_ROOT, env=self.environment, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.main:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--no-access-log",
+            ],
+            cwd=PROJECT_ROOT,
+            env=self.environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         wait_for_port(self.port, timeout=60)
 

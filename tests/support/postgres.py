@@ -41,8 +41,21 @@ class PostgresServer:
         if os.geteuid() == 0:
             shutil.chown(self.directory, "postgres", "postgres")
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8")
-        options = f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c max_connections=200"
-        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.directory / "log"), "-w", "start")
+        options = (
+            f"-p {self.port} -k {self.directory} "
+            "-c listen_addresses=127.0.0.1 -c max_connections=200"
+        )
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.directory / "log"),
+            "-w",
+            "start",
+        )
         with psycopg.connect(self.admin_dsn, autocommit=True) as connection:
             connection.execute(f"CREATE DATABASE {self.database}")
         return self
