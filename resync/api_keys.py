@@ -29,7 +29,10 @@ SCOPES: tuple[str, ...] = (
     "admin:read",
     "admin:write",
 )
-SCOPE_GROUPS = {"admin:*": ("admin:read", "admin:write"), "workflows:*": ("workflows:read", "workflows:write")}
+SCOPE_GROUPS = {
+    "admin:*": ("admin:read", "admin:write"),
+    "workflows:*": ("workflows:read", "workflows:write"),
+}
 
 
 class KeyFormatError(ValueError):

@@ -65,7 +65,11 @@ def bad_keys(make_key, revoke_key) -> dict[str, tuple[dict[str, str], int, str]]
         ),
         "unknown": ({"X-API-Key": generate_key()}, 401, "Invalid API key: unknown key"),
         "revoked": ({"X-API-Key": revoked}, 401, "Invalid API key: the key has been revoked"),
-        "expired": ({"Authorization": f"Bearer {expired}"}, 401, "Invalid API key: the key has expired"),
+        "expired": (
+            {"Authorization": f"Bearer {expired}"},
+            401,
+            "Invalid API key: the key has expired",
+        ),
         "wrong scope": ({"X-API-Key": jobs_only}, 403, None),
     }
 
@@ -89,8 +93,9 @@ def test_auth_matrix(client: TestClient, bad_keys, method: str, path: str, scope
 
 def test_bad_checksum_is_refused_without_a_database_query(client: TestClient) -> None:
     statements = []
-    event.listen(client.app.state.engine, "before_cursor_execute",
-                 lambda *args: statements.append(args[2]))
+    event.listen(
+        client.app.state.engine, "before_cursor_execute", lambda *args: statements.append(args[2])
+    )
     response = client.get(
         "/api/v1/workstations", headers={"X-API-Key": flip_checksum(generate_key())}
     )
