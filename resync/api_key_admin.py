@@ -141,7 +141,8 @@ def rotate_key(
         )
     status = key_status(old)
     if status != "active":
-        raise KeyConflictError(f"Cannot rotate a {status} key; create a new key instead")
+        article = "an" if status == "expired" else "a"
+        raise KeyConflictError(f"Cannot rotate {article} {status} key; create a new key instead")
     now = datetime.now(UTC)
     lifetime_days = None
     if old.expires_at is not None:

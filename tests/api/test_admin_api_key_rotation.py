@@ -92,7 +92,7 @@ def test_revoked_and_expired_keys_cannot_be_rotated(client: TestClient, admin, m
     response = client.post(f"{BASE}/{expired_id}/rotate", headers=headers)
     assert (response.status_code, response.json()) == (
         409,
-        {"detail": "Cannot rotate a expired key; create a new key instead"},
+        {"detail": "Cannot rotate an expired key; create a new key instead"},
     )
 
 
