@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 SYSTEM_PACKAGES := $(VENV)/.system-packages
 ADMIN_PANEL := dashboards/admin/dist/.built
 
-.PHONY: run test setup lint benchmarks clean
+.PHONY: run test setup lint clean
 
 run: setup
 	$(VENV)/bin/resync run
@@ -37,9 +37,6 @@ $(INSTALLED): pyproject.toml
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-
-benchmarks: setup
-	$(PYTHON) -m benchmarks.run_all
 
 clean:
 	rm -rf $(VENV) .resync

@@ -73,7 +73,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             {"loc": list(item["loc"]), "msg": item["msg"], "type": item["type"]}
             for item in error.errors()
         ]
-        return JSONResponse(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, content={"detail": detail})
+        return JSONResponse(
+            status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, content={"detail": detail}
+        )
 
     for router in ROUTERS:
         app.include_router(router)
