@@ -43,6 +43,30 @@ MAX_INT32 = 2_147_483_647
 # Floats: finite, and small enough that sums and rates stay finite.
 MAX_FLOAT = 1e15
 
+# The seed's sample (DESIGN.md), shown in the OpenAPI docs.
+EXAMPLE_PAYLOAD: dict[str, Any] = {
+    "workstation": "WS-PROD-01",
+    "timestamp": "2024-12-25T10:30:00Z",
+    "metrics": {
+        "cpu_percent": 45.2,
+        "memory_percent": 62.8,
+        "disk_percent": 78.5,
+        "latency_min_ms": 2.1,
+        "latency_avg_ms": 5.3,
+        "latency_max_ms": 12.7,
+        "packet_loss_percent": 0.5,
+        "tcp_connectivity": 1,
+        "disk_io_read_kbs": 1250,
+        "disk_io_write_kbs": 850,
+        "process_count": 245,
+        "load_avg_1": 2.15,
+        "load_avg_5": 1.98,
+        "load_avg_15": 1.82,
+        "network_rx_kbs": 125,
+        "network_tx_kbs": 89,
+    },
+}
+
 Percent = Annotated[float, Field(ge=0, le=100)]
 NonNegative = Annotated[float, Field(ge=0, le=MAX_FLOAT)]
 WorkstationName = Annotated[str, StringConstraints(pattern=WORKSTATION_PATTERN, to_upper=True)]
@@ -115,32 +139,7 @@ class MetricsPayload(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         allow_inf_nan=False,
-        json_schema_extra={
-            "examples": [
-                {
-                    "workstation": "WS-PROD-01",
-                    "timestamp": "2024-12-25T10:30:00Z",
-                    "metrics": {
-                        "cpu_percent": 45.2,
-                        "memory_percent": 62.8,
-                        "disk_percent": 78.5,
-                        "latency_min_ms": 2.1,
-                        "latency_avg_ms": 5.3,
-                        "latency_max_ms": 12.7,
-                        "packet_loss_percent": 0.5,
-                        "tcp_connectivity": 1,
-                        "disk_io_read_kbs": 1250,
-                        "disk_io_write_kbs": 850,
-                        "process_count": 245,
-                        "load_avg_1": 2.15,
-                        "load_avg_5": 1.98,
-                        "load_avg_15": 1.82,
-                        "network_rx_kbs": 125,
-                        "network_tx_kbs": 89,
-                    },
-                }
-            ]
-        },
+        json_schema_extra={"examples": [EXAMPLE_PAYLOAD]},
     )
 
     workstation: WorkstationName

@@ -4,24 +4,9 @@ import copy
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-SEED_METRICS = {
-    "cpu_percent": 45.2,
-    "memory_percent": 62.8,
-    "disk_percent": 78.5,
-    "latency_min_ms": 2.1,
-    "latency_avg_ms": 5.3,
-    "latency_max_ms": 12.7,
-    "packet_loss_percent": 0.5,
-    "tcp_connectivity": 1,
-    "disk_io_read_kbs": 1250,
-    "disk_io_write_kbs": 850,
-    "process_count": 245,
-    "load_avg_1": 2.15,
-    "load_avg_5": 1.98,
-    "load_avg_15": 1.82,
-    "network_rx_kbs": 125,
-    "network_tx_kbs": 89,
-}
+from resync.schemas import EXAMPLE_PAYLOAD
+
+SEED_METRICS = EXAMPLE_PAYLOAD["metrics"]
 
 
 def iso(moment: datetime) -> str:
