@@ -1,4 +1,4 @@
-"""Ingest batching: every pending inbox payload into history, exactly once, then the alert rules."""
+"""Ingest batching: every pending inbox payload into history, exactly once; alerts; pruning."""
 
 from datetime import UTC, datetime
 
@@ -8,7 +8,7 @@ from graphs.ingest.graph import build_graph
 from resync.settings import get_settings
 from tasks.alerts import publish_ingest_summary
 
-COUNTS = ("claimed", "rejected", "loaded", "duplicates", "resolved", "open", "notified")
+COUNTS = ("claimed", "rejected", "loaded", "duplicates", "resolved", "open", "notified", "pruned")
 
 
 def _run_name() -> str:

@@ -132,11 +132,11 @@ def publish_ingest_summary(summary: dict[str, int]) -> None:
         markdown=(
             "### Ingest batching\n\n"
             "| batches | claimed | rejected | loaded | duplicates "
-            "| alerts opened | resolved | open |\n"
-            "|---|---|---|---|---|---|---|---|\n"
+            "| alerts opened | resolved | open | inbox rows pruned |\n"
+            "|---|---|---|---|---|---|---|---|---|\n"
             f"| {summary['batches']} | {summary['claimed']} | {summary['rejected']} "
             f"| {summary['loaded']} | {summary['duplicates']} | {summary['opened']} "
-            f"| {summary['resolved']} | {summary['open']} |\n"
+            f"| {summary['resolved']} | {summary['open']} | {summary['pruned']} |\n"
         ),
         description="Inbox → history: this run's counts",
     )

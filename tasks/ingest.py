@@ -8,7 +8,7 @@ import polars as pl
 from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
-from sqlalchemy import Connection, and_, bindparam, case, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -253,3 +253,29 @@ def _refresh_workstations(connection: Connection, valid_rows: Any) -> None:
             for row in rows
         ],
     )
+
+
+@task(cache_policy=NONE)
+def prune_inbox_batches(max_batches: int = 50) -> int:
+    """Delete the inbox rows of batches loaded longer ago than the retention; keeps the batches.
+
+    A sample that old is refused by the API, so it cannot come back as a new inbox row; the
+    batch rows stay as the audit trail and as the claim watermark.
+    """
+    cutoff = datetime.now(UTC) - timedelta(days=get_settings().retention_days)
+    pruned = 0
+    with get_engine().begin() as connection:
+        batches = connection.execute(
+            select(IngestBatch.id, IngestBatch.first_inbox_id, IngestBatch.last_inbox_id)
+            .where(IngestBatch.status == "loaded", IngestBatch.loaded_at < cutoff)
+            .order_by(IngestBatch.id)
+            .limit(max_batches)
+        ).all()
+        for batch_id, first, last in batches:
+            pruned += connection.execute(
+                delete(MetricsInbox).where(MetricsInbox.id >= first, MetricsInbox.id <= last)
+            ).rowcount
+            connection.execute(
+                update(IngestBatch).where(IngestBatch.id == batch_id).values(status="pruned")
+            )
+    return pruned

@@ -1,4 +1,4 @@
-"""The ingest-batching graph: claim → validate → load while rows are pending, then alerts."""
+"""The ingest-batching graph: claim → validate → load while rows are pending, alerts, pruning."""
 
 from langgraph.graph import END, START, StateGraph
 
@@ -7,6 +7,7 @@ from graphs.ingest.nodes import (
     evaluate_alerts,
     load_history,
     notify,
+    prune_inbox,
     route_after_claim,
     route_after_load,
     validate_batch,
@@ -27,5 +28,7 @@ def build_graph() -> StateGraph:
     graph.add_edge("validate_batch", "load_history")
     graph.add_conditional_edges("load_history", route_after_load)
     graph.add_edge("evaluate_alerts", "notify")
-    graph.add_edge("notify", END)
+    graph.add_node("prune_inbox", prune_inbox)
+    graph.add_edge("notify", "prune_inbox")
+    graph.add_edge("prune_inbox", END)
     return graph

@@ -5,7 +5,12 @@ from typing import Any, Literal
 from graphs.ingest.state import IngestState
 from tasks.alerts import evaluate_alerts as evaluate_alert_rules
 from tasks.alerts import notify_alerts
-from tasks.ingest import claim_inbox_batch, load_history_batch, validate_inbox_batch
+from tasks.ingest import (
+    claim_inbox_batch,
+    load_history_batch,
+    prune_inbox_batches,
+    validate_inbox_batch,
+)
 
 
 def claim_batch(state: IngestState) -> dict[str, Any]:
@@ -34,6 +39,10 @@ def evaluate_alerts(state: IngestState) -> dict[str, Any]:
 
 def notify(state: IngestState) -> dict[str, Any]:
     return {"notified": notify_alerts(state.get("opened_alert_ids", []))}
+
+
+def prune_inbox(state: IngestState) -> dict[str, Any]:
+    return {"pruned": prune_inbox_batches()}
 
 
 def route_after_claim(state: IngestState) -> Literal["validate_batch", "evaluate_alerts"]:

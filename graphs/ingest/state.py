@@ -23,3 +23,5 @@ class IngestState(TypedDict, total=False):
     resolved: int
     open: int
     notified: int
+    pruned: int
+    """Inbox rows deleted because their batch was loaded longer ago than the retention."""

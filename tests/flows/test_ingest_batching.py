@@ -171,7 +171,7 @@ def test_run_publishes_artifacts(post) -> None:
     ingest_batching()
     with get_client(sync_client=True) as prefect:
         artifacts = {a.key: a for a in prefect.read_latest_artifacts()}
-    assert "| 1 | 3 | 0 | 3 | 0 | 1 | 0 | 1 |" in artifacts["ingest-batching-summary"].data
+    assert "| 1 | 3 | 0 | 3 | 0 | 1 | 0 | 1 | 0 |" in artifacts["ingest-batching-summary"].data
     table = json.loads(artifacts["open-alerts"].data)
     assert [(row["workstation"], row["rule"]) for row in table] == [("HOT", "disk_saturation")]
 
@@ -214,3 +214,23 @@ def test_new_alerts_go_through_the_configured_notification_block(post, monkeypat
     ]
     with session_scope() as session:
         assert session.scalars(select(Alert)).one().notified_at is not None
+
+
+def test_inbox_rows_of_batches_past_the_retention_are_pruned(post) -> None:
+    post([payload("OLD", minutes_ago(5 * i)) for i in range(1, 4)])
+    assert ingest_batching()["pruned"] == 0
+    with get_engine().begin() as connection:
+        connection.execute(
+            update(IngestBatch).values(loaded_at=datetime.now(UTC) - timedelta(days=401))
+        )
+    post([payload("NEW", minutes_ago(5 * i)) for i in range(1, 3)])
+
+    summary = ingest_batching()
+
+    assert summary["loaded"] == 2
+    assert summary["pruned"] == 3
+    with session_scope() as session:
+        assert session.scalars(select(MetricsInbox.workstation)).all() == ["NEW", "NEW"]
+        assert session.scalar(select(func.count()).select_from(WorkstationMetrics)) == 5
+        statuses = session.scalars(select(IngestBatch.status).order_by(IngestBatch.id)).all()
+    assert statuses == ["pruned", "loaded"]
