@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -133,6 +134,15 @@ class TwsFacts(BaseModel):
     message_files: Annotated[dict[Label, Percent], Field(max_length=256)] | None = None
 
 
+def _refuse_epoch_numbers(value: Any) -> Any:
+    # pydantic would read a number as Unix time; the contract is ISO-8601 text with a zone.
+    if isinstance(value, int | float):
+        raise ValueError(
+            "timestamp must be ISO-8601 text with a time zone, e.g. 2024-12-25T10:30:00Z"
+        )
+    return value
+
+
 class MetricsPayload(BaseModel):
     """One sample from one FTA, exactly as the collector posts it."""
 
@@ -143,7 +153,7 @@ class MetricsPayload(BaseModel):
     )
 
     workstation: WorkstationName
-    timestamp: AwareDatetime
+    timestamp: Annotated[AwareDatetime, BeforeValidator(_refuse_epoch_numbers)]
     metrics: Metrics
     latency_method: Literal["icmp", "tcp"] | None = None
     host: HostFacts | None = None

@@ -133,6 +133,7 @@ INVALID = {
         lambda b: b.__setitem__("timestamp", "2026-01-01T10:00:00"),
         ["body", "timestamp"],
     ),
+    "epoch timestamp": (lambda b: b.__setitem__("timestamp", 1_790_000_000), ["body", "timestamp"]),
     "future timestamp": (
         lambda b: b.__setitem__("timestamp", iso(minutes_ago(-10))),
         ["body", "timestamp"],
