@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     review_confidence_threshold: float = 0.8
     forecast_history_days: int = 30
     forecast_horizon_days: int = 90
+    forecast_min_history_days: float = Field(
+        default=7.0, ge=2.0, description="Shorter histories are reported as too little data"
+    )
+    procurement_lead_time_days: int = Field(
+        default=30, ge=0, description="Order-by date = expected saturation date minus this"
+    )
 
     # LLM analyst (optional)
     anthropic_api_key: SecretStr | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")

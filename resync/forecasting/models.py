@@ -1,0 +1,104 @@
+"""Candidate point forecasters: evenly spaced history in, `horizon` future values out.
+
+Every candidate is a plain function `(history, horizon, season_length) -> forecast`, so the
+backtest treats them alike. Seasonal-naive and naive are the baselines a forecast has to beat;
+the others separate the rhythm of the day (and week) from the level and the trend:
+
+- `seasonal_level`: the recent level plus the seasonal profile, no trend (flat hosts);
+- `seasonal_trend`: the recent level, the seasonal profile and a Theil–Sen trend of the
+  deseasonalised series (steadily filling disks, growing workloads);
+- `theta`: the Theta method (statsmodels), simple exponential smoothing with half the drift,
+  on the deseasonalised series (the M3 competition's winner and a strong default).
+"""
+
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+from statsmodels.tsa.forecasting.theta import ThetaModel
+
+from resync.forecasting.trend import fit_theil_sen_trend
+
+PointForecaster = Callable[[np.ndarray, int, int], np.ndarray]
+
+TREND_WINDOW_SEASONS = 14
+LEVEL_WINDOW_SEASONS = 1
+PROFILE_SEASONS = 7
+
+
+def naive(history: np.ndarray, horizon: int, season_length: int) -> np.ndarray:
+    """The last value, held."""
+    return np.full(horizon, float(history[-1]))
+
+
+def seasonal_naive(history: np.ndarray, horizon: int, season_length: int) -> np.ndarray:
+    """The last full season, repeated."""
+    last_season = history[-season_length:]
+    return np.resize(last_season, horizon).astype(float)
+
+
+def _seasonal_profile(seasonal: np.ndarray, horizon: int, season_length: int) -> np.ndarray:
+    """The seasonal component continued: the last season's shape repeated over the horizon."""
+    return np.resize(seasonal[-season_length:], horizon)
+
+
+def _deseasonalised(history: np.ndarray, season_length: int) -> tuple[np.ndarray, np.ndarray]:
+    """Seasonal indices by phase: the median, over the last seasons, of the series minus its
+    centred one-season moving average (a classical decomposition: fast enough to refit at every
+    backtest origin; `decompose` gives the full STL for reporting)."""
+    if history.size < 2 * season_length:
+        return history.copy(), np.zeros(history.size)
+    kernel = np.ones(season_length) / season_length
+    smooth = np.convolve(history, kernel, mode="same")
+    half = season_length // 2
+    smooth[:half] = smooth[half]
+    smooth[-half:] = smooth[-half - 1]
+    detrended = history - smooth
+    seasons = min(history.size // season_length, PROFILE_SEASONS)
+    recent = detrended[-seasons * season_length :].reshape(seasons, season_length)
+    profile = np.median(recent, axis=0)
+    profile -= profile.mean()
+    phase = (np.arange(history.size) - (history.size - seasons * season_length)) % season_length
+    seasonal = profile[phase]
+    return history - seasonal, seasonal
+
+
+def seasonal_level(history: np.ndarray, horizon: int, season_length: int) -> np.ndarray:
+    """Median deseasonalised level of the last season plus the seasonal profile."""
+    adjusted, seasonal = _deseasonalised(history, season_length)
+    level = float(np.median(adjusted[-LEVEL_WINDOW_SEASONS * season_length :]))
+    return level + _seasonal_profile(seasonal, horizon, season_length)
+
+
+def seasonal_trend(history: np.ndarray, horizon: int, season_length: int) -> np.ndarray:
+    """Recent level, seasonal profile and the Theil–Sen slope of the deseasonalised series."""
+    adjusted, seasonal = _deseasonalised(history, season_length)
+    window = adjusted[-TREND_WINDOW_SEASONS * season_length :]
+    trend = fit_theil_sen_trend(window)
+    recent = season_length * LEVEL_WINDOW_SEASONS
+    steps = np.arange(window.size, dtype=float)
+    offset = float(np.median(window[-recent:] - trend.at(steps[-recent:])))
+    future = np.arange(window.size, window.size + horizon, dtype=float)
+    return trend.at(future) + offset + _seasonal_profile(seasonal, horizon, season_length)
+
+
+def theta(history: np.ndarray, horizon: int, season_length: int) -> np.ndarray:
+    """The Theta method on the additively deseasonalised series."""
+    deseasonalize = history.size >= 2 * season_length
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = ThetaModel(
+            history,
+            period=season_length,
+            deseasonalize=deseasonalize,
+            method="additive",
+        )
+        return np.asarray(model.fit().forecast(horizon), dtype=float)
+
+
+CANDIDATES: dict[str, PointForecaster] = {
+    "seasonal_naive": seasonal_naive,
+    "seasonal_level": seasonal_level,
+    "seasonal_trend": seasonal_trend,
+    "theta": theta,
+}
