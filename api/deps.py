@@ -82,5 +82,6 @@ def require_scope(scope: str) -> Callable[..., Coroutine[Any, Any, KnownKey]]:
 
 IngestKey = Annotated[KnownKey, Depends(require_scope("metrics:write"))]
 MetricsReadKey = Annotated[KnownKey, Depends(require_scope("metrics:read"))]
+JobsWriteKey = Annotated[KnownKey, Depends(require_scope("jobs:write"))]
 AdminReadKey = Annotated[KnownKey, Depends(require_scope("admin:read"))]
 AdminWriteKey = Annotated[KnownKey, Depends(require_scope("admin:write"))]

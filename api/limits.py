@@ -2,13 +2,16 @@
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+# Paths whose body is an array of up to 5,000 items: the batch limit applies to them.
+BATCH_PATH_ENDINGS = ("/batch", "/jobs/executions")
+
 
 class BodyTooLarge(Exception):
     pass
 
 
 class BodyLimitMiddleware:
-    """413 for bodies over the limit: the batch limit on `/batch` paths, else the single one."""
+    """413 for bodies over the limit: the batch limit on batch paths, else the single one."""
 
     def __init__(self, app: ASGIApp, single_limit: int, batch_limit: int) -> None:
         self.app = app
@@ -19,7 +22,9 @@ class BodyLimitMiddleware:
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return
-        limit = self.batch_limit if scope["path"].endswith("/batch") else self.single_limit
+        limit = (
+            self.batch_limit if scope["path"].endswith(BATCH_PATH_ENDINGS) else self.single_limit
+        )
         for name, value in scope["headers"]:
             if name == b"content-length" and value.isdigit():
                 # The HTTP server holds the body to its declared length: nothing more to watch.

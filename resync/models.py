@@ -222,3 +222,30 @@ class Alert(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     notified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class JobExecution(Base):
+    """One run of a TWS job, from the master's plan (REST sync) or pushed by the master.
+
+    `run_id` is the plan's job-run id; a run is stored once and never updated by a re-send.
+    `duration` is in seconds; `joblog` keeps only the end of long logs (`joblog_max_bytes`).
+    """
+
+    __tablename__ = "job_execution_history"
+    __table_args__ = (
+        Index("ix_job_execution_history_workstation", "workstation", "started_at"),
+        Index("ix_job_execution_history_started", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    workstation: Mapped[str] = mapped_column(String(16))
+    job_stream: Mapped[str] = mapped_column(String(16))
+    job_name: Mapped[str] = mapped_column(String(40))
+    run_id: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(8))
+    return_code: Mapped[int | None] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    duration: Mapped[float | None] = mapped_column(Float)
+    joblog: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

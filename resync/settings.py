@@ -71,13 +71,34 @@ class Settings(BaseSettings):
     anthropic_api_key: SecretStr | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")
 
     # HWA / TWS master REST API
+    hwa_url: str | None = Field(
+        default=None,
+        description="Base URL of the master's REST API, e.g. 'https://tws-master:31116'",
+    )
+    hwa_user: str | None = None
     hwa_password: SecretStr | None = None
+    hwa_token: SecretStr | None = Field(
+        default=None, description="API key sent as a bearer token instead of user and password"
+    )
+    hwa_verify_tls: bool = Field(
+        default=True, description="Verify the master's certificate (disable only in a lab)"
+    )
+    hwa_ca_bundle: Path | None = Field(
+        default=None, description="PEM file of the CA that signed the master's certificate"
+    )
+    hwa_timeout_seconds: float = Field(default=30.0, gt=0)
+    hwa_page_size: int = Field(default=500, ge=1, le=10_000)
+
+    # Job history
+    joblog_max_bytes: int = Field(
+        default=64 * 1024, ge=1024, description="Joblogs longer than this keep only their end"
+    )
 
     @model_validator(mode="after")
     def refuse_placeholder_secrets(self) -> "Settings":
         if self.environment == "development":
             return self
-        for name in ("anthropic_api_key", "hwa_password"):
+        for name in ("anthropic_api_key", "hwa_password", "hwa_token"):
             value = getattr(self, name)
             if value is not None and value.get_secret_value().lower() in PLACEHOLDER_SECRETS:
                 raise ValueError(

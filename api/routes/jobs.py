@@ -1,0 +1,105 @@
+"""Job runs: pushed by the master for estates without REST access, read back per FTA."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+from pydantic import AwareDatetime, BaseModel, Field, TypeAdapter
+from sqlalchemy import func, select
+
+from api.deps import JobsWriteKey, MetricsReadKey, SessionDep
+from api.json_body import json_body, request_body
+from resync.job_history import store_job_runs
+from resync.job_schemas import JobRun, JobStatus
+from resync.models import JobExecution
+from resync.schemas import BATCH_MAX_ITEMS, WORKSTATION_PATTERN
+
+router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
+
+JobRunBatch = TypeAdapter(Annotated[list[JobRun], Field(min_length=1, max_length=BATCH_MAX_ITEMS)])
+
+
+class JobExecutionsAccepted(BaseModel):
+    accepted: int
+    duplicates: int
+    duplicate_run_ids: list[str]
+
+
+class JobExecutionPublic(BaseModel):
+    workstation: str
+    job_stream: str
+    job_name: str
+    run_id: str
+    status: str
+    return_code: int | None
+    started_at: datetime
+    ended_at: datetime | None
+    duration: float | None
+    joblog: str | None
+    received_at: datetime
+
+
+class JobExecutionsPublic(BaseModel):
+    data: list[JobExecutionPublic]
+    count: int
+
+
+@router.post(
+    "/executions",
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=request_body(
+        {
+            "type": "array",
+            "items": JobRun.model_json_schema(),
+            "minItems": 1,
+            "maxItems": BATCH_MAX_ITEMS,
+        }
+    ),
+)
+def create_job_executions(
+    key: JobsWriteKey,
+    runs: Annotated[list[JobRun], Depends(json_body(JobRunBatch))],
+    session: SessionDep,
+    request: Request,
+    response: Response,
+) -> JobExecutionsAccepted:
+    """Store up to 5,000 job runs; a run id already stored is a duplicate and changes nothing."""
+    duplicates = store_job_runs(session, runs, request.app.state.settings.joblog_max_bytes)
+    duplicate_ids = [
+        run.run_id for run, duplicate in zip(runs, duplicates, strict=True) if duplicate
+    ]
+    if len(duplicate_ids) == len(runs):
+        response.status_code = status.HTTP_200_OK
+    return JobExecutionsAccepted(
+        accepted=len(runs) - len(duplicate_ids),
+        duplicates=len(duplicate_ids),
+        duplicate_run_ids=duplicate_ids,
+    )
+
+
+@router.get("/executions")
+def read_job_executions(
+    session: SessionDep,
+    _key: MetricsReadKey,
+    workstation: Annotated[str | None, Query(pattern=WORKSTATION_PATTERN)] = None,
+    status: JobStatus | None = None,
+    since: AwareDatetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
+) -> JobExecutionsPublic:
+    """Job runs, newest start first, optionally of one FTA, in one status, since a time."""
+    conditions = []
+    if workstation is not None:
+        conditions.append(JobExecution.workstation == workstation.upper())
+    if status is not None:
+        conditions.append(JobExecution.status == status)
+    if since is not None:
+        conditions.append(JobExecution.started_at >= since)
+    count = session.scalar(select(func.count()).select_from(JobExecution).where(*conditions))
+    rows = session.scalars(
+        select(JobExecution)
+        .where(*conditions)
+        .order_by(JobExecution.started_at.desc(), JobExecution.id.desc())
+        .limit(limit)
+    )
+    data = [JobExecutionPublic.model_validate(row, from_attributes=True) for row in rows]
+    return JobExecutionsPublic(data=data, count=count or 0)

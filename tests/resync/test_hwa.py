@@ -1,0 +1,190 @@
+"""The HWA REST client against a fake master over real HTTP: paging, auth, errors, joblogs."""
+
+import base64
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from resync.hwa import (
+    HwaAuthError,
+    HwaClient,
+    HwaError,
+    HwaResponseError,
+    HwaUnavailable,
+    PlanJobRun,
+)
+from resync.settings import Settings
+from tests.support.fake_hwa import JOBS_PATH, FakeHwa, plan_job, self_signed_certificate
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeHwa]:
+    with FakeHwa(token="hwa-api-key-0123456789") as server:
+        yield server
+
+
+def basic_client(fake: FakeHwa, **options) -> HwaClient:
+    return HwaClient(fake.url, user=fake.user, password=fake.password, **options)
+
+
+def test_job_runs_are_read_across_pages(fake: FakeHwa) -> None:
+    fake.jobs = [plan_job(f"run-{n}") for n in range(7)]
+    with basic_client(fake, page_size=3) as client:
+        runs = client.list_job_runs("status = 'ABEND'")
+
+    assert [run.run_id for run in runs] == [f"run-{n}" for n in range(7)]
+    pages = [(r.query["limit"], r.query["offset"]) for r in fake.requests]
+    assert pages == [("3", "0"), ("3", "3"), ("3", "6")]
+    assert {r.query["oql"] for r in fake.requests} == {"status = 'ABEND'"}
+    assert all(r.path == JOBS_PATH for r in fake.requests)
+
+
+def test_paging_stops_on_an_exactly_full_last_page(fake: FakeHwa) -> None:
+    fake.jobs = [plan_job(f"run-{n}") for n in range(6)]
+    with basic_client(fake, page_size=3) as client:
+        assert len(client.list_job_runs()) == 6
+    assert len(fake.requests) == 2
+    assert "oql" not in fake.requests[0].query
+
+
+def test_a_job_item_becomes_a_plan_job_run(fake: FakeHwa) -> None:
+    fake.jobs = [
+        plan_job(
+            "MDM;JOBS;LOAD",
+            workstation="FTA01",
+            status="ABEND",
+            return_code=12,
+            start="2026-11-27T10:00:00+01:00",
+            end="2026-11-27T09:12:30Z",
+            estimated_duration_ms=600_000,
+        )
+    ]
+    with basic_client(fake) as client:
+        (run,) = client.list_job_runs()
+
+    assert run == PlanJobRun(
+        run_id="MDM;JOBS;LOAD",
+        workstation="FTA01",
+        job_stream="PAYROLL",
+        job_name="LOAD_EMPLOYEES",
+        status="ABEND",
+        return_code=12,
+        started_at=datetime(2026, 11, 27, 9, 0, tzinfo=UTC),
+        ended_at=datetime(2026, 11, 27, 9, 12, 30, tzinfo=UTC),
+        estimated_duration=600.0,
+    )
+
+
+def test_a_running_job_has_no_end(fake: FakeHwa) -> None:
+    fake.jobs = [plan_job("r1", status="EXEC", return_code=None, end=None)]
+    with basic_client(fake) as client:
+        (run,) = client.list_job_runs()
+    assert run.status == "EXEC"
+    assert run.ended_at is None
+    assert run.return_code is None
+
+
+def test_basic_auth_header_is_sent(fake: FakeHwa) -> None:
+    with basic_client(fake) as client:
+        client.list_job_runs()
+    expected = base64.b64encode(f"{fake.user}:{fake.password}".encode()).decode()
+    assert fake.requests[0].headers["Authorization"] == f"Basic {expected}"
+
+
+def test_token_is_sent_as_bearer(fake: FakeHwa) -> None:
+    with HwaClient(fake.url, token=fake.token) as client:
+        client.list_job_runs()
+    assert fake.requests[0].headers["Authorization"] == f"Bearer {fake.token}"
+
+
+def test_wrong_password_is_an_auth_error(fake: FakeHwa) -> None:
+    client = HwaClient(fake.url, user=fake.user, password="wrong")
+    with client, pytest.raises(HwaAuthError, match=r"refused the request \(401\)"):
+        client.list_job_runs()
+
+
+def test_injected_401_is_an_auth_error(fake: FakeHwa) -> None:
+    fake.fail_next(401)
+    with basic_client(fake) as client, pytest.raises(HwaAuthError, match="RESYNC_HWA_TOKEN"):
+        client.list_job_runs()
+
+
+def test_server_error_mid_paging_is_unavailable(fake: FakeHwa) -> None:
+    fake.jobs = [plan_job(f"run-{n}") for n in range(5)]
+    with basic_client(fake, page_size=2) as client:
+        runs = client.iter_job_runs()
+        assert [next(runs).run_id, next(runs).run_id] == ["run-0", "run-1"]
+        fake.fail_next(500)
+        with pytest.raises(HwaUnavailable, match=r"failed \(500\).*retry later"):
+            next(runs)
+
+
+def test_slow_master_times_out(fake: FakeHwa) -> None:
+    fake.delay_next(1.5)
+    client = basic_client(fake, timeout=0.3)
+    with client, pytest.raises(HwaUnavailable, match=r"did not answer within 0.3 s"):
+        client.list_job_runs()
+
+
+def test_unreachable_master_is_unavailable() -> None:
+    stopped = FakeHwa()
+    url = stopped.url
+    stopped.stop()
+    client = HwaClient(url, user="u", password="p")
+    with client, pytest.raises(HwaUnavailable, match="port 31116 is reachable"):
+        client.list_job_runs()
+
+
+def test_tls_is_verified_against_the_ca_bundle(tmp_path: Path) -> None:
+    certificate = self_signed_certificate(tmp_path)
+    with FakeHwa(certificate=certificate) as server:
+        server.jobs = [plan_job("r1")]
+        untrusted = HwaClient(server.url, user=server.user, password=server.password)
+        with untrusted, pytest.raises(HwaUnavailable, match="RESYNC_HWA_CA_BUNDLE"):
+            untrusted.list_job_runs()
+
+        settings = Settings(
+            hwa_url=server.url,
+            hwa_user=server.user,
+            hwa_password=server.password,
+            hwa_ca_bundle=certificate[0],
+        )
+        with HwaClient.from_settings(settings) as trusted:
+            assert [run.run_id for run in trusted.list_job_runs()] == ["r1"]
+
+
+def test_unreadable_answer_is_a_response_error(fake: FakeHwa) -> None:
+    fake.jobs = [{"id": "r1", "name": "J"}]
+    with basic_client(fake) as client, pytest.raises(HwaResponseError, match="no job_stream"):
+        client.list_job_runs()
+
+
+def test_joblog_is_read_as_text(fake: FakeHwa) -> None:
+    fake.joblogs["MDM;JOBS;LOAD"] = "===== JOBINFO =====\nExit Status : 12\n"
+    with basic_client(fake) as client:
+        assert client.get_joblog("MDM;JOBS;LOAD") == "===== JOBINFO =====\nExit Status : 12\n"
+    assert fake.requests[0].path == "/twsd/api/v2/plan/job/run/MDM%3BJOBS%3BLOAD/joblog"
+
+
+def test_missing_joblog_says_so(fake: FakeHwa) -> None:
+    with basic_client(fake) as client, pytest.raises(HwaError, match=r"\(404\)"):
+        client.get_joblog("nope")
+
+
+def test_client_from_settings(fake: FakeHwa, tmp_path: Path) -> None:
+    settings = Settings(hwa_url=fake.url + "/", hwa_token=fake.token)
+    with HwaClient.from_settings(settings) as client:
+        assert client.base_url == fake.url
+        client.list_job_runs()
+    assert fake.requests[0].headers["Authorization"] == f"Bearer {fake.token}"
+
+    with pytest.raises(HwaError, match="RESYNC_HWA_URL is not set"):
+        HwaClient.from_settings(Settings())
+    with pytest.raises(HwaError, match="No HWA credentials"):
+        HwaClient.from_settings(Settings(hwa_url=fake.url, hwa_user="twsuser"))
+    with pytest.raises(HwaError, match="RESYNC_HWA_CA_BUNDLE"):
+        HwaClient.from_settings(
+            Settings(hwa_url=fake.url, hwa_token="t", hwa_ca_bundle=tmp_path / "missing.pem")
+        )
