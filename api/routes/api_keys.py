@@ -28,6 +28,9 @@ from resync.api_key_admin import Actor, KeyConflictError, KeyNotFoundError
 from resync.api_keys import SCOPES
 from resync.models import ApiKey
 
+# Offsets beyond a signed 64-bit integer overflow SQLite (a 500); no estate has that many keys.
+MAX_OFFSET = 2**62
+
 router = APIRouter(prefix="/api/v1/admin/api-keys", tags=["admin"])
 
 ScopeName = Literal[SCOPES]  # type: ignore[valid-type]
@@ -78,7 +81,7 @@ def read_api_keys(
     name: Annotated[str | None, Query(max_length=100, description="Part of the name")] = None,
     scope: ScopeName | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> ApiKeysPublic:
     """Keys, newest first, without their plaintext or hash."""
     query = select(ApiKey)
@@ -167,7 +170,7 @@ def read_api_key_events(
     session: SessionDep,
     _key: AdminReadKey,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> ApiKeyEventsPublic:
     """A key's audit trail, newest first: created, revoked, rotated, first use from an address."""
     with admin_errors():
