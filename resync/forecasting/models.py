@@ -7,6 +7,8 @@ the others separate the rhythm of the day (and week) from the level and the tren
 - `seasonal_level`: the recent level plus the seasonal profile, no trend (flat hosts);
 - `seasonal_trend`: the recent level, the seasonal profile and a Theil–Sen trend of the
   deseasonalised series (steadily filling disks, growing workloads);
+- `weekly_trend`: `seasonal_trend` with day-of-week offsets, once two weeks are there;
+- `accelerating_trend`: the seasonal profile and a quadratic trend (growth that speeds up);
 - `theta`: the Theta method (statsmodels), simple exponential smoothing with half the drift,
   on the deseasonalised series (the M3 competition's winner and a strong default).
 """
@@ -70,16 +72,71 @@ def seasonal_level(history: np.ndarray, horizon: int, season_length: int) -> np.
     return level + _seasonal_profile(seasonal, horizon, season_length)
 
 
-def seasonal_trend(history: np.ndarray, horizon: int, season_length: int) -> np.ndarray:
-    """Recent level, seasonal profile and the Theil–Sen slope of the deseasonalised series."""
-    adjusted, seasonal = _deseasonalised(history, season_length)
+def _day_of_week(adjusted: np.ndarray, season_length: int) -> np.ndarray:
+    """Day-of-week offsets of a daily-deseasonalised series (zeros before two full weeks).
+
+    Each day's offset is the median, over the last weeks and the day's hours, of the series
+    minus its centred one-week moving average: seven robust numbers, not 168 noisy ones.
+    """
+    week = 7 * season_length
+    if adjusted.size <= 2 * week:
+        return np.zeros(adjusted.size)
+    smooth = np.convolve(adjusted, np.ones(week) / week, mode="same")
+    half = week // 2
+    smooth[:half] = smooth[half]
+    smooth[-half:] = smooth[-half - 1]
+    weeks = min(adjusted.size // week, PROFILE_SEASONS)
+    recent = (adjusted - smooth)[-weeks * week :].reshape(weeks, 7, season_length)
+    offsets = np.median(recent.transpose(1, 0, 2).reshape(7, -1), axis=1)
+    offsets -= offsets.mean()
+    day = ((np.arange(adjusted.size) - (adjusted.size - weeks * week)) // season_length) % 7
+    return offsets[day]
+
+
+def _trend_extrapolation(adjusted: np.ndarray, horizon: int, season_length: int) -> np.ndarray:
+    """Theil–Sen line of the recent deseasonalised series, anchored on its last season."""
     window = adjusted[-TREND_WINDOW_SEASONS * season_length :]
     trend = fit_theil_sen_trend(window)
     recent = season_length * LEVEL_WINDOW_SEASONS
     steps = np.arange(window.size, dtype=float)
     offset = float(np.median(window[-recent:] - trend.at(steps[-recent:])))
     future = np.arange(window.size, window.size + horizon, dtype=float)
-    return trend.at(future) + offset + _seasonal_profile(seasonal, horizon, season_length)
+    return trend.at(future) + offset
+
+
+def seasonal_trend(history: np.ndarray, horizon: int, season_length: int) -> np.ndarray:
+    """Recent level, seasonal profile and the Theil–Sen slope of the deseasonalised series."""
+    adjusted, seasonal = _deseasonalised(history, season_length)
+    return _trend_extrapolation(adjusted, horizon, season_length) + _seasonal_profile(
+        seasonal, horizon, season_length
+    )
+
+
+def weekly_trend(history: np.ndarray, horizon: int, season_length: int) -> np.ndarray:
+    """`seasonal_trend` with day-of-week offsets as well (weekend batch runs), past two weeks."""
+    adjusted, seasonal = _deseasonalised(history, season_length)
+    weekly = _day_of_week(adjusted, season_length)
+    return (
+        _trend_extrapolation(adjusted - weekly, horizon, season_length)
+        + _seasonal_profile(seasonal, horizon, season_length)
+        + _seasonal_profile(weekly, horizon, 7 * season_length)
+    )
+
+
+def accelerating_trend(history: np.ndarray, horizon: int, season_length: int) -> np.ndarray:
+    """Seasonal profile plus a quadratic through the whole deseasonalised history (growth that
+    speeds up); chosen only where the backtest shows it, as its long-range bend is uncertain."""
+    adjusted, seasonal = _deseasonalised(history, season_length)
+    steps = np.arange(adjusted.size, dtype=float)
+    coefficients = np.polyfit(steps, adjusted, 2)
+    recent = season_length * LEVEL_WINDOW_SEASONS
+    offset = float(np.median(adjusted[-recent:] - np.polyval(coefficients, steps[-recent:])))
+    future = np.arange(adjusted.size, adjusted.size + horizon, dtype=float)
+    return (
+        np.polyval(coefficients, future)
+        + offset
+        + _seasonal_profile(seasonal, horizon, season_length)
+    )
 
 
 def theta(history: np.ndarray, horizon: int, season_length: int) -> np.ndarray:
@@ -101,4 +158,6 @@ CANDIDATES: dict[str, PointForecaster] = {
     "seasonal_level": seasonal_level,
     "seasonal_trend": seasonal_trend,
     "theta": theta,
+    "weekly_trend": weekly_trend,
+    "accelerating_trend": accelerating_trend,
 }

@@ -52,6 +52,28 @@ def test_linear_growth_crosses_90_percent_on_the_known_date() -> None:
     assert result.forecast.mase < result.forecast.seasonal_naive_mase
 
 
+def test_accelerating_growth_is_not_extrapolated_as_a_straight_line() -> None:
+    # 40 % + 0.2 a day + 0.01 a day²: 90 % is reached on day 61.8 (a line would say ~80).
+    def level(day: np.ndarray) -> np.ndarray:
+        return 40 + 0.2 * day + 0.01 * day**2
+
+    outlook = forecast_resource(samples(30, level), "disk", settings=SETTINGS).saturation
+    expected = START + timedelta(days=(-0.2 + np.sqrt(0.04 + 4 * 0.01 * 50)) / 0.02)
+    assert abs((outlook.expected_at - expected) / timedelta(days=1)) <= 3
+
+
+def test_weekend_rhythm_is_forecast_once_two_weeks_are_there() -> None:
+    # Weekend batch runs add 20 points on Saturdays and Sundays (day 0 is a Thursday).
+    def level(day: np.ndarray) -> np.ndarray:
+        return 40 + 20 * np.isin(np.floor(day) % 7, (2, 3)) + daily_cycle(day, 5)
+
+    result = forecast_resource(samples(28, level, column="cpu_percent"), "cpu", settings=SETTINGS)
+    frame = result.forecast.frame.with_columns(pl.col("sample_time").dt.weekday().alias("weekday"))
+    weekend = frame.filter(pl.col("weekday") >= 6)["forecast"].mean()
+    weekdays = frame.filter(pl.col("weekday") <= 5)["forecast"].mean()
+    assert weekend - weekdays == pytest.approx(20, abs=3)
+
+
 def test_flat_series_never_saturates() -> None:
     flat = samples(30, lambda day: 40 + daily_cycle(day, 10), noise=2, column="cpu_percent")
     result = forecast_resource(flat, "cpu", settings=SETTINGS)
