@@ -6,6 +6,7 @@ explicit "too little data". The pieces (resampling, trends, STL, level shifts, b
 saturation) are importable on their own for the analysis steps that report them.
 """
 
+from resync.forecasting.analysis import TrendAnalysis, analyze_trend, daily_peaks
 from resync.forecasting.capacity import ResourceForecast, forecast_resource
 from resync.forecasting.decomposition import Decomposition, decompose
 from resync.forecasting.forecaster import Forecast, InsufficientHistory, forecast_series
@@ -21,7 +22,10 @@ __all__ = [
     "LevelShift",
     "ResourceForecast",
     "SaturationOutlook",
+    "TrendAnalysis",
     "TrendFit",
+    "analyze_trend",
+    "daily_peaks",
     "decompose",
     "detect_level_shifts",
     "fit_linear_trend",

@@ -8,6 +8,8 @@ import pytest
 
 from resync.forecasting import (
     InsufficientHistory,
+    analyze_trend,
+    daily_peaks,
     decompose,
     detect_level_shifts,
     fit_linear_trend,
@@ -191,3 +193,26 @@ def test_a_spike_or_a_daily_rhythm_is_not_a_level_shift() -> None:
     shifts = detect_level_shifts(rhythm)
     assert [shift.index for shift in shifts] == [150]
     assert shifts[0].size == pytest.approx(-40, abs=3)
+
+
+def test_trend_analysis_reports_slopes_per_day_and_the_rhythm() -> None:
+    growing = samples(21, lambda day: 50 + 0.5 * day + daily_cycle(day, 10), noise=0.5)
+    hourly = resample_hourly(growing, "disk_percent", "level")
+    analysis = analyze_trend(hourly)
+    assert analysis.history_days == pytest.approx(21)
+    assert analysis.theil_sen_slope_per_day == pytest.approx(0.5, abs=0.02)
+    assert analysis.linear_slope_per_day == pytest.approx(0.5, abs=0.02)
+    assert 0.9 < analysis.linear_r_squared < 1
+    assert analysis.seasonal_periods == (24, 168)
+    assert analysis.seasonal_strength > 0.9
+    assert analysis.filled_fraction == 0
+
+
+def test_daily_peaks_of_a_forecast() -> None:
+    frame = pl.DataFrame(
+        {
+            "sample_time": [START + timedelta(hours=hour) for hour in range(48)],
+            "forecast": [float(hour % 24) for hour in range(48)],
+        }
+    )
+    assert daily_peaks(frame)["forecast"].to_list() == [23.0, 23.0]
