@@ -25,6 +25,7 @@ DEFAULT_MODEL = "theta"
 CHALLENGER_MARGIN = 0.9
 BACKTEST_ORIGINS = 8
 MINIMUM_REGIME_SEASONS = 3
+MINIMUM_BACKTEST_SEASONS = 3
 COVERAGES = (0.80, 0.95)
 
 
@@ -126,6 +127,11 @@ def forecast_values(
         origins = backtest_origins(
             modelled.size, tested_horizon, 2 * season_length, season_length // 2, BACKTEST_ORIGINS
         )
+    if not origins:
+        raise ValueError(
+            f"{modelled.size} steps are too few to backtest; give at least "
+            f"{MINIMUM_BACKTEST_SEASONS} seasons of {season_length} steps"
+        )
     backtest = rolling_origin_backtest(modelled, candidates, tested_horizon, season_length, origins)
     scores = {name: backtest.mean_mase(name) for name in candidates}
     model = choose_model(scores, challenger_margin)
@@ -148,8 +154,9 @@ def forecast_series(
     hourly = hourly.sort("sample_time")
     values = hourly["value"].cast(pl.Float64).to_numpy()
     history_days = values.size / season_length
-    if values.size == 0 or history_days < minimum_history_days:
-        return InsufficientHistory(round(history_days, 2), minimum_history_days)
+    required_days = max(minimum_history_days, MINIMUM_BACKTEST_SEASONS)
+    if history_days < required_days:
+        return InsufficientHistory(round(history_days, 2), required_days)
     times = hourly["sample_time"]
     step = timedelta(days=1) / season_length
     horizon = horizon_days * season_length

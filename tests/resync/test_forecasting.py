@@ -124,6 +124,13 @@ def test_intervals_widen_with_the_horizon_and_nest() -> None:
     assert (frame["forecast"] <= frame["upper_80"]).all()
 
 
+def test_a_history_too_short_to_backtest_is_refused_whatever_the_setting() -> None:
+    settings = Settings(_env_file=None, forecast_min_history_days=2)
+    result = forecast_resource(samples(2.5, lambda day: 50 + 0 * day), "disk", settings=settings)
+    assert isinstance(result.forecast, InsufficientHistory)
+    assert result.forecast.required_days == 3
+
+
 def test_mase_on_a_hand_checked_example() -> None:
     # Seasonal-naive (season 2) in-sample errors: 3-1, 4-2, 5-3, 6-4 = 2 each, scale 2.
     # Forecast errors |7-6| and |8-10|: mean 1.5; MASE = 1.5 / 2.
