@@ -1,5 +1,6 @@
 """The Resync API: metrics ingest for the FTAs, the estate's read endpoints and key admin."""
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -39,6 +40,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.inbox_writer = InboxWriter(engine, settings.inbox_max_rows_per_transaction)
         app.state.usage_recorder.start()
         app.state.inbox_writer.start()
+        # Everything loaded so far lives as long as the process: keep it out of the collector's
+        # full passes, which otherwise stall every request for tens of milliseconds under load.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
