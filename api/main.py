@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            gc.unfreeze()
             app.state.inbox_writer.stop()
             app.state.usage_recorder.stop()
             engine.dispose()
