@@ -1,6 +1,6 @@
 """Job runs pushed by the master (`POST /api/v1/jobs/executions`) and their validation rules."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Literal, get_args
 
 from pydantic import (
@@ -13,8 +13,7 @@ from pydantic import (
     model_validator,
 )
 
-from resync.schemas import MAX_INT32, WorkstationName
-from resync.settings import get_settings
+from resync.schemas import MAX_INT32, WorkstationName, within_accepted_window
 
 # TWS job states (conman `showjobs`): the terminal ones a history records, and the others a
 # master may still report for a run it pushes early.
@@ -81,17 +80,7 @@ class JobRun(BaseModel):
     def check_time_window(cls, value: datetime | None) -> datetime | None:
         if value is None:
             return None
-        settings = get_settings()
-        now = datetime.now(UTC)
-        value = value.astimezone(UTC)
-        if value > now + timedelta(seconds=settings.max_clock_skew_seconds):
-            raise ValueError(
-                f"time is more than {settings.max_clock_skew_seconds} s in the future; "
-                "check the master's clock (NTP)"
-            )
-        if value < now - timedelta(days=settings.retention_days):
-            raise ValueError(f"time is older than the {settings.retention_days}-day retention")
-        return value
+        return within_accepted_window(value, "time", "the master's clock")
 
     @field_validator("joblog")
     @classmethod

@@ -134,6 +134,21 @@ class TwsFacts(BaseModel):
     message_files: Annotated[dict[Label, Percent], Field(max_length=256)] | None = None
 
 
+def within_accepted_window(value: datetime, name: str, clock: str) -> datetime:
+    """`value` in UTC; refused beyond the clock-skew allowance or past the retention."""
+    settings = get_settings()
+    now = datetime.now(UTC)
+    value = value.astimezone(UTC)
+    if value > now + timedelta(seconds=settings.max_clock_skew_seconds):
+        raise ValueError(
+            f"{name} is more than {settings.max_clock_skew_seconds} s in the future; "
+            f"check {clock} (NTP)"
+        )
+    if value < now - timedelta(days=settings.retention_days):
+        raise ValueError(f"{name} is older than the {settings.retention_days}-day retention")
+    return value
+
+
 def _refuse_epoch_numbers(value: Any) -> Any:
     # pydantic would read a number as Unix time; the contract is ISO-8601 text with a zone.
     if isinstance(value, int | float):
@@ -162,17 +177,7 @@ class MetricsPayload(BaseModel):
     @field_validator("timestamp")
     @classmethod
     def check_timestamp_window(cls, value: datetime) -> datetime:
-        settings = get_settings()
-        now = datetime.now(UTC)
-        value = value.astimezone(UTC)
-        if value > now + timedelta(seconds=settings.max_clock_skew_seconds):
-            raise ValueError(
-                f"timestamp is more than {settings.max_clock_skew_seconds} s in the future; "
-                "check the FTA's clock (NTP)"
-            )
-        if value < now - timedelta(days=settings.retention_days):
-            raise ValueError(f"timestamp is older than the {settings.retention_days}-day retention")
-        return value
+        return within_accepted_window(value, "timestamp", "the FTA's clock")
 
     @model_validator(mode="after")
     def refuse_nul_characters(self) -> "MetricsPayload":
