@@ -165,6 +165,7 @@ def run_stack(project_dir: Path, data_dir: Path, api_port: int, prefect_port: in
             f"  Prefect UI   {prefect_url}\n"
             f"  Resync API   {api_url}/docs\n"
             f"  Estate       {api_url}/api/v1/workstations\n"
+            f"  Key admin    {api_url}/admin/   (log in with the admin key below)\n"
             f"  Admin key    {admin_key}   (this session's; shown once)\n"
             f"  Logs         {data_dir}/*.log\n"
             "Press Ctrl-C to stop everything.\n",
