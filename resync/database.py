@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic_core import to_json
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from resync.settings import get_settings
@@ -47,6 +48,12 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "begin", _begin_sqlite)
         return engine
     return create_engine(url, json_serializer=_json_serializer, pool_pre_ping=True, pool_size=10)
+
+
+def conflict_insert(dialect_name: str, table: Any) -> Any:
+    """INSERT with ON CONFLICT support (`on_conflict_do_nothing/_do_update`) for the dialect."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 @lru_cache

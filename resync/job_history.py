@@ -4,9 +4,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from resync.database import conflict_insert
 from resync.job_schemas import JobRun, cap_joblog
 from resync.models import JobExecution, utcnow
 
@@ -39,10 +39,8 @@ def store_job_runs(session: Session, runs: Sequence[JobRun], joblog_max_bytes: i
         rows.setdefault(run.run_id, job_run_values(run, joblog_max_bytes, received_at))
     inserted: set[str] = set()
     if rows:
-        dialect = session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         statement = (
-            insert(JobExecution.__table__)
+            conflict_insert(session.get_bind().dialect.name, JobExecution.__table__)
             .on_conflict_do_nothing(index_elements=["run_id"])
             .returning(JobExecution.__table__.c.run_id)
         )

@@ -4,8 +4,8 @@ import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from resync.database import conflict_insert
 from resync.models import ApiKey, ApiKeyEvent, ApiKeyHourlyUsage
 
 FIRST_USE = "first_use"
@@ -42,8 +42,7 @@ def write_usage(connection: Connection, uses: Uses, new_addresses: NewAddresses)
 
 def _add_hourly_usage(connection: Connection, uses: Uses) -> None:
     # A batch spans ≈ 2 s, so its uses are counted in the hour of its last use.
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(ApiKeyHourlyUsage)
+    statement = conflict_insert(connection.dialect.name, ApiKeyHourlyUsage)
     statement = statement.on_conflict_do_update(
         index_elements=[ApiKeyHourlyUsage.key_id, ApiKeyHourlyUsage.hour],
         set_={"uses": ApiKeyHourlyUsage.uses + statement.excluded.uses},

@@ -9,10 +9,9 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from resync.database import get_engine
+from resync.database import conflict_insert, get_engine
 from resync.history_schema import find_invalid_rows
 from resync.inbox import hold_inbox_for_claim
 from resync.models import IngestBatch, MetricsInbox, Workstation, WorkstationMetrics
@@ -157,11 +156,6 @@ def validate_inbox_batch(batch: dict[str, int]) -> dict[str, int]:
     return {"checked": frame.height, "rejected": len(invalid)}
 
 
-def _dialect_insert(connection: Connection, table: Any) -> Any:
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
-
-
 @task(cache_policy=NONE)
 def load_history_batch(batch: dict[str, int]) -> dict[str, int]:
     """Copy the batch's valid rows into history and refresh each FTA's latest facts, atomically."""
@@ -202,7 +196,7 @@ def _insert_history(connection: Connection, source: Any) -> int:
             return counted.execute(insert(WorkstationMetrics).from_select(columns, source)).rowcount
     except IntegrityError:
         statement = (
-            _dialect_insert(connection, WorkstationMetrics)
+            conflict_insert(connection.dialect.name, WorkstationMetrics)
             .from_select(columns, source)
             .on_conflict_do_nothing(index_elements=["workstation", "sample_time"])
         )
@@ -228,7 +222,7 @@ def _refresh_workstations(connection: Connection, valid_rows: Any) -> None:
     ).all()
     if not rows:
         return
-    statement = _dialect_insert(connection, Workstation)
+    statement = conflict_insert(connection.dialect.name, Workstation)
     newer = statement.excluded.last_sample_at > Workstation.last_sample_at
     statement = statement.on_conflict_do_update(
         index_elements=["name"],
