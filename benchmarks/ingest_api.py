@@ -162,7 +162,7 @@ def inbox_rows(database_url: str) -> int:
 
 def fresh_database(server: PostgresServer, name: str) -> str:
     url = server.create_database(name)
-    command.upgrade(alembic_config(url), "head")
+    command.upgrade(alembic_config(url), "heads")
     return url
 
 
