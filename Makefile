@@ -31,7 +31,7 @@ $(ADMIN_PANEL): $(PANEL_SOURCES)
 $(INSTALLED): pyproject.toml
 	test -x $(PYTHON) || python3.11 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
-	$(PYTHON) -m pip install --quiet -e '.[dev]'
+	$(PYTHON) -m pip install --quiet -e '.[dev,bench]'
 	touch $@
 
 lint: setup
