@@ -66,9 +66,50 @@ class Settings(BaseSettings):
     procurement_lead_time_days: int = Field(
         default=30, ge=0, description="Order-by date = expected saturation date minus this"
     )
+    capacity_schedule_timezone: str = Field(
+        default="UTC",
+        description="IANA time zone of the weekly capacity forecast (Sunday 01:00), read by "
+        "prefect.yaml as RESYNC_CAPACITY_SCHEDULE_TIMEZONE",
+    )
+    capacity_headroom_percent: float = Field(
+        default=10.0,
+        ge=0,
+        lt=90,
+        description="Scaling keeps the forecast peak this many points below the threshold",
+    )
+    capacity_cost_currency: str = "USD"
+    capacity_cost_per_vcpu_month: float = Field(
+        default=29.55,
+        ge=0,
+        description="AWS Fargate Linux/x86 on-demand, us-east-1: $0.04048 per vCPU-hour × 730 h "
+        "(aws.amazon.com/fargate/pricing, list price as of 2026-06)",
+    )
+    capacity_cost_per_memory_gb_month: float = Field(
+        default=3.24,
+        ge=0,
+        description="AWS Fargate Linux/x86 on-demand, us-east-1: $0.004445 per GB-hour × 730 h "
+        "(aws.amazon.com/fargate/pricing, list price as of 2026-06)",
+    )
+    capacity_cost_per_disk_gb_month: float = Field(
+        default=0.08,
+        ge=0,
+        description="AWS EBS gp3, us-east-1: $0.08 per GB-month "
+        "(aws.amazon.com/ebs/pricing, list price as of 2026-06)",
+    )
+    capacity_cost_source: str = Field(
+        default="AWS on-demand list prices, us-east-1, as of 2026-06: Fargate Linux/x86 vCPU "
+        "and memory (aws.amazon.com/fargate/pricing), EBS gp3 storage "
+        "(aws.amazon.com/ebs/pricing)",
+        description="Where the capacity cost figures come from, shown beside every cost",
+    )
 
     # LLM analyst (optional)
     anthropic_api_key: SecretStr | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")
+    anthropic_base_url: str = Field(
+        default="https://api.anthropic.com", description="Messages API base URL"
+    )
+    anthropic_model: str = Field(default="claude-sonnet-4-6", description="Claude model name")
+    anthropic_timeout_seconds: float = Field(default=60.0, gt=0)
 
     # HWA / TWS master REST API
     hwa_url: str | None = Field(
@@ -92,6 +133,49 @@ class Settings(BaseSettings):
     # Job history
     joblog_max_bytes: int = Field(
         default=64 * 1024, ge=1024, description="Joblogs longer than this keep only their end"
+    )
+
+    # Maintenance analytics (degradation, correlation, failure prediction)
+    maintenance_horizon_days: int = Field(
+        default=28, ge=1, description="Failures expected within this many days become findings"
+    )
+    maintenance_recent_days: int = Field(
+        default=7, ge=1, description="Recent window compared with the baseline before it"
+    )
+    maintenance_trend_days: int = Field(
+        default=14, ge=2, description="Resource trends are fitted on at most this many last days"
+    )
+    maintenance_min_trend_days: float = Field(
+        default=3.0, ge=1.0, description="A resource trend needs this much history in its regime"
+    )
+    maintenance_trend_min_r_squared: float = Field(default=0.5, ge=0.0, le=1.0)
+    maintenance_p_value: float = Field(
+        default=0.001, gt=0.0, lt=1.0, description="Significance of trends and failure-rate tests"
+    )
+    job_slowdown_ratio: float = Field(
+        default=1.25, gt=1.0, description="Recent median duration over the baseline median"
+    )
+    job_min_runs: int = Field(default=5, ge=2, description="Runs needed in each window")
+    link_latency_failure_ms: float = Field(
+        default=1000.0, gt=0, description="Average latency at which an FTA link counts as failed"
+    )
+
+    # Predictive maintenance workflow
+    maintenance_review_timeout_seconds: int = Field(
+        default=8 * 3600,
+        ge=1,
+        description="How long a review waits in the Prefect UI before every action is rejected",
+    )
+    maintenance_review_poll_interval_seconds: int = Field(
+        default=10, ge=1, description="How often the paused flow checks for the reviewer's answer"
+    )
+    maintenance_execute_actions: bool = Field(
+        default=False,
+        description="Run approved actions for real; otherwise they are audited as dry runs",
+    )
+    maintenance_action_timeout_seconds: float = Field(default=600.0, gt=0)
+    maintenance_action_output_max_bytes: int = Field(
+        default=16 * 1024, ge=256, description="An action's output keeps only its end"
     )
 
     @model_validator(mode="after")
