@@ -71,6 +71,9 @@ class Settings(BaseSettings):
         description="IANA time zone of the weekly capacity forecast (Sunday 01:00), read by "
         "prefect.yaml as RESYNC_CAPACITY_SCHEDULE_TIMEZONE",
     )
+    capacity_forecast_workers: int = Field(
+        default=0, ge=0, description="Processes forecasting series in parallel; 0: one per core"
+    )
     capacity_headroom_percent: float = Field(
         default=10.0,
         ge=0,
@@ -101,6 +104,12 @@ class Settings(BaseSettings):
         "and memory (aws.amazon.com/fargate/pricing), EBS gp3 storage "
         "(aws.amazon.com/ebs/pricing)",
         description="Where the capacity cost figures come from, shown beside every cost",
+    )
+
+    # Reports
+    public_api_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The API's address as readers reach it, for the report links in Prefect",
     )
 
     # LLM analyst (optional)
@@ -161,6 +170,9 @@ class Settings(BaseSettings):
     )
 
     # Predictive maintenance workflow
+    maintenance_history_days: int = Field(
+        default=30, ge=2, description="Days of samples and job runs each maintenance run reads"
+    )
     maintenance_review_timeout_seconds: int = Field(
         default=8 * 3600,
         ge=1,

@@ -1,0 +1,98 @@
+"""The records maintenance analytics pass along: degradation → correlation → prediction → finding.
+
+Plain pydantic models, so a LangGraph state holding them checkpoints as JSON and an API can
+return them as they are.
+"""
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Kind = Literal[
+    "disk_filling",
+    "memory_leak",
+    "degrading_link",
+    "message_file_filling",
+    "job_slowdown",
+    "job_failures",
+]
+Strength = Literal["none", "weak", "moderate", "strong"]
+ArgumentValue = str | int | float
+
+
+class TimeWindow(BaseModel):
+    """The span of history a statistic was computed on (UTC)."""
+
+    start: datetime
+    end: datetime
+
+
+class Degradation(BaseModel):
+    """One thing getting worse on one FTA, with the statistic that shows it.
+
+    `resource` names the series: a metric column (`disk_percent`, `memory_percent`,
+    `packet_loss_percent`, `latency_avg_ms`, `stdlist_mb`), `message_file:<file>` or
+    `job:<stream>.<job>`. `detail` holds the figures behind the statistic (slopes per day, R²,
+    baseline and recent medians, counts, p-values).
+    """
+
+    workstation: str
+    kind: Kind
+    resource: str
+    statistic: str
+    value: float
+    window: TimeWindow
+    detail: dict[str, Any] = Field(default_factory=dict)
+
+
+class Correlation(BaseModel):
+    """How a job's slowdown moves with a resource on the same FTA, over aligned time windows."""
+
+    workstation: str
+    job: str
+    job_statistic: Literal["median_duration", "failure_rate"]
+    resource: str
+    statistic: Literal["spearman", "kendall"]
+    value: float
+    p_value: float
+    strength: Strength
+    windows: int = Field(description="Number of aligned windows the statistic was computed on")
+    window_size: str = Field(description="Width of each window, e.g. '1d'")
+
+
+class Prediction(BaseModel):
+    """What will fail on an FTA, when, and how sure the analysis is.
+
+    `confidence` is the probability, from the fit and its interval, that the failure happens
+    within the maintenance horizon; `predicted_failure_date` is the expected crossing of the
+    failure threshold (None for a job problem with no threshold to cross).
+    """
+
+    workstation: str
+    kind: Kind
+    resource: str
+    predicted_failure_date: date | None
+    confidence: float = Field(ge=0.0, le=1.0)
+    evidence_summary: str
+    evidence: dict[str, Any] = Field(default_factory=dict)
+
+
+class ProposedAction(BaseModel):
+    """A command of the allow-listed catalogue (`resync.maintenance.actions`) with its arguments.
+
+    `action_id` is stable across runs for the same workstation, kind and command, so a review
+    of one run's proposal can be matched with the next run's.
+    """
+
+    action_id: str
+    command: str
+    arguments: dict[str, ArgumentValue]
+    description: str
+    auto_approvable: bool
+
+
+class Finding(Prediction):
+    """A prediction and the actions proposed for it."""
+
+    actions: list[ProposedAction] = Field(default_factory=list)
