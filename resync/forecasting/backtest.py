@@ -85,7 +85,11 @@ def rolling_origin_backtest(
 
 
 def interval_half_widths(
-    errors: np.ndarray, horizon: int, coverage: float, season_length: int
+    errors: np.ndarray,
+    horizon: int,
+    coverage: float,
+    season_length: int,
+    miss_rate_correction: float = MISS_RATE_CORRECTION,
 ) -> np.ndarray:
     """Half-width of a `coverage` interval at each step 1…`horizon`, from backtest errors.
 
@@ -97,7 +101,7 @@ def interval_half_widths(
     random walk's would. Widths never shrink with the horizon.
     """
     absolute = np.abs(errors)
-    level = coverage + (1.0 - coverage) * MISS_RATE_CORRECTION
+    level = coverage + (1.0 - coverage) * miss_rate_correction
     tested = absolute.shape[1]
     block = min(season_length, tested)
     widths = np.empty(tested)

@@ -86,7 +86,8 @@ def _current_regime(values: np.ndarray, season_length: int) -> tuple[np.ndarray,
 @dataclass(frozen=True)
 class ValuesForecast:
     """A forecast of a plain array: the model chosen, every candidate's backtest MASE, the point
-    forecast, interval half-widths by coverage, and where the modelled regime starts."""
+    forecast, interval half-widths by coverage, where the modelled regime starts, and the chosen
+    model's backtest errors (origin × step ahead) the widths were sized from."""
 
     model: str
     scores: dict[str, float]
@@ -94,6 +95,7 @@ class ValuesForecast:
     half_widths: dict[float, np.ndarray]
     regime_start: int
     level_shifts: list[int]
+    backtest_errors: np.ndarray
 
 
 def choose_model(scores: dict[str, float], margin: float = CHALLENGER_MARGIN) -> str:
@@ -140,7 +142,7 @@ def forecast_values(
         coverage: interval_half_widths(backtest.errors[model], horizon, coverage, season_length)
         for coverage in COVERAGES
     }
-    return ValuesForecast(model, scores, point, widths, start, shifts)
+    return ValuesForecast(model, scores, point, widths, start, shifts, backtest.errors[model])
 
 
 def forecast_series(
@@ -162,7 +164,13 @@ def forecast_series(
     horizon = horizon_days * season_length
     result = forecast_values(values, horizon, season_length)
     point = result.point
-    future = [times[-1] + step * (index + 1) for index in range(horizon)]
+    future = pl.datetime_range(
+        times[-1] + step,
+        times[-1] + step * horizon,
+        step,
+        eager=True,
+        time_unit=times.dtype.time_unit,
+    )
     columns: dict[str, object] = {"sample_time": future, "forecast": point}
     for coverage, width in result.half_widths.items():
         percent = round(coverage * 100)

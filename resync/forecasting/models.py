@@ -9,23 +9,30 @@ the others separate the rhythm of the day (and week) from the level and the tren
   deseasonalised series (steadily filling disks, growing workloads);
 - `weekly_trend`: `seasonal_trend` with day-of-week offsets, once two weeks are there;
 - `accelerating_trend`: the seasonal profile and a quadratic trend (growth that speeds up);
-- `theta`: the Theta method (statsmodels), simple exponential smoothing with half the drift,
-  on the deseasonalised series (the M3 competition's winner and a strong default).
+- `theta`: the Theta method (Assimakopoulos & Nikolopoulos 2000, as statsmodels' `ThetaModel`
+  fits it): simple exponential smoothing plus half the least-squares drift, on the series with
+  its daily profile removed when the autocorrelation test finds one (the M3 competition's
+  winner and a strong default).
+
+Everything is numpy and one C filter: a backtest refits every candidate at every origin, so a
+candidate costs well under a millisecond on 30 days of hours.
 """
 
-import warnings
 from collections.abc import Callable
 
 import numpy as np
-from statsmodels.tsa.forecasting.theta import ThetaModel
+from scipy.optimize import minimize_scalar
+from scipy.signal import lfilter
 
-from resync.forecasting.trend import fit_theil_sen_trend
+from resync.forecasting.trend import TrendFit, fit_theil_sen_trend
 
 PointForecaster = Callable[[np.ndarray, int, int], np.ndarray]
 
 TREND_WINDOW_SEASONS = 14
 LEVEL_WINDOW_SEASONS = 1
 PROFILE_SEASONS = 7
+TREND_BLOCKS_PER_SEASON = 12
+SEASONALITY_CRITICAL_VALUE = 2.705543454095404  # chi-squared(1) at 10 %, as statsmodels' Theta
 
 
 def naive(history: np.ndarray, horizon: int, season_length: int) -> np.ndarray:
@@ -93,10 +100,21 @@ def _day_of_week(adjusted: np.ndarray, season_length: int) -> np.ndarray:
     return offsets[day]
 
 
+def _theil_sen_slope(values: np.ndarray, season_length: int) -> float:
+    """Theil–Sen slope per step through the medians of blocks of a twelfth of a season (two
+    hours): as robust as on every step, at a 144th of the pairs."""
+    block = max(1, season_length // TREND_BLOCKS_PER_SEASON)
+    blocks = values.size // block
+    if blocks < 2:
+        return fit_theil_sen_trend(values).slope_per_step
+    medians = np.median(values[values.size - blocks * block :].reshape(blocks, block), axis=1)
+    return fit_theil_sen_trend(medians).slope_per_step / block
+
+
 def _trend_extrapolation(adjusted: np.ndarray, horizon: int, season_length: int) -> np.ndarray:
     """Theil–Sen line of the recent deseasonalised series, anchored on its last season."""
     window = adjusted[-TREND_WINDOW_SEASONS * season_length :]
-    trend = fit_theil_sen_trend(window)
+    trend = TrendFit("theil_sen", _theil_sen_slope(window, season_length), 0.0, 0.0)
     recent = season_length * LEVEL_WINDOW_SEASONS
     steps = np.arange(window.size, dtype=float)
     offset = float(np.median(window[-recent:] - trend.at(steps[-recent:])))
@@ -139,18 +157,49 @@ def accelerating_trend(history: np.ndarray, horizon: int, season_length: int) ->
     )
 
 
+def _is_seasonal(history: np.ndarray, season_length: int) -> bool:
+    """statsmodels' Theta test: the autocorrelation at one season against those below it."""
+    centred = history - history.mean()
+    denominator = float(centred @ centred)
+    if denominator == 0.0:
+        return False
+    rho = np.array(
+        [1.0]
+        + [float(centred[:-lag] @ centred[lag:]) / denominator for lag in range(1, season_length)]
+    )
+    last = float(centred[:-season_length] @ centred[season_length:]) / denominator
+    return history.size * last**2 / float(np.sum(rho**2)) > SEASONALITY_CRITICAL_VALUE
+
+
+def _ses_levels(values: np.ndarray, alpha: float) -> np.ndarray:
+    """Simple exponential smoothing levels from a known first level, `values[0]`."""
+    levels, _ = lfilter([alpha], [1.0, alpha - 1.0], values, zi=[(1.0 - alpha) * values[0]])
+    return levels
+
+
+def _ses_alpha(values: np.ndarray) -> float:
+    """The smoothing weight of least one-step squared error, in (0, 1]."""
+
+    def squared_error(alpha: float) -> float:
+        return float(np.sum((values[1:] - _ses_levels(values, alpha)[:-1]) ** 2))
+
+    return float(minimize_scalar(squared_error, bounds=(1e-4, 1.0), method="bounded").x)
+
+
 def theta(history: np.ndarray, horizon: int, season_length: int) -> np.ndarray:
     """The Theta method on the additively deseasonalised series."""
-    deseasonalize = history.size >= 2 * season_length
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        model = ThetaModel(
-            history,
-            period=season_length,
-            deseasonalize=deseasonalize,
-            method="additive",
-        )
-        return np.asarray(model.fit().forecast(horizon), dtype=float)
+    history = np.asarray(history, dtype=float)
+    if history.size >= 2 * season_length and _is_seasonal(history, season_length):
+        adjusted, seasonal = _deseasonalised(history, season_length)
+        season = _seasonal_profile(seasonal, horizon, season_length)
+    else:
+        adjusted, season = history, np.zeros(horizon)
+    steps = np.arange(adjusted.size, dtype=float)
+    drift = float(np.polyfit(steps, adjusted, 1)[0])
+    alpha = _ses_alpha(adjusted)
+    level = float(_ses_levels(adjusted, alpha)[-1])
+    ahead = np.arange(horizon, dtype=float) + 1.0 / alpha - (1.0 - alpha) ** adjusted.size / alpha
+    return level + 0.5 * drift * ahead + season
 
 
 CANDIDATES: dict[str, PointForecaster] = {

@@ -6,9 +6,9 @@ is the one the forecaster extrapolates.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
-from scipy import stats
 
 
 @dataclass(frozen=True)
@@ -43,12 +43,22 @@ def fit_linear_trend(values: np.ndarray) -> TrendFit:
     )
 
 
+@lru_cache(maxsize=4)
+def _pairs(size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair of steps `i < j` of a series of `size`, and their distance `j - i`."""
+    first, second = np.triu_indices(size, 1)
+    return first, second, (second - first).astype(float)
+
+
 def fit_theil_sen_trend(values: np.ndarray) -> TrendFit:
-    """Theil–Sen line (median of pairwise slopes): robust to outliers and short excursions."""
+    """Theil–Sen line (median of pairwise slopes, intercept through the medians, as scipy's
+    `theilslopes`): robust to outliers and short excursions."""
     values = np.asarray(values, dtype=float)
     steps = np.arange(values.size, dtype=float)
     if values.size < 2:
         return TrendFit("theil_sen", 0.0, float(values.mean()) if values.size else 0.0, 0.0)
-    slope, intercept, _, _ = stats.theilslopes(values, steps)
+    first, second, distance = _pairs(values.size)
+    slope = float(np.median((values[second] - values[first]) / distance))
+    intercept = float(np.median(values)) - slope * float(np.median(steps))
     fitted = intercept + slope * steps
     return TrendFit("theil_sen", float(slope), float(intercept), _r_squared(values, fitted))
