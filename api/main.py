@@ -16,14 +16,21 @@ from api.inbox_writer import InboxWriter
 from api.json_body import add_component_schemas
 from api.key_cache import KeyCache, UsageRecorder
 from api.limits import BodyLimitMiddleware
-from api.routes import api_keys, health, jobs, metrics, workstations
+from api.routes import api_keys, health, jobs, metrics, reports, workstations
 from resync.database import make_engine
 from resync.schemas import MetricsPayload
 from resync.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
-ROUTERS = (health.router, metrics.router, workstations.router, jobs.router, api_keys.router)
+ROUTERS = (
+    health.router,
+    metrics.router,
+    workstations.router,
+    jobs.router,
+    reports.router,
+    api_keys.router,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Text,
@@ -315,7 +316,8 @@ class MaintenanceRun(Base):
 
     `status` is running → awaiting_review → finished (or failed). An unfinished run is continued
     from its checkpoint by the next flow run; `flow_run_id` then names the flow run that took it
-    over.
+    over. `findings_at` is when its findings were stored (the API reads the latest such run);
+    `insight` is the briefing for the reviewer, written by `analyst`.
     """
 
     __tablename__ = "maintenance_runs"
@@ -327,6 +329,8 @@ class MaintenanceRun(Base):
     status: Mapped[str] = mapped_column(String(20), default="running")
     started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    findings_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    insight: Mapped[str] = mapped_column(Text, default="")
     analyst: Mapped[str] = mapped_column(String(100), default="deterministic")
     analyst_note: Mapped[str | None] = mapped_column(Text)
 
@@ -411,3 +415,26 @@ class MaintenanceActionExecution(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     exit_code: Mapped[int | None] = mapped_column(Integer)
     output: Mapped[str | None] = mapped_column(Text)
+
+
+class Report(Base):
+    """A rendered report (HTML and PDF kept in the database, so every backend and restart has it).
+
+    `kind` is capacity (from a capacity forecast run) or estate (open alerts, no forecast yet).
+    `capacity_run_id` is a plain id, not a foreign key: a report outlives a pruned forecast run.
+    """
+
+    __tablename__ = "reports"
+    __table_args__ = (Index("ix_reports_created_at", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    flow_run_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    capacity_run_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    summary: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    html: Mapped[str] = mapped_column(Text)
+    html_bytes: Mapped[int] = mapped_column(Integer)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    pdf_bytes: Mapped[int] = mapped_column(Integer)

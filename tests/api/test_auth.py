@@ -31,7 +31,11 @@ def protected_routes() -> list[tuple[str, str, str]]:
             for dependency in route.dependant.dependencies
             if hasattr(dependency.call, "required_scope")
         )
-        path = route.path.replace("{workstation}", "WS1").replace("{key_id}", str(uuid.uuid4()))
+        path = (
+            route.path.replace("{workstation}", "WS1")
+            .replace("{key_id}", str(uuid.uuid4()))
+            .replace("{report_id}", str(uuid.uuid4()))
+        )
         for method in route.methods:
             routes.append((method, path, scope))
     return sorted(routes)

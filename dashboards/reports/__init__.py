@@ -1,0 +1,1 @@
+"""The capacity and estate report: input models, plotly figures, the HTML and the PDF."""

@@ -1,0 +1,173 @@
+"""What a report is made of: the capacity run, its forecasts and the open alerts, as plain data.
+
+The models mirror the `capacity_forecast_runs`, `capacity_forecasts` and `alerts` rows, so the
+rendering needs no database and the tests and benchmark build them directly.
+"""
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict
+
+Resource = Literal["cpu", "memory", "disk", "latency", "workload"]
+
+RESOURCE_LABELS: dict[str, str] = {
+    "cpu": "CPU",
+    "memory": "Memory",
+    "disk": "Disk",
+    "latency": "Latency",
+    "workload": "Workload",
+}
+
+
+class HistoryPoint(BaseModel):
+    t: AwareDatetime
+    v: float
+
+
+class ForecastPoint(BaseModel):
+    t: AwareDatetime
+    mean: float
+    lo80: float
+    hi80: float
+    lo95: float
+    hi95: float
+
+
+class Series(BaseModel):
+    """Hourly history and the forecast with its 80 % and 95 % prediction intervals."""
+
+    history: list[HistoryPoint]
+    forecast: list[ForecastPoint]
+
+
+class Recommendation(BaseModel):
+    """What to add to stay under the threshold over the horizon, and what it costs a month."""
+
+    model_config = ConfigDict(extra="allow")
+
+    add: float | None = None
+    unit: str | None = None
+    monthly_cost: float | None = None
+    currency: str | None = None
+    cost_source: str | None = None
+
+
+class Forecast(BaseModel):
+    """One FTA × resource of a capacity run (a `capacity_forecasts` row)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    workstation: str
+    resource: Resource
+    status: Literal["forecast", "insufficient_data"]
+    threshold: float | None = None
+    current_value: float | None = None
+    trend_per_day: float | None = None
+    r_squared: float | None = None
+    model: str | None = None
+    mase: float | None = None
+    saturation_date: AwareDatetime | None = None
+    saturation_date_earliest: AwareDatetime | None = None
+    order_by_date: AwareDatetime | None = None
+    days_to_saturation: float | None = None
+    recommendation: Recommendation | None = None
+    series: Series | None = None
+
+    @property
+    def at_risk(self) -> bool:
+        """Saturation expected, or likely (upper interval), within the horizon."""
+        return self.saturation_date is not None or self.saturation_date_earliest is not None
+
+    @property
+    def label(self) -> str:
+        return f"{self.workstation} · {RESOURCE_LABELS[self.resource]}"
+
+
+class CapacityRun(BaseModel):
+    """The facts of the capacity-forecast run the report is about."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    started_at: AwareDatetime
+    finished_at: AwareDatetime | None
+    history_days: int
+    horizon_days: int
+    workstation_count: int
+    analyst: str
+    insight: str
+    analyst_note: str | None = None
+
+
+class OpenAlert(BaseModel):
+    """An open row of the `alerts` table."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    workstation: str
+    rule: str
+    severity: str
+    message: str
+    value: float | None = None
+    opened_at: AwareDatetime
+    last_seen_at: AwareDatetime
+
+
+SEVERITY_ORDER = {"critical": 0, "warning": 1, "info": 2}
+
+
+class ReportData(BaseModel):
+    """Everything one report shows; `run` is None for an estate report without forecasts."""
+
+    kind: Literal["capacity", "estate"]
+    title: str
+    generated_at: datetime
+    run: CapacityRun | None = None
+    forecasts: list[Forecast] = []
+    alerts: list[OpenAlert] = []
+
+    def estate_table(self) -> list[Forecast]:
+        """Every forecast, soonest saturation first; no saturation within the horizon last."""
+        forecasts = [row for row in self.forecasts if row.status == "forecast"]
+        return sorted(
+            forecasts,
+            key=lambda row: (
+                row.days_to_saturation is None,
+                row.days_to_saturation or 0.0,
+                row.saturation_date_earliest is None,
+                row.saturation_date_earliest or self.generated_at,
+                row.workstation,
+                row.resource,
+            ),
+        )
+
+    def at_risk(self) -> list[Forecast]:
+        """The forecasts with saturation expected or likely in the horizon, in table order."""
+        return [row for row in self.estate_table() if row.at_risk]
+
+    def insufficient_data(self) -> list[Forecast]:
+        rows = [row for row in self.forecasts if row.status == "insufficient_data"]
+        return sorted(rows, key=lambda row: (row.workstation, row.resource))
+
+    def sorted_alerts(self) -> list[OpenAlert]:
+        return sorted(
+            self.alerts,
+            key=lambda a: (SEVERITY_ORDER.get(a.severity, 9), a.opened_at, a.workstation),
+        )
+
+    def summary(self) -> dict[str, Any]:
+        """The counts stored with the report and shown in its Prefect artifacts."""
+        at_risk = self.at_risk()
+        return {
+            "kind": self.kind,
+            "capacity_run_id": str(self.run.id) if self.run else None,
+            "analyst": self.run.analyst if self.run else None,
+            "forecasts": sum(row.status == "forecast" for row in self.forecasts),
+            "at_risk": len(at_risk),
+            "expected_saturations": sum(row.saturation_date is not None for row in at_risk),
+            "insufficient_data": len(self.insufficient_data()),
+            "open_alerts": len(self.alerts),
+            "workstations_at_risk": len({row.workstation for row in at_risk}),
+        }

@@ -1,0 +1,114 @@
+"""The report as one self-contained HTML document, interactive or ready for printing.
+
+Interactive: plotly.js inlined once, each chart's figure as inert JSON and one script that draws
+them all. Print: the same document with the charts as static SVG images (see `pdf.py`) and no
+script at all. Nothing is ever fetched: no CDN, no web font, no remote image.
+"""
+
+import base64
+import hashlib
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from plotly.offline import get_plotlyjs
+
+from dashboards.reports.data import RESOURCE_LABELS, ReportData
+from dashboards.reports.figures import UNITS, saturation_figure
+
+TEMPLATES = Path(__file__).parent / "templates"
+DRAW_CHARTS = (
+    "for (const data of document.querySelectorAll('script[data-chart]')) {"
+    " const figure = JSON.parse(data.textContent);"
+    " Plotly.newPlot(data.dataset.chart, figure.data, figure.layout,"
+    " {displaylogo: false, responsive: true}); }"
+)
+NO_SCRIPT = "'none'"
+INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+def _date(value) -> str:
+    return "—" if value is None else f"{value:%Y-%m-%d}"
+
+
+def _datetime(value) -> str:
+    return "—" if value is None else f"{value:%Y-%m-%d %H:%M} UTC"
+
+
+@lru_cache
+def _environment() -> Environment:
+    environment = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters.update(number=_number, date=_date, datetime=_datetime)
+    environment.globals.update(resource_labels=RESOURCE_LABELS, units=UNITS)
+    return environment
+
+
+def _figure_json(data: ReportData) -> list[str]:
+    # `</` would end the enclosing <script> element early.
+    return [
+        saturation_figure(row).to_json().replace("</", "<\\/")
+        for row in data.at_risk()
+        if row.series is not None
+    ]
+
+
+def svg_data_uri(svg: bytes) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+
+
+def render_html(data: ReportData, chart_images: list[bytes] | None = None) -> str:
+    """The report; with `chart_images` (SVG, in `data.at_risk()` order) the print variant."""
+    charted = [row for row in data.at_risk() if row.series is not None]
+    if chart_images is not None and len(chart_images) != len(charted):
+        raise ValueError(f"{len(chart_images)} chart images for {len(charted)} charts")
+    return (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            data=data,
+            summary=data.summary(),
+            estate=data.estate_table(),
+            charted=charted,
+            uncharted=[row for row in data.at_risk() if row.series is None],
+            insufficient=data.insufficient_data(),
+            alerts=data.sorted_alerts(),
+            figures=None if chart_images is not None else _figure_json(data),
+            images=[svg_data_uri(svg) for svg in chart_images]
+            if chart_images is not None
+            else None,
+            plotlyjs=get_plotlyjs() if chart_images is None and charted else None,
+            draw_charts=DRAW_CHARTS,
+            cost_sources=sorted(
+                {
+                    row.recommendation.cost_source
+                    for row in data.forecasts
+                    if row.recommendation is not None and row.recommendation.cost_source
+                }
+            ),
+        )
+    )
+
+
+def content_security_policy(html: str) -> str:
+    """A CSP that runs exactly the report's own inline scripts and fetches nothing."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+        for body in INLINE_SCRIPT.findall(html)
+    )
+    return (
+        "default-src 'none'; "
+        f"script-src {hashes or NO_SCRIPT}; "
+        "style-src 'unsafe-inline'; img-src data:; font-src data:; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )

@@ -1,0 +1,161 @@
+"""Report tasks: load a capacity run and the open alerts, render HTML and PDF, store, publish."""
+
+import uuid
+from datetime import UTC, datetime
+
+from prefect import get_run_logger, task
+from prefect.artifacts import (
+    create_link_artifact,
+    create_markdown_artifact,
+    create_table_artifact,
+)
+from prefect.cache_policies import NONE
+from prefect.runtime import flow_run
+from sqlalchemy import select
+
+from dashboards.reports.data import (
+    RESOURCE_LABELS,
+    CapacityRun,
+    Forecast,
+    OpenAlert,
+    ReportData,
+)
+from dashboards.reports.html import render_html
+from dashboards.reports.pdf import render_pdf
+from resync.database import session_scope
+from resync.models import Alert, CapacityForecast, CapacityForecastRun, Report
+from resync.settings import get_settings
+
+
+class CapacityRunNotFound(LookupError):
+    """The requested capacity run does not exist or has not finished."""
+
+
+def _format_date(value: datetime | None) -> str:
+    return "—" if value is None else f"{value:%Y-%m-%d}"
+
+
+@task(retries=3, retry_delay_seconds=[2, 10, 30], cache_policy=NONE)
+def load_report_data(capacity_run_id: uuid.UUID | None = None) -> ReportData:
+    """The run's forecasts (the latest finished run by default) and every open alert."""
+    now = datetime.now(UTC)
+    with session_scope() as session:
+        if capacity_run_id is None:
+            run = session.scalars(
+                select(CapacityForecastRun)
+                .where(CapacityForecastRun.finished_at.is_not(None))
+                .order_by(CapacityForecastRun.finished_at.desc())
+                .limit(1)
+            ).first()
+        else:
+            run = session.get(CapacityForecastRun, capacity_run_id)
+            if run is None or run.finished_at is None:
+                state = "does not exist" if run is None else "has not finished"
+                raise CapacityRunNotFound(
+                    f"capacity run {capacity_run_id} {state}; "
+                    "omit capacity_run_id for the latest finished run"
+                )
+        forecasts = (
+            session.scalars(select(CapacityForecast).where(CapacityForecast.run_id == run.id))
+            if run is not None
+            else []
+        )
+        alerts = session.scalars(select(Alert).where(Alert.resolved_at.is_(None)))
+        return ReportData(
+            kind="capacity" if run is not None else "estate",
+            title=(
+                f"Capacity report {run.started_at:%Y-%m-%d}"
+                if run is not None
+                else f"Estate report {now:%Y-%m-%d}"
+            ),
+            generated_at=now,
+            run=CapacityRun.model_validate(run) if run is not None else None,
+            forecasts=[Forecast.model_validate(row) for row in forecasts],
+            alerts=[OpenAlert.model_validate(row) for row in alerts],
+        )
+
+
+@task(cache_policy=NONE)
+def render_report_html(data: ReportData) -> str:
+    """The interactive, self-contained HTML (plotly.js inlined once)."""
+    return render_html(data)
+
+
+@task(retries=2, retry_delay_seconds=[5, 30], cache_policy=NONE)
+def render_report_pdf(data: ReportData) -> bytes:
+    """The PDF: charts rendered by kaleido, the page printed by headless Chromium."""
+    return render_pdf(data)
+
+
+@task(retries=3, retry_delay_seconds=[2, 10, 30], cache_policy=NONE)
+def store_report(data: ReportData, html: str, pdf: bytes) -> uuid.UUID:
+    """A `reports` row with the HTML, the PDF and the summary, in one transaction."""
+    encoded = html.encode()
+    report = Report(
+        id=uuid.uuid4(),
+        kind=data.kind,
+        title=data.title,
+        created_at=data.generated_at,
+        flow_run_id=uuid.UUID(flow_run.id) if flow_run.id else None,
+        capacity_run_id=data.run.id if data.run is not None else None,
+        summary=data.summary(),
+        html=html,
+        html_bytes=len(encoded),
+        pdf=pdf,
+        pdf_bytes=len(pdf),
+    )
+    with session_scope() as session:
+        session.add(report)
+    get_run_logger().info(
+        "stored report %s: HTML %d bytes, PDF %d bytes", report.id, len(encoded), len(pdf)
+    )
+    return report.id
+
+
+@task(cache_policy=NONE)
+def publish_report_artifacts(report_id: uuid.UUID, data: ReportData) -> None:
+    """A markdown summary, a table of the FTAs at risk and links to the HTML and the PDF."""
+    summary = data.summary()
+    base = f"{get_settings().public_api_url.rstrip('/')}/api/v1/reports/{report_id}"
+    analyst = (
+        "—"
+        if data.run is None
+        else "deterministic analyst"
+        if data.run.analyst == "deterministic"
+        else data.run.analyst
+    )
+    create_markdown_artifact(
+        key="report-summary",
+        markdown=(
+            f"### {data.title}\n\n"
+            "| FTAs at risk | expected saturations | too little data | open alerts | insight by |\n"
+            "|---|---|---|---|---|\n"
+            f"| {summary['workstations_at_risk']} | {summary['expected_saturations']} "
+            f"| {summary['insufficient_data']} | {summary['open_alerts']} | {analyst} |\n\n"
+            f"[HTML]({base}.html) · [PDF]({base}.pdf)\n"
+        ),
+        description=f"{data.title}: the counts and where to read it",
+    )
+    create_table_artifact(
+        key="report-ftas-at-risk",
+        table=[
+            {
+                "workstation": row.workstation,
+                "resource": RESOURCE_LABELS[row.resource],
+                "expected": _format_date(row.saturation_date),
+                "earliest": _format_date(row.saturation_date_earliest),
+                "order_by": _format_date(row.order_by_date),
+                "days_to_saturation": (
+                    "—" if row.days_to_saturation is None else f"{row.days_to_saturation:.0f}"
+                ),
+            }
+            for row in data.at_risk()
+        ],
+        description=f"{summary['at_risk']} FTA resources at risk within the horizon",
+    )
+    create_link_artifact(
+        key="report-link",
+        link=f"{base}.html",
+        link_text=data.title,
+        description="The report (HTML; the PDF is the same address ending in .pdf)",
+    )

@@ -1,0 +1,124 @@
+"""Synthetic `capacity_forecasts` rows (contract 2) for the report's tests and benchmark.
+
+A growing series gets an hourly history with a daily rhythm, a forecast with widening 80 % and
+95 % intervals, and saturation dates where its mean and upper bound cross the threshold.
+"""
+
+import math
+import random
+from datetime import datetime, timedelta
+from typing import Any
+
+THRESHOLDS = {"cpu": 95.0, "memory": 95.0, "disk": 90.0}
+RESOURCES = ("cpu", "memory", "disk")
+Z80, Z95 = 1.2816, 1.96
+
+
+def _crossing(start: datetime, values: list[float], threshold: float) -> datetime | None:
+    for hour, value in enumerate(values):
+        if value >= threshold:
+            return start + timedelta(hours=hour)
+    return None
+
+
+def forecast_row(
+    workstation: str,
+    resource: str,
+    *,
+    now: datetime,
+    current: float,
+    trend_per_day: float,
+    history_days: int = 30,
+    horizon_days: int = 90,
+    lead_time_days: int = 30,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """A forecast row; `series` is kept only when saturation is expected or likely."""
+    rng = random.Random(seed)
+    threshold = THRESHOLDS[resource]
+    history = [
+        {
+            "t": (now - timedelta(hours=hours)).isoformat(),
+            "v": current
+            - trend_per_day * hours / 24
+            + 2.0 * math.sin(2 * math.pi * hours / 24)
+            + rng.gauss(0, 0.8),
+        }
+        for hours in range(history_days * 24, 0, -1)
+    ]
+    forecast, means, highs = [], [], []
+    for hour in range(1, horizon_days * 24 + 1):
+        mean = current + trend_per_day * hour / 24
+        spread = 1.0 + 0.35 * math.sqrt(hour / 24)
+        point = {
+            "t": (now + timedelta(hours=hour)).isoformat(),
+            "mean": mean,
+            "lo80": mean - Z80 * spread,
+            "hi80": mean + Z80 * spread,
+            "lo95": mean - Z95 * spread,
+            "hi95": mean + Z95 * spread,
+        }
+        forecast.append(point)
+        means.append(mean)
+        highs.append(point["hi95"])
+    expected = _crossing(now + timedelta(hours=1), means, threshold)
+    earliest = _crossing(now + timedelta(hours=1), highs, threshold)
+    at_risk = expected is not None or earliest is not None
+    return {
+        "workstation": workstation,
+        "resource": resource,
+        "status": "forecast",
+        "threshold": threshold,
+        "current_value": current,
+        "trend_per_day": trend_per_day,
+        "r_squared": 0.9 if trend_per_day else 0.05,
+        "model": "theta",
+        "mase": round(0.6 + rng.random() * 0.6, 3),
+        "saturation_date": expected,
+        "saturation_date_earliest": earliest,
+        "order_by_date": expected - timedelta(days=lead_time_days) if expected else None,
+        "days_to_saturation": (expected - now).total_seconds() / 86400 if expected else None,
+        "recommendation": {
+            "add": 2 if resource == "cpu" else 16 if resource == "memory" else 100,
+            "unit": {"cpu": "vCPU", "memory": "GB", "disk": "GB"}[resource],
+            "monthly_cost": {"cpu": 58.4, "memory": 40.3, "disk": 8.0}[resource],
+            "currency": "USD",
+            "cost_source": "AWS EC2/EBS on-demand list prices, us-east-1, 2026-11",
+        }
+        if expected
+        else None,
+        "series": {"history": history, "forecast": forecast} if at_risk else None,
+    }
+
+
+def insufficient_row(workstation: str, resource: str) -> dict[str, Any]:
+    return {"workstation": workstation, "resource": resource, "status": "insufficient_data"}
+
+
+def synthetic_estate(
+    workstations: int, *, now: datetime, share_at_risk: float = 0.07, seed: int = 1
+) -> list[dict[str, Any]]:
+    """Rows for `workstations` FTAs × CPU, memory, disk; `share_at_risk` of FTAs have a
+    resource saturating within the horizon, and one FTA in fifty is too new to forecast."""
+    rng = random.Random(seed)
+    rows = []
+    for number in range(workstations):
+        name = f"WS-{number:05d}"
+        if number % 50 == 49:
+            rows.extend(insufficient_row(name, resource) for resource in RESOURCES)
+            continue
+        risky = rng.choice(RESOURCES) if rng.random() < share_at_risk else None
+        for resource in RESOURCES:
+            current = rng.uniform(35, 70)
+            trend = rng.uniform(0.25, 1.2) if resource == risky else rng.uniform(-0.05, 0.1)
+            rows.append(
+                forecast_row(
+                    name,
+                    resource,
+                    now=now,
+                    current=current,
+                    trend_per_day=trend,
+                    seed=rng.randrange(1 << 30),
+                )
+            )
+    return rows
