@@ -161,6 +161,12 @@ class Settings(BaseSettings):
     maintenance_p_value: float = Field(
         default=0.001, gt=0.0, lt=1.0, description="Significance of trends and failure-rate tests"
     )
+    maintenance_trend_drift: float = Field(
+        default=0.2,
+        ge=0.0,
+        description="Relative standard deviation of a growth rate once extrapolated (trends "
+        "speed up and slow down); widens failure-date intervals and lowers confidence",
+    )
     job_slowdown_ratio: float = Field(
         default=1.25, gt=1.0, description="Recent median duration over the baseline median"
     )

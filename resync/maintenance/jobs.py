@@ -2,9 +2,10 @@
 
 Each job (stream.job on one FTA) is its own baseline: the runs before the recent window
 against the runs in it. A slowdown needs the recent median duration to exceed the baseline's
-by `job_slowdown_ratio` and by two robust standard deviations (MAD), and the durations to
-trend upwards (Kendall's tau against time, one-sided). A rising failure rate needs a one-sided
-Fisher exact test of recent against baseline failures below `maintenance_p_value`.
+by `job_slowdown_ratio` and by one robust standard deviation of the baseline runs (MAD), and
+the durations to trend upwards (Kendall's tau against time, one-sided, p below
+`maintenance_p_value`). A rising failure rate needs a one-sided Fisher exact test of recent
+against baseline failures below `maintenance_p_value`.
 """
 
 from datetime import datetime, timedelta
@@ -17,7 +18,7 @@ from resync.maintenance.types import Degradation, TimeWindow
 from resync.settings import Settings
 
 MAD_TO_SIGMA = 1.4826
-MIN_ROBUST_Z = 2.0
+MIN_ROBUST_Z = 1.0
 MIN_RECENT_FAILURES = 3
 SECONDS_PER_DAY = 86_400.0
 

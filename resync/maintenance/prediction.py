@@ -3,8 +3,9 @@
 A resource fails when its daily peak (trend level now plus the rhythm's highest hour) reaches
 its failure threshold: disk at `disk_saturation_percent`, memory, packet loss and message files
 at 100 %, latency at `link_latency_failure_ms`. The expected date extrapolates the trend; the
-80 % interval comes from the slope's standard error. `confidence` is the probability, under
-the fitted slope's sampling distribution, that the threshold is reached within
+80 % interval comes from the uncertainty of the growth rate: the slope's standard error (the
+fit's quality) and `maintenance_trend_drift`, how much a trend's rate changes once extrapolated.
+`confidence` is the probability, under that uncertainty, that the threshold is reached within
 `maintenance_horizon_days`; only failures expected within that horizon are predicted.
 
 Job problems that follow a predicted resource (Spearman, moderate or stronger, p < 0.05) become
@@ -53,10 +54,17 @@ class Crossing:
     confidence: float
 
 
-def crossing(degradation: Degradation, threshold: float, horizon_days: int) -> Crossing:
-    """Expected, earliest and latest crossing of `threshold` and P(crossed within the horizon)."""
+def crossing(
+    degradation: Degradation, threshold: float, horizon_days: int, drift: float
+) -> Crossing:
+    """Expected, earliest and latest crossing of `threshold` and P(crossed within the horizon).
+
+    The future growth rate is taken as normal around the fitted slope, its standard deviation
+    the slope's standard error and `drift` (relative) of the slope combined.
+    """
     detail = degradation.detail
-    slope, stderr = degradation.value, detail["slope_stderr_per_day"]
+    slope = degradation.value
+    stderr = math.hypot(detail["slope_stderr_per_day"], drift * slope)
     peak_now = detail["level_now"] + detail["daily_peak_excess"]
     distance = max(threshold - peak_now, 0.0)
 
@@ -146,7 +154,7 @@ def predict(
         threshold = failure_threshold(degradation.resource, settings)
         if threshold is None or degradation.kind in ("job_slowdown", "job_failures"):
             continue
-        found = crossing(degradation, threshold, horizon)
+        found = crossing(degradation, threshold, horizon, settings.maintenance_trend_drift)
         if math.isfinite(found.expected_days) and found.expected_days <= horizon:
             crossings.setdefault((degradation.workstation, degradation.kind), []).append(found)
     predictions, explained = [], set()

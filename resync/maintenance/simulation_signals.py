@@ -14,6 +14,8 @@ import polars as pl
 Curve = Callable[[np.ndarray], np.ndarray]
 THRESHOLDS = {"memory_percent": 100.0, "packet_loss_percent": 100.0, "message_file": 100.0}
 FUTURE_DAYS = 120
+# Trends do not continue exactly: past `now`, a growth rate is multiplied by a log-normal factor.
+FUTURE_DRIFT = 0.2
 PINGS = 20
 # (job stream, job name, hours between runs, typical duration in seconds)
 JOBS = (
@@ -24,8 +26,13 @@ JOBS = (
 )
 
 
-def _line(start: float, slope: float, onset: float = 0.0) -> Curve:
-    return lambda t: start + slope * np.maximum(t - onset, 0.0)
+def _line(start: float, slope: float, onset: float = 0.0, now: float = np.inf, factor=1.0) -> Curve:
+    """`start`, then growing by `slope` a day from `onset`, by `slope * factor` after `now`."""
+    return lambda t: (
+        start
+        + slope * np.maximum(np.minimum(t, now) - onset, 0.0)
+        + slope * factor * np.maximum(t - max(now, onset), 0.0)
+    )
 
 
 def _daily(base: Curve, amplitude: float) -> Curve:
@@ -115,6 +122,7 @@ def scenario_signals(
     """The curves of a scenario, with its truth computed from their continuation."""
     u = rng.uniform
     failure_in, leak_days = u(4, 25), u(4, 16)
+    drift = {"now": float(days), "factor": float(rng.lognormal(0.0, FUTURE_DRIFT))}
     onset = days - leak_days
     memory_base, memory_amplitude = u(30, 55), u(3, 8)
     signals = Signals(
@@ -138,22 +146,22 @@ def scenario_signals(
     elif label == "disk_filling":
         start = u(20, 50)
         slope = (disk_threshold - start) / (days + failure_in)
-        signals.disk = _line(start, slope)
+        signals.disk = _line(start, slope, **drift)
         signals.creep = lambda t: 1 + 1.5 * (signals.disk(t) - start) / (disk_threshold - start)
         signals.resource = "disk_percent"
         signals.truth(signals.disk, disk_threshold, days)
     elif label == "memory_leak":
         slope = (100 - memory_base - memory_amplitude) / (leak_days + failure_in)
-        signals.memory = _daily(_line(memory_base, slope, onset), memory_amplitude)
+        signals.memory = _daily(_line(memory_base, slope, onset, **drift), memory_amplitude)
         signals.resource = "memory_percent"
         signals.truth(signals.memory, THRESHOLDS["memory_percent"], days)
     elif label == "degrading_link":
-        signals.loss = _line(0.0, 100 / (leak_days + failure_in), onset)
+        signals.loss = _line(0.0, 100 / (leak_days + failure_in), onset, **drift)
         signals.resource = "packet_loss_percent"
         signals.truth(signals.loss, THRESHOLDS["packet_loss_percent"], days)
     elif label == "message_file_filling":
         base = u(0, 3)
-        signals.mailbox = _line(base, (100 - base) / (leak_days + failure_in), onset)
+        signals.mailbox = _line(base, (100 - base) / (leak_days + failure_in), onset, **drift)
         signals.resource = "message_file:Mailbox.msg"
         signals.truth(signals.mailbox, THRESHOLDS["message_file"], days)
     elif label == "job_failures":

@@ -36,7 +36,7 @@ def degradation_phrase(degradation: Degradation) -> str:
     unit = _unit(degradation.resource)
     return (
         f"{degradation.resource} at {detail['level_now']:.1f}{unit} growing "
-        f"{degradation.value:.2f}{unit.strip() or '%'}/day (R² {detail['r_squared']:.2f})"
+        f"{degradation.value:.2f}{unit}/day (R² {detail['r_squared']:.2f})"
     )
 
 

@@ -1,7 +1,8 @@
 """The trend of one resource series: how fast it grows, how sure that is, and where it is now.
 
-Hourly levels since the series' last level shift (a cleanup or a resize starts a new regime;
-`resync.forecasting.level_shift`), at most the last `maintenance_trend_days`. The hour-of-day
+Hourly levels since the series' last downward level shift (a cleanup, a resize, a restart
+starts a new regime; `resync.forecasting.level_shift`; a step up is part of the growth), at
+most the last `maintenance_trend_days`. The hour-of-day
 rhythm is estimated from the residuals of a first line and removed. A leak or a degrading link
 often starts mid-window, so the final least-squares fit is a hinge: flat, then a line from the
 day boundary that fits best (the first hour when that is a plain line). The slope's standard
@@ -16,7 +17,7 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
-from resync.forecasting.level_shift import regime_start
+from resync.forecasting.level_shift import detect_level_shifts
 from resync.forecasting.resample import fill_gaps
 from resync.forecasting.trend import fit_linear_trend
 
@@ -67,7 +68,8 @@ def fit_resource_trend(
     series = fill_gaps(hourly.select("sample_time", "value").sort("sample_time"), "1h")
     values = series["value"].to_numpy()
     times = series["sample_time"]
-    start = max(regime_start(values), values.size - trend_days * HOURS_PER_DAY)
+    drops = [shift.index for shift in detect_level_shifts(values) if shift.size < 0]
+    start = max([0, *drops, values.size - trend_days * HOURS_PER_DAY])
     values, times = values[start:], times[start:]
     minimum = int(min_trend_days * HOURS_PER_DAY)
     if values.size < max(minimum, 2 * HOURS_PER_DAY):
