@@ -1,0 +1,55 @@
+"""Capacity forecast: which FTA runs out of CPU, memory or disk, when, and what to order by when.
+
+Wraps the capacity graph (graphs/capacity), checkpointed on the application database with the
+flow run id as its thread: a crashed run's retry resumes after its last completed step.
+"""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from prefect import flow
+from prefect.runtime import flow_run
+
+from graphs.capacity.graph import build_graph
+from graphs.capacity.nodes import summarize
+from resync.capacity_series import RESOURCES
+from resync.checkpoints import open_checkpointer
+from resync.settings import get_settings
+
+Resource = Literal["cpu", "memory", "disk", "latency", "workload"]
+
+
+def _run_name() -> str:
+    parameters = flow_run.parameters
+    chosen = parameters.get("workstations")
+    scope = f"{len(chosen)}-ftas" if chosen else "all-ftas"
+    return f"capacity-{scope}-{datetime.now(UTC):%Y%m%d-%H%M}"
+
+
+@flow(name="capacity-forecast", flow_run_name=_run_name)
+def capacity_forecast(
+    workstations: list[str] | None = None,
+    resources: list[Resource] | None = None,
+    history_days: int | None = None,
+    horizon_days: int | None = None,
+) -> dict[str, Any]:
+    """Forecast every FTA × resource, date the saturations, size the fixes, write the insight."""
+    settings = get_settings()
+    inputs = {
+        "workstation_filter": workstations or None,
+        "resources": list(resources or RESOURCES),
+        "history_days": history_days or settings.forecast_history_days,
+        "horizon_days": horizon_days or settings.forecast_horizon_days,
+    }
+    thread_id = str(flow_run.get_id() or uuid.uuid4())
+    with open_checkpointer(settings) as checkpointer:
+        graph = build_graph().compile(checkpointer=checkpointer)
+        config = {"configurable": {"thread_id": thread_id}}
+        resuming = graph.get_state(config).next
+        state = graph.invoke(None if resuming else inputs, config=config)
+    return {**summarize(state), "analyst": state["insight"]["analyst"]}
+
+
+if __name__ == "__main__":
+    capacity_forecast()

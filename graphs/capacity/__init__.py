@@ -1,0 +1,1 @@
+"""The capacity-forecast graph: fetch_metrics → … → generate_report (see graph.py)."""

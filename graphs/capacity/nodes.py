@@ -1,0 +1,75 @@
+"""Nodes of the capacity-forecast graph; each calls Prefect tasks so each step is a task run."""
+
+from typing import Any
+
+from graphs.capacity.state import CapacityState
+from tasks.capacity import (
+    analyze_metric_trends,
+    assess_forecast_saturation,
+    find_forecast_workstations,
+    forecast_metric_series,
+    open_forecast_run,
+    recommend_scaling,
+)
+from tasks.capacity_report import (
+    finish_forecast_run,
+    publish_capacity_artifacts,
+    write_capacity_insight,
+)
+
+
+def fetch_metrics(state: CapacityState) -> dict[str, Any]:
+    run = open_forecast_run(state["history_days"], state["horizon_days"])
+    workstations = find_forecast_workstations(
+        run["window_start"], run["as_of"], state.get("workstation_filter")
+    )
+    return {**run, "workstations": workstations}
+
+
+def _window(state: CapacityState) -> tuple[str, str, str, list[str], list[str]]:
+    if "run_id" not in state:
+        raise ValueError("the run is not open in this state; fetch_metrics must run first")
+    return (
+        state["run_id"],
+        state["window_start"],
+        state["as_of"],
+        state["workstations"],
+        state["resources"],
+    )
+
+
+def analyze_trends(state: CapacityState) -> dict[str, Any]:
+    return {"trends": analyze_metric_trends(*_window(state))}
+
+
+def forecast(state: CapacityState) -> dict[str, Any]:
+    return {"forecasts": forecast_metric_series(*_window(state), state["horizon_days"])}
+
+
+def analyze_saturation(state: CapacityState) -> dict[str, Any]:
+    return {"saturation": assess_forecast_saturation(state["run_id"], state["as_of"])}
+
+
+def recommend(state: CapacityState) -> dict[str, Any]:
+    return {"scaling": recommend_scaling(state["run_id"], state["horizon_days"])}
+
+
+def summarize(state: CapacityState) -> dict[str, Any]:
+    """The run's counts as one flat dict (the insight data, the artifact, the flow's result)."""
+    return {
+        "run_id": state["run_id"],
+        "workstations": len(state["workstations"]),
+        "horizon_days": state["horizon_days"],
+        **state["trends"],
+        "forecast": state["forecasts"]["forecast"],
+        **state["saturation"],
+        **state["scaling"],
+    }
+
+
+def generate_report(state: CapacityState) -> dict[str, Any]:
+    summary = summarize(state)
+    insight = write_capacity_insight(state["run_id"], summary)
+    finish_forecast_run(state["run_id"], len(state["workstations"]))
+    publish_capacity_artifacts(state["run_id"], summary, insight)
+    return {"insight": insight}

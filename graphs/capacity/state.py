@@ -1,0 +1,36 @@
+"""State of the capacity-forecast graph: the run's ids, window and counts, never the series.
+
+The metrics (8.6 M rows for 1,000 FTAs) and the forecasts stay in the database; every
+checkpoint then costs a few kilobytes whatever the size of the estate.
+"""
+
+from typing import Any, TypedDict
+
+
+class CapacityState(TypedDict, total=False):
+    """Inputs first (set by the flow), then what each node adds."""
+
+    workstation_filter: list[str] | None
+    """Only these FTAs (None: every FTA with samples in the window)."""
+    resources: list[str]
+    """Among cpu, memory, disk, latency, workload."""
+    history_days: int
+    horizon_days: int
+    run_id: str
+    """The `capacity_forecast_runs` row of this run."""
+    window_start: str
+    as_of: str
+    """The history window [window_start, as_of), ISO-8601 UTC."""
+    workstations: list[str]
+    """The FTAs with samples in the window."""
+    trends: dict[str, int]
+    """series, insufficient (too little history)."""
+    forecasts: dict[str, Any]
+    """forecast (series forecast), models (count per chosen model)."""
+    saturation: dict[str, int]
+    """expected (the forecast crosses), likely (only its upper 80 % bound crosses)."""
+    scaling: dict[str, Any]
+    """recommended, without_host_facts, monthly_cost, currency."""
+    insight: dict[str, str]
+    """analyst, note, insight (the paragraph)."""
+    report_id: str | None

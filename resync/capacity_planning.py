@@ -1,0 +1,120 @@
+"""Capacity planning from forecasts: saturation outlook per series and scaling sized to the host.
+
+Pure functions: `assess_saturation` turns crossing dates into days to saturation, an order-by
+date and a risk level; `size_scaling` says how much CPU, memory or disk an FTA needs so that its
+projected peak stays `capacity_headroom_percent` points under the threshold for the whole
+horizon, from the host facts the agent sent, and what that costs a month. Without host facts it
+says so instead of inventing a size.
+"""
+
+import math
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from resync.settings import Settings
+
+RiskLevel = Literal["expected", "likely"]
+
+# Per resource: the host fact giving its capacity, how to turn it into the unit sold, the unit,
+# the step scaling is bought in, and the settings field of the unit's monthly cost.
+CAPACITY_UNITS: dict[str, tuple[str, float, str, float, str]] = {
+    "cpu": ("cpu_count", 1.0, "vCPU", 1.0, "capacity_cost_per_vcpu_month"),
+    "memory": ("memory_total_mb", 1 / 1024, "GB", 1.0, "capacity_cost_per_memory_gb_month"),
+    "disk": ("disk_total_gb", 1.0, "GB", 10.0, "capacity_cost_per_disk_gb_month"),
+}
+
+
+def assess_saturation(
+    saturation_date: datetime | None,
+    saturation_date_earliest: datetime | None,
+    as_of: datetime,
+    lead_time_days: int,
+) -> dict[str, Any]:
+    """Days to the expected crossing, the order-by date before it, and the risk level.
+
+    `expected` when the forecast itself crosses within the horizon, `likely` when only its
+    upper 80 % bound does, None when neither does.
+    """
+    if saturation_date is None:
+        return {
+            "days_to_saturation": None,
+            "order_by_date": None,
+            "risk": "likely" if saturation_date_earliest is not None else None,
+        }
+    return {
+        "days_to_saturation": round((saturation_date - as_of) / timedelta(days=1), 2),
+        "order_by_date": saturation_date - timedelta(days=lead_time_days),
+        "risk": "expected",
+    }
+
+
+def projected_peak(
+    forecast_peak: float | None,
+    current_value: float | None,
+    trend_per_day: float | None,
+    horizon_days: int,
+) -> float | None:
+    """The highest utilisation expected within the horizon, in percent of today's capacity.
+
+    The forecast is clipped at 100 %, which says nothing about how far past it demand goes; the
+    trend extrapolated to the horizon's end does, so the larger of the two is used.
+    """
+    candidates = [value for value in (forecast_peak,) if value is not None]
+    if current_value is not None and trend_per_day is not None:
+        candidates.append(current_value + trend_per_day * horizon_days)
+    return max(candidates) if candidates else None
+
+
+def size_scaling(
+    resource: str,
+    peak_percent: float,
+    host: dict[str, Any] | None,
+    threshold: float,
+    settings: Settings,
+) -> dict[str, Any]:
+    """What to add so `peak_percent` of today's capacity sits `headroom` points under threshold."""
+    fact, to_unit, unit, step, cost_field = CAPACITY_UNITS[resource]
+    size = (host or {}).get(fact)
+    if not isinstance(size, int | float) or isinstance(size, bool) or size <= 0:
+        return {
+            "action": "none",
+            "resource": resource,
+            "reason": f"the FTA has not reported its {fact} (host facts), so no size is given",
+        }
+    capacity = size * to_unit
+    target = threshold - settings.capacity_headroom_percent
+    needed = capacity * peak_percent / target
+    add = max(step, math.ceil((needed - capacity) / step) * step)
+    unit_cost = getattr(settings, cost_field)
+    return {
+        "action": "add",
+        "resource": resource,
+        "amount": add,
+        "unit": unit,
+        "current_capacity": round(capacity, 2),
+        "recommended_capacity": round(capacity + add, 2),
+        "projected_peak_percent": round(peak_percent, 1),
+        "target_percent": target,
+        "monthly_cost": round(add * unit_cost, 2),
+        "currency": settings.capacity_cost_currency,
+        "cost_source": settings.capacity_cost_source,
+    }
+
+
+def recommend(row: dict[str, Any], host: dict[str, Any] | None, settings: Settings) -> dict | None:
+    """The scaling recommendation of one forecast row at risk, or None when it is not at risk."""
+    if row["resource"] not in CAPACITY_UNITS or row.get("threshold") is None:
+        return None
+    if row.get("saturation_date") is None and row.get("saturation_date_earliest") is None:
+        return None
+    series = row.get("series") or {"forecast": []}
+    upper = [point["hi80"] for point in series["forecast"]]
+    peak = projected_peak(
+        max(upper) if upper else None,
+        row.get("current_value"),
+        row.get("trend_per_day"),
+        settings.forecast_horizon_days,
+    )
+    if peak is None:
+        return None
+    return size_scaling(row["resource"], peak, host, row["threshold"], settings)

@@ -1,0 +1,231 @@
+"""Capacity-forecast tasks: open the run, analyse trends, forecast, assess saturation, size.
+
+Each task reads what it needs from the database and writes its results to the run's
+`capacity_forecasts` rows, so the graph state carries only ids and counts. The forecast task
+spreads the series over a process pool (forecasting is CPU-bound, one series at a time).
+"""
+
+import os
+import uuid
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime, timedelta
+from multiprocessing import get_context
+from typing import Any
+
+import polars as pl
+from prefect import task
+from prefect.cache_policies import NONE
+from prefect.runtime import flow_run
+from sqlalchemy import bindparam, delete, insert, select, update
+
+from resync.capacity_planning import assess_saturation, recommend
+from resync.capacity_series import (
+    forecast_workstations,
+    hourly_series,
+    trailing_day_job_counts,
+    trend_row,
+)
+from resync.capacity_store import (
+    load_hourly_job_starts,
+    load_hourly_metrics,
+    workstations_with_metrics,
+)
+from resync.database import get_engine
+from resync.models import CapacityForecast, CapacityForecastRun, Workstation
+from resync.settings import get_settings
+
+DATABASE_RETRIES: dict[str, Any] = {"retries": 2, "retry_delay_seconds": [2, 10]}
+CHUNKS_PER_WORKER = 4
+FORECAST_COLUMNS = ("status", "model", "mase", "saturation_date", "saturation_date_earliest")
+
+
+@task(cache_policy=NONE, **DATABASE_RETRIES)
+def open_forecast_run(history_days: int, horizon_days: int) -> dict[str, Any]:
+    """Insert the run row; its window is the `history_days` up to now."""
+    now = datetime.now(UTC)
+    run_id = uuid.uuid4()
+    flow_run_id = flow_run.get_id()
+    with get_engine().begin() as connection:
+        connection.execute(
+            insert(CapacityForecastRun).values(
+                id=run_id,
+                flow_run_id=uuid.UUID(flow_run_id) if flow_run_id else None,
+                started_at=now,
+                history_days=history_days,
+                horizon_days=horizon_days,
+                workstation_count=0,
+                analyst="deterministic",
+                insight="",
+            )
+        )
+    start = now - timedelta(days=history_days)
+    return {"run_id": str(run_id), "window_start": start.isoformat(), "as_of": now.isoformat()}
+
+
+@task(cache_policy=NONE, **DATABASE_RETRIES)
+def find_forecast_workstations(window_start: str, as_of: str, names: list[str] | None) -> list[str]:
+    """The FTAs with samples in the window (only `names` when given)."""
+    start, end = datetime.fromisoformat(window_start), datetime.fromisoformat(as_of)
+    with get_engine().connect() as connection:
+        return workstations_with_metrics(connection, start, end, names)
+
+
+def _hourly_frame(window_start: str, as_of: str, workstations: list[str], resources: list[str]):
+    start, end = datetime.fromisoformat(window_start), datetime.fromisoformat(as_of)
+    with get_engine().connect() as connection:
+        hourly = load_hourly_metrics(connection, start, end, workstations)
+        if "workload" not in resources:
+            return hourly
+        starts = load_hourly_job_starts(connection, start, end, workstations)
+    workload = trailing_day_job_counts(starts, end.replace(minute=0, second=0, microsecond=0))
+    return hourly.join(workload, on=["workstation", "sample_time"], how="full", coalesce=True)
+
+
+@task(cache_policy=NONE, **DATABASE_RETRIES)
+def analyze_metric_trends(
+    run_id: str, window_start: str, as_of: str, workstations: list[str], resources: list[str]
+) -> dict[str, int]:
+    """One row per FTA × resource with data: status, threshold, latest value, trend and R²."""
+    settings = get_settings()
+    hourly = _hourly_frame(window_start, as_of, workstations, resources)
+    rows = []
+    for (workstation,), frame in hourly.partition_by("workstation", as_dict=True).items():
+        for resource in resources:
+            series = hourly_series(frame, resource)
+            if not series.is_empty():
+                rows.append(trend_row(workstation, resource, series, settings))
+    run = uuid.UUID(run_id)
+    with get_engine().begin() as connection:
+        connection.execute(delete(CapacityForecast).where(CapacityForecast.run_id == run))
+        if rows:
+            connection.execute(insert(CapacityForecast), [{**row, "run_id": run} for row in rows])
+    insufficient = sum(row["status"] == "insufficient_data" for row in rows)
+    return {"series": len(rows), "insufficient": insufficient}
+
+
+def _chunks(frame: pl.DataFrame, count: int) -> list[pl.DataFrame]:
+    names = frame["workstation"].unique().sort().to_list()
+    size = max(1, -(-len(names) // count))
+    groups = [names[index : index + size] for index in range(0, len(names), size)]
+    return [frame.filter(pl.col("workstation").is_in(group)) for group in groups]
+
+
+@task(cache_policy=NONE, **DATABASE_RETRIES)
+def forecast_metric_series(
+    run_id: str,
+    window_start: str,
+    as_of: str,
+    workstations: list[str],
+    resources: list[str],
+    horizon_days: int,
+) -> dict[str, Any]:
+    """Forecast every series with enough history `horizon_days` ahead, in parallel processes;
+    store model, MASE, crossing dates, and the series where a crossing is expected or likely."""
+    settings = get_settings().model_copy(update={"forecast_horizon_days": horizon_days})
+    run = uuid.UUID(run_id)
+    with get_engine().connect() as connection:
+        ready = connection.execute(
+            select(CapacityForecast.workstation, CapacityForecast.resource).where(
+                CapacityForecast.run_id == run, CapacityForecast.status == "forecast"
+            )
+        ).all()
+    wanted = {(workstation, resource) for workstation, resource in ready}
+    names = sorted({workstation for workstation, _ in wanted})
+    hourly = _hourly_frame(window_start, as_of, names, resources)
+    workers = settings.capacity_forecast_workers or os.cpu_count() or 1
+    chunks = _chunks(hourly, workers * CHUNKS_PER_WORKER) if hourly.height else []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        results = pool.map(
+            forecast_workstations, chunks, [resources] * len(chunks), [settings] * len(chunks)
+        )
+        rows = [
+            row
+            for chunk in results
+            for row in chunk
+            if (row["workstation"], row["resource"]) in wanted
+        ]
+    _update_rows(run, rows, (*FORECAST_COLUMNS, "series"))
+    models = Counter(row.get("model") for row in rows if row["status"] == "forecast")
+    return {"forecast": sum(models.values()), "models": dict(models)}
+
+
+def _update_rows(run: uuid.UUID, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
+    """Set `columns` of the run's rows keyed by workstation and resource (None when absent)."""
+    if not rows:
+        return
+    statement = (
+        update(CapacityForecast)
+        .where(
+            CapacityForecast.run_id == run,
+            CapacityForecast.workstation == bindparam("key_workstation"),
+            CapacityForecast.resource == bindparam("key_resource"),
+        )
+        .values(**{name: bindparam(f"new_{name}") for name in columns})
+    )
+    parameters = [
+        {
+            "key_workstation": row["workstation"],
+            "key_resource": row["resource"],
+            **{f"new_{name}": row.get(name) for name in columns},
+        }
+        for row in rows
+    ]
+    with get_engine().begin() as connection:
+        connection.execute(statement, parameters)
+
+
+def _at_risk_rows(run: uuid.UUID) -> list[dict[str, Any]]:
+    query = select(CapacityForecast).where(
+        CapacityForecast.run_id == run,
+        (CapacityForecast.saturation_date.is_not(None))
+        | (CapacityForecast.saturation_date_earliest.is_not(None)),
+    )
+    with get_engine().connect() as connection:
+        return [dict(row._mapping) for row in connection.execute(query)]
+
+
+@task(cache_policy=NONE, **DATABASE_RETRIES)
+def assess_forecast_saturation(run_id: str, as_of: str) -> dict[str, int]:
+    """Days to saturation and the order-by date (crossing − procurement lead time)."""
+    lead_time = get_settings().procurement_lead_time_days
+    rows = []
+    for row in _at_risk_rows(uuid.UUID(run_id)):
+        assessed = assess_saturation(
+            row["saturation_date"],
+            row["saturation_date_earliest"],
+            datetime.fromisoformat(as_of),
+            lead_time,
+        )
+        rows.append({**row, **assessed})
+    _update_rows(uuid.UUID(run_id), rows, ("days_to_saturation", "order_by_date"))
+    risks = Counter(row["risk"] for row in rows)
+    return {"expected": risks["expected"], "likely": risks["likely"]}
+
+
+@task(cache_policy=NONE, **DATABASE_RETRIES)
+def recommend_scaling(run_id: str, horizon_days: int) -> dict[str, Any]:
+    """Size CPU, memory or disk for each series at risk from its FTA's host facts, with cost."""
+    settings = get_settings().model_copy(update={"forecast_horizon_days": horizon_days})
+    rows = _at_risk_rows(uuid.UUID(run_id))
+    with get_engine().connect() as connection:
+        hosts = dict(
+            connection.execute(
+                select(Workstation.name, Workstation.host).where(
+                    Workstation.name.in_({row["workstation"] for row in rows})
+                )
+            ).all()
+        )
+    sized = []
+    for row in rows:
+        advice = recommend(row, hosts.get(row["workstation"]), settings)
+        if advice is not None:
+            sized.append({**row, "recommendation": advice})
+    _update_rows(uuid.UUID(run_id), sized, ("recommendation",))
+    priced = [row["recommendation"] for row in sized if row["recommendation"]["action"] == "add"]
+    return {
+        "recommended": len(priced),
+        "without_host_facts": len(sized) - len(priced),
+        "monthly_cost": round(sum(advice["monthly_cost"] for advice in priced), 2),
+        "currency": settings.capacity_cost_currency,
+    }
