@@ -19,7 +19,7 @@ BAND_95 = "rgba(29, 78, 216, 0.12)"
 THRESHOLD = "#b91c1c"
 SATURATION = "#b45309"
 UNITS = {"cpu": "%", "memory": "%", "disk": "%", "latency": "ms", "workload": "jobs/h"}
-CHART_WIDTH = 1000
+CHART_WIDTH = 1200
 CHART_HEIGHT = 300
 PERCENT_RANGE = [0, 105]
 

@@ -55,12 +55,13 @@ def _environment() -> Environment:
 
 
 def _figure_json(data: ReportData) -> list[str]:
-    # `</` would end the enclosing <script> element early.
-    return [
-        saturation_figure(row).to_json().replace("</", "<\\/")
-        for row in data.at_risk()
-        if row.series is not None
-    ]
+    figures = []
+    for row in data.at_risk():
+        if row.series is not None:
+            # On screen a chart takes the page's width; `</` would end its <script> early.
+            figure = saturation_figure(row).update_layout(width=None, autosize=True)
+            figures.append(figure.to_json().replace("</", "<\\/"))
+    return figures
 
 
 def svg_data_uri(svg: bytes) -> str:

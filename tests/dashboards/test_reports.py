@@ -1,0 +1,280 @@
+"""The report on small data: ordering, the HTML offline in Chromium, the PDF rendered and read."""
+
+import base64
+import hashlib
+import os
+import re
+import shutil
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pypdfium2
+import pytest
+
+from dashboards.reports.data import CapacityRun, Forecast, OpenAlert, ReportData
+from dashboards.reports.figures import saturation_figure
+from dashboards.reports.html import content_security_policy, render_html
+from dashboards.reports.pdf import CHROMIUM_ARGS, render_pdf
+from tests.support.capacity_rows import forecast_row, insufficient_row
+from tests.support.live_api import PROJECT_ROOT
+
+NOW = datetime(2026, 11, 27, 6, tzinfo=UTC)
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "reports"
+
+
+def require_chromium() -> str:
+    """Skip without chromium locally; under CI=true its absence is a failure."""
+    path = shutil.which("chromium")
+    if path is None:
+        message = "chromium is not on PATH (install Debian's 'chromium'; make setup does)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{message}; CI is set, so the report's browser tests cannot be skipped")
+        pytest.skip(message)
+    return path
+
+
+def sample_report(alerts: bool = True) -> ReportData:
+    """Six FTAs: two saturating (disk soonest), one likely only at the upper bound, one flat,
+    one shrinking, one too new to forecast; one critical and one warning alert open."""
+    rows = [
+        forecast_row("WS-FLAT", "cpu", now=NOW, current=40, trend_per_day=0.0),
+        forecast_row("WS-MEM", "memory", now=NOW, current=60, trend_per_day=0.6, seed=2),
+        forecast_row("WS-DISK", "disk", now=NOW, current=70, trend_per_day=0.9, seed=3),
+        forecast_row("WS-EDGE", "disk", now=NOW, current=79, trend_per_day=0.1, seed=4),
+        forecast_row("WS-SHRINK", "disk", now=NOW, current=50, trend_per_day=-0.2, seed=5),
+        insufficient_row("WS-NEW", "cpu"),
+    ]
+    open_alerts = [
+        OpenAlert(
+            workstation="WS-DISK",
+            rule="disk_saturation",
+            severity="warning",
+            message="disk 91 % for 3 samples",
+            value=91.0,
+            opened_at=NOW - timedelta(hours=3),
+            last_seen_at=NOW,
+        ),
+        OpenAlert(
+            workstation="WS-LINK",
+            rule="master_unreachable",
+            severity="critical",
+            message="master port 31116 unreachable for 2 samples",
+            value=0.0,
+            opened_at=NOW - timedelta(hours=1),
+            last_seen_at=NOW,
+        ),
+    ]
+    return ReportData(
+        kind="capacity",
+        title="Capacity report 2026-11-27",
+        generated_at=NOW,
+        run=CapacityRun(
+            id=uuid.uuid4(),
+            started_at=NOW - timedelta(minutes=5),
+            finished_at=NOW,
+            history_days=30,
+            horizon_days=90,
+            workstation_count=6,
+            analyst="deterministic",
+            insight="WS-DISK fills its disk first: order more storage by the order-by date.",
+            analyst_note="ANTHROPIC_API_KEY is not set",
+        ),
+        forecasts=[Forecast.model_validate(row) for row in rows],
+        alerts=open_alerts if alerts else [],
+    )
+
+
+def test_the_estate_table_puts_the_soonest_saturation_first() -> None:
+    data = sample_report()
+    order = [(row.workstation, row.resource) for row in data.estate_table()]
+    assert order[:3] == [("WS-DISK", "disk"), ("WS-MEM", "memory"), ("WS-EDGE", "disk")]
+    assert set(order[3:]) == {("WS-FLAT", "cpu"), ("WS-SHRINK", "disk")}
+    assert data.at_risk()[2].saturation_date is None  # likely only at the upper bound
+    assert [row.workstation for row in data.insufficient_data()] == ["WS-NEW"]
+    assert [alert.severity for alert in data.sorted_alerts()] == ["critical", "warning"]
+    assert data.summary() == {
+        "kind": "capacity",
+        "capacity_run_id": str(data.run.id),
+        "analyst": "deterministic",
+        "forecasts": 5,
+        "at_risk": 3,
+        "expected_saturations": 2,
+        "insufficient_data": 1,
+        "open_alerts": 2,
+        "workstations_at_risk": 3,
+    }
+
+
+def test_a_chart_shows_history_forecast_bands_threshold_and_both_dates() -> None:
+    row = sample_report().at_risk()[0]
+    figure = saturation_figure(row)
+    names = [trace.name for trace in figure.data]
+    assert names == ["95 % interval", "80 % interval", "history (hourly)", "forecast"]
+    assert len(figure.data[2].x) == 30 * 24 and len(figure.data[3].x) == 90 * 24
+    texts = [annotation.text for annotation in figure.layout.annotations]
+    assert texts == [
+        "threshold 90 %",
+        f"expected {row.saturation_date:%d %b}",
+        f"earliest {row.saturation_date_earliest:%d %b}",
+    ]
+    assert [shape.x0 for shape in figure.layout.shapes[1:]] == [
+        row.saturation_date,
+        row.saturation_date_earliest,
+    ]
+    without_series = row.model_copy(update={"series": None})
+    with pytest.raises(ValueError, match="WS-DISK · Disk has no series to chart"):
+        saturation_figure(without_series)
+
+
+def test_the_html_is_self_contained_with_plotly_inlined_once() -> None:
+    html = render_html(sample_report())
+    assert html.count("plotly.js v") == 1  # the library's banner: inlined exactly once
+    assert len(re.findall(r"<script>", html)) == 2
+    assert len(re.findall(r'<script type="application/json" data-chart=', html)) == 3
+    # The markup outside the scripts names nothing remote (the browser test proves the rest).
+    markup = re.sub(r"<script>.*?</script>", "", html, flags=re.DOTALL)
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", markup)
+    assert "<link" not in markup and "@import" not in markup
+    for text in (
+        "Capacity report 2026-11-27",
+        "30 days · 90 days",
+        "the deterministic analyst",
+        "ANTHROPIC_API_KEY is not set",
+        "WS-DISK fills its disk first",
+        "Too little data to forecast",
+        "WS-NEW · CPU",
+        "master port 31116 unreachable",
+        "add 100 GB",
+    ):
+        assert text in html, text
+    assert html.index("WS-DISK") < html.index("WS-MEM") < html.index("WS-FLAT")
+
+
+def test_text_from_the_data_is_escaped() -> None:
+    data = sample_report()
+    data.run.insight = "<script>alert(1)</script> & more"
+    html = render_html(data)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in html
+    assert "<script>alert(1)" not in html
+
+
+def test_an_estate_report_without_forecasts_has_no_script() -> None:
+    data = ReportData(kind="estate", title="Estate report 2026-11-27", generated_at=NOW)
+    html = render_html(data)
+    assert "<script" not in html
+    assert "No open alerts." in html and "Capacity run" in html and "none yet" in html
+    assert content_security_policy(html).startswith("default-src 'none'; script-src 'none';")
+
+
+def test_the_csp_names_exactly_the_inline_scripts() -> None:
+    html = render_html(sample_report())
+    bodies = re.findall(r"<script>(.*?)</script>", html, re.DOTALL)
+    digests = {
+        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+        for body in bodies
+    }
+    script_src = re.search(r"script-src ([^;]*);", content_security_policy(html)).group(1)
+    assert set(script_src.split()) == digests and len(digests) == 2
+
+
+def _open_in_chromium(html_path: Path | None = None, csp_html: str | None = None):
+    """Load the report with every request outside file: and data: failed; return what ran."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = require_chromium()
+    attempted, errors, violations = [], [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.add_init_script(
+            "document.addEventListener('securitypolicyviolation', e => "
+            "(window.__violations = window.__violations || []).push(e.violatedDirective));"
+        )
+
+        def guard(route):
+            url = route.request.url
+            if url.startswith(("file:", "data:")):
+                return route.continue_()
+            if csp_html is not None and url == "http://report.test/report.html":
+                # Served as the API serves it, with its Content-Security-Policy header.
+                return route.fulfill(
+                    body=csp_html,
+                    content_type="text/html; charset=utf-8",
+                    headers={"Content-Security-Policy": content_security_policy(csp_html)},
+                )
+            attempted.append(url)
+            return route.abort()
+
+        page.route("**/*", guard)
+        page.goto(html_path.as_uri() if html_path else "http://report.test/report.html")
+        page.wait_for_function("document.querySelectorAll('.plot .main-svg').length >= 3")
+        drawn = page.evaluate("document.querySelectorAll('.plot .main-svg').length")
+        violations = page.evaluate("window.__violations || []")
+        if html_path is not None:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=ARTIFACTS / "report-html.png", full_page=True)
+        browser.close()
+    return attempted, errors, violations, drawn
+
+
+def test_the_html_opens_offline_in_chromium_and_draws_every_chart(tmp_path: Path) -> None:
+    path = tmp_path / "report.html"
+    path.write_text(render_html(sample_report()))
+    attempted, errors, violations, drawn = _open_in_chromium(html_path=path)
+    assert attempted == []
+    assert errors == []
+    assert violations == []
+    assert drawn >= 3
+
+
+def test_the_html_runs_under_its_content_security_policy() -> None:
+    attempted, errors, violations, drawn = _open_in_chromium(csp_html=render_html(sample_report()))
+    assert (attempted, errors, violations) == ([], [], [])
+    assert drawn >= 3
+
+
+def _count_pixels(image, dominant: int) -> int:
+    """Pixels where channel `dominant` (0 red, 2 blue) clearly outweighs the other two."""
+    return sum(
+        1
+        for pixel in image.convert("RGB").get_flattened_data()
+        if all(pixel[dominant] > pixel[other] + 50 for other in range(3) if other != dominant)
+    )
+
+
+def test_the_pdf_has_every_section_and_its_charts_are_drawn() -> None:
+    require_chromium()
+    pdf = render_pdf(sample_report())
+    assert pdf.startswith(b"%PDF-")
+    document = pypdfium2.PdfDocument(pdf)
+    pages = len(document)
+    assert 2 <= pages <= 4
+    texts = [document[number].get_textpage().get_text_range() for number in range(pages)]
+    text = "\n".join(texts)
+    for expected in (
+        "Capacity report 2026-11-27",
+        "Estate, soonest saturation first",
+        "FTAs at risk",
+        "WS-DISK",
+        "WS-NEW · CPU",
+        "Open alerts",
+        "master port 31116 unreachable",
+        "OVERDUE",
+        f"page 1 of {pages}",
+    ):
+        assert expected in text, expected
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    chart_pages = [number for number, page in enumerate(texts) if "expected 2026" in page]
+    assert chart_pages
+    for number in range(pages):
+        image = document[number].render(scale=1.5).to_pil()
+        image.save(ARTIFACTS / f"report-pdf-page-{number + 1}.png")
+        if number in chart_pages:
+            # The forecast and its bands (blue) and the threshold (red) are drawn: not blank.
+            assert _count_pixels(image, dominant=2) > 1_000
+            assert _count_pixels(image, dominant=0) > 100
+    first = document[0].render(scale=1).to_pil().convert("L")
+    assert first.getextrema()[0] < 80  # text is printed dark, not greyed out
