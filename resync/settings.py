@@ -144,6 +144,13 @@ class Settings(BaseSettings):
         default=64 * 1024, ge=1024, description="Joblogs longer than this keep only their end"
     )
 
+    job_history_overlap_hours: float = Field(
+        default=24.0,
+        ge=0,
+        description="Each sync looks again at runs that ended this long before the latest one "
+        "stored (a master learns late of runs on an unlinked FTA)",
+    )
+
     # Maintenance analytics (degradation, correlation, failure prediction)
     maintenance_horizon_days: int = Field(
         default=28, ge=1, description="Failures expected within this many days become findings"

@@ -1,0 +1,117 @@
+"""The demo estate's job runs, as the fake master's plan (`resync.demo_hwa`) serves them.
+
+Every demo FTA runs three jobs; on the disk-filling FTA the hourly extract slows down as its
+disk fills, the memory-leaking FTA's archive job starts failing in the last week, the flaky
+link's jobs abend now and then, and everywhere a run abends rarely. Runs still going at `end`
+are in EXEC without an end.
+
+`python -m resync.demo_jobs --port N --user U --password P` serves that plan from a fake master
+(`resync.demo_hwa`) until SIGTERM; `resync run` starts it so the job-history sync has a master.
+"""
+
+import argparse
+import random
+import signal
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from resync.demo import FtaProfile, demo_estate
+from resync.demo_hwa import FakeHwa, plan_job
+
+# (job stream, job name, hours between runs, typical minutes)
+DEMO_JOBS = (
+    ("DAILY_ETL", "EXTRACT_ORDERS", 1, 4.0),
+    ("BACKUP", "ARCHIVE_LOGS", 6, 10.0),
+    ("REPORTS", "DAILY_SUMMARY", 24, 15.0),
+)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _abend_rate(profile: FtaProfile, job: str, days: float, history_days: int) -> float:
+    if profile.scenario == "flaky_link":
+        return 0.15
+    if profile.scenario == "memory_leak" and job == "ARCHIVE_LOGS" and days > history_days - 7:
+        return 0.5
+    return 0.01
+
+
+def _minutes(profile: FtaProfile, job: str, typical: float, days: float, rng: random.Random):
+    minutes = typical * rng.lognormvariate(0, 0.1)
+    if profile.scenario == "disk_filling" and job == "EXTRACT_ORDERS":
+        disk = profile.disk_start + profile.disk_growth_per_day * days
+        minutes *= 1 + 1.5 * max(0.0, disk - profile.disk_start) / 18
+    return minutes
+
+
+def demo_plan(
+    profiles: list[FtaProfile], days: int, end: datetime, seed: int = 3
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Plan job items (as the master answers them) and the joblogs of the abended runs."""
+    rng = random.Random(seed)
+    start = end - timedelta(days=days)
+    jobs, joblogs = [], {}
+    for profile in profiles:
+        for stream, job, every_hours, typical in DEMO_JOBS:
+            moment, number = start + timedelta(minutes=rng.uniform(0, 50)), 0
+            while moment < end:
+                elapsed_days = (moment - start) / timedelta(days=1)
+                finish = moment + timedelta(
+                    minutes=_minutes(profile, job, typical, elapsed_days, rng)
+                )
+                abended = rng.random() < _abend_rate(profile, job, elapsed_days, days)
+                status = "EXEC" if finish > end else "ABEND" if abended else "SUCC"
+                run_id = f"{profile.name};{stream};{job};{number}"
+                jobs.append(
+                    plan_job(
+                        run_id,
+                        workstation=profile.name,
+                        job_stream=stream,
+                        job_name=job,
+                        status=status,
+                        return_code={"SUCC": 0, "ABEND": 12, "EXEC": None}[status],
+                        start=_iso(moment),
+                        end=None if status == "EXEC" else _iso(finish),
+                        estimated_duration_ms=int(typical * 60_000),
+                    )
+                )
+                if status == "ABEND":
+                    joblogs[run_id] = (
+                        f"=== JOB {stream}.{job} on {profile.name} ===\n"
+                        f"AWKJIS003E The job ended abnormally: out of space or memory "
+                        f"while writing /opt/tws/work/{job.lower()}.dat\nExit Status : 12\n"
+                    )
+                moment += timedelta(hours=every_hours)
+                number += 1
+    return jobs, joblogs
+
+
+def main() -> None:
+    """Serve the demo estate's plan on 127.0.0.1 until SIGTERM or Ctrl-C."""
+    parser = argparse.ArgumentParser(description="A fake HWA master serving the demo plan")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--user", required=True)
+    parser.add_argument("--password", required=True)
+    parser.add_argument("--workstations", type=int, default=20)
+    parser.add_argument("--days", type=int, default=30)
+    arguments = parser.parse_args()
+    profiles = demo_estate(arguments.workstations)
+    jobs, joblogs = demo_plan(profiles, arguments.days, datetime.now(UTC))
+    stopped = threading.Event()
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop_signal, lambda *_: stopped.set())
+    with FakeHwa(
+        user=arguments.user,
+        password=arguments.password,
+        jobs=jobs,
+        joblogs=joblogs,
+        port=arguments.port,
+    ):
+        stopped.wait()
+
+
+if __name__ == "__main__":
+    main()
