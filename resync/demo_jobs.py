@@ -5,8 +5,9 @@ disk fills, the memory-leaking FTA's archive job starts failing in the last week
 link's jobs abend now and then, and everywhere a run abends rarely. Runs still going at `end`
 are in EXEC without an end.
 
-`python -m resync.demo_jobs --port N --user U --password P` serves that plan from a fake master
-(`resync.demo_hwa`) until SIGTERM; `resync run` starts it so the job-history sync has a master.
+`python -m resync.demo_jobs --port N` serves that plan from a fake master (`resync.demo_hwa`)
+until SIGTERM, accepting RESYNC_HWA_USER and RESYNC_HWA_PASSWORD; `resync run` starts it so the
+job-history sync has a master.
 """
 
 import argparse
@@ -18,6 +19,7 @@ from typing import Any
 
 from resync.demo import FtaProfile, demo_estate
 from resync.demo_hwa import FakeHwa, plan_job
+from resync.settings import get_settings
 
 # (job stream, job name, hours between runs, typical minutes)
 DEMO_JOBS = (
@@ -93,19 +95,20 @@ def main() -> None:
     """Serve the demo estate's plan on 127.0.0.1 until SIGTERM or Ctrl-C."""
     parser = argparse.ArgumentParser(description="A fake HWA master serving the demo plan")
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--user", required=True)
-    parser.add_argument("--password", required=True)
     parser.add_argument("--workstations", type=int, default=20)
     parser.add_argument("--days", type=int, default=30)
     arguments = parser.parse_args()
+    settings = get_settings()
+    if not settings.hwa_user or settings.hwa_password is None:
+        parser.error("set RESYNC_HWA_USER and RESYNC_HWA_PASSWORD: the demo master checks them")
     profiles = demo_estate(arguments.workstations)
     jobs, joblogs = demo_plan(profiles, arguments.days, datetime.now(UTC))
     stopped = threading.Event()
     for stop_signal in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop_signal, lambda *_: stopped.set())
     with FakeHwa(
-        user=arguments.user,
-        password=arguments.password,
+        user=settings.hwa_user,
+        password=settings.hwa_password.get_secret_value(),
         jobs=jobs,
         joblogs=joblogs,
         port=arguments.port,

@@ -2,7 +2,9 @@
 
 import logging
 import os
+import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -10,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+from resync.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +29,7 @@ class Stack:
     api_port: int
     prefect_port: int
     processes: list[tuple[str, subprocess.Popen[bytes]]] = field(default_factory=list)
+    extra_environment: dict[str, str] = field(default_factory=dict)
 
     @property
     def environment(self) -> dict[str, str]:
@@ -36,6 +41,7 @@ class Stack:
             "PREFECT_UI_API_URL": f"http://127.0.0.1:{self.prefect_port}/api",
             "RESYNC_DATA_DIR": str(self.data_dir),
             "RESYNC_PROJECT_DIR": str(self.project_dir),
+            **self.extra_environment,
         }
 
     def command(self, *arguments: str) -> None:
@@ -92,6 +98,26 @@ class Stack:
         self.processes.clear()
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_demo_master(stack: Stack) -> str:
+    """A fake HWA master serving the demo estate's job runs; RESYNC_HWA_* point at it."""
+    port = _free_port()
+    stack.extra_environment.update(
+        {
+            "RESYNC_HWA_URL": f"http://127.0.0.1:{port}",
+            "RESYNC_HWA_USER": "demo",
+            "RESYNC_HWA_PASSWORD": secrets.token_urlsafe(18),
+        }
+    )
+    stack.start("demo-hwa", sys.executable, "-m", "resync.demo_jobs", "--port", str(port))
+    return f"http://127.0.0.1:{port}   (demo: a fake master serving the demo's job runs)"
+
+
 def _interrupt(_signal: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -119,6 +145,8 @@ def run_stack(project_dir: Path, data_dir: Path, api_port: int, prefect_port: in
             str(prefect_port),
         )
         stack.wait_healthy("Prefect server", f"{prefect_url}/api/health")
+        # A real master when RESYNC_HWA_URL names one, else the demo's fake one.
+        hwa = get_settings().hwa_url or start_demo_master(stack)
         stack.command(prefect, "work-pool", "create", WORK_POOL, "--type", "process", "--overwrite")
         stack.command(prefect, "--no-prompt", "deploy", "--all")
         stack.start("prefect-worker", prefect, "worker", "start", "--pool", WORK_POOL)
@@ -166,6 +194,7 @@ def run_stack(project_dir: Path, data_dir: Path, api_port: int, prefect_port: in
             f"  Resync API   {api_url}/docs\n"
             f"  Estate       {api_url}/api/v1/workstations\n"
             f"  Key admin    {api_url}/admin/   (log in with the admin key below)\n"
+            f"  HWA master   {hwa}\n"
             f"  Admin key    {admin_key}   (this session's; shown once)\n"
             f"  Logs         {data_dir}/*.log\n"
             "Press Ctrl-C to stop everything.\n",
