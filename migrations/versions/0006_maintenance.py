@@ -43,6 +43,8 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("started_at", UtcDateTime(), nullable=False),
         sa.Column("finished_at", UtcDateTime(), nullable=True),
+        sa.Column("findings_at", UtcDateTime(), nullable=True),
+        sa.Column("insight", sa.Text(), nullable=False),
         sa.Column("analyst", sa.String(length=100), nullable=False),
         sa.Column("analyst_note", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id"),

@@ -1,0 +1,93 @@
+"""Predictive maintenance: what will fail on which FTA, proposed actions, a human review, audit.
+
+The flow drives the checkpointed maintenance graph. At the graph's review interrupt it pauses
+for the reviewer's answer in the Prefect UI and resumes the graph with it; a run left
+unfinished by a dead process is continued from its checkpoint by the next flow run, never
+restarted from `fetch_data`.
+"""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from langgraph.types import Command
+from prefect import flow
+from prefect.runtime import flow_run
+
+from graphs.maintenance.graph import build_graph
+from resync.checkpoints import open_checkpointer
+from resync.maintenance_store import RunTakenOver
+from resync.settings import get_settings
+from tasks.maintenance_review import (
+    answer_from_form,
+    release_abandoned_flow_run,
+    request_review,
+    review_form,
+)
+from tasks.maintenance_runs import (
+    claim_maintenance_run,
+    publish_maintenance_artifacts,
+    set_maintenance_status,
+)
+
+
+def _run_name() -> str:
+    return f"maintenance-{datetime.now(UTC):%Y%m%d-%H%M%S}"
+
+
+def _drive_graph(
+    run: dict[str, Any], current: uuid.UUID, submitted: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Run or continue the run's graph thread to its end, pausing for each review it asks."""
+    config = {"configurable": {"thread_id": run["thread_id"]}}
+    with open_checkpointer() as checkpointer:
+        graph = build_graph().compile(checkpointer=checkpointer)
+        snapshot = graph.get_state(config)
+        if not snapshot.values:
+            graph.invoke({"run_id": run["run_id"]}, config)
+        elif snapshot.next:
+            graph.invoke(None, config)
+        while (snapshot := graph.get_state(config)).interrupts:
+            request = snapshot.interrupts[0].value
+            if submitted is not None:
+                values = review_form(request["findings"]).model_validate(submitted).model_dump()
+                answer, submitted = answer_from_form(values, request["findings"]), None
+            else:
+                set_maintenance_status(run["run_id"], current, "awaiting_review")
+                answer = request_review(request["findings"], request["insight"], get_settings())
+            set_maintenance_status(run["run_id"], current, "running")
+            graph.invoke(Command(resume=answer), config)
+        return snapshot.values
+
+
+@flow(name="predictive-maintenance", flow_run_name=_run_name)
+def predictive_maintenance() -> dict[str, Any]:
+    """Analyse the estate, propose preventive actions, have them reviewed, run the approved."""
+    current = uuid.UUID(flow_run.id)
+    run = claim_maintenance_run(current)
+    submitted = None
+    if run["previous_flow_run_id"] is not None:
+        submitted = release_abandoned_flow_run(run["previous_flow_run_id"])
+    try:
+        state = _drive_graph(run, current, submitted)
+    except RunTakenOver:
+        raise
+    except Exception:
+        # An error, unlike a dead process, is not retried from the checkpoint: the next run
+        # starts afresh on fresh data.
+        set_maintenance_status(run["run_id"], current, "failed")
+        raise
+    publish_maintenance_artifacts(run["run_id"], state["findings"], state["insight"])
+    set_maintenance_status(run["run_id"], current, "finished")
+    return {
+        "run_id": run["run_id"],
+        "findings": len(state["findings"]),
+        "actions": sum(len(f["actions"]) for f in state["findings"]),
+        "approved": sum(d["decision"] == "approved" for d in state.get("decisions", [])),
+        "executed": len(state.get("executions", [])),
+        "analyst": state["insight"]["analyst"],
+    }
+
+
+if __name__ == "__main__":
+    predictive_maintenance()

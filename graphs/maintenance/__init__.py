@@ -1,0 +1,1 @@
+"""The predictive-maintenance graph: fetch → analyse → correlate → predict → recommend → review."""

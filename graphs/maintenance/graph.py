@@ -1,0 +1,46 @@
+"""The predictive-maintenance graph: seven steps, with a human review unless none is needed."""
+
+from langgraph.graph import END, START, StateGraph
+
+from graphs.maintenance.nodes import (
+    analyze_degradation,
+    correlate,
+    execute_actions,
+    fetch_data,
+    human_review,
+    predict,
+    recommend,
+    route_after_recommend,
+)
+from graphs.maintenance.state import MaintenanceState
+
+NODES = (
+    "fetch_data",
+    "analyze_degradation",
+    "correlate",
+    "predict",
+    "recommend",
+    "human_review",
+    "execute_actions",
+)
+
+
+def build_graph() -> StateGraph:
+    """The uncompiled graph; the flow compiles it with a checkpointer to survive crashes."""
+    graph = StateGraph(MaintenanceState)
+    graph.add_node("fetch_data", fetch_data)
+    graph.add_node("analyze_degradation", analyze_degradation)
+    graph.add_node("correlate", correlate)
+    graph.add_node("predict", predict)
+    graph.add_node("recommend", recommend)
+    graph.add_node("human_review", human_review)
+    graph.add_node("execute_actions", execute_actions)
+    graph.add_edge(START, "fetch_data")
+    graph.add_edge("fetch_data", "analyze_degradation")
+    graph.add_edge("analyze_degradation", "correlate")
+    graph.add_edge("correlate", "predict")
+    graph.add_edge("predict", "recommend")
+    graph.add_conditional_edges("recommend", route_after_recommend)
+    graph.add_edge("human_review", "execute_actions")
+    graph.add_edge("execute_actions", END)
+    return graph

@@ -1,0 +1,88 @@
+"""Nodes of the predictive-maintenance graph; each calls Prefect tasks so it shows as task runs.
+
+`human_review` interrupts the graph with the findings and waits for the flow to resume it with
+the reviewer's answer (`Command(resume=answer)`); nothing runs before the interrupt, so the
+node's second start, on resume, repeats no work.
+"""
+
+from typing import Any, Literal
+
+from langgraph.types import interrupt
+
+from graphs.maintenance.state import MaintenanceState
+from resync.maintenance.actions import is_auto_approvable
+from resync.maintenance.types import ProposedAction
+from resync.settings import get_settings
+from tasks.maintenance import (
+    analyze_fta_degradation,
+    correlate_degradations,
+    execute_approved_actions,
+    fetch_maintenance_data,
+    predict_failures,
+    recommend_actions,
+    record_review_decisions,
+)
+from tasks.maintenance_runs import store_maintenance_findings, write_maintenance_briefing
+
+
+def fetch_data(state: MaintenanceState) -> dict[str, Any]:
+    return fetch_maintenance_data()
+
+
+def analyze_degradation(state: MaintenanceState) -> dict[str, Any]:
+    return {"degradations": analyze_fta_degradation(state["window_start"], state["window_end"])}
+
+
+def correlate(state: MaintenanceState) -> dict[str, Any]:
+    correlations = correlate_degradations(
+        state["window_start"], state["window_end"], state["degradations"]
+    )
+    return {"correlations": correlations}
+
+
+def predict(state: MaintenanceState) -> dict[str, Any]:
+    predictions = predict_failures(
+        state["window_end"], state["degradations"], state["correlations"]
+    )
+    return {"predictions": predictions}
+
+
+def recommend(state: MaintenanceState) -> dict[str, Any]:
+    findings = recommend_actions(state["predictions"], state["host_facts"])
+    insight = write_maintenance_briefing(findings)
+    store_maintenance_findings(state["run_id"], findings, insight)
+    return {"findings": findings, "insight": insight}
+
+
+def human_review(state: MaintenanceState) -> dict[str, Any]:
+    answer = interrupt({"findings": state["findings"], "insight": state["insight"]})
+    return {"decisions": record_review_decisions(state["run_id"], state["findings"], answer)}
+
+
+def execute_actions(state: MaintenanceState) -> dict[str, Any]:
+    update: dict[str, Any] = {}
+    if "decisions" not in state:
+        approved = [a["action_id"] for f in state["findings"] for a in f["actions"]]
+        answer = {"approved": approved, "decided_by": None, "comment": None}
+        update["decisions"] = record_review_decisions(
+            state["run_id"], state["findings"], {**answer, "source": "auto_approved"}
+        )
+    update["executions"] = execute_approved_actions(state["run_id"], state["findings"])
+    return update
+
+
+def route_after_recommend(state: MaintenanceState) -> Literal["human_review", "execute_actions"]:
+    """A person reviews when a finding with actions is unsure or an action is not auto-approvable.
+
+    Findings without actions have nothing to decide and never need a review.
+    """
+    if "findings" not in state:
+        raise ValueError("no findings in this state; recommend must run before routing")
+    threshold = get_settings().review_confidence_threshold
+    for finding in state["findings"]:
+        actions = [ProposedAction.model_validate(action) for action in finding["actions"]]
+        if actions and finding["confidence"] < threshold:
+            return "human_review"
+        if not all(is_auto_approvable(action) for action in actions):
+            return "human_review"
+    return "execute_actions"

@@ -1,0 +1,33 @@
+"""State of the predictive-maintenance graph: JSON-safe records and ids, never frames.
+
+Each node reads the window and the records of the nodes before it and returns a partial
+update; the checkpointer stores the state after every node, so a run continued after a crash
+starts at the first node that had not finished.
+"""
+
+from typing import Any, TypedDict
+
+
+class MaintenanceState(TypedDict, total=False):
+    """One maintenance run, as it moves through the graph."""
+
+    run_id: str
+    """The `maintenance_runs` row this thread belongs to."""
+    window_start: str
+    window_end: str
+    """The history window analysed (ISO-8601, UTC); `window_end` is the analysis' "now"."""
+    history: dict[str, int]
+    """What the window holds: workstations, samples, job_runs."""
+    host_facts: dict[str, dict[str, Any]]
+    """Each FTA's latest host and TWS facts, for sizing the actions."""
+    degradations: list[dict[str, Any]]
+    correlations: list[dict[str, Any]]
+    predictions: list[dict[str, Any]]
+    findings: list[dict[str, Any]]
+    """`resync.maintenance.types.Finding` records, with their proposed actions."""
+    insight: dict[str, str]
+    """The briefing for the reviewer: insight, analyst, analyst_note."""
+    decisions: list[dict[str, Any]]
+    """One decision per proposed action: action_id, decision, decided_by, comment, source."""
+    executions: list[dict[str, Any]]
+    """One outcome per approved action: action_id, argv, dry_run, exit_code."""

@@ -1,0 +1,194 @@
+"""Predictive-maintenance tasks, one per step of the graph: read, analyse, decide, act.
+
+Records cross task boundaries as JSON-safe dicts (`model_dump(mode="json")`) and are validated
+back into `resync.maintenance.types` models by the task that reads them.
+"""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NONE
+
+from resync.database import get_engine, session_scope
+from resync.maintenance import (
+    Correlation,
+    Degradation,
+    Finding,
+    Prediction,
+    analyze_degradation,
+    correlate,
+    predict,
+    recommend,
+)
+from resync.maintenance.actions import ActionError, build_argv
+from resync.maintenance_execution import ActionOutcome, run_action
+from resync.maintenance_history import count_history, load_host_facts, load_jobs, load_metrics
+from resync.maintenance_store import finish_execution, run_reviews, start_execution, store_reviews
+from resync.models import utcnow
+from resync.settings import get_settings
+
+DATABASE_RETRIES = {"retries": 2, "retry_delay_seconds": [2, 10]}
+
+
+def _dump(records: list[Any]) -> list[dict[str, Any]]:
+    return [record.model_dump(mode="json") for record in records]
+
+
+def _frames(window_start: str, window_end: str) -> tuple[Any, Any]:
+    start, end = datetime.fromisoformat(window_start), datetime.fromisoformat(window_end)
+    with get_engine().connect() as connection:
+        return load_metrics(connection, start, end), load_jobs(connection, start, end)
+
+
+@task(cache_policy=NONE, **DATABASE_RETRIES)
+def fetch_maintenance_data(now: datetime | None = None) -> dict[str, Any]:
+    """Fix the analysis window (ending now), count what it holds, read the FTAs' host facts."""
+    end = now or datetime.now(UTC)
+    start = end - timedelta(days=get_settings().maintenance_history_days)
+    with get_engine().connect() as connection:
+        history = count_history(connection, start, end)
+        host_facts = load_host_facts(connection)
+    get_run_logger().info(
+        "maintenance window %s → %s: %d FTAs, %d samples, %d job runs",
+        start.isoformat(),
+        end.isoformat(),
+        history["workstations"],
+        history["samples"],
+        history["job_runs"],
+    )
+    return {
+        "window_start": start.isoformat(),
+        "window_end": end.isoformat(),
+        "history": history,
+        "host_facts": host_facts,
+    }
+
+
+@task(cache_policy=NONE, **DATABASE_RETRIES)
+def analyze_fta_degradation(window_start: str, window_end: str) -> list[dict[str, Any]]:
+    """Resource trends, job slowdowns and rising failure rates on every FTA of the window."""
+    metrics, jobs = _frames(window_start, window_end)
+    now = datetime.fromisoformat(window_end)
+    return _dump(analyze_degradation(metrics, jobs, now=now, settings=get_settings()))
+
+
+@task(cache_policy=NONE, **DATABASE_RETRIES)
+def correlate_degradations(
+    window_start: str, window_end: str, degradations: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """How each degraded job moves with its FTA's resources over the window."""
+    metrics, jobs = _frames(window_start, window_end)
+    records = [Degradation.model_validate(item) for item in degradations]
+    return _dump(correlate(records, metrics, jobs))
+
+
+@task(cache_policy=NONE)
+def predict_failures(
+    window_end: str, degradations: list[dict[str, Any]], correlations: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """What fails within the horizon, when, and how sure the analysis is."""
+    predictions = predict(
+        [Degradation.model_validate(item) for item in degradations],
+        [Correlation.model_validate(item) for item in correlations],
+        now=datetime.fromisoformat(window_end),
+        settings=get_settings(),
+    )
+    return _dump(predictions)
+
+
+@task(cache_policy=NONE)
+def recommend_actions(
+    predictions: list[dict[str, Any]], host_facts: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The allow-listed actions proposed for each prediction, sized from the FTA's facts."""
+    records = [Prediction.model_validate(item) for item in predictions]
+    return _dump(recommend(records, host_facts))
+
+
+@task(cache_policy=NONE, **DATABASE_RETRIES)
+def record_review_decisions(
+    run_id: str, findings: list[dict[str, Any]], answer: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Store one decision per proposed action; an action the answer does not approve is rejected.
+
+    `answer` is {"approved": [action ids], "decided_by", "comment", "source"}.
+    """
+    proposed = {action["action_id"] for finding in findings for action in finding["actions"]}
+    unknown = set(answer["approved"]) - proposed
+    if unknown:
+        raise ValueError(f"the review approves actions this run did not propose: {sorted(unknown)}")
+    decided_at = utcnow()
+    decisions = [
+        {
+            "action_id": action_id,
+            "decision": "approved" if action_id in answer["approved"] else "rejected",
+            "decided_by": answer["decided_by"],
+            "comment": answer["comment"] or None,
+            "decided_at": decided_at,
+            "source": answer["source"],
+        }
+        for action_id in sorted(proposed)
+    ]
+    with session_scope() as session:
+        store_reviews(session, uuid.UUID(run_id), decisions)
+    approved = sum(decision["decision"] == "approved" for decision in decisions)
+    get_run_logger().info(
+        "review (%s): %d of %d actions approved", answer["source"], approved, len(decisions)
+    )
+    return [{**decision, "decided_at": decided_at.isoformat()} for decision in decisions]
+
+
+@task(cache_policy=NONE)
+def execute_approved_actions(run_id: str, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Run each approved action once (dry run unless enabled), auditing it before and after."""
+    settings = get_settings()
+    execute = settings.maintenance_execute_actions
+    logger = get_run_logger()
+    outcomes = []
+    with session_scope() as session:
+        reviews = run_reviews(session, uuid.UUID(run_id))
+    for finding in (Finding.model_validate(item) for item in findings):
+        for action in finding.actions:
+            review = reviews.get(action.action_id)
+            if review is None or review.decision != "approved":
+                continue
+            try:
+                argv, refusal = build_argv(action), None
+            except ActionError as error:
+                argv, refusal = [], f"refused: {error}"
+            with session_scope() as session:
+                execution_id = start_execution(
+                    session,
+                    uuid.UUID(run_id),
+                    action.model_dump(mode="json"),
+                    argv,
+                    dry_run=not execute,
+                    review=review,
+                )
+            if execution_id is None:
+                logger.warning("action %s was started before; not run again", action.action_id)
+                continue
+            outcome = (
+                ActionOutcome(None, refusal)
+                if refusal
+                else run_action(
+                    argv,
+                    execute=execute,
+                    timeout_seconds=settings.maintenance_action_timeout_seconds,
+                    output_max_bytes=settings.maintenance_action_output_max_bytes,
+                )
+            )
+            with session_scope() as session:
+                finish_execution(session, execution_id, outcome.exit_code, outcome.output, utcnow())
+            logger.info("action %s: %s", action.action_id, outcome.output.splitlines()[0])
+            outcomes.append(
+                {
+                    "action_id": action.action_id,
+                    "argv": argv,
+                    "dry_run": not execute,
+                    "exit_code": outcome.exit_code,
+                }
+            )
+    return outcomes

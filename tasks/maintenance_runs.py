@@ -1,0 +1,135 @@
+"""Tasks around a maintenance run: claim it, brief the reviewer, store findings, publish results."""
+
+import uuid
+from typing import Any
+
+from prefect import get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NONE
+from sqlalchemy import select
+
+from resync.analyst import write_insight
+from resync.database import session_scope
+from resync.maintenance.types import Finding
+from resync.maintenance_report import (
+    BRIEFING_TASK,
+    KIND_NAMES,
+    MaintenanceBriefing,
+    briefing_data,
+    deterministic_briefing,
+    findings_markdown,
+)
+from resync.maintenance_store import claim_run, set_run_status, store_findings
+from resync.models import MaintenanceActionExecution, MaintenanceFinding, MaintenanceReview
+
+DATABASE_RETRIES = {"retries": 2, "retry_delay_seconds": [2, 10]}
+
+
+@task(cache_policy=NONE, **DATABASE_RETRIES)
+def claim_maintenance_run(flow_run_id: uuid.UUID | None) -> dict[str, Any]:
+    """The unfinished maintenance run to continue (its process died), or a new one."""
+    with session_scope() as session:
+        claimed = claim_run(session, flow_run_id)
+    if claimed.previous_flow_run_id is not None:
+        get_run_logger().warning(
+            "continuing maintenance run %s, left unfinished by flow run %s",
+            claimed.run_id,
+            claimed.previous_flow_run_id,
+        )
+    return {
+        "run_id": str(claimed.run_id),
+        "thread_id": claimed.thread_id,
+        "previous_flow_run_id": claimed.previous_flow_run_id,
+    }
+
+
+@task(cache_policy=NONE, **DATABASE_RETRIES)
+def set_maintenance_status(run_id: str, flow_run_id: uuid.UUID | None, status: str) -> None:
+    """Move the run to `status`; fails if another flow run has taken the run over."""
+    with session_scope() as session:
+        set_run_status(session, uuid.UUID(run_id), flow_run_id, status)
+
+
+@task(cache_policy=NONE)
+def write_maintenance_briefing(findings: list[dict[str, Any]]) -> dict[str, str]:
+    """The reviewer's briefing, by Claude when configured, else by the deterministic analyst."""
+    insight = write_insight(
+        BRIEFING_TASK, briefing_data(findings), MaintenanceBriefing, deterministic_briefing
+    )
+    return {
+        "insight": insight.value.summary,
+        "analyst": insight.analyst,
+        "analyst_note": insight.note,
+    }
+
+
+@task(cache_policy=NONE, **DATABASE_RETRIES)
+def store_maintenance_findings(
+    run_id: str, findings: list[dict[str, Any]], insight: dict[str, str]
+) -> None:
+    """Store the run's findings (they are what the findings API serves) and its briefing."""
+    with session_scope() as session:
+        records = [Finding.model_validate(finding) for finding in findings]
+        store_findings(session, uuid.UUID(run_id), records, insight)
+
+
+@task(cache_policy=NONE, **DATABASE_RETRIES)
+def publish_maintenance_artifacts(
+    run_id: str, findings: list[dict[str, Any]], insight: dict[str, str]
+) -> None:
+    """A markdown summary of the findings and a table of every action's review and outcome."""
+    key = uuid.UUID(run_id)
+    with session_scope() as session:
+        reviews = {
+            r.action_id: r
+            for r in session.scalars(
+                select(MaintenanceReview).where(MaintenanceReview.run_id == key)
+            )
+        }
+        executions = {
+            e.action_id: e
+            for e in session.scalars(
+                select(MaintenanceActionExecution).where(MaintenanceActionExecution.run_id == key)
+            )
+        }
+        stored = session.scalars(
+            select(MaintenanceFinding).where(MaintenanceFinding.run_id == key)
+        ).all()
+    create_markdown_artifact(
+        key="maintenance-findings",
+        markdown=f"# Predictive maintenance\n\n{findings_markdown(findings, insight)}",
+        description=f"{len(stored)} findings of maintenance run {run_id}",
+    )
+    rows = []
+    for finding in stored:
+        for action in finding.actions:
+            review = reviews.get(action["action_id"])
+            execution = executions.get(action["action_id"])
+            rows.append(
+                {
+                    "FTA": finding.workstation,
+                    "problem": KIND_NAMES[finding.kind],
+                    "action": action["description"],
+                    "action id": action["action_id"],
+                    "review": review.decision if review else "pending",
+                    "decided by": (review.decided_by or review.source) if review else "",
+                    "execution": _execution_outcome(execution),
+                }
+            )
+    create_table_artifact(
+        key="maintenance-actions",
+        table=rows,
+        description=f"Proposed actions of maintenance run {run_id}: review and outcome",
+    )
+
+
+def _execution_outcome(execution: MaintenanceActionExecution | None) -> str:
+    if execution is None:
+        return "not run"
+    if execution.dry_run:
+        return f"dry run: {' '.join(execution.argv)}"
+    if execution.exit_code is None:
+        return (
+            f"no exit code: {(execution.output or '').splitlines()[0] if execution.output else ''}"
+        )
+    return f"exit {execution.exit_code}: {' '.join(execution.argv)}"
