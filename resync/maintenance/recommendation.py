@@ -110,7 +110,7 @@ def recommend(predictions: list[Prediction], host_facts: dict[str, dict]) -> lis
     """Each prediction as a finding with its proposed actions and their evidence."""
     return [
         Finding(
-            **prediction.model_dump(),
+            **prediction.model_dump(include=set(Prediction.model_fields)),
             actions=actions_for(prediction, host_facts.get(prediction.workstation) or {}),
         )
         for prediction in predictions
