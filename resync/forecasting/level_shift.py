@@ -1,7 +1,8 @@
 """Level-shift detection: a disk cleanup, a resized volume, a workload moved to another FTA.
 
-A shift is a step between two hours that is large against the series' usual hour-to-hour
-noise (net of the same hour's step a day earlier, so the daily rhythm's own steps cancel) and
+A shift is a step over two hours (a cleanup part-way through an hour splits its step between
+two hourly means) that is large against the series' usual two-hour steps (net of the same
+hours' step a day earlier, so the daily rhythm's own steps cancel) and
 that persists: the medians of the day and of the week after it (or of what there is) differ
 from those before it by most of the step. A spike (one bad sample) fails the persistence test,
 and so does a weekend bump in the middle of the history; one at its end is recognised by the
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 MAD_TO_SIGMA = 1.4826
+STEP_SPAN = 2
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ def _seen_a_week_earlier(values: np.ndarray, index: int, window: int, size: floa
 
 
 def detect_level_shifts(
-    values: np.ndarray, window: int = 24, sensitivity: float = 8.0, minimum_size: float = 0.0
+    values: np.ndarray, window: int = 24, sensitivity: float = 6.0, minimum_size: float = 0.0
 ) -> list[LevelShift]:
     """The persistent steps in an evenly spaced series, oldest first.
 
@@ -70,8 +72,10 @@ def detect_level_shifts(
     values = np.asarray(values, dtype=float)
     if values.size < 2 * window + 1:
         return []
-    # A step net of the same hour's step a day earlier: the daily rhythm's own steps cancel.
-    steps = np.diff(values)
+    # A two-hour step net of the same hours' step a day earlier: the daily rhythm's own steps
+    # cancel. `steps[i]` ends at `values[i + 1]`, the first value of a new regime.
+    steps = np.zeros(values.size - 1)
+    steps[STEP_SPAN - 1 :] = values[STEP_SPAN:] - values[:-STEP_SPAN]
     unusual = np.zeros_like(steps)
     unusual[window:] = steps[window:] - steps[:-window]
     noise = _robust_sigma(unusual[window:])
@@ -80,6 +84,9 @@ def detect_level_shifts(
     candidates: list[tuple[float, LevelShift]] = []
     for step_index in np.flatnonzero(np.abs(unusual) > threshold):
         index = int(step_index) + 1
+        # The new regime starts at the sharper of the span's two hourly steps.
+        if abs(values[index - 1] - values[index - 2]) > abs(values[index] - values[index - 1]):
+            index -= 1
         if index <= window or index > values.size - window:
             continue
         size = _persistent_change(values, index, window)
