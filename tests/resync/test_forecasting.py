@@ -143,9 +143,12 @@ def test_interval_widths_come_from_backtest_errors_and_grow_past_them() -> None:
     widths = interval_half_widths(errors, horizon=16, coverage=0.8, season_length=2)
     assert widths[:4].tolist() == [1.0, 1.0, 3.0, 3.0]
     assert widths[-1] == pytest.approx(3.0 * np.sqrt(16 / 4))
-    # An 80 % interval takes the 85 % quantile of the absolute backtest errors.
+    # An 80 % interval takes the 82 % quantile of the absolute backtest errors by default, the
+    # plain 80 % one without the correction and the largest error with a full one.
     spread = np.arange(1.0, 101.0).reshape(100, 1)
-    assert interval_half_widths(spread, 1, 0.8, 1)[0] == pytest.approx(1 + 0.85 * 99)
+    assert interval_half_widths(spread, 1, 0.8, 1)[0] == pytest.approx(1 + 0.82 * 99)
+    assert interval_half_widths(spread, 1, 0.8, 1, 0.0)[0] == pytest.approx(1 + 0.80 * 99)
+    assert interval_half_widths(spread, 1, 0.8, 1, 1.0)[0] == pytest.approx(100)
 
 
 def test_hourly_peak_and_level_fill_gaps_and_flag_them() -> None:
