@@ -16,7 +16,7 @@ from api.inbox_writer import InboxWriter
 from api.json_body import add_component_schemas
 from api.key_cache import KeyCache, UsageRecorder
 from api.limits import BodyLimitMiddleware
-from api.routes import api_keys, health, jobs, metrics, reports, workstations
+from api.routes import api_keys, health, jobs, maintenance, metrics, reports, workstations
 from resync.database import make_engine
 from resync.schemas import MetricsPayload
 from resync.settings import Settings, get_settings
@@ -29,6 +29,7 @@ ROUTERS = (
     workstations.router,
     jobs.router,
     reports.router,
+    maintenance.router,
     api_keys.router,
 )
 

@@ -1,0 +1,222 @@
+"""The maintenance graph node by node on a small synthetic estate, its routing and its interrupt."""
+
+import os
+import stat
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.types import Command
+from sqlalchemy import select
+
+from graphs.maintenance import nodes
+from graphs.maintenance.graph import build_graph
+from resync.database import session_scope
+from resync.maintenance_store import claim_run
+from resync.models import MaintenanceActionExecution, MaintenanceFinding, MaintenanceReview
+from resync.settings import get_settings
+from tests.support.maintenance_estate import AUTO_APPROVED_ESTATE, REVIEWED_ESTATE, load_estate
+
+pytestmark = pytest.mark.usefixtures("prefect_api")
+
+
+def new_run() -> str:
+    with session_scope() as session:
+        return str(claim_run(session, None).run_id)
+
+
+def action(command: str, auto_approvable: bool = True) -> dict:
+    return {
+        "action_id": f"{command}-1",
+        "command": command,
+        "arguments": {"workstation": "FTA001", "older_than_days": 10},
+        "description": command,
+        "auto_approvable": auto_approvable,
+    }
+
+
+def finding(confidence: float, *actions: dict) -> dict:
+    return {"workstation": "FTA001", "confidence": confidence, "actions": list(actions)}
+
+
+def test_nodes_one_by_one(database_url: str) -> None:
+    estate = load_estate(REVIEWED_ESTATE)
+    state = {"run_id": new_run()}
+
+    state |= nodes.fetch_data(state)
+    window_end = datetime.fromisoformat(state["window_end"])
+    assert abs(window_end - datetime.now(UTC)) < timedelta(minutes=1)
+    assert window_end - datetime.fromisoformat(state["window_start"]) == timedelta(days=30)
+    assert state["history"] == {
+        "workstations": 2,
+        "samples": estate.metrics.height,
+        "job_runs": estate.jobs.height,
+    }
+    assert state["host_facts"]["FTA001"]["logical_volume"] == "/dev/mapper/twsvg-twslv"
+
+    state |= nodes.analyze_degradation(state)
+    degraded = {(d["workstation"], d["resource"]) for d in state["degradations"]}
+    assert {("FTA001", "disk_percent"), ("FTA001", "job:ETL.EXTRACT_ORDERS")} <= degraded
+
+    state |= nodes.correlate(state)
+    assert any(
+        c["workstation"] == "FTA001"
+        and c["resource"] == "disk_percent"
+        and c["strength"] == "strong"
+        for c in state["correlations"]
+    )
+
+    state |= nodes.predict(state)
+    # The healthy FTA's slow growth is no failure within the horizon.
+    [prediction] = state["predictions"]
+    assert (prediction["workstation"], prediction["kind"]) == ("FTA001", "disk_filling")
+    truth = estate.scenarios[0].failure_at.date()
+    predicted = datetime.fromisoformat(prediction["predicted_failure_date"]).date()
+    assert abs((predicted - truth).days) <= 4
+
+    state |= nodes.recommend(state)
+    assert {a["command"] for f in state["findings"] for a in f["actions"]} == {
+        "clean_stdlist",
+        "extend_filesystem",
+    }
+    assert state["insight"]["analyst"] == "deterministic"
+    assert "ANTHROPIC_API_KEY is not set" in state["insight"]["analyst_note"]
+    with session_scope() as session:
+        stored = session.scalars(select(MaintenanceFinding)).all()
+    assert [(f.workstation, f.kind, f.review_status) for f in stored] == [
+        ("FTA001", "disk_filling", "pending")
+    ]
+    assert nodes.route_after_recommend(state) == "human_review"
+
+
+@pytest.mark.parametrize(
+    ("findings", "route"),
+    [
+        ([], "execute_actions"),
+        ([finding(0.95, action("clean_stdlist"))], "execute_actions"),
+        ([finding(0.5)], "execute_actions"),
+        ([finding(0.79, action("clean_stdlist"))], "human_review"),
+        (
+            [finding(0.95, action("clean_stdlist")), finding(0.5, action("clean_stdlist"))],
+            "human_review",
+        ),
+        (
+            [finding(0.95, action("move_jobs_off_workstation", auto_approvable=False))],
+            "human_review",
+        ),
+        # The catalogue decides what is auto-approvable, not the proposal's own flag.
+        ([finding(0.95, action("extend_filesystem", auto_approvable=True))], "human_review"),
+    ],
+)
+def test_routing_after_recommend(findings: list[dict], route: str) -> None:
+    assert nodes.route_after_recommend({"findings": findings}) == route
+
+
+def test_routing_refuses_a_state_without_findings() -> None:
+    with pytest.raises(ValueError, match="recommend must run before routing"):
+        nodes.route_after_recommend({"predictions": []})
+
+
+def test_review_interrupt_and_resume_run_only_the_approved_action(database_url: str) -> None:
+    load_estate(REVIEWED_ESTATE)
+    run_id = new_run()
+    graph = build_graph().compile(checkpointer=InMemorySaver())
+    config = {"configurable": {"thread_id": run_id}}
+
+    graph.invoke({"run_id": run_id}, config)
+
+    snapshot = graph.get_state(config)
+    assert snapshot.next == ("human_review",)
+    [request] = snapshot.interrupts
+    actions = {
+        a["command"]: a["action_id"] for f in request.value["findings"] for a in f["actions"]
+    }
+    answer = {
+        "approved": [actions["clean_stdlist"]],
+        "decided_by": "alice",
+        "comment": "stdlist only",
+        "source": "reviewer",
+    }
+    state = graph.invoke(Command(resume=answer), config)
+
+    assert graph.get_state(config).next == ()
+    assert [e["action_id"] for e in state["executions"]] == [actions["clean_stdlist"]]
+    with session_scope() as session:
+        reviews = {r.action_id: r for r in session.scalars(select(MaintenanceReview))}
+        [execution] = session.scalars(select(MaintenanceActionExecution)).all()
+        [stored] = session.scalars(select(MaintenanceFinding)).all()
+    assert reviews[actions["clean_stdlist"]].decision == "approved"
+    assert reviews[actions["extend_filesystem"]].decision == "rejected"
+    assert {r.decided_by for r in reviews.values()} == {"alice"}
+    assert {r.comment for r in reviews.values()} == {"stdlist only"}
+    assert stored.review_status == "partly_approved"
+    assert execution.argv == ["rmstdlist", "10"]
+    assert execution.dry_run is True
+    assert execution.exit_code is None
+    assert execution.output == "dry run: would run rmstdlist 10"
+    assert execution.approved_by == "alice"
+    assert execution.finished_at is not None
+
+
+def test_a_review_approving_an_unknown_action_is_refused(database_url: str) -> None:
+    load_estate(REVIEWED_ESTATE)
+    run_id = new_run()
+    graph = build_graph().compile(checkpointer=InMemorySaver())
+    config = {"configurable": {"thread_id": run_id}}
+    graph.invoke({"run_id": run_id}, config)
+    answer = {"approved": ["rm-rf"], "decided_by": "eve", "comment": None, "source": "reviewer"}
+
+    with pytest.raises(ValueError, match=r"did not propose: \['rm-rf'\]"):
+        graph.invoke(Command(resume=answer), config)
+
+    with session_scope() as session:
+        assert session.scalars(select(MaintenanceReview)).all() == []
+        assert session.scalars(select(MaintenanceActionExecution)).all() == []
+
+
+def test_confident_auto_approvable_findings_skip_the_review(database_url: str) -> None:
+    load_estate(AUTO_APPROVED_ESTATE)
+    run_id = new_run()
+    graph = build_graph().compile(checkpointer=InMemorySaver())
+
+    state = graph.invoke({"run_id": run_id}, {"configurable": {"thread_id": run_id}})
+
+    [resize] = [a for f in state["findings"] for a in f["actions"]]
+    assert resize["command"] == "resize_message_file"
+    assert [d["source"] for d in state["decisions"]] == ["auto_approved"]
+    assert [e["action_id"] for e in state["executions"]] == [resize["action_id"]]
+    with session_scope() as session:
+        [stored] = session.scalars(select(MaintenanceFinding)).all()
+        [execution] = session.scalars(select(MaintenanceActionExecution)).all()
+    assert stored.review_status == "auto_approved"
+    assert execution.approved_by == "auto_approved"
+    assert execution.argv[0] == "evtsize"
+
+
+def test_enabled_execution_runs_the_command_without_a_shell(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    marker = tmp_path / "ran"
+    fake = tmp_path / "evtsize"
+    fake.write_text(f'#!/bin/sh\necho "resized $1 to $2"\necho "$@" > {marker}\nexit 3\n')
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("RESYNC_MAINTENANCE_EXECUTE_ACTIONS", "true")
+    get_settings.cache_clear()
+    load_estate(AUTO_APPROVED_ESTATE)
+    run_id = new_run()
+    graph = build_graph().compile(checkpointer=InMemorySaver())
+
+    state = graph.invoke({"run_id": run_id}, {"configurable": {"thread_id": run_id}})
+
+    [outcome] = state["executions"]
+    assert outcome["dry_run"] is False
+    assert outcome["exit_code"] == 3
+    assert marker.read_text().split() == outcome["argv"][1:]
+    with session_scope() as session:
+        [execution] = session.scalars(select(MaintenanceActionExecution)).all()
+    assert execution.exit_code == 3
+    assert execution.output == f"resized Mailbox.msg to {outcome['argv'][2]}\n"
+    assert execution.run_id == uuid.UUID(run_id)
