@@ -10,7 +10,7 @@ fit's quality) and `maintenance_trend_drift`, how much a trend's rate changes on
 
 Job problems that follow a predicted resource (Spearman, moderate or stronger, p < 0.05) become
 evidence of that prediction; the others are predicted on their own, without a date, their
-confidence one minus the p-value of their test.
+confidence one minus the adjusted p-value of their test.
 """
 
 import math
@@ -128,7 +128,7 @@ def _resource_prediction(
 
 
 def _job_prediction(degradation: Degradation) -> Prediction:
-    confidence = 1.0 - degradation.detail["p_value"]
+    confidence = 1.0 - degradation.detail["p_value_adjusted"]
     return Prediction(
         workstation=degradation.workstation,
         kind=degradation.kind,

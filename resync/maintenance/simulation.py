@@ -10,11 +10,14 @@ jobs (hourly, every 4 hours, twice a day, daily). Each FTA plays one scenario:
 - `degrading_link`: latency and packet loss grow from an onset, loss reaching 100 %;
 - `message_file_filling`: Mailbox.msg fills from an onset, reaching 100 %;
 - `job_failures`: one job's ABEND rate jumps from 2 % to 40 % in the last week;
-- controls: `healthy`, `noisy_healthy` (large noise, spikes, loss bursts, more ABENDs) and
-  `disk_cleanup` (a fast-growing disk cleaned 5–12 days ago, its new level far from full).
+- controls: `healthy`, `noisy_healthy` (large noise, spikes, loss bursts, more ABENDs),
+  `disk_cleanup` (a fast-growing disk cleaned 5–12 days ago, its new level far from full),
+  `slow_disk_growth` (a disk reaching its threshold only in 45–100 days) and `weekend_batch`
+  (a disk 6–12 points fuller every weekend).
 
 The truth (`Scenario.failure_at`) is the first hour the noise-free signal, continued past
-`now`, reaches the failure threshold the predictor uses.
+`now` (its growth rate changed by a log-normal factor, σ 0.2: trends do not continue exactly),
+reaches the failure threshold the predictor uses, within 120 days.
 """
 
 from collections.abc import Sequence
@@ -36,6 +39,8 @@ SCENARIO_KINDS: dict[str, Kind | None] = {
     "healthy": None,
     "noisy_healthy": None,
     "disk_cleanup": None,
+    "slow_disk_growth": None,
+    "weekend_batch": None,
 }
 # Share of each scenario in a benchmark estate (sums to 1).
 BENCHMARK_MIX = {
@@ -44,9 +49,11 @@ BENCHMARK_MIX = {
     "degrading_link": 0.08,
     "message_file_filling": 0.08,
     "job_failures": 0.04,
-    "healthy": 0.35,
+    "healthy": 0.25,
     "noisy_healthy": 0.15,
-    "disk_cleanup": 0.10,
+    "disk_cleanup": 0.08,
+    "slow_disk_growth": 0.08,
+    "weekend_batch": 0.04,
 }
 
 

@@ -16,6 +16,11 @@ THRESHOLDS = {"memory_percent": 100.0, "packet_loss_percent": 100.0, "message_fi
 FUTURE_DAYS = 120
 # Trends do not continue exactly: past `now`, a growth rate is multiplied by a log-normal factor.
 FUTURE_DRIFT = 0.2
+# Noise of the injected scenarios, as a factor on the healthy FTAs' noise (uniform range).
+SCENARIO_NOISE = {
+    label: (0.5, 2.5)
+    for label in ("disk_filling", "memory_leak", "degrading_link", "message_file_filling")
+}
 PINGS = 20
 # (job stream, job name, hours between runs, typical duration in seconds)
 JOBS = (
@@ -134,6 +139,8 @@ def scenario_signals(
         abend_rate=u(0.005, 0.03),
         extras={"latency_ms": u(2, 15), "cpu": u(10, 40), "stdlist_mb": u(200, 1500)},
     )
+    if SCENARIO_NOISE.get(label):
+        signals.noise = u(*SCENARIO_NOISE[label])
     if label == "noisy_healthy":
         signals.noise, signals.abend_rate = u(2.5, 4), u(0.05, 0.1)
         signals.memory = _daily(_line(u(30, 45), 0.0), u(10, 18))
@@ -143,6 +150,13 @@ def scenario_signals(
         signals.disk = lambda t: np.where(
             t < cleaned, level + fast * t, level + fast * cleaned - drop + slow * (t - cleaned)
         )
+    elif label == "slow_disk_growth":
+        start, failure_in = u(30, 60), u(45, 100)
+        signals.disk = _line(start, (disk_threshold - start) / (days + failure_in), **drift)
+        signals.truth(signals.disk, disk_threshold, days)
+    elif label == "weekend_batch":
+        base, bump, phase = u(40, 65), u(6, 12), u(0, 7)
+        signals.disk = lambda t: base + bump * (np.floor(t + phase) % 7 >= 5)
     elif label == "disk_filling":
         start = u(20, 50)
         slope = (disk_threshold - start) / (days + failure_in)

@@ -24,14 +24,14 @@ def degradation_phrase(degradation: Degradation) -> str:
             f"job {degradation.resource.removeprefix('job:')} slowed to "
             f"{detail['recent_median_seconds']:.0f} s median from "
             f"{detail['baseline_median_seconds']:.0f} s ({degradation.value:.2f}×, "
-            f"Kendall tau {detail['kendall_tau']:.2f}, p {detail['p_value']:.1e})"
+            f"Kendall tau {detail['kendall_tau']:.2f}, adjusted p {detail['p_value_adjusted']:.1e})"
         )
     if degradation.kind == "job_failures":
         return (
             f"job {degradation.resource.removeprefix('job:')} failed "
             f"{detail['recent_failures']} of {detail['recent_runs']} recent runs "
             f"({degradation.value:.0%} against {detail['baseline_failure_rate']:.0%} before, "
-            f"Fisher p {detail['p_value']:.1e})"
+            f"Fisher adjusted p {detail['p_value_adjusted']:.1e})"
         )
     unit = _unit(degradation.resource)
     return (

@@ -5,7 +5,7 @@ starts a new regime; `resync.forecasting.level_shift`; a step up is part of the 
 most the last `maintenance_trend_days`. The hour-of-day
 rhythm is estimated from the residuals of a first line and removed. A leak or a degrading link
 often starts mid-window, so the final least-squares fit is a hinge: flat, then a line from the
-day boundary that fits best (the first hour when that is a plain line). The slope's standard
+hour that fits best (the first hour when that is a plain line). The slope's standard
 error is widened for autocorrelated residuals (lag-1, effective sample size). The rhythm's
 highest hour is kept: a resource fails at its daily peak.
 """
@@ -52,6 +52,23 @@ def _hour_profile(residuals: np.ndarray, hours: np.ndarray) -> np.ndarray:
     return profile
 
 
+def _best_hinge(values: np.ndarray, last: int) -> int:
+    """The hour `h` in [0, last] whose fit `a + b * max(0, step - h)` leaves the least error.
+
+    For a two-parameter line the residual sum of squares is Syy - Sxy² / Sxx on centred sums;
+    it is computed for every candidate hinge at once.
+    """
+    steps = np.arange(values.size, dtype=float)
+    hinges = np.arange(last + 1, dtype=float)[:, None]
+    ramps = np.maximum(steps[None, :] - hinges, 0.0)
+    ramps -= ramps.mean(axis=1, keepdims=True)
+    centred = values - values.mean()
+    sxx = np.einsum("ij,ij->i", ramps, ramps)
+    sxy = ramps @ centred
+    explained = np.divide(sxy**2, sxx, out=np.zeros_like(sxx), where=sxx > 0)
+    return int(np.argmax(explained))
+
+
 def _hinge_fit(values: np.ndarray, hinge: int) -> tuple[np.ndarray, np.ndarray, float]:
     """Least squares of `a + b * max(0, step - hinge)`: coefficients, design, residual SS."""
     steps = np.arange(values.size, dtype=float)
@@ -78,10 +95,7 @@ def fit_resource_trend(
     hours = times.dt.hour().to_numpy().astype(int)
     profile = _hour_profile(values - fit_linear_trend(values).at(steps), hours)
     adjusted = values - profile[hours]
-    hinge = min(
-        range(0, values.size - minimum + 1, HOURS_PER_DAY),
-        key=lambda candidate: _hinge_fit(adjusted, candidate)[2],
-    )
+    hinge = _best_hinge(adjusted, values.size - minimum)
     (intercept, slope), design, squares = _hinge_fit(adjusted, hinge)
     residuals = adjusted - design @ np.array([intercept, slope])
     total = float(np.sum((adjusted - adjusted.mean()) ** 2))
