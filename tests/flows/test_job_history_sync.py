@@ -3,13 +3,18 @@
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
+import polars as pl
 import pytest
 from sqlalchemy import select
 
 from flows.job_history_sync import job_history_sync
 from resync.database import session_scope
+from resync.demo import demo_estate
+from resync.demo_jobs import demo_plan
 from resync.hwa import HwaAuthError
 from resync.job_schemas import TRUNCATION_MARK
+from resync.maintenance.jobs import job_slowdowns
+from resync.maintenance.series import job_runs
 from resync.models import JobExecution
 from resync.settings import get_settings
 from tests.support.fake_hwa import JOBS_PATH, FakeHwa, plan_job
@@ -159,3 +164,42 @@ def test_without_a_master_configured_the_flow_says_so_and_finishes(
     assert state.result() == {"status": "not_configured"}
     assert "RESYNC_HWA_URL is not set" in caplog.text
     assert stored() == {}
+
+
+def test_the_demo_masters_plan_syncs_and_shows_the_creeping_job(
+    fake: FakeHwa, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RESYNC_HWA_PAGE_SIZE", "500")
+    get_settings.cache_clear()
+    profiles = demo_estate(4)
+    fake.jobs, fake.joblogs = demo_plan(profiles, days=30, end=datetime.now(UTC))
+    disk_filling = next(p.name for p in profiles if p.scenario == "disk_filling")
+
+    summary = job_history_sync()
+
+    rows = stored()
+    finished_runs = [job for job in fake.jobs if job["status"]["internalStatus"] != "EXEC"]
+    assert summary["stored"] == len(rows) == len(finished_runs)
+    abended = [row for row in rows.values() if row.status == "ABEND"]
+    assert abended and all("Exit Status : 12" in row.joblog for row in abended)
+    history = pl.DataFrame(
+        [
+            {
+                name: getattr(row, name)
+                for name in (
+                    "workstation",
+                    "job_stream",
+                    "job_name",
+                    "started_at",
+                    "ended_at",
+                    "duration",
+                    "status",
+                )
+            }
+            for row in rows.values()
+        ]
+    )
+    slowdowns = job_slowdowns(job_runs(history), now=datetime.now(UTC), settings=get_settings())
+    assert [(s.workstation, s.resource) for s in slowdowns] == [
+        (disk_filling, "job:DAILY_ETL.EXTRACT_ORDERS")
+    ]
