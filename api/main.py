@@ -16,7 +16,16 @@ from api.inbox_writer import InboxWriter
 from api.json_body import add_component_schemas
 from api.key_cache import KeyCache, UsageRecorder
 from api.limits import BodyLimitMiddleware
-from api.routes import api_keys, health, jobs, maintenance, metrics, reports, workstations
+from api.routes import (
+    api_keys,
+    capacity,
+    health,
+    jobs,
+    maintenance,
+    metrics,
+    reports,
+    workstations,
+)
 from resync.database import make_engine
 from resync.schemas import MetricsPayload
 from resync.settings import Settings, get_settings
@@ -28,6 +37,7 @@ ROUTERS = (
     metrics.router,
     workstations.router,
     jobs.router,
+    capacity.router,
     reports.router,
     maintenance.router,
     api_keys.router,
