@@ -57,6 +57,7 @@ def claim_run(session: Session, flow_run_id: uuid.UUID | None) -> ClaimedRun:
         return ClaimedRun(run.id, run.thread_id, None)
     previous = run.flow_run_id if run.flow_run_id != flow_run_id else None
     run.flow_run_id = flow_run_id
+    run.status = "running"
     return ClaimedRun(run.id, run.thread_id, previous)
 
 

@@ -1,0 +1,234 @@
+"""The predictive-maintenance flow through a real Prefect API: review round trip, timeout policy,
+and `kill -9` of the flow's process mid-graph and while paused."""
+
+import uuid
+
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+from prefect.flow_runs import resume_flow_run
+from sqlalchemy import select
+
+from flows.predictive_maintenance import predictive_maintenance
+from resync.database import session_scope
+from resync.models import (
+    MaintenanceActionExecution,
+    MaintenanceFinding,
+    MaintenanceReview,
+    MaintenanceRun,
+)
+from resync.settings import get_settings
+from tests.support.maintenance_estate import REVIEWED_ESTATE, load_estate
+from tests.support.maintenance_flow_process import (
+    FlowThread,
+    kill_hard,
+    start_flow_process,
+    wait_until,
+)
+from tests.support.maintenance_prefect import (
+    action_ids,
+    completed_task_runs,
+    flow_run_state,
+    review_input,
+    wait_for_paused_run,
+)
+
+pytestmark = pytest.mark.usefixtures("prefect_api")
+
+# The task each node calls, in graph order (human_review's task runs after the interrupt).
+NODE_TASKS = (
+    "fetch_maintenance_data",
+    "analyze_fta_degradation",
+    "correlate_degradations",
+    "predict_failures",
+    "recommend_actions",
+    "write_maintenance_briefing",
+    "store_maintenance_findings",
+    "record_review_decisions",
+    "execute_approved_actions",
+)
+ANALYSIS_TASKS = NODE_TASKS[:3]
+
+
+@pytest.fixture(autouse=True)
+def quick_polling(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RESYNC_MAINTENANCE_REVIEW_POLL_INTERVAL_SECONDS", "1")
+    get_settings.cache_clear()
+
+
+def the_run() -> MaintenanceRun:
+    with session_scope() as session:
+        return session.scalars(select(MaintenanceRun)).one()
+
+
+def reviews() -> dict[str, MaintenanceReview]:
+    with session_scope() as session:
+        return {r.action_id: r for r in session.scalars(select(MaintenanceReview))}
+
+
+def executions() -> list[MaintenanceActionExecution]:
+    with session_scope() as session:
+        return session.scalars(select(MaintenanceActionExecution)).all()
+
+
+def approve_stdlist_cleanup(flow_run_id: uuid.UUID, reviewer: str) -> tuple[str, str]:
+    """Answer the paused run's form: clean_stdlist approved, extend_filesystem rejected."""
+    schema = wait_until(lambda: review_input_of(flow_run_id, "schema"), what="the review form")
+    clean, extend = action_ids(schema)
+    assert clean.startswith("clean_stdlist-") and extend.startswith("extend_filesystem-")
+    resume_flow_run(
+        flow_run_id,
+        run_input={clean: "approve", extend: "reject", "reviewer": reviewer, "comment": "ok"},
+    )
+    return clean, extend
+
+
+def review_input_of(flow_run_id: uuid.UUID, part: str):
+    with get_client(sync_client=True) as client:
+        return review_input(client.read_flow_run(flow_run_id), part)
+
+
+def assert_only_the_approved_action_ran(clean: str, extend: str, reviewer: str) -> None:
+    decided = reviews()
+    assert {a: r.decision for a, r in decided.items()} == {clean: "approved", extend: "rejected"}
+    assert {r.decided_by for r in decided.values()} == {reviewer}
+    assert {r.source for r in decided.values()} == {"reviewer"}
+    [execution] = executions()
+    assert execution.action_id == clean
+    assert (execution.argv, execution.dry_run, execution.approved_by) == (
+        ["rmstdlist", "10"],
+        True,
+        reviewer,
+    )
+    assert the_run().status == "finished"
+
+
+def test_review_round_trip_in_the_prefect_ui(database_url: str) -> None:
+    load_estate(REVIEWED_ESTATE)
+    flow = FlowThread()
+    flow.start()
+
+    paused = wait_for_paused_run()
+    schema = review_input(paused, "schema")
+    description = review_input(paused, "description")
+    with session_scope() as session:
+        finding = session.scalars(select(MaintenanceFinding)).one()
+    assert the_run().status == "awaiting_review"
+    clean, extend = action_ids(schema)
+    for action_id in (clean, extend):
+        assert schema["properties"][action_id]["enum"] == ["approve", "reject"]
+        assert schema["properties"][action_id]["default"] == "reject"
+    assert schema["required"] == ["reviewer"]
+    assert "FTA001" in schema["properties"][clean]["title"]
+    assert "# Predictive maintenance: 2 actions to review" in description
+    assert f"| FTA001 | disk filling | disk_percent | {finding.predicted_failure_date} |" in (
+        description
+    )
+    assert f"{finding.confidence:.0%}" in description
+    assert "slope_per_day" in description and "r_squared" in description
+    assert "`rmstdlist 10`" in description and "lvextend --resizefs" in description
+    assert "deterministic analyst: ANTHROPIC_API_KEY is not set" in description
+
+    approve_stdlist_cleanup(paused.id, "alice")
+    result = flow.join_result()
+
+    assert result["approved"] == 1 and result["executed"] == 1
+    assert result["analyst"] == "deterministic"
+    assert_only_the_approved_action_ran(clean, extend, "alice")
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[paused.id]))
+        )
+    by_key = {artifact.key: artifact for artifact in artifacts}
+    assert "disk filling" in by_key["maintenance-findings"].data
+    table = by_key["maintenance-actions"].data
+    assert f'"action id": "{clean}"' in table and '"dry run: rmstdlist 10"' in table
+    assert f'"action id": "{extend}"' in table and '"not run"' in table
+
+
+def test_no_answer_in_time_rejects_every_action(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RESYNC_MAINTENANCE_REVIEW_TIMEOUT_SECONDS", "2")
+    get_settings.cache_clear()
+    load_estate(REVIEWED_ESTATE)
+
+    result = predictive_maintenance()
+
+    assert result["approved"] == 0 and result["executed"] == 0
+    decided = reviews()
+    assert len(decided) == 2
+    assert {(r.decision, r.source, r.decided_by) for r in decided.values()} == {
+        ("rejected", "timeout_policy", None)
+    }
+    assert executions() == []
+    run = the_run()
+    assert run.status == "finished"
+    assert flow_run_state(run.flow_run_id) == "Completed"
+    with session_scope() as session:
+        assert session.scalars(select(MaintenanceFinding.review_status)).all() == ["rejected"]
+
+
+def test_killed_mid_graph_the_next_run_continues_from_the_checkpoint(
+    database_url: str, tmp_path
+) -> None:
+    load_estate(REVIEWED_ESTATE)
+    marker = tmp_path / "blocked-in-predict"
+    process = start_flow_process(database_url, marker)
+    wait_until(marker.exists, what="the flow to reach predict")
+    kill_hard(process)
+    killed = the_run().flow_run_id
+
+    flow = FlowThread()
+    flow.start()
+    paused = wait_for_paused_run()
+    clean, extend = approve_stdlist_cleanup(paused.id, "carol")
+    flow.join_result()
+
+    assert paused.id != killed
+    assert_only_the_approved_action_ran(clean, extend, "carol")
+    assert flow_run_state(killed) == "Crashed"
+    before, after = completed_task_runs([killed]), completed_task_runs([paused.id])
+    assert {name: before[name] for name in NODE_TASKS if before[name]} == {
+        name: 1 for name in ANALYSIS_TASKS
+    }
+    assert {name: after[name] for name in NODE_TASKS if after[name]} == {
+        name: 1 for name in NODE_TASKS[3:]
+    }
+
+
+def test_killed_while_paused_the_next_run_asks_again(database_url: str) -> None:
+    load_estate(REVIEWED_ESTATE)
+    process = start_flow_process(database_url)
+    first = wait_for_paused_run()
+    kill_hard(process)
+
+    flow = FlowThread()
+    flow.start()
+    second = wait_until(
+        lambda: (run := wait_for_paused_run()).id != first.id and run, what="a second pause"
+    )
+    assert flow_run_state(first.id) == "Crashed"
+    clean, extend = approve_stdlist_cleanup(second.id, "dave")
+    flow.join_result()
+
+    assert_only_the_approved_action_ran(clean, extend, "dave")
+    counts = completed_task_runs([first.id, second.id])
+    assert {name: counts[name] for name in NODE_TASKS} == {name: 1 for name in NODE_TASKS}
+    assert not any(completed_task_runs([second.id])[name] for name in NODE_TASKS[:7])
+
+
+def test_an_answer_given_to_the_dead_paused_run_is_used(database_url: str) -> None:
+    load_estate(REVIEWED_ESTATE)
+    process = start_flow_process(database_url)
+    first = wait_for_paused_run()
+    kill_hard(process)
+    clean, extend = approve_stdlist_cleanup(first.id, "erin")
+
+    result = predictive_maintenance()
+
+    assert result["approved"] == 1
+    assert_only_the_approved_action_ran(clean, extend, "erin")
+    assert flow_run_state(first.id) == "Crashed"
+    counts = completed_task_runs([first.id, the_run().flow_run_id])
+    assert {name: counts[name] for name in NODE_TASKS} == {name: 1 for name in NODE_TASKS}
