@@ -97,8 +97,9 @@ def interval_half_widths(
     taken `miss_rate_correction` of the way from `coverage` to 1 (0.82 for an 80 % interval):
     errors on the stretch the model was chosen on understate its future ones. The correction
     is chosen on half of the NAB series and the coverage reported on the other half
-    (benchmarks/forecast_accuracy.py). Past the backtested horizon the width grows with the square root of the steps ahead, as a
-    random walk's would. Widths never shrink with the horizon.
+    (benchmarks/forecast_accuracy.py). Past the backtested horizon the width grows with the
+    square root of the steps ahead, as a random walk's would. Widths never shrink with the
+    horizon.
     """
     absolute = np.abs(errors)
     level = coverage + (1.0 - coverage) * miss_rate_correction

@@ -43,11 +43,15 @@ def fit_linear_trend(values: np.ndarray) -> TrendFit:
     )
 
 
-@lru_cache(maxsize=4)
+MAXIMUM_CACHED_SIZE = 200
+
+
+@lru_cache(maxsize=64)
 def _pairs(size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every pair of steps `i < j` of a series of `size`, and their distance `j - i`."""
+    """Every pair of steps `i < j` of a series of `size`, and their distance `j - i` (kept for
+    the short series the forecaster refits at every backtest origin, at most a few MB)."""
     first, second = np.triu_indices(size, 1)
-    return first, second, (second - first).astype(float)
+    return first.astype(np.int32), second.astype(np.int32), (second - first).astype(float)
 
 
 def fit_theil_sen_trend(values: np.ndarray) -> TrendFit:
@@ -57,7 +61,8 @@ def fit_theil_sen_trend(values: np.ndarray) -> TrendFit:
     steps = np.arange(values.size, dtype=float)
     if values.size < 2:
         return TrendFit("theil_sen", 0.0, float(values.mean()) if values.size else 0.0, 0.0)
-    first, second, distance = _pairs(values.size)
+    pairs = _pairs if values.size <= MAXIMUM_CACHED_SIZE else _pairs.__wrapped__
+    first, second, distance = pairs(values.size)
     slope = float(np.median((values[second] - values[first]) / distance))
     intercept = float(np.median(values)) - slope * float(np.median(steps))
     fitted = intercept + slope * steps
