@@ -79,6 +79,7 @@ def bad_keys(make_key, revoke_key) -> dict[str, tuple[dict[str, str], int, str]]
 def test_route_inventory_is_not_empty() -> None:
     assert ("POST", "/api/v1/metrics/workstation", "metrics:write") in ROUTES
     assert ("GET", "/api/v1/workstations", "metrics:read") in ROUTES
+    assert ("GET", "/api/v1/maintenance/findings", "workflows:read") in ROUTES
 
 
 @pytest.mark.parametrize(("method", "path", "scope"), ROUTES)
