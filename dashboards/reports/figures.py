@@ -7,6 +7,7 @@ grey.
 
 from datetime import datetime
 
+import numpy as np
 import plotly.graph_objects as go
 
 from dashboards.reports.data import Forecast
@@ -22,19 +23,33 @@ UNITS = {"cpu": "%", "memory": "%", "disk": "%", "latency": "ms", "workload": "j
 CHART_WIDTH = 1200
 CHART_HEIGHT = 300
 PERCENT_RANGE = [0, 105]
+AXIS = {
+    "showgrid": True,
+    "gridcolor": "#e5e7eb",
+    "showline": True,
+    "linecolor": HISTORY,
+    "ticks": "outside",
+    "tickcolor": HISTORY,
+    "zeroline": False,
+}
 
 
-def _band(x: list[datetime], low: list[float], high: list[float], colour: str, name: str):
+def _band(x: np.ndarray, low: np.ndarray, high: np.ndarray, colour: str, name: str):
     """A closed polygon from the lower bound forward and the upper bound back."""
     return go.Scatter(
-        x=x + x[::-1],
-        y=low + high[::-1],
+        x=np.concatenate([x, x[::-1]]),
+        y=np.concatenate([low, high[::-1]]),
         fill="toself",
         fillcolor=colour,
         line={"width": 0},
         hoverinfo="skip",
         name=name,
     )
+
+
+def _epoch_ms(times: list[datetime]) -> np.ndarray:
+    # Numbers on a date axis are epoch milliseconds; numpy arrays travel as compact binary.
+    return np.array([t.timestamp() for t in times]) * 1000.0
 
 
 def _date_marker(when: datetime, text: str, dash: str) -> tuple[dict, dict]:
@@ -68,21 +83,25 @@ def saturation_figure(forecast: Forecast) -> go.Figure:
         raise ValueError(f"{forecast.label} has no series to chart")
     history = forecast.series.history
     future = forecast.series.forecast
-    x = [point.t for point in future]
+    x = _epoch_ms([point.t for point in future])
+    bounds = {
+        name: np.array([getattr(point, name) for point in future], dtype=np.float32)
+        for name in ("mean", "lo80", "hi80", "lo95", "hi95")
+    }
     figure = go.Figure(
         [
-            _band(x, [p.lo95 for p in future], [p.hi95 for p in future], BAND_95, "95 % interval"),
-            _band(x, [p.lo80 for p in future], [p.hi80 for p in future], BAND_80, "80 % interval"),
+            _band(x, bounds["lo95"], bounds["hi95"], BAND_95, "95 % interval"),
+            _band(x, bounds["lo80"], bounds["hi80"], BAND_80, "80 % interval"),
             go.Scatter(
-                x=[point.t for point in history],
-                y=[point.v for point in history],
+                x=_epoch_ms([point.t for point in history]),
+                y=np.array([point.v for point in history], dtype=np.float32),
                 mode="lines",
                 line={"color": HISTORY, "width": 1},
                 name="history (hourly)",
             ),
             go.Scatter(
                 x=x,
-                y=[point.mean for point in future],
+                y=bounds["mean"],
                 mode="lines",
                 line={"color": FORECAST, "width": 2, "dash": "dash"},
                 name="forecast",
@@ -123,7 +142,7 @@ def saturation_figure(forecast: Forecast) -> go.Figure:
             shapes.append(shape)
             annotations.append(annotation)
     figure.update_layout(
-        template="simple_white",
+        template="none",
         width=CHART_WIDTH,
         height=CHART_HEIGHT,
         margin={"l": 56, "r": 16, "t": 28, "b": 76},
@@ -134,11 +153,10 @@ def saturation_figure(forecast: Forecast) -> go.Figure:
         annotations=annotations,
         yaxis={
             "title": {"text": UNITS[forecast.resource]},
-            "gridcolor": "#e5e7eb",
-            "showgrid": True,
+            **AXIS,
             # A percentage cannot pass 100: the forecast beyond it only means "saturated".
             "range": PERCENT_RANGE if UNITS[forecast.resource] == "%" else None,
         },
-        xaxis={"gridcolor": "#e5e7eb", "showgrid": True},
+        xaxis={"type": "date", **AXIS},
     )
     return figure

@@ -70,34 +70,34 @@ def svg_data_uri(svg: bytes) -> str:
 
 def render_html(data: ReportData, chart_images: list[bytes] | None = None) -> str:
     """The report; with `chart_images` (SVG, in `data.at_risk()` order) the print variant."""
-    charted = [row for row in data.at_risk() if row.series is not None]
-    if chart_images is not None and len(chart_images) != len(charted):
+    printed = chart_images is not None
+    at_risk = data.at_risk()
+    charted = [row for row in at_risk if row.series is not None]
+    if printed and len(chart_images) != len(charted):
         raise ValueError(f"{len(chart_images)} chart images for {len(charted)} charts")
-    return (
-        _environment()
-        .get_template("report.html.j2")
-        .render(
-            data=data,
-            summary=data.summary(),
-            estate=data.estate_table(),
-            charted=charted,
-            uncharted=[row for row in data.at_risk() if row.series is None],
-            insufficient=data.insufficient_data(),
-            alerts=data.sorted_alerts(),
-            figures=None if chart_images is not None else _figure_json(data),
-            images=[svg_data_uri(svg) for svg in chart_images]
-            if chart_images is not None
-            else None,
-            plotlyjs=get_plotlyjs() if chart_images is None and charted else None,
-            draw_charts=DRAW_CHARTS,
-            cost_sources=sorted(
-                {
-                    row.recommendation.cost_source
-                    for row in data.forecasts
-                    if row.recommendation is not None and row.recommendation.cost_source
-                }
-            ),
-        )
+    estate = data.estate_table()
+    # On paper only what needs a decision; the HTML report lists every forecast.
+    table = at_risk if printed else estate
+    cost_sources = {
+        row.recommendation.cost_source
+        for row in data.forecasts
+        if row.recommendation is not None and row.recommendation.cost_source
+    }
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        data=data,
+        summary=data.summary(),
+        estate=table,
+        not_printed=len(estate) - len(table),
+        charted=charted,
+        uncharted=[row for row in at_risk if row.series is None],
+        insufficient=data.insufficient_data(),
+        alerts=data.sorted_alerts(),
+        figures=None if printed else _figure_json(data),
+        images=[svg_data_uri(svg) for svg in chart_images] if printed else None,
+        plotlyjs=get_plotlyjs() if charted and not printed else None,
+        draw_charts=DRAW_CHARTS,
+        cost_sources=sorted(cost_sources),
     )
 
 

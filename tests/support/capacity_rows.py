@@ -4,21 +4,20 @@ A growing series gets an hourly history with a daily rhythm, a forecast with wid
 95 % intervals, and saturation dates where its mean and upper bound cross the threshold.
 """
 
-import math
 import random
 from datetime import datetime, timedelta
 from typing import Any
+
+import numpy as np
 
 THRESHOLDS = {"cpu": 95.0, "memory": 95.0, "disk": 90.0}
 RESOURCES = ("cpu", "memory", "disk")
 Z80, Z95 = 1.2816, 1.96
 
 
-def _crossing(start: datetime, values: list[float], threshold: float) -> datetime | None:
-    for hour, value in enumerate(values):
-        if value >= threshold:
-            return start + timedelta(hours=hour)
-    return None
+def _crossing(start: datetime, values: np.ndarray, threshold: float) -> datetime | None:
+    above = np.flatnonzero(values >= threshold)
+    return start + timedelta(hours=int(above[0])) if above.size else None
 
 
 def forecast_row(
@@ -34,36 +33,40 @@ def forecast_row(
     seed: int = 0,
 ) -> dict[str, Any]:
     """A forecast row; `series` is kept only when saturation is expected or likely."""
-    rng = random.Random(seed)
+    rng = np.random.default_rng(seed)
     threshold = THRESHOLDS[resource]
-    history = [
-        {
-            "t": (now - timedelta(hours=hours)).isoformat(),
-            "v": current
-            - trend_per_day * hours / 24
-            + 2.0 * math.sin(2 * math.pi * hours / 24)
-            + rng.gauss(0, 0.8),
-        }
-        for hours in range(history_days * 24, 0, -1)
-    ]
-    forecast, means, highs = [], [], []
-    for hour in range(1, horizon_days * 24 + 1):
-        mean = current + trend_per_day * hour / 24
-        spread = 1.0 + 0.35 * math.sqrt(hour / 24)
-        point = {
-            "t": (now + timedelta(hours=hour)).isoformat(),
-            "mean": mean,
-            "lo80": mean - Z80 * spread,
-            "hi80": mean + Z80 * spread,
-            "lo95": mean - Z95 * spread,
-            "hi95": mean + Z95 * spread,
-        }
-        forecast.append(point)
-        means.append(mean)
-        highs.append(point["hi95"])
-    expected = _crossing(now + timedelta(hours=1), means, threshold)
-    earliest = _crossing(now + timedelta(hours=1), highs, threshold)
+    ahead = np.arange(1, horizon_days * 24 + 1)
+    means = current + trend_per_day * ahead / 24
+    spread = 1.0 + 0.35 * np.sqrt(ahead / 24)
+    first = now + timedelta(hours=1)
+    expected = _crossing(first, means, threshold)
+    earliest = _crossing(first, means + Z95 * spread, threshold)
     at_risk = expected is not None or earliest is not None
+    series = None
+    if at_risk:
+        back = np.arange(history_days * 24, 0, -1)
+        values = (
+            current
+            - trend_per_day * back / 24
+            + 2.0 * np.sin(2 * np.pi * back / 24)
+            + rng.normal(0, 0.8, back.size)
+        )
+        history = [
+            {"t": (now - timedelta(hours=int(hours))).isoformat(), "v": float(value)}
+            for hours, value in zip(back, values, strict=True)
+        ]
+        forecast = [
+            {
+                "t": (now + timedelta(hours=int(hour))).isoformat(),
+                "mean": float(mean),
+                "lo80": float(mean - Z80 * width),
+                "hi80": float(mean + Z80 * width),
+                "lo95": float(mean - Z95 * width),
+                "hi95": float(mean + Z95 * width),
+            }
+            for hour, mean, width in zip(ahead, means, spread, strict=True)
+        ]
+        series = {"history": history, "forecast": forecast}
     return {
         "workstation": workstation,
         "resource": resource,
@@ -73,7 +76,7 @@ def forecast_row(
         "trend_per_day": trend_per_day,
         "r_squared": 0.9 if trend_per_day else 0.05,
         "model": "theta",
-        "mase": round(0.6 + rng.random() * 0.6, 3),
+        "mase": round(0.6 + float(rng.random()) * 0.6, 3),
         "saturation_date": expected,
         "saturation_date_earliest": earliest,
         "order_by_date": expected - timedelta(days=lead_time_days) if expected else None,
@@ -87,7 +90,7 @@ def forecast_row(
         }
         if expected
         else None,
-        "series": {"history": history, "forecast": forecast} if at_risk else None,
+        "series": series,
     }
 
 
