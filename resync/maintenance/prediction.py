@@ -15,7 +15,7 @@ confidence one minus the adjusted p-value of their test.
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from scipy import stats
 
@@ -106,7 +106,10 @@ def _resource_prediction(
     now: datetime,
 ) -> Prediction:
     degradation = first.degradation
-    day = lambda days: (now + timedelta(days=days)).date()  # noqa: E731
+
+    def day(days: float) -> date:
+        return (now + timedelta(days=days)).date()
+
     evidence = {
         "threshold": first.threshold,
         "peak_now": first.peak_now,

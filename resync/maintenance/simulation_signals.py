@@ -62,11 +62,15 @@ class Signals:
     extras: dict[str, float] = field(default_factory=dict)
 
     def truth(self, curve: Curve, threshold: float, days: int) -> None:
+        """Set `failure_days`: when `curve`, continued past day `days`, reaches `threshold`."""
         future = days + np.arange(0, FUTURE_DAYS * 24) / 24
         crossed = np.flatnonzero(curve(future) >= threshold)
         self.failure_days = float(future[crossed[0]] - days) if crossed.size else None
 
-    def metrics_frame(self, workstation: str, times: pl.Series, rng: np.random.Generator):
+    def metrics_frame(
+        self, workstation: str, times: pl.Series, rng: np.random.Generator
+    ) -> pl.DataFrame:
+        """5-minute samples at `times`: every `workstation_metrics_history` column."""
         size = times.len()
         t = (times - times[0]).dt.total_seconds().to_numpy() / 86_400 + 1 / 288
         noise = self.noise

@@ -64,9 +64,10 @@ class Correlation(BaseModel):
 class Prediction(BaseModel):
     """What will fail on an FTA, when, and how sure the analysis is.
 
-    `confidence` is the probability, from the fit and its interval, that the failure happens
-    within the maintenance horizon; `predicted_failure_date` is the expected crossing of the
-    failure threshold (None for a job problem with no threshold to cross).
+    For a resource, `confidence` is the probability, from the fit and its interval, that the
+    failure happens within the maintenance horizon, and `predicted_failure_date` the expected
+    crossing of its failure threshold. A job problem has no threshold to cross: no date, and
+    its confidence is one minus the adjusted p-value of its test.
     """
 
     workstation: str
