@@ -116,8 +116,13 @@ def forecast_values(
     season_length: int,
     candidates: dict[str, PointForecaster] | None = None,
     challenger_margin: float = CHALLENGER_MARGIN,
+    preferred_model: str | None = None,
 ) -> ValuesForecast:
-    """Regime, model choice, scores, point forecast and interval widths for a gap-free series."""
+    """Regime, model choice, scores, point forecast and interval widths for a gap-free series.
+
+    `preferred_model` (learned for the series by auto-learning) replaces the choice by margin
+    when it is one of the candidates.
+    """
     candidates = candidates or CANDIDATES
     modelled, start, shifts = _current_regime(np.asarray(values, dtype=float), season_length)
     tested_horizon = 7 * season_length if modelled.size >= 14 * season_length else season_length
@@ -136,7 +141,10 @@ def forecast_values(
         )
     backtest = rolling_origin_backtest(modelled, candidates, tested_horizon, season_length, origins)
     scores = {name: backtest.mean_mase(name) for name in candidates}
-    model = choose_model(scores, challenger_margin)
+    if preferred_model in candidates:
+        model = preferred_model
+    else:
+        model = choose_model(scores, challenger_margin)
     point = candidates[model](modelled, horizon, season_length)
     widths = {
         coverage: interval_half_widths(backtest.errors[model], horizon, coverage, season_length)
@@ -151,6 +159,7 @@ def forecast_series(
     minimum_history_days: float,
     season_length: int = 24,
     bounds: tuple[float, float] | None = None,
+    preferred_model: str | None = None,
 ) -> ForecastResult:
     """Forecast an hourly series (`sample_time`, `value`) `horizon_days` ahead."""
     hourly = hourly.sort("sample_time")
@@ -162,7 +171,7 @@ def forecast_series(
     times = hourly["sample_time"]
     step = timedelta(days=1) / season_length
     horizon = horizon_days * season_length
-    result = forecast_values(values, horizon, season_length)
+    result = forecast_values(values, horizon, season_length, preferred_model=preferred_model)
     point = result.point
     future = pl.datetime_range(
         times[-1] + step,
