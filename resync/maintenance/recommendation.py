@@ -30,6 +30,14 @@ def _slope(prediction: Prediction) -> float:
     return prediction.evidence["degradations"][0]["value"]
 
 
+def _stdlist_growth(prediction: Prediction) -> str:
+    for degradation in prediction.evidence["degradations"]:
+        if degradation["resource"] == "stdlist_mb":
+            level, slope = degradation["detail"]["level_now"], degradation["value"]
+            return f" (the stdlist holds {level:,.0f} MB and grows {slope:,.0f} MB/day)"
+    return ""
+
+
 def _disk_actions(prediction: Prediction, facts: dict[str, Any]) -> list[ProposedAction]:
     workstation = prediction.workstation
     actions = [
@@ -38,7 +46,7 @@ def _disk_actions(prediction: Prediction, facts: dict[str, Any]) -> list[Propose
             "disk_filling",
             "clean_stdlist",
             f"Remove stdlist directories (job logs) older than {STDLIST_KEEP_DAYS} days "
-            f"on {workstation}",
+            f"on {workstation}{_stdlist_growth(prediction)}",
             older_than_days=STDLIST_KEEP_DAYS,
         )
     ]

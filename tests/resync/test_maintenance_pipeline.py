@@ -63,6 +63,7 @@ def test_the_disk_finding_carries_the_creeping_job_and_sized_actions(estate, fin
     assert "ETL.EXTRACT_ORDERS slowed" in disk.evidence_summary
     commands = {action.command: action for action in disk.actions}
     assert set(commands) == {"clean_stdlist", "extend_filesystem"}
+    assert "MB/day)" in commands["clean_stdlist"].description
     extend = commands["extend_filesystem"]
     slope = disk.evidence["degradations"][0]["value"]
     total_gb = estate.host_facts[disk.workstation]["disk_total_gb"]
