@@ -14,7 +14,7 @@ import pydantic
 from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.client.orchestration import get_client
-from prefect.exceptions import FlowPauseTimeout
+from prefect.exceptions import FlowPauseTimeout, ObjectNotFound
 from prefect.flow_runs import pause_flow_run
 from prefect.input import RunInput
 from prefect.input.actions import read_flow_run_input
@@ -114,7 +114,11 @@ def request_review(
 def release_abandoned_flow_run(previous: uuid.UUID) -> dict[str, Any] | None:
     """Mark the flow run whose process died as crashed; return a review form submitted to it."""
     with get_client(sync_client=True) as client:
-        state = client.read_flow_run(previous).state
+        try:
+            state = client.read_flow_run(previous).state
+        except ObjectNotFound:
+            get_run_logger().warning("flow run %s no longer exists in Prefect", previous)
+            return None
         if state is None or not state.is_final():
             client.set_flow_run_state(
                 previous,

@@ -9,6 +9,7 @@ from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRun
 from prefect.flow_runs import resume_flow_run
 from sqlalchemy import select
 
+import tasks.maintenance
 from flows.predictive_maintenance import predictive_maintenance
 from resync.database import session_scope
 from resync.models import (
@@ -232,3 +233,35 @@ def test_an_answer_given_to_the_dead_paused_run_is_used(database_url: str) -> No
     assert flow_run_state(first.id) == "Crashed"
     counts = completed_task_runs([first.id, the_run().flow_run_id])
     assert {name: counts[name] for name in NODE_TASKS} == {name: 1 for name in NODE_TASKS}
+
+
+def test_an_error_fails_the_run_and_the_next_run_starts_afresh(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_estate(REVIEWED_ESTATE)
+    monkeypatch.setenv("RESYNC_MAINTENANCE_REVIEW_TIMEOUT_SECONDS", "2")
+    get_settings.cache_clear()
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("prediction failed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(tasks.maintenance, "predict", broken)
+        with pytest.raises(RuntimeError, match="prediction failed"):
+            predictive_maintenance()
+    failed = the_run()
+    assert failed.status == "failed" and failed.finished_at is not None
+    assert flow_run_state(failed.flow_run_id) == "Failed"
+
+    result = predictive_maintenance()
+
+    with session_scope() as session:
+        runs = {run.id: run for run in session.scalars(select(MaintenanceRun))}
+    assert len(runs) == 2
+    assert runs[uuid.UUID(result["run_id"])].status == "finished"
+    assert (
+        completed_task_runs([runs[uuid.UUID(result["run_id"])].flow_run_id])[
+            "fetch_maintenance_data"
+        ]
+        == 1
+    )

@@ -17,6 +17,8 @@ from resync.database import session_scope
 from resync.maintenance_store import claim_run
 from resync.models import MaintenanceActionExecution, MaintenanceFinding, MaintenanceReview
 from resync.settings import get_settings
+from tasks.maintenance_runs import write_maintenance_briefing
+from tests.support.fake_anthropic import FakeAnthropic
 from tests.support.maintenance_estate import AUTO_APPROVED_ESTATE, REVIEWED_ESTATE, load_estate
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
@@ -220,3 +222,33 @@ def test_enabled_execution_runs_the_command_without_a_shell(
     assert execution.exit_code == 3
     assert execution.output == f"resized Mailbox.msg to {outcome['argv'][2]}\n"
     assert execution.run_id == uuid.UUID(run_id)
+
+
+def test_claude_writes_the_briefing_from_the_findings_as_data(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    findings = [
+        finding(0.9, action("clean_stdlist"))
+        | {
+            "kind": "disk_filling",
+            "resource": "disk_percent",
+            "predicted_failure_date": "2026-12-14",
+            "evidence_summary": "disk_percent at 64.5 % growing 1.49 %/day",
+        }
+    ]
+    with FakeAnthropic() as fake:
+        fake.reply_json({"summary": "FTA001 fills its disk around 14 December."})
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key")
+        monkeypatch.setenv("RESYNC_ANTHROPIC_BASE_URL", fake.url)
+        get_settings.cache_clear()
+
+        insight = write_maintenance_briefing.fn(findings)
+
+    assert insight == {
+        "insight": "FTA001 fills its disk around 14 December.",
+        "analyst": get_settings().anthropic_model,
+        "analyst_note": "",
+    }
+    [request] = fake.requests
+    assert "FTA001" not in request["system"]
+    assert '"predicted_failure_date": "2026-12-14"' in request["messages"][0]["content"]
