@@ -2,12 +2,12 @@
 
 A shift is a step over two hours (a cleanup part-way through an hour splits its step between
 two hourly means) that is large against the series' usual two-hour steps (net of the same
-hours' step a day earlier, so the daily rhythm's own steps cancel) and
-that persists: the medians of the day and of the week after it (or of what there is) differ
-from those before it by most of the step. A spike (one bad sample) fails the persistence test,
-and so does a weekend bump in the middle of the history; one at its end is recognised by the
-same step a week earlier. Only the regime since the last shift is extrapolated; earlier data
-would bend the trend towards a level the host has left.
+hours' step a day earlier, so the daily rhythm's own steps cancel) and that persists: the
+medians of the day and of the week after it (or of what there is) differ from those before it
+by most of the step. A spike (one bad sample) fails the persistence test, and so does a weekend
+bump in the middle of the history; one at its end is recognised by the same step a week
+earlier. Only the regime since the last shift is extrapolated; earlier data would bend the
+trend towards a level the host has left.
 """
 
 from dataclasses import dataclass

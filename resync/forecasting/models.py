@@ -104,8 +104,8 @@ def _day_of_week(adjusted: np.ndarray, season_length: int) -> np.ndarray:
 
 def _theil_sen_slope(values: np.ndarray, season_length: int) -> float:
     """Theil–Sen slope per step through the medians of blocks of steps: a twelfth of a season
-    (two hours) or more, so that there are at most `MAXIMUM_TREND_BLOCKS`; as robust as on
-    every step, at a fraction of the pairs."""
+    (two hours) or more, so that there are at most `MAXIMUM_TREND_BLOCKS`. The block medians
+    keep it robust to spikes, at a fraction of the pairs of every step."""
     block = max(
         1, season_length // TREND_BLOCKS_PER_SEASON, -(-values.size // MAXIMUM_TREND_BLOCKS)
     )

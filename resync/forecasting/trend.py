@@ -10,6 +10,8 @@ from functools import lru_cache
 
 import numpy as np
 
+MAXIMUM_CACHED_SIZE = 200
+
 
 @dataclass(frozen=True)
 class TrendFit:
@@ -43,13 +45,11 @@ def fit_linear_trend(values: np.ndarray) -> TrendFit:
     )
 
 
-MAXIMUM_CACHED_SIZE = 200
-
-
 @lru_cache(maxsize=64)
 def _pairs(size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every pair of steps `i < j` of a series of `size`, and their distance `j - i` (kept for
-    the short series the forecaster refits at every backtest origin, at most a few MB)."""
+    """Every pair of steps `i < j` of a series of `size`, and their distance `j - i`; kept for
+    the short series the forecaster refits at every backtest origin (64 sizes of at most
+    `MAXIMUM_CACHED_SIZE` steps: 20 MB at worst)."""
     first, second = np.triu_indices(size, 1)
     return first.astype(np.int32), second.astype(np.int32), (second - first).astype(float)
 
