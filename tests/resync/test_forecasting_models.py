@@ -33,7 +33,7 @@ def test_theta_drift_ignores_a_dip_at_the_end_of_the_history() -> None:
     dipped = flat.copy()
     dipped[-30:-6] -= 30
     forecast = theta(dipped, 168, 24)
-    assert abs(forecast[-1] - forecast[0]) < 2.0
+    assert abs(forecast[-1] - forecast[0]) < 0.5  # least squares: 1.3 points down
 
 
 def test_theil_sen_is_scipys_line() -> None:
