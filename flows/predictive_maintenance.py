@@ -27,6 +27,7 @@ from tasks.maintenance_review import (
 from tasks.maintenance_runs import (
     claim_maintenance_run,
     publish_maintenance_artifacts,
+    read_evidence_links,
     set_maintenance_status,
 )
 
@@ -54,7 +55,9 @@ def _drive_graph(
                 answer, submitted = answer_from_form(values, request["findings"]), None
             else:
                 set_maintenance_status(run["run_id"], current, "awaiting_review")
-                answer = request_review(request["findings"], request["insight"], get_settings())
+                answer = request_review(
+                    request["findings"], request["insight"], read_evidence_links(), get_settings()
+                )
             set_maintenance_status(run["run_id"], current, "running")
             graph.invoke(Command(resume=answer), config)
         return snapshot.values

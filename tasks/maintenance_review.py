@@ -73,25 +73,28 @@ def timeout_answer() -> dict[str, Any]:
 
 
 def review_description(
-    findings: list[dict[str, Any]], insight: dict[str, str], deadline: datetime
+    findings: list[dict[str, Any]], insight: dict[str, str], links: list[str], deadline: datetime
 ) -> str:
-    """The pause's markdown: the briefing, the evidence, and what to do by when."""
-    return (
-        f"# Predictive maintenance: {len(_proposed(findings))} actions to review\n\n"
-        f"{findings_markdown(findings, insight)}\n\n"
-        f"Approve or reject each action. Anything not approved is rejected; with no answer by "
-        f"{deadline:%Y-%m-%d %H:%M} UTC every action is rejected."
+    """The pause's markdown: the briefing, the evidence, links, and what to do by when."""
+    return "\n\n".join(
+        [
+            f"# Predictive maintenance: {len(_proposed(findings))} actions to review",
+            findings_markdown(findings, insight),
+            "\n".join(f"- {link}" for link in links),
+            f"Approve or reject each action. Anything not approved is rejected; with no answer "
+            f"by {deadline:%Y-%m-%d %H:%M} UTC every action is rejected.",
+        ]
     )
 
 
 def request_review(
-    findings: list[dict[str, Any]], insight: dict[str, str], settings: Settings
+    findings: list[dict[str, Any]], insight: dict[str, str], links: list[str], settings: Settings
 ) -> dict[str, Any]:
     """Pause this flow run for the reviewer's answer; on timeout apply the reject policy."""
     timeout = settings.maintenance_review_timeout_seconds
     deadline = datetime.now(UTC) + timedelta(seconds=timeout)
     form = review_form(findings).with_initial_data(
-        description=review_description(findings, insight, deadline)
+        description=review_description(findings, insight, links, deadline)
     )
     try:
         answer = pause_flow_run(

@@ -20,7 +20,13 @@ from resync.maintenance_report import (
     findings_markdown,
 )
 from resync.maintenance_store import claim_run, set_run_status, store_findings
-from resync.models import MaintenanceActionExecution, MaintenanceFinding, MaintenanceReview
+from resync.models import (
+    MaintenanceActionExecution,
+    MaintenanceFinding,
+    MaintenanceReview,
+    Report,
+)
+from resync.settings import get_settings
 
 DATABASE_RETRIES = {"retries": 2, "retry_delay_seconds": [2, 10]}
 
@@ -71,6 +77,20 @@ def store_maintenance_findings(
     with session_scope() as session:
         records = [Finding.model_validate(finding) for finding in findings]
         store_findings(session, uuid.UUID(run_id), records, insight)
+
+
+@task(cache_policy=NONE, **DATABASE_RETRIES)
+def read_evidence_links() -> list[str]:
+    """Markdown links for the reviewer: the findings API and the latest report's charts."""
+    base = get_settings().public_api_url.rstrip("/")
+    links = [f"[The findings and their actions (API)]({base}/api/v1/maintenance/findings)"]
+    with session_scope() as session:
+        report = session.execute(
+            select(Report.id, Report.title).order_by(Report.created_at.desc()).limit(1)
+        ).first()
+    if report is not None:
+        links.append(f"[{report.title}: charts]({base}/api/v1/reports/{report.id}/html)")
+    return links
 
 
 @task(cache_policy=NONE, **DATABASE_RETRIES)

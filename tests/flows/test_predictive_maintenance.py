@@ -17,6 +17,7 @@ from resync.models import (
     MaintenanceFinding,
     MaintenanceReview,
     MaintenanceRun,
+    Report,
 )
 from resync.settings import get_settings
 from tests.support.maintenance_estate import REVIEWED_ESTATE, load_estate
@@ -106,6 +107,17 @@ def assert_only_the_approved_action_ran(clean: str, extend: str, reviewer: str) 
 
 def test_review_round_trip_in_the_prefect_ui(database_url: str) -> None:
     load_estate(REVIEWED_ESTATE)
+    with session_scope() as session:
+        report = Report(
+            kind="capacity",
+            title="Capacity report",
+            summary={},
+            html="",
+            html_bytes=0,
+            pdf=b"",
+            pdf_bytes=0,
+        )
+        session.add(report)
     flow = FlowThread()
     flow.start()
 
@@ -129,6 +141,9 @@ def test_review_round_trip_in_the_prefect_ui(database_url: str) -> None:
     assert "slope_per_day" in description and "r_squared" in description
     assert "`rmstdlist 10`" in description and "lvextend --resizefs" in description
     assert "deterministic analyst: ANTHROPIC_API_KEY is not set" in description
+    base = get_settings().public_api_url
+    assert f"({base}/api/v1/maintenance/findings)" in description
+    assert f"[Capacity report: charts]({base}/api/v1/reports/{report.id}/html)" in description
 
     approve_stdlist_cleanup(paused.id, "alice")
     result = flow.join_result()
