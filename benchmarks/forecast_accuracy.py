@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import polars as pl
+from cmdstanpy.utils import get_logger
 from prophet import Prophet
 from scipy import stats
 from statsforecast.models import AutoETS, AutoTheta
@@ -251,7 +252,7 @@ def main() -> None:
         "--output", type=Path, default=ROOT / "benchmarks/results/forecast_accuracy.json"
     )
     arguments = parser.parse_args()
-    logging.getLogger("cmdstanpy").setLevel(logging.WARNING)
+    get_logger().setLevel(logging.WARNING)  # cmdstanpy's, which Prophet logs every fit to
     per_series = {}
     for path in sorted(arguments.data.glob("*.csv")):
         per_series[path.stem] = evaluate_series(*load_hourly(path))
