@@ -14,6 +14,7 @@ from sqlalchemy import select
 from graphs.maintenance import nodes
 from graphs.maintenance.graph import build_graph
 from resync.database import session_scope
+from resync.maintenance_execution import ActionOutcome, run_action
 from resync.maintenance_store import claim_run
 from resync.models import MaintenanceActionExecution, MaintenanceFinding, MaintenanceReview
 from resync.settings import get_settings
@@ -252,3 +253,26 @@ def test_claude_writes_the_briefing_from_the_findings_as_data(
     [request] = fake.requests
     assert "FTA001" not in request["system"]
     assert '"predicted_failure_date": "2026-12-14"' in request["messages"][0]["content"]
+
+
+def test_a_real_run_keeps_the_end_of_long_output_and_reports_failures() -> None:
+    long = run_action(
+        ["python3", "-c", "print('x' * 5000 + 'END')"],
+        execute=True,
+        timeout_seconds=30,
+        output_max_bytes=256,
+    )
+    assert long.exit_code == 0
+    assert long.output.startswith("[…] ") and long.output.endswith("END\n")
+    assert len(long.output.removeprefix("[…] ").encode()) == 256
+    missing = run_action(
+        ["rmstdlist-missing", "10"], execute=True, timeout_seconds=5, output_max_bytes=256
+    )
+    assert missing == ActionOutcome(127, "rmstdlist-missing: command not found on this host")
+    slow = run_action(["sleep", "5"], execute=True, timeout_seconds=0.5, output_max_bytes=256)
+    assert slow.exit_code is None and slow.output.startswith("timed out after 0.5 s")
+    # Arguments are never interpreted by a shell.
+    quoted = run_action(
+        ["echo", "$(id); ls"], execute=True, timeout_seconds=5, output_max_bytes=256
+    )
+    assert quoted.output == "$(id); ls\n"
