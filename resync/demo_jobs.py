@@ -5,9 +5,9 @@ disk fills, the memory-leaking FTA's archive job starts failing in the last week
 link's jobs abend now and then, and everywhere a run abends rarely. Runs still going at `end`
 are in EXEC without an end.
 
-`python -m resync.demo_jobs --port N` serves that plan from a fake master (`resync.demo_hwa`)
-until SIGTERM, accepting RESYNC_HWA_USER and RESYNC_HWA_PASSWORD; `resync run` starts it so the
-job-history sync has a master.
+`python -m resync.demo_jobs --port N` serves that plan from a fake master (`resync.demo_hwa`),
+adding the runs due every five minutes, until SIGTERM; it accepts RESYNC_HWA_USER and
+RESYNC_HWA_PASSWORD. `resync run` starts it so the job-history sync has a master.
 """
 
 import argparse
@@ -21,6 +21,7 @@ from resync.demo import FtaProfile, demo_estate
 from resync.demo_hwa import FakeHwa, plan_job
 from resync.settings import get_settings
 
+REFRESH_SECONDS = 300
 # (job stream, job name, hours between runs, typical minutes)
 DEMO_JOBS = (
     ("DAILY_ETL", "EXTRACT_ORDERS", 1, 4.0),
@@ -50,21 +51,24 @@ def _minutes(profile: FtaProfile, job: str, typical: float, days: float, rng: ra
 
 
 def demo_plan(
-    profiles: list[FtaProfile], days: int, end: datetime, seed: int = 3
+    profiles: list[FtaProfile], start: datetime, end: datetime, history_days: int, seed: int = 3
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """Plan job items (as the master answers them) and the joblogs of the abended runs."""
-    rng = random.Random(seed)
-    start = end - timedelta(days=days)
+    """Plan job items (as the master answers them) and the joblogs of the abended runs.
+
+    Each job draws from its own seeded generator, so a later `end` serves the same earlier runs
+    and adds the new ones (the demo master refreshes its plan as time passes).
+    """
     jobs, joblogs = [], {}
     for profile in profiles:
         for stream, job, every_hours, typical in DEMO_JOBS:
+            rng = random.Random(f"{seed}:{profile.name}:{job}")
             moment, number = start + timedelta(minutes=rng.uniform(0, 50)), 0
             while moment < end:
                 elapsed_days = (moment - start) / timedelta(days=1)
                 finish = moment + timedelta(
                     minutes=_minutes(profile, job, typical, elapsed_days, rng)
                 )
-                abended = rng.random() < _abend_rate(profile, job, elapsed_days, days)
+                abended = rng.random() < _abend_rate(profile, job, elapsed_days, history_days)
                 status = "EXEC" if finish > end else "ABEND" if abended else "SUCC"
                 run_id = f"{profile.name};{stream};{job};{number}"
                 jobs.append(
@@ -102,7 +106,8 @@ def main() -> None:
     if not settings.hwa_user or settings.hwa_password is None:
         parser.error("set RESYNC_HWA_USER and RESYNC_HWA_PASSWORD: the demo master checks them")
     profiles = demo_estate(arguments.workstations)
-    jobs, joblogs = demo_plan(profiles, arguments.days, datetime.now(UTC))
+    start = datetime.now(UTC) - timedelta(days=arguments.days)
+    jobs, joblogs = demo_plan(profiles, start, datetime.now(UTC), arguments.days)
     stopped = threading.Event()
     for stop_signal in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop_signal, lambda *_: stopped.set())
@@ -112,8 +117,9 @@ def main() -> None:
         jobs=jobs,
         joblogs=joblogs,
         port=arguments.port,
-    ):
-        stopped.wait()
+    ) as fake:
+        while not stopped.wait(REFRESH_SECONDS):
+            fake.jobs, fake.joblogs = demo_plan(profiles, start, datetime.now(UTC), arguments.days)
 
 
 if __name__ == "__main__":

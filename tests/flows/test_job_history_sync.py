@@ -172,7 +172,8 @@ def test_the_demo_masters_plan_syncs_and_shows_the_creeping_job(
     monkeypatch.setenv("RESYNC_HWA_PAGE_SIZE", "500")
     get_settings.cache_clear()
     profiles = demo_estate(4)
-    fake.jobs, fake.joblogs = demo_plan(profiles, days=30, end=datetime.now(UTC))
+    now = datetime.now(UTC)
+    fake.jobs, fake.joblogs = demo_plan(profiles, now - timedelta(days=30), now, history_days=30)
     disk_filling = next(p.name for p in profiles if p.scenario == "disk_filling")
 
     summary = job_history_sync()
@@ -203,3 +204,14 @@ def test_the_demo_masters_plan_syncs_and_shows_the_creeping_job(
     assert [(s.workstation, s.resource) for s in slowdowns] == [
         (disk_filling, "job:DAILY_ETL.EXTRACT_ORDERS")
     ]
+
+
+def test_the_demo_plan_keeps_its_past_as_time_passes() -> None:
+    profiles = demo_estate(4)
+    now = datetime.now(UTC)
+    start = now - timedelta(days=30)
+    earlier, _ = demo_plan(profiles, start, now - timedelta(hours=6), history_days=30)
+    later, _ = demo_plan(profiles, start, now, history_days=30)
+    finished = [job for job in earlier if job["status"]["internalStatus"] != "EXEC"]
+    assert finished and all(job in later for job in finished)
+    assert len(later) > len(earlier)
