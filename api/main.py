@@ -19,6 +19,7 @@ from api.limits import BodyLimitMiddleware
 from api.routes import (
     api_keys,
     capacity,
+    failures,
     health,
     jobs,
     maintenance,
@@ -37,6 +38,7 @@ ROUTERS = (
     metrics.router,
     workstations.router,
     jobs.router,
+    failures.router,
     capacity.router,
     reports.router,
     maintenance.router,

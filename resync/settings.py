@@ -3,8 +3,9 @@
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "password", "admin", "test"}
@@ -151,6 +152,20 @@ class Settings(BaseSettings):
         "stored (a master learns late of runs on an unlinked FTA)",
     )
 
+    # Decision support on failed jobs
+    failure_context_hours: float = Field(
+        default=2.0, gt=0, description="FTA samples and alerts this long either side of a failure"
+    )
+    failure_history_runs: int = Field(
+        default=50, ge=1, description="Earlier runs of the same job read for its run history"
+    )
+    failure_similar_cases: int = Field(
+        default=5, ge=1, description="Similar past failures shown on a root-cause card"
+    )
+    failure_past_cases: int = Field(
+        default=5000, ge=1, description="Most recent analysed failures similar-case search reads"
+    )
+
     # Maintenance analytics (degradation, correlation, failure prediction)
     maintenance_horizon_days: int = Field(
         default=28, ge=1, description="Failures expected within this many days become findings"
@@ -202,6 +217,47 @@ class Settings(BaseSettings):
     maintenance_action_output_max_bytes: int = Field(
         default=16 * 1024, ge=256, description="An action's output keeps only its end"
     )
+
+    # Auto-learning (weekly): what it needs before it changes anything, and its bounds
+    learning_min_outcomes: int = Field(
+        default=30,
+        ge=4,
+        description="Judged outcomes a kind needs before its confidence is calibrated",
+    )
+    learning_holdout_fraction: float = Field(
+        default=0.3,
+        gt=0.0,
+        lt=1.0,
+        description="Newest share of the data kept out to score a change",
+    )
+    learning_min_alert_reviews: int = Field(
+        default=6, ge=4, description="Reviewed alerts a rule × FTA needs before it is tuned"
+    )
+    learning_false_alarm_share: float = Field(
+        default=0.5,
+        gt=0.0,
+        le=1.0,
+        description="Share of false alarms that gets a rule × FTA tuned",
+    )
+    learning_alert_max_samples: int = Field(
+        default=12, ge=1, description="Highest sustained-samples count tuning may set"
+    )
+    learning_alert_threshold_step: float = Field(default=1.0, gt=0.0)
+    learning_alert_max_threshold_steps: int = Field(
+        default=3, ge=0, description="How many threshold steps tuning may add to a rule"
+    )
+    learning_model_held_out_days: int = Field(
+        default=7, ge=1, description="Last days of a series kept out to score a model preference"
+    )
+
+    @field_validator("capacity_schedule_timezone")
+    @classmethod
+    def known_time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"{value!r} is not an IANA time zone (e.g. 'Europe/Paris')") from error
+        return value
 
     @model_validator(mode="after")
     def refuse_placeholder_secrets(self) -> "Settings":

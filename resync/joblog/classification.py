@@ -1,0 +1,141 @@
+"""Root cause of a failed job from its joblog: the decisive failure, its class, the proof.
+
+The decisive failure is the last error before the job's exit (its exit status or return code
+line); an earlier error that the job recovered from is not it. The lines around that last error
+(the same message block or stack trace) are matched against the signatures; the class is the
+most specific one they prove, and those lines are the evidence. No signature, or a recovery
+after the last error, gives `unknown`: a guess is never presented as a finding.
+"""
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from resync.joblog.signatures import (
+    ERROR_MARK,
+    EXIT_MARK,
+    FAILURE_CLASSES,
+    RECOVERY_MARK,
+    matching_classes,
+)
+
+MAX_BLOCK_LINES = 20
+MAX_EVIDENCE_LINES = 6
+MAX_LINE_CHARS = 400
+SIGNATURE_CONFIDENCE = 0.9
+MIXED_SIGNATURE_CONFIDENCE = 0.75
+# Stack-trace lines and a database client's detail lines belong to the error above them.
+_CONTINUATION = re.compile(
+    r"^\s+(at |\.\.\. \d+ more)|^\s*Caused by:|^\s*(\||-->|\^)|^\s{2,}\S"
+    r"|^\s*(LINE|LINHA|DETAIL|DETALHE|HINT|DICA|CONTEXT|CONTEXTO|QUERY|STATEMENT)( \d+)?:",
+)
+
+FailureClass = Literal[
+    "credentials_expired",
+    "disk_full",
+    "out_of_memory",
+    "timeout",
+    "permission_denied",
+    "connection_failure",
+    "dependency_not_satisfied",
+    "not_found",
+    "database_error",
+    "unknown",
+]
+
+
+class EvidenceLine(BaseModel):
+    """One joblog line (numbered from 1) that proves the class."""
+
+    line: int = Field(ge=1)
+    text: str
+
+
+class Classification(BaseModel):
+    """The failure class, the lines that prove it and how it was decided."""
+
+    failure_class: FailureClass
+    confidence: float = Field(ge=0.0, le=1.0)
+    method: Literal["signature", "analyst", "none"]
+    evidence: list[EvidenceLine]
+    explanation: str
+    decisive_lines: list[int] = Field(default_factory=list)
+
+
+def _is_error(line: str) -> bool:
+    return bool(ERROR_MARK.search(line)) or bool(matching_classes(line))
+
+
+def _line(lines: list[str], index: int) -> EvidenceLine:
+    return EvidenceLine(line=index + 1, text=lines[index].strip()[:MAX_LINE_CHARS])
+
+
+def exit_line_index(lines: list[str]) -> int | None:
+    """The index of the job's last exit-status or return-code line, if it wrote one."""
+    return next((i for i in range(len(lines) - 1, -1, -1) if EXIT_MARK.search(lines[i])), None)
+
+
+def decisive_block(lines: list[str]) -> tuple[list[int], int | None]:
+    """Indexes of the decisive error's lines (empty when none or recovered), and the exit line."""
+    exit_index = exit_line_index(lines)
+    end = len(lines) if exit_index is None else exit_index
+    last = next((i for i in range(end - 1, -1, -1) if _is_error(lines[i])), None)
+    if last is None or any(RECOVERY_MARK.search(lines[i]) for i in range(last, end)):
+        return [], exit_index
+    first = last
+    while first > 0 and last - first < MAX_BLOCK_LINES - 1:
+        previous = lines[first - 1]
+        if RECOVERY_MARK.search(previous) or not (
+            _is_error(previous) or _CONTINUATION.search(previous)
+        ):
+            break
+        first -= 1
+    trace_end = last
+    while trace_end + 1 < end and _CONTINUATION.search(lines[trace_end + 1]):
+        trace_end += 1
+    return list(range(first, trace_end + 1)), exit_index
+
+
+def classify_joblog(joblog: str) -> Classification:
+    """The class of the decisive failure in `joblog`, proven by its lines, or `unknown`."""
+    lines = joblog.splitlines()
+    block, exit_index = decisive_block(lines)
+    exit_evidence = [] if exit_index is None else [_line(lines, exit_index)]
+    if not block:
+        why = (
+            "the job's last error was followed by a recovery"
+            if any(_is_error(line) for line in lines)
+            else "the joblog reports no error"
+        )
+        return Classification(
+            failure_class="unknown",
+            confidence=0.0,
+            method="none",
+            evidence=exit_evidence,
+            explanation=f"No decisive failure: {why}.",
+        )
+    matches = {index: matching_classes(lines[index]) for index in block}
+    found = {name for names in matches.values() for name in names}
+    chosen = next((name for name in FAILURE_CLASSES if name in found), "unknown")
+    if chosen == "unknown":
+        return Classification(
+            failure_class="unknown",
+            confidence=0.0,
+            method="none",
+            evidence=[_line(lines, index) for index in block[-MAX_EVIDENCE_LINES:]] + exit_evidence,
+            explanation="The decisive error matches no known signature.",
+            decisive_lines=[index + 1 for index in block],
+        )
+    proving = [index for index in block if chosen in matches[index]]
+    others = sorted(found - {chosen}, key=FAILURE_CLASSES.index)
+    explanation = f"The last error before the job's exit matches the {chosen} signature"
+    explanation += f" (also reported: {', '.join(others)})." if others else "."
+    return Classification(
+        failure_class=chosen,
+        confidence=MIXED_SIGNATURE_CONFIDENCE if others else SIGNATURE_CONFIDENCE,
+        method="signature",
+        evidence=[_line(lines, index) for index in proving[-MAX_EVIDENCE_LINES:]] + exit_evidence,
+        explanation=explanation,
+        decisive_lines=[index + 1 for index in block],
+    )

@@ -1,0 +1,190 @@
+"""The decision-support flow on both backends with a real Prefect API: cards, artifacts, reuse."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+from sqlalchemy import select
+
+from flows.decision_support import decision_support
+from resync.database import session_scope
+from resync.job_history import store_job_runs
+from resync.job_schemas import JobRun
+from resync.models import (
+    Alert,
+    FailureAnalysis,
+    FailureResolution,
+    Workstation,
+    WorkstationMetrics,
+)
+from resync.settings import get_settings
+
+pytestmark = pytest.mark.usefixtures("prefect_api", "database_url")
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+DISK_FULL_LOG = (
+    "= JOB : WS-PROD-01#PAYROLL.LOAD_EMPLOYEES\n"
+    "Connecting with jdbc:postgresql://etl:Hunter22@db01/hr\n"
+    "ERROR: could not connect to db01:5432: Connection refused; retrying\n"
+    "Reconnected to db01 on attempt 2\n"
+    "gzip: /data/out/employees.csv.gz: No space left on device\n"
+    "= Exit Status : 1\n"
+)
+
+
+def store_run(run_id: str, hours_ago: float, status: str = "SUCC", **fields) -> None:
+    started = NOW - timedelta(hours=hours_ago)
+    run = JobRun(
+        workstation=fields.pop("workstation", "WS-PROD-01"),
+        job_stream="PAYROLL",
+        job_name=fields.pop("job_name", "LOAD_EMPLOYEES"),
+        run_id=run_id,
+        status=status,
+        return_code=0 if status == "SUCC" else 1,
+        started_at=started,
+        ended_at=started + timedelta(minutes=fields.pop("minutes", 10)),
+        **fields,
+    )
+    with session_scope() as session:
+        store_job_runs(session, [run], get_settings().joblog_max_bytes)
+
+
+def store_full_disk(workstation: str = "WS-PROD-01") -> None:
+    """Samples every 5 minutes over the last 3 hours, the disk at 97 %, and its open alert."""
+    with session_scope() as session:
+        session.add(Workstation(name=workstation, last_sample_at=NOW))
+        session.flush()
+        for step in range(36):
+            session.add(
+                WorkstationMetrics(
+                    workstation=workstation,
+                    sample_time=NOW - timedelta(minutes=5 * step),
+                    inbox_id=step,
+                    cpu_percent=30.0,
+                    memory_percent=50.0,
+                    disk_percent=97.0,
+                    latency_avg_ms=4.0,
+                    packet_loss_percent=0.0,
+                    tcp_connectivity=1,
+                    disk_io_read_kbs=1.0,
+                    disk_io_write_kbs=1.0,
+                    process_count=200,
+                    load_avg_1=1.0,
+                    load_avg_5=1.0,
+                    load_avg_15=1.0,
+                    network_rx_kbs=1.0,
+                    network_tx_kbs=1.0,
+                )
+            )
+        session.add(
+            Alert(
+                workstation=workstation,
+                rule="disk_saturation",
+                severity="critical",
+                message="disk above 90 % for 3 samples (now 97.0 %)",
+                opened_at=NOW - timedelta(hours=2),
+            )
+        )
+
+
+def artifacts(flow_run_id: uuid.UUID) -> dict[str, str]:
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
+        )
+    return {artifact.key: artifact.data for artifact in found}
+
+
+def cards() -> dict[str, FailureAnalysis]:
+    with session_scope() as session:
+        return {row.run_id: row for row in session.scalars(select(FailureAnalysis))}
+
+
+def test_every_failed_run_not_yet_analysed_gets_a_card_and_an_artifact() -> None:
+    store_full_disk()
+    for number in range(4):
+        store_run(f"ok-{number}", hours_ago=30 - number, minutes=10)
+    store_run(
+        "WS-PROD-01;PAYROLL;LOAD_EMPLOYEES;7", hours_ago=0.5, status="ABEND", joblog=DISK_FULL_LOG
+    )
+    store_run(
+        "other-fail",
+        hours_ago=1,
+        status="ABEND",
+        job_name="BACKUP",
+        joblog="Running backup\nbackup.sh: line 3: Segmentation fault (core dumped)\n"
+        "= Exit Status : 139\n",
+    )
+
+    state = decision_support(return_state=True)
+
+    result = state.result()
+    assert result == {
+        "analysed": 2,
+        "classes": {"other-fail": "unknown", "WS-PROD-01;PAYROLL;LOAD_EMPLOYEES;7": "disk_full"},
+    }
+    found = cards()
+    disk = found["WS-PROD-01;PAYROLL;LOAD_EMPLOYEES;7"]
+    assert disk.flow_run_id == state.state_details.flow_run_id
+    assert [e["line"] for e in disk.evidence] == [5, 6]
+    assert disk.evidence[0]["text"] == "gzip: /data/out/employees.csv.gz: No space left on device"
+    assert disk.resource_state["corroborating"] == [
+        "disk at 97.0 % (threshold 90.0 %)",
+        "alert disk_saturation (critical): disk above 90 % for 3 samples (now 97.0 %)",
+    ]
+    assert disk.confidence == 0.95
+    assert disk.run_history["earlier_runs"] == 4
+    assert disk.run_history["earlier_failures"] == 0
+    assert "Hunter22" not in disk.joblog and "etl:[REDACTED]@db01" in disk.joblog
+    assert disk.analyst == "deterministic"
+    unknown = found["other-fail"]
+    assert (unknown.failure_class, unknown.confidence, unknown.method) == ("unknown", 0.0, "none")
+    assert unknown.resource_state["corroborating"] == []
+
+    published = artifacts(state.state_details.flow_run_id)
+    card = published["failure-ws-prod-01-payroll-load-employees-7"]
+    assert "**Root cause: disk_full** (confidence 0.95, signature, analyst: deterministic)" in card
+    assert "| 5 | gzip: /data/out/employees.csv.gz: No space left on device |" in card
+    assert "Hunter22" not in card
+    assert "failure-other-fail" in published
+
+    assert decision_support() == {"analysed": 0, "classes": {}}
+
+
+def test_on_demand_run_ids_reanalyse_and_use_recorded_resolutions() -> None:
+    store_run("first", hours_ago=48, status="ABEND", joblog=DISK_FULL_LOG)
+    store_run("ok", hours_ago=30)
+    assert decision_support(run_ids=["first", "ok", "missing"])["analysed"] == 1
+    with session_scope() as session:
+        session.add(
+            FailureResolution(
+                run_id="first",
+                resolution="Purged /data/out/archive and reran",
+                resolved_by="ops",
+            )
+        )
+    store_run("second", hours_ago=1, status="ABEND", joblog=DISK_FULL_LOG.replace("7", "8"))
+
+    assert decision_support(run_ids=["second"]) == {
+        "analysed": 1,
+        "classes": {"second": "disk_full"},
+    }
+    second = cards()["second"]
+    [case] = second.similar_cases
+    assert case["run_id"] == "first"
+    assert case["resolution"] == "Purged /data/out/archive and reran"
+    assert case["similarity"] > 0.9
+    assert second.suggested_fix.startswith("A similar failure (LOAD_EMPLOYEES on WS-PROD-01")
+    assert "was resolved by: Purged /data/out/archive and reran" in second.suggested_fix
+    assert second.resource_state["samples"] == 0
+    assert second.confidence == 0.9
+
+    first_created = cards()["first"].created_at
+    assert decision_support(run_ids=["first"])["analysed"] == 1
+    again = cards()["first"]
+    assert again.similar_cases[0]["run_id"] == "second"
+    assert again.created_at >= first_created
+    with session_scope() as session:
+        assert session.scalar(select(FailureResolution.run_id)) == "first"
