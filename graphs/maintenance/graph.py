@@ -14,16 +14,6 @@ from graphs.maintenance.nodes import (
 )
 from graphs.maintenance.state import MaintenanceState
 
-NODES = (
-    "fetch_data",
-    "analyze_degradation",
-    "correlate",
-    "predict",
-    "recommend",
-    "human_review",
-    "execute_actions",
-)
-
 
 def build_graph() -> StateGraph:
     """The uncompiled graph; the flow compiles it with a checkpointer to survive crashes."""

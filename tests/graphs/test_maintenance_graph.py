@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.graph import StateGraph
 from langgraph.types import Command
 from sqlalchemy import select
 
@@ -276,3 +277,20 @@ def test_a_real_run_keeps_the_end_of_long_output_and_reports_failures() -> None:
         ["echo", "$(id); ls"], execute=True, timeout_seconds=5, output_max_bytes=256
     )
     assert quoted.output == "$(id); ls\n"
+
+
+def test_build_graph_returns_the_seven_steps_uncompiled() -> None:
+    graph = build_graph()
+    assert isinstance(graph, StateGraph)
+    assert list(graph.nodes) == [
+        "fetch_data",
+        "analyze_degradation",
+        "correlate",
+        "predict",
+        "recommend",
+        "human_review",
+        "execute_actions",
+    ]
+    edges = {(edge.source, edge.target) for edge in graph.compile().get_graph().edges}
+    assert {("recommend", "human_review"), ("recommend", "execute_actions")} <= edges
+    assert ("human_review", "execute_actions") in edges
