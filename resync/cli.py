@@ -11,6 +11,7 @@ from alembic.config import Config
 
 from resync.api_keys import create_api_key, key_status, list_api_keys, revoke_api_key
 from resync.database import session_scope
+from resync.learning_cli import learning_app
 from resync.settings import get_settings
 
 app = typer.Typer(help="Resync: operations analytics for TWS / HCL Workload Automation estates.")
@@ -18,6 +19,7 @@ db_app = typer.Typer(help="Application database.")
 keys_app = typer.Typer(help="API keys (the first admin key is created here).")
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
+app.add_typer(learning_app, name="learning")
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,0 +1,1 @@
+"""The auto-learning graph: outcomes and reviews in, versioned learned changes out."""

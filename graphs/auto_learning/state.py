@@ -1,0 +1,23 @@
+"""State of the auto-learning graph: counts, proposals (plain dicts) and why nothing else."""
+
+from typing import Any, TypedDict
+
+
+class LearningState(TypedDict, total=False):
+    """Inputs first (set by the flow), then what each node adds."""
+
+    as_of: str
+    """The run's reference time, ISO-8601 UTC: predictions due before it are judged."""
+    flow_run_id: str | None
+    outcomes: dict[str, int]
+    """due, judged, happened, without_samples, stored."""
+    feedback: dict[str, Any]
+    """maintenance (per kind: approved, rejected, comment), alerts (per rule and verdict)."""
+    calibration: dict[str, Any]
+    alert_rules: dict[str, Any]
+    forecast_models: dict[str, Any]
+    """Each: proposals (asdict of resync.learning.Proposal) and skipped (target → why)."""
+    change_ids: list[int]
+    """The `learned_changes` rows written, in proposal order."""
+    report: str
+    """The markdown artifact."""

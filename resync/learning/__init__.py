@@ -1,0 +1,32 @@
+"""Auto-learning: pure functions that learn from reviews and outcomes (no database, no Prefect).
+
+`judge_outcomes` says whether each past prediction came true by its date; `propose_calibrations`
+fits confidence calibrators, `propose_alert_tuning` adjusts alert rules reviewers keep marking as
+false alarms, `propose_model_preference` picks the forecast model that backtests best for one
+series. Every proposal carries its held-out score before and after and is applied only when that
+score improves (`resync.learning.changes`).
+"""
+
+from resync.learning.alert_tuning import propose_alert_tuning, replay_rule
+from resync.learning.calibration import (
+    apply_calibration,
+    brier_score,
+    expected_calibration_error,
+    propose_calibrations,
+)
+from resync.learning.changes import Proposal
+from resync.learning.model_preference import propose_model_preference
+from resync.learning.outcomes import hourly_levels, judge_outcomes
+
+__all__ = [
+    "Proposal",
+    "apply_calibration",
+    "brier_score",
+    "expected_calibration_error",
+    "hourly_levels",
+    "judge_outcomes",
+    "propose_alert_tuning",
+    "propose_calibrations",
+    "propose_model_preference",
+    "replay_rule",
+]

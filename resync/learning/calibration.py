@@ -1,0 +1,132 @@
+"""Calibrating prediction confidence from outcomes (isotonic regression, scikit-learn).
+
+A calibrator maps the confidence `predict` computed to the share of such predictions that came
+true. One is fitted per maintenance kind with enough judged outcomes, and one over every kind
+(`all`) for the kinds with too few of their own. Outcomes are split by due date: the calibrator
+is fitted on the older part and scored (Brier score) on the newer, held-out part against the
+calibrator in force; it is applied only when the held-out score improves.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import polars as pl
+from sklearn.isotonic import IsotonicRegression
+
+from resync.learning.changes import Proposal, improves, verdict
+
+POOLED = "all"
+MIN_IMPROVEMENT = 0.01
+
+
+def brier_score(confidence: np.ndarray, outcome: np.ndarray) -> float:
+    """Mean squared difference between confidence and what happened (0 or 1)."""
+    return float(np.mean((np.asarray(confidence) - np.asarray(outcome, dtype=float)) ** 2))
+
+
+def expected_calibration_error(
+    confidence: np.ndarray, outcome: np.ndarray, bins: int = 10
+) -> float:
+    """Σ over equal-width confidence bins of (bin share) × |mean confidence − rate of success|."""
+    confidence = np.asarray(confidence, dtype=float)
+    outcome = np.asarray(outcome, dtype=float)
+    if confidence.size == 0:
+        return 0.0
+    index = np.minimum((confidence * bins).astype(int), bins - 1)
+    error = 0.0
+    for bin_number in np.unique(index):
+        members = index == bin_number
+        error += members.mean() * abs(confidence[members].mean() - outcome[members].mean())
+    return float(error)
+
+
+def fit_calibrator(confidence: np.ndarray, outcome: np.ndarray) -> dict[str, list[float]]:
+    """An increasing step-free map from raw confidence to probability, as its knots."""
+    model = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+    model.fit(np.asarray(confidence, dtype=float), np.asarray(outcome, dtype=float))
+    return {
+        "x": [round(float(v), 6) for v in model.X_thresholds_],
+        "y": [round(float(v), 6) for v in model.y_thresholds_],
+    }
+
+
+def apply_calibration(confidence: float | np.ndarray, calibrator: Mapping[str, Any] | None):
+    """The calibrated confidence (unchanged without a calibrator)."""
+    if calibrator is None:
+        return confidence
+    return np.interp(confidence, calibrator["x"], calibrator["y"])
+
+
+def choose_calibrator(
+    calibrators: Mapping[str, Mapping[str, Any]], kind: str
+) -> Mapping[str, Any] | None:
+    """The kind's own calibrator, else the pooled one, else none."""
+    return calibrators.get(kind) or calibrators.get(POOLED)
+
+
+def _split(frame: pl.DataFrame, holdout_fraction: float) -> tuple[pl.DataFrame, pl.DataFrame]:
+    ordered = frame.sort("due_at", "subject_id")
+    held_out = max(1, round(ordered.height * holdout_fraction))
+    return ordered.head(ordered.height - held_out), ordered.tail(held_out)
+
+
+def _propose(
+    target: str, frame: pl.DataFrame, current: Mapping[str, Any] | None, holdout_fraction: float
+) -> Proposal:
+    train, held_out = _split(frame, holdout_fraction)
+    after = fit_calibrator(train["confidence"].to_numpy(), train["happened"].to_numpy())
+    raw, truth = held_out["confidence"].to_numpy(), held_out["happened"].to_numpy()
+    score_before = brier_score(apply_calibration(raw, current), truth)
+    score_after = brier_score(apply_calibration(raw, after), truth)
+    applied = improves(score_before, score_after, higher_is_better=False, tolerance=MIN_IMPROVEMENT)
+    return Proposal(
+        change_type="calibration",
+        target=target,
+        parameters_before=dict(current) if current else None,
+        parameters_after=after,
+        metric="brier",
+        metric_before=round(score_before, 6),
+        metric_after=round(score_after, 6),
+        held_out_size=held_out.height,
+        applied=applied,
+        reason=verdict("Brier score", score_before, score_after, applied, held_out.height)
+        + " outcomes",
+        details={
+            "trained_on": train.height,
+            "ece_before": round(
+                expected_calibration_error(apply_calibration(raw, current), truth), 4
+            ),
+            "ece_after": round(expected_calibration_error(apply_calibration(raw, after), truth), 4),
+        },
+    )
+
+
+def propose_calibrations(
+    outcomes: pl.DataFrame,
+    current: Mapping[str, Mapping[str, Any]],
+    *,
+    min_outcomes: int,
+    holdout_fraction: float,
+) -> tuple[list[Proposal], dict[str, str]]:
+    """Proposals per kind with enough outcomes, a pooled one (`all`) for the kinds without, and
+    why each kind left out got none.
+
+    `outcomes` has `subject_id`, `kind`, `due_at`, `confidence` (raw) and `happened`.
+    """
+    proposals, skipped = [], {}
+    judged = outcomes.drop_nulls("confidence")
+    for (kind,), frame in sorted(judged.partition_by("kind", as_dict=True).items()):
+        if frame.height < min_outcomes:
+            skipped[kind] = f"{frame.height} judged outcomes, {min_outcomes} needed"
+        elif frame["happened"].n_unique() < 2:
+            skipped[kind] = "every outcome the same; nothing to calibrate against"
+        else:
+            proposals.append(_propose(kind, frame, current.get(kind), holdout_fraction))
+    if not skipped:
+        return proposals, skipped
+    if judged.height >= min_outcomes and judged["happened"].n_unique() == 2:
+        proposals.append(_propose(POOLED, judged, current.get(POOLED), holdout_fraction))
+    else:
+        skipped[POOLED] = f"{judged.height} judged outcomes of every kind, {min_outcomes} needed"
+    return proposals, skipped

@@ -1,0 +1,274 @@
+"""Persistence of auto-learning: due predictions, outcomes, reviews and the learned changes.
+
+The parameters in force for a target are those of its latest applied change that was not
+reverted; reverting a change brings back the one before it (or the settings' defaults).
+"""
+
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
+
+from resync.database import conflict_insert
+from resync.learning.changes import Proposal
+from resync.maintenance_history import METRICS_SCHEMA, UTC_TIME
+from resync.models import (
+    Alert,
+    AlertReview,
+    CapacityForecast,
+    LearnedChange,
+    LearningOutcome,
+    MaintenanceFinding,
+    MaintenanceReview,
+    WorkstationMetrics,
+    utcnow,
+)
+
+PREDICTION_SCHEMA: dict[str, Any] = {
+    "source": pl.String,
+    "subject_id": pl.String,
+    "workstation": pl.String,
+    "kind": pl.String,
+    "resource": pl.String,
+    "predicted_at": UTC_TIME,
+    "due_at": UTC_TIME,
+    "confidence": pl.Float64,
+    "threshold": pl.Float64,
+}
+CAPACITY_COLUMNS = {"cpu": "cpu_percent", "memory": "memory_percent", "disk": "disk_percent"}
+VERDICTS = ("confirmed", "false_alarm")
+
+
+def _judged(source: str) -> Any:
+    return select(LearningOutcome.subject_id).where(LearningOutcome.source == source)
+
+
+def load_due_predictions(connection: Connection, now: datetime) -> pl.DataFrame:
+    """Findings and capacity forecasts whose date has passed and that were not judged yet."""
+    rows = []
+    findings = connection.execute(
+        select(MaintenanceFinding).where(
+            MaintenanceFinding.predicted_failure_date < now.date(),
+            MaintenanceFinding.id.not_in(_judged("maintenance")),
+        )
+    )
+    for finding in findings:
+        if finding.resource in METRICS_SCHEMA and "threshold" in finding.evidence:
+            day = datetime.combine(finding.predicted_failure_date, datetime.min.time(), UTC)
+            rows.append(
+                {
+                    "source": "maintenance",
+                    "subject_id": str(finding.id),
+                    "workstation": finding.workstation,
+                    "kind": finding.kind,
+                    "resource": finding.resource,
+                    "predicted_at": finding.created_at,
+                    "due_at": day + timedelta(days=1),
+                    "confidence": finding.evidence.get("raw_confidence", finding.confidence),
+                    "threshold": finding.evidence["threshold"],
+                }
+            )
+    forecasts = connection.execute(
+        select(CapacityForecast).where(
+            CapacityForecast.saturation_date <= now,
+            CapacityForecast.resource.in_(CAPACITY_COLUMNS),
+            CapacityForecast.id.not_in(_judged("capacity")),
+        )
+    )
+    for forecast in forecasts:
+        rows.append(
+            {
+                "source": "capacity",
+                "subject_id": str(forecast.id),
+                "workstation": forecast.workstation,
+                "kind": f"{forecast.resource}_saturation",
+                "resource": CAPACITY_COLUMNS[forecast.resource],
+                "predicted_at": forecast.created_at,
+                "due_at": forecast.saturation_date,
+                "confidence": None,
+                "threshold": forecast.threshold,
+            }
+        )
+    return pl.DataFrame(rows, schema=PREDICTION_SCHEMA)
+
+
+def load_samples(
+    connection: Connection, workstations: list[str], start: datetime, end: datetime
+) -> pl.DataFrame:
+    """The numeric samples of `workstations` in [start, end]."""
+    names = [name for name, dtype in METRICS_SCHEMA.items() if dtype != pl.String]
+    rows = connection.execute(
+        select(WorkstationMetrics.workstation, *(getattr(WorkstationMetrics, n) for n in names))
+        .where(
+            WorkstationMetrics.workstation.in_(workstations),
+            WorkstationMetrics.sample_time >= start,
+            WorkstationMetrics.sample_time <= end,
+        )
+        .order_by(WorkstationMetrics.workstation, WorkstationMetrics.sample_time)
+    ).all()
+    schema = {"workstation": pl.String, **{n: METRICS_SCHEMA[n] for n in names}}
+    return pl.DataFrame([tuple(row) for row in rows], schema=schema, orient="row")
+
+
+def store_outcomes(session: Session, judged: pl.DataFrame) -> int:
+    """Store each judged prediction once; returns how many rows were new."""
+    if judged.is_empty():
+        return 0
+    judged_at = utcnow()
+    records = [
+        {**record, "subject_id": uuid.UUID(record["subject_id"]), "judged_at": judged_at}
+        for record in judged.select(*PREDICTION_SCHEMA, "observed_peak", "happened").to_dicts()
+    ]
+    statement = conflict_insert(
+        session.get_bind().dialect.name, LearningOutcome
+    ).on_conflict_do_nothing(index_elements=["source", "subject_id"])
+    return len(session.execute(statement.returning(LearningOutcome.id), records).all())
+
+
+def load_outcomes(connection: Connection, source: str) -> pl.DataFrame:
+    """Every stored outcome of `source` (`subject_id`, `kind`, `due_at`, `confidence`, …)."""
+    rows = connection.execute(
+        select(
+            LearningOutcome.subject_id,
+            LearningOutcome.kind,
+            LearningOutcome.due_at,
+            LearningOutcome.confidence,
+            LearningOutcome.happened,
+        ).where(LearningOutcome.source == source)
+    ).all()
+    schema = {
+        "subject_id": pl.String,
+        "kind": pl.String,
+        "due_at": UTC_TIME,
+        "confidence": pl.Float64,
+        "happened": pl.Boolean,
+    }
+    return pl.DataFrame([(str(r[0]), *r[1:]) for r in rows], schema=schema, orient="row")
+
+
+def review_feedback(connection: Connection) -> list[dict[str, Any]]:
+    """Reviewer decisions on maintenance actions per kind: approved, rejected, latest comments."""
+    rows = connection.execute(
+        select(MaintenanceFinding.kind, MaintenanceFinding.actions, MaintenanceReview)
+        .join(MaintenanceReview, MaintenanceReview.run_id == MaintenanceFinding.run_id)
+        .where(MaintenanceReview.source == "reviewer")
+        .order_by(MaintenanceReview.decided_at)
+    ).all()
+    feedback: dict[str, dict[str, Any]] = {}
+    for kind, actions, review in rows:
+        if review.action_id not in {action["action_id"] for action in actions}:
+            continue
+        entry = feedback.setdefault(kind, {"kind": kind, "approved": 0, "rejected": 0})
+        entry[review.decision] = entry.get(review.decision, 0) + 1
+        if review.comment:
+            entry["comment"] = review.comment
+    return sorted(feedback.values(), key=lambda entry: entry["kind"])
+
+
+def load_alert_reviews(connection: Connection) -> pl.DataFrame:
+    """Reviewed alerts: `workstation`, `rule`, `opened_at`, `last_seen_at`, `verdict`, `comment`."""
+    rows = connection.execute(
+        select(
+            Alert.workstation,
+            Alert.rule,
+            Alert.opened_at,
+            Alert.last_seen_at,
+            AlertReview.verdict,
+            AlertReview.comment,
+        ).join(AlertReview, AlertReview.alert_id == Alert.id)
+    ).all()
+    schema = {
+        "workstation": pl.String,
+        "rule": pl.String,
+        "opened_at": UTC_TIME,
+        "last_seen_at": UTC_TIME,
+        "verdict": pl.String,
+        "comment": pl.String,
+    }
+    return pl.DataFrame([tuple(row) for row in rows], schema=schema, orient="row")
+
+
+def record_alert_review(
+    session: Session, alert_id: int, verdict: str, comment: str | None, decided_by: str | None
+) -> AlertReview:
+    """Record (or replace) the verdict on one alert."""
+    if verdict not in VERDICTS:
+        raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
+    if session.get(Alert, alert_id) is None:
+        raise ValueError(f"no alert with id {alert_id}")
+    review = session.scalars(select(AlertReview).where(AlertReview.alert_id == alert_id)).first()
+    review = review or AlertReview(alert_id=alert_id)
+    review.verdict, review.comment, review.decided_by = verdict, comment, decided_by
+    review.decided_at = utcnow()
+    session.add(review)
+    session.flush()
+    return review
+
+
+def active_parameters(connection: Connection | Session, change_type: str) -> dict[str, Any]:
+    """The learned parameters in force per target for `change_type`."""
+    changes = connection.execute(
+        select(LearnedChange.target, LearnedChange.parameters_after)
+        .where(
+            LearnedChange.change_type == change_type,
+            LearnedChange.applied.is_(True),
+            LearnedChange.reverted_at.is_(None),
+        )
+        .order_by(LearnedChange.created_at, LearnedChange.id)
+    ).all()
+    return {target: parameters for target, parameters in changes}
+
+
+def alert_overrides(connection: Connection | Session) -> dict[tuple[str, str], Mapping[str, Any]]:
+    """Learned alert-rule parameters in force, by (rule, workstation)."""
+    learned = active_parameters(connection, "alert_rule")
+    return {tuple(target.split("/", 1)): params for target, params in learned.items()}
+
+
+def record_changes(
+    session: Session, proposals: list[Proposal], flow_run_id: Any | None
+) -> list[int]:
+    """Store every proposal as a versioned change (applied or not); returns their ids."""
+    rows = [
+        LearnedChange(
+            flow_run_id=flow_run_id,
+            change_type=p.change_type,
+            target=p.target,
+            parameters_before=p.parameters_before,
+            parameters_after=p.parameters_after,
+            metric=p.metric,
+            higher_is_better=p.higher_is_better,
+            metric_before=p.metric_before,
+            metric_after=p.metric_after,
+            held_out_size=p.held_out_size,
+            applied=p.applied,
+            reason=p.reason,
+        )
+        for p in proposals
+    ]
+    session.add_all(rows)
+    session.flush()
+    return [row.id for row in rows]
+
+
+def list_changes(session: Session, limit: int) -> list[LearnedChange]:
+    """The newest learned changes first."""
+    query = select(LearnedChange).order_by(LearnedChange.id.desc()).limit(limit)
+    return list(session.scalars(query))
+
+
+def revert_change(session: Session, change_id: int) -> LearnedChange:
+    """Take an applied change out of force (its target falls back to the change before it)."""
+    change = session.get(LearnedChange, change_id)
+    if change is None:
+        raise ValueError(f"no learned change with id {change_id} (see 'resync learning list')")
+    if not change.applied:
+        raise ValueError(f"learned change {change_id} was never applied: {change.reason}")
+    if change.reverted_at is not None:
+        raise ValueError(f"learned change {change_id} was already reverted at {change.reverted_at}")
+    change.reverted_at = utcnow()
+    return change
