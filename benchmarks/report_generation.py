@@ -58,29 +58,52 @@ def make_report(workstations: int) -> ReportData:
     )
 
 
-def resync_report(data: ReportData) -> tuple[str, list[bytes], bytes]:
+class Phases:
+    """Wall-clock seconds per phase of one report."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def done(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.seconds[phase] = round(now - self._last, 2)
+        self._last = now
+
+
+def resync_report(data: ReportData, phases: Phases) -> tuple[str, list[bytes], bytes]:
     html = render_html(data)
+    phases.done("html")
     images = render_chart_images(data)
-    return html, images, print_pdf(render_html(data, chart_images=images))
+    phases.done("charts")
+    pdf = print_pdf(render_html(data, chart_images=images))
+    phases.done("print")
+    return html, images, pdf
 
 
-def baseline_report(data: ReportData) -> tuple[str, list[bytes], bytes]:
+def baseline_report(data: ReportData, phases: Phases) -> tuple[str, list[bytes], bytes]:
     figures = [saturation_figure(row) for row in data.at_risk() if row.series is not None]
     html = render_html(data.model_copy(update={"forecasts": []})) + "".join(
         figure.to_html(include_plotlyjs=True, full_html=False) for figure in figures
     )
+    phases.done("html")
     images = [figure.to_image(format="svg") for figure in figures]
-    return html, images, print_pdf(render_html(data, chart_images=images))
+    phases.done("charts")
+    pdf = print_pdf(render_html(data, chart_images=images))
+    phases.done("print")
+    return html, images, pdf
 
 
 def measure(name: str, render, data: ReportData) -> dict:
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
-    html, images, pdf = render(data)
+    phases = Phases()
+    html, images, pdf = render(data, phases)
     seconds = time.perf_counter() - started
     pages = len(pypdfium2.PdfDocument(pdf))
     result = {
         "seconds": round(seconds, 2),
+        "phases": phases.seconds,
         "html_mb": round(len(html.encode()) / 1e6, 2),
         "pdf_mb": round(len(pdf) / 1e6, 2),
         "pdf_pages": pages,

@@ -43,15 +43,22 @@ class Series(BaseModel):
 
 
 class Recommendation(BaseModel):
-    """What to add to stay under the threshold over the horizon, and what it costs a month."""
+    """What to add to stay under the threshold over the horizon, and what it costs a month.
+
+    `action` is "add" (with amount, unit and cost) or "none" (with the reason no size is given).
+    """
 
     model_config = ConfigDict(extra="allow")
 
-    add: float | None = None
+    action: str
+    amount: float | None = None
     unit: str | None = None
+    current_capacity: float | None = None
+    recommended_capacity: float | None = None
     monthly_cost: float | None = None
     currency: str | None = None
     cost_source: str | None = None
+    reason: str | None = None
 
 
 class Forecast(BaseModel):

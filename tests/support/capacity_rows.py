@@ -20,6 +20,27 @@ def _crossing(start: datetime, values: np.ndarray, threshold: float) -> datetime
     return start + timedelta(hours=int(above[0])) if above.size else None
 
 
+def _recommendation(resource: str) -> dict[str, Any]:
+    """Shaped like `resync.capacity_planning.size_scaling`'s answer for a host of 4 vCPU,
+    16 GB of memory and 200 GB of disk."""
+    amount, unit, capacity, cost = {
+        "cpu": (2, "vCPU", 4, 58.4),
+        "memory": (16, "GB", 16, 40.3),
+        "disk": (100, "GB", 200, 8.0),
+    }[resource]
+    return {
+        "action": "add",
+        "resource": resource,
+        "amount": amount,
+        "unit": unit,
+        "current_capacity": capacity,
+        "recommended_capacity": capacity + amount,
+        "monthly_cost": cost,
+        "currency": "USD",
+        "cost_source": "AWS on-demand list prices, us-east-1, as of 2026-06",
+    }
+
+
 def forecast_row(
     workstation: str,
     resource: str,
@@ -81,15 +102,7 @@ def forecast_row(
         "saturation_date_earliest": earliest,
         "order_by_date": expected - timedelta(days=lead_time_days) if expected else None,
         "days_to_saturation": (expected - now).total_seconds() / 86400 if expected else None,
-        "recommendation": {
-            "add": 2 if resource == "cpu" else 16 if resource == "memory" else 100,
-            "unit": {"cpu": "vCPU", "memory": "GB", "disk": "GB"}[resource],
-            "monthly_cost": {"cpu": 58.4, "memory": 40.3, "disk": 8.0}[resource],
-            "currency": "USD",
-            "cost_source": "AWS EC2/EBS on-demand list prices, us-east-1, 2026-11",
-        }
-        if expected
-        else None,
+        "recommendation": _recommendation(resource) if at_risk else None,
         "series": series,
     }
 
