@@ -17,14 +17,19 @@ def json_body(adapter: TypeAdapter[Any]) -> Callable[[Request], Coroutine[Any, A
     """A dependency that returns the request body validated by `adapter` (422 as FastAPI's)."""
 
     async def parse(request: Request) -> Any:
-        try:
-            return adapter.validate_json(await request.body())
-        except ValidationError as error:
-            raise RequestValidationError(
-                [{**item, "loc": ("body", *item["loc"])} for item in error.errors()]
-            ) from None
+        return validate_body(adapter, await request.body())
 
     return parse
+
+
+def validate_body(adapter: TypeAdapter[Any], body: bytes) -> Any:
+    """`body` validated by `adapter`; a RequestValidationError (FastAPI's 422) if it fails."""
+    try:
+        return adapter.validate_json(body)
+    except ValidationError as error:
+        raise RequestValidationError(
+            [{**item, "loc": ("body", *item["loc"])} for item in error.errors()]
+        ) from None
 
 
 def request_body(schema: dict[str, Any]) -> dict[str, Any]:

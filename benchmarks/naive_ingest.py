@@ -25,6 +25,7 @@ def create_workstation_metrics(
         if key is None or "metrics:write" not in key.scopes:
             raise HTTPException(status_code=401, detail="Invalid API key")
         values = inbox_values(payload, key.id)
+        values["api_key_id"] = key.id
         values["payload"] = payload.model_dump(mode="json")
         values["message_files"] = payload.tws.message_files if payload.tws else None
         row = MetricsInbox(**values)

@@ -10,6 +10,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import polars as pl
 from pydantic_core import to_json
 from sqlalchemy import Connection, func, select
 
@@ -27,6 +28,22 @@ INBOX_COLUMNS = (
     "api_key_id",
     "received_at",
 )
+# Inbox rows as a polars frame (the API's writer COPYs it as CSV); api_key_id as 32 hex digits,
+# which PostgreSQL reads as a uuid and SQLAlchemy stores on SQLite.
+UTC_TIME = pl.Datetime("us", "UTC")
+INBOX_SCHEMA: dict[str, pl.DataType] = {
+    "workstation": pl.String(),
+    "sample_time": UTC_TIME,
+    **{name: pl.Float64() for name in METRIC_NAMES},
+    "tcp_connectivity": pl.Int64(),
+    "process_count": pl.Int64(),
+    "latency_method": pl.String(),
+    "stdlist_mb": pl.Float64(),
+    "message_files": pl.String(),
+    "payload": pl.String(),
+    "api_key_id": pl.String(),
+    "received_at": UTC_TIME,
+}
 
 
 def hold_inbox_for_write(connection: Connection) -> None:
@@ -41,8 +58,8 @@ def hold_inbox_for_claim(connection: Connection) -> None:
         connection.execute(select(func.pg_advisory_xact_lock(INBOX_LOCK)))
 
 
-def inbox_values(payload: MetricsPayload, api_key_id: uuid.UUID) -> dict[str, Any]:
-    """The inbox row for a validated payload: typed columns plus the raw document as JSON text."""
+def sample_values(payload: MetricsPayload) -> dict[str, Any]:
+    """The typed columns of a validated payload, and the document as JSON text."""
     metrics = payload.metrics
     tws = payload.tws
     return {
@@ -53,6 +70,13 @@ def inbox_values(payload: MetricsPayload, api_key_id: uuid.UUID) -> dict[str, An
         "stdlist_mb": tws.stdlist_mb if tws else None,
         "message_files": to_json(tws.message_files).decode() if tws and tws.message_files else None,
         "payload": payload.model_dump_json(exclude_none=True),
-        "api_key_id": api_key_id,
+    }
+
+
+def inbox_values(payload: MetricsPayload, api_key_id: uuid.UUID) -> dict[str, Any]:
+    """The inbox row for a validated payload: typed columns plus the raw document as JSON text."""
+    return {
+        **sample_values(payload),
+        "api_key_id": api_key_id.hex,
         "received_at": datetime.now(UTC),
     }

@@ -182,7 +182,7 @@ class MetricsPayload(BaseModel):
     @model_validator(mode="after")
     def refuse_nul_characters(self) -> "MetricsPayload":
         for part in (self, self.metrics, self.host, self.tws):
-            if part is not None and part.model_extra and _contains_nul(part.model_extra):
+            if part is not None and part.model_extra and contains_nul(part.model_extra):
                 raise ValueError("strings may not contain NUL characters")
         return self
 
@@ -195,11 +195,12 @@ class MetricsPayload(BaseModel):
         return ignored
 
 
-def _contains_nul(value: Any) -> bool:
+def contains_nul(value: Any) -> bool:
+    """Whether a NUL character is in `value` or in any key or item nested in it."""
     if isinstance(value, str):
         return "\x00" in value
     if isinstance(value, dict):
-        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
+        return any(contains_nul(k) or contains_nul(v) for k, v in value.items())
     if isinstance(value, list):
-        return any(_contains_nul(item) for item in value)
+        return any(contains_nul(item) for item in value)
     return False

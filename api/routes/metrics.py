@@ -1,16 +1,18 @@
 """FTA metrics: ingest of single samples and spool replays, and the history of one workstation."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
+import polars as pl
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
 from pydantic import AwareDatetime, BaseModel, Field, TypeAdapter
 from sqlalchemy import func, select
 
 from api.deps import IngestKey, MetricsReadKey, SessionDep
-from api.json_body import component_ref, json_body, request_body
-from resync.inbox import inbox_values
+from api.json_body import component_ref, json_body, request_body, validate_body
+from resync.inbox import UTC_TIME, inbox_values
 from resync.models import WorkstationMetrics
+from resync.sample_batch import SampleBatch, batch_from_payloads, read_sample_batch
 from resync.schemas import BATCH_MAX_ITEMS, METRIC_NAMES, WORKSTATION_PATTERN, MetricsPayload
 
 router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
@@ -66,9 +68,18 @@ class MetricsSamplesPublic(BaseModel):
 
 
 SamplePayload = TypeAdapter(MetricsPayload)
-SampleBatch = TypeAdapter(
+PayloadBatch = TypeAdapter(
     Annotated[list[MetricsPayload], Field(min_length=1, max_length=BATCH_MAX_ITEMS)]
 )
+
+
+async def read_batch_body(request: Request) -> SampleBatch:
+    """The batch validated column-wise; a body that path refuses goes through the model (422s)."""
+    body = await request.body()
+    batch = read_sample_batch(body)
+    if batch is None:
+        batch = batch_from_payloads(validate_body(PayloadBatch, body))
+    return batch
 
 
 @router.post(
@@ -108,25 +119,22 @@ async def create_workstation_metrics(
     ),
 )
 async def create_workstation_metrics_batch(
-    payloads: Annotated[list[MetricsPayload], Depends(json_body(SampleBatch))],
+    batch: Annotated[SampleBatch, Depends(read_batch_body)],
     key: IngestKey,
     request: Request,
 ) -> BatchAccepted:
     """Accept up to 5,000 samples (a spool replay) all or none; 202 once committed."""
-    stored = await request.app.state.inbox_writer.submit(
-        [inbox_values(p, key.id) for p in payloads]
+    rows = batch.frame.with_columns(
+        api_key_id=pl.lit(key.id.hex),
+        received_at=pl.lit(datetime.now(UTC), dtype=UTC_TIME),
     )
-    ignored = [
-        IgnoredFields(index=index, fields=fields)
-        for index, payload in enumerate(payloads)
-        if (fields := payload.ignored_fields())
-    ]
+    stored = await request.app.state.inbox_writer.submit(rows)
     duplicates = sum(sample.duplicate for sample in stored)
     return BatchAccepted(
         accepted=len(stored) - duplicates,
         duplicates=duplicates,
         ids=[sample.id for sample in stored],
-        ignored=ignored,
+        ignored=[IgnoredFields(index=index, fields=fields) for index, fields in batch.ignored],
     )
 
 
