@@ -167,15 +167,12 @@ def evaluate_series(values: np.ndarray, start: datetime) -> dict:
                 tally["count"] += steps
         forecast = forecast_values(history, horizon, SEASON)
         for correction in CORRECTIONS:
-            width = interval_half_widths(
-                forecast.backtest_errors, horizon, 0.80, SEASON, correction
-            )
+            width = interval_half_widths(forecast.backtest_errors, horizon, 0.8, SEASON, correction)
+            lower, upper = forecast.point - width, forecast.point + width
             for label, steps in HORIZONS.items():
                 if horizon >= steps:
-                    bands = (forecast.point - width, forecast.point + width)
-                    by_correction[label][correction] += _inside(
-                        actual[:steps], bands[0][:steps], bands[1][:steps]
-                    )
+                    inside = _inside(actual[:steps], lower[:steps], upper[:steps])
+                    by_correction[label][correction] += inside
     result = {
         name: {
             label: {
@@ -194,8 +191,8 @@ def evaluate_series(values: np.ndarray, start: datetime) -> dict:
     return result
 
 
-def _coverage(per_series: dict[str, dict], name: str, label: str, key: str = "inside_80"):
-    inside = sum(s[name][label][key] for s in per_series.values())
+def _coverage(per_series: dict[str, dict], name: str, label: str) -> float | None:
+    inside = sum(s[name][label]["inside_80"] for s in per_series.values())
     count = sum(s[name][label]["count"] for s in per_series.values())
     return round(inside / count, 3) if count else None
 
@@ -219,14 +216,12 @@ def summarise(per_series: dict[str, dict], held_out: dict[str, dict]) -> dict[st
 
 def tune_correction(tuning: dict[str, dict]) -> dict:
     """Resync's coverage on the tuning half at each correction, and the one nearest 80 %."""
+    resync = [s["resync"] for s in tuning.values()]
     coverage = {
         correction: {
             label: round(
-                sum(
-                    s["resync"][label]["inside_80_by_correction"][correction]
-                    for s in tuning.values()
-                )
-                / sum(s["resync"][label]["count"] for s in tuning.values()),
+                sum(s[label]["inside_80_by_correction"][correction] for s in resync)
+                / sum(s[label]["count"] for s in resync),
                 3,
             )
             for label in HORIZONS
