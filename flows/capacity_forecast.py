@@ -6,15 +6,17 @@ flow run id as its thread: a crashed run's retry resumes after its last complete
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from prefect import flow
 from prefect.runtime import flow_run
+from pydantic import Field
 
 from graphs.capacity.graph import build_graph
 from graphs.capacity.nodes import summarize
 from resync.capacity_series import RESOURCES
 from resync.checkpoints import open_checkpointer
+from resync.schemas import WORKSTATION_PATTERN
 from resync.settings import get_settings
 
 Resource = Literal["cpu", "memory", "disk", "latency", "workload"]
@@ -29,15 +31,15 @@ def _run_name() -> str:
 
 @flow(name="capacity-forecast", flow_run_name=_run_name)
 def capacity_forecast(
-    workstations: list[str] | None = None,
+    workstations: list[Annotated[str, Field(pattern=WORKSTATION_PATTERN)]] | None = None,
     resources: list[Resource] | None = None,
-    history_days: int | None = None,
-    horizon_days: int | None = None,
+    history_days: Annotated[int, Field(ge=1, le=400)] | None = None,
+    horizon_days: Annotated[int, Field(ge=1, le=730)] | None = None,
 ) -> dict[str, Any]:
     """Forecast every FTA × resource, date the saturations, size the fixes, write the insight."""
     settings = get_settings()
     inputs = {
-        "workstation_filter": workstations or None,
+        "workstation_filter": [name.upper() for name in workstations] if workstations else None,
         "resources": list(resources or RESOURCES),
         "history_days": history_days or settings.forecast_history_days,
         "horizon_days": horizon_days or settings.forecast_horizon_days,
@@ -48,7 +50,11 @@ def capacity_forecast(
         config = {"configurable": {"thread_id": thread_id}}
         resuming = graph.get_state(config).next
         state = graph.invoke(None if resuming else inputs, config=config)
-    return {**summarize(state), "analyst": state["insight"]["analyst"]}
+    return {
+        **summarize(state),
+        "analyst": state["insight"]["analyst"],
+        "report_id": state["report_id"],
+    }
 
 
 if __name__ == "__main__":

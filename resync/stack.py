@@ -41,6 +41,8 @@ class Stack:
             "PREFECT_UI_API_URL": f"http://127.0.0.1:{self.prefect_port}/api",
             "RESYNC_DATA_DIR": str(self.data_dir),
             "RESYNC_PROJECT_DIR": str(self.project_dir),
+            # prefect.yaml reads the capacity forecast's schedule time zone from here.
+            "RESYNC_CAPACITY_SCHEDULE_TIMEZONE": get_settings().capacity_schedule_timezone,
             **self.extra_environment,
         }
 

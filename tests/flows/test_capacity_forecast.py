@@ -2,18 +2,29 @@
 
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
+import yaml
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+from prefect.exceptions import ParameterTypeError
+from prefect.utilities.templating import apply_values
 from sqlalchemy import select
 
 from flows.capacity_forecast import capacity_forecast
 from resync.database import session_scope
-from resync.models import CapacityForecast, CapacityForecastRun
+from resync.models import CapacityForecast, CapacityForecastRun, Report
+from resync.settings import get_settings
+from resync.stack import Stack
 from tests.support.capacity_data import history_frame, now_hour, store_daily_jobs, store_history
 
 HOST = {"cpu_count": 8, "memory_total_mb": 32768, "disk_total_gb": 500}
+PROJECT = Path(__file__).resolve().parents[2]
 
 
-def test_flow_forecasts_dates_and_sizes_every_fta(database_url: str, prefect_api: None) -> None:
+@pytest.fixture
+def estate(database_url: str) -> None:
     end = now_hour() - timedelta(minutes=5)
     # Disk from 60 % growing a point a day: 74 % now, so 90 % in about 16 days.
     store_history(history_frame("FTA-FILL", 14, end, disk_start=60, disk_per_day=1.0), HOST)
@@ -21,29 +32,38 @@ def test_flow_forecasts_dates_and_sizes_every_fta(database_url: str, prefect_api
     store_history(history_frame("FTA-NEW", 3, end, seed=2))
     store_daily_jobs("FTA-FLAT", 14, end, per_day=24)
 
-    result = capacity_forecast()
+
+def run_rows(run_id: str) -> tuple[CapacityForecastRun, dict[tuple[str, str], CapacityForecast]]:
+    with session_scope() as session:
+        run = session.get(CapacityForecastRun, uuid.UUID(run_id))
+        rows = session.scalars(select(CapacityForecast).where(CapacityForecast.run_id == run.id))
+        return run, {(row.workstation, row.resource): row for row in rows}
+
+
+def artifacts(flow_run_id: uuid.UUID) -> dict[str, object]:
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
+        )
+    return {artifact.key: artifact.data for artifact in found}
+
+
+def test_flow_forecasts_dates_and_sizes_every_fta(estate: None, prefect_api: None) -> None:
+    state = capacity_forecast(return_state=True)
+    result = state.result()
 
     assert result["workstations"] == 3
     assert result["analyst"] == "deterministic"
-    with session_scope() as session:
-        run = session.get(CapacityForecastRun, uuid.UUID(result["run_id"]))
-        rows = {
-            (row.workstation, row.resource): row
-            for row in session.scalars(
-                select(CapacityForecast).where(CapacityForecast.run_id == run.id)
-            )
-        }
+    run, rows = run_rows(result["run_id"])
+    assert run.flow_run_id == state.state_details.flow_run_id
     assert run.finished_at is not None
     assert run.analyst == "deterministic"
     assert run.analyst_note == "Written by the deterministic analyst: ANTHROPIC_API_KEY is not set."
     assert "FTA-FILL disk saturates on" in run.insight
-    assert {r for (w, r) in rows if w == "FTA-FLAT"} == {
-        "cpu",
-        "memory",
-        "disk",
-        "latency",
-        "workload",
-    }
+    assert {resource for (name, resource) in rows if name == "FTA-FLAT"} == {
+        "cpu", "memory", "disk", "latency", "workload"
+    }  # fmt: skip
+    assert rows["FTA-FLAT", "workload"].current_value == pytest.approx(24, abs=1)
     assert all(rows["FTA-NEW", r].status == "insufficient_data" for r in ("cpu", "disk"))
     filling = rows["FTA-FILL", "disk"]
     assert filling.status == "forecast"
@@ -53,3 +73,53 @@ def test_flow_forecasts_dates_and_sizes_every_fta(database_url: str, prefect_api
     assert filling.series["history"] and filling.series["forecast"]
     assert rows["FTA-FLAT", "disk"].saturation_date is None
     assert rows["FTA-FLAT", "disk"].series is None
+
+    published = artifacts(state.state_details.flow_run_id)
+    assert "FTA-FILL disk saturates on" in published["capacity-forecast-summary"]
+    assert "Analyst: deterministic" in published["capacity-forecast-summary"]
+    assert '"workstation": "FTA-FILL"' in published["capacity-at-risk"]
+    with session_scope() as session:
+        report = session.get(Report, uuid.UUID(result["report_id"]))
+        assert report.capacity_run_id == run.id
+
+
+def test_parameters_narrow_the_run(estate: None, prefect_api: None) -> None:
+    result = capacity_forecast(
+        workstations=["fta-fill"], resources=["disk"], history_days=7, horizon_days=10
+    )
+    run, rows = run_rows(result["run_id"])
+    assert (run.history_days, run.horizon_days, run.workstation_count) == (7, 10, 1)
+    assert list(rows) == [("FTA-FILL", "disk")]
+    # 16 days away: beyond a 10-day horizon, so no expected crossing.
+    assert rows["FTA-FILL", "disk"].saturation_date is None
+
+
+def test_bad_parameters_are_refused_before_anything_is_written(
+    estate: None, prefect_api: None
+) -> None:
+    with pytest.raises(ParameterTypeError, match="history_days"):
+        capacity_forecast(history_days=0)
+    with pytest.raises(ParameterTypeError, match="resources"):
+        capacity_forecast(resources=["gpu"])
+    with session_scope() as session:
+        assert session.scalars(select(CapacityForecastRun)).first() is None
+
+
+def test_deployment_runs_sunday_0100_in_the_configured_time_zone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = yaml.safe_load((PROJECT / "prefect.yaml").read_text())
+    [deployment] = [d for d in document["deployments"] if d["name"] == "capacity-forecast"]
+    assert deployment["entrypoint"] == "flows/capacity_forecast.py:capacity_forecast"
+    # `resync run` passes the setting to `prefect deploy`, which fills {{ $VARIABLE }} from
+    # its environment.
+    monkeypatch.setenv("RESYNC_CAPACITY_SCHEDULE_TIMEZONE", "Europe/Paris")
+    get_settings.cache_clear()
+    try:
+        environment = Stack(PROJECT, tmp_path, 8000, 4200).environment
+    finally:
+        get_settings.cache_clear()
+    for name in ("RESYNC_CAPACITY_SCHEDULE_TIMEZONE", "RESYNC_PROJECT_DIR"):
+        monkeypatch.setenv(name, environment[name])
+    [schedule] = apply_values(deployment, {}, remove_notset=False)["schedules"]
+    assert schedule == {"cron": "0 1 * * 0", "timezone": "Europe/Paris"}
