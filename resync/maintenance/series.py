@@ -6,8 +6,6 @@ object of file → percent full, as text, a struct or dicts); they become one lo
 `message_file:<file>`. Job runs arrive as `job_execution_history` rows.
 """
 
-import json
-
 import polars as pl
 
 from resync.maintenance.types import Kind
@@ -47,15 +45,12 @@ def _utc(frame: pl.DataFrame, column: str) -> pl.DataFrame:
 
 
 def _message_file_struct(column: pl.Series) -> pl.Series:
-    """`message_files` as a struct of file → percent, whatever form it was read in."""
-    if isinstance(column.dtype, pl.Struct):
-        return column
+    """`message_files` as a struct of file → percent, from JSON text or a struct column."""
     if column.dtype == pl.String:
         return column.str.json_decode(infer_schema_length=None)
-    return pl.Series(
-        [json.loads(value) if isinstance(value, str) else value for value in column.to_list()],
-        strict=False,
-    )
+    if isinstance(column.dtype, pl.Struct):
+        return column
+    raise TypeError(f"message_files must be JSON text or a struct of percents, not {column.dtype}")
 
 
 def message_file_samples(metrics: pl.DataFrame) -> pl.DataFrame:
