@@ -126,6 +126,23 @@ def test_runs_that_ended_long_before_the_watermark_are_not_read_again(fake: Fake
     assert set(stored()) == {"recent", "within-overlap"}
 
 
+def test_a_missing_joblog_or_a_run_the_schema_refuses_does_not_stop_the_sync(
+    fake: FakeHwa,
+) -> None:
+    fake.jobs = [
+        finished("abend-without-log", 3, status="ABEND"),
+        finished("bad-name", 2, workstation="FTA-WITH-A-FAR-TOO-LONG-NAME"),
+        finished("good", 1),
+    ]
+
+    summary = job_history_sync()
+
+    assert (summary["stored"], summary["rejected"], summary["joblogs"]) == (2, 1, 0)
+    rows = stored()
+    assert set(rows) == {"abend-without-log", "good"}
+    assert rows["abend-without-log"].joblog is None
+
+
 def test_an_unavailable_master_is_retried(fake: FakeHwa) -> None:
     fake.jobs = [finished("run-1", 2)]
     fake.fail_next(503)
