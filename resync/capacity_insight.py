@@ -37,8 +37,11 @@ def deterministic_insight(data: Mapping[str, Any]) -> CapacityInsight:
         f"{data['likely']} more may (upper 80 % bound)."
     ]
     for item in data["at_risk"][:3]:
-        when = f"on {_date(item['saturation_date'])}" if item["saturation_date"] else "possibly"
-        sentence = f"{item['workstation']} {item['resource']} saturates {when}"
+        name = f"{item['workstation']} {item['resource']}"
+        if item["saturation_date"]:
+            sentence = f"{name} saturates on {_date(item['saturation_date'])}"
+        else:
+            sentence = f"{name} may saturate from {_date(item.get('saturation_date_earliest'))}"
         if item.get("order_by_date"):
             sentence += f" (order by {_date(item['order_by_date'])})"
         cost = item.get("monthly_cost")

@@ -1,0 +1,185 @@
+"""Pure capacity planning on small polars frames: trends, forecast rows, dates, sizing, insight."""
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import polars as pl
+import pytest
+
+from resync.capacity_insight import deterministic_insight
+from resync.capacity_planning import assess_saturation, projected_peak, recommend, size_scaling
+from resync.capacity_series import (
+    daily_series,
+    forecast_row,
+    forecast_workstations,
+    trailing_day_job_counts,
+    trend_row,
+)
+from resync.settings import Settings
+
+SETTINGS = Settings(anthropic_api_key=None)
+START = datetime(2026, 10, 1, tzinfo=UTC)
+
+
+def hourly(values: np.ndarray) -> pl.DataFrame:
+    times = [START + timedelta(hours=index) for index in range(values.size)]
+    return pl.DataFrame({"sample_time": times, "value": values.astype(float)})
+
+
+def growing(days: int, start: float, per_day: float) -> np.ndarray:
+    steps = np.arange(days * 24)
+    return start + per_day * steps / 24 + 2 * np.sin(2 * np.pi * steps / 24)
+
+
+def test_daily_series_takes_peaks_for_cpu_and_means_for_disk() -> None:
+    frame = hourly(np.array([1.0] * 23 + [49.0]))
+    assert daily_series(frame, "cpu")["value"].to_list() == [49.0]
+    assert daily_series(frame, "disk")["value"].to_list() == [3.0]
+
+
+def test_trend_row_fits_a_line_to_daily_values() -> None:
+    row = trend_row("FTA1", "disk", hourly(growing(10, 50, 0.5)), SETTINGS)
+    assert row["status"] == "forecast"
+    assert row["threshold"] == 90.0
+    assert row["trend_per_day"] == pytest.approx(0.5, abs=0.01)
+    assert row["r_squared"] > 0.99
+    assert row["current_value"] == pytest.approx(50 + 0.5 * (9 * 24 + 11.5) / 24, abs=0.05)
+
+
+def test_trend_row_says_too_little_data() -> None:
+    row = trend_row("FTA1", "cpu", hourly(growing(3, 50, 0)), SETTINGS)
+    assert row["status"] == "insufficient_data"
+    assert row["current_value"] is not None
+
+
+def test_forecast_row_of_a_filling_disk_has_dates_and_its_series() -> None:
+    row = forecast_row("FTA1", "disk", hourly(growing(14, 70, 1.0)), SETTINGS)
+    assert row["status"] == "forecast"
+    assert row["model"] and row["mase"] > 0
+    # 84 % at the end of the history, a point a day: 90 % in about 6 days.
+    end = START + timedelta(days=14)
+    assert end + timedelta(days=4) < row["saturation_date"] < end + timedelta(days=8)
+    assert row["saturation_date_earliest"] <= row["saturation_date"]
+    assert len(row["series"]["history"]) == 14 * 24
+    assert len(row["series"]["forecast"]) == pytest.approx(90, abs=1)
+    assert set(row["series"]["forecast"][0]) == {"t", "mean", "lo80", "hi80", "lo95", "hi95"}
+
+
+def test_forecast_row_of_latency_has_no_threshold_or_series() -> None:
+    row = forecast_row("FTA1", "latency", hourly(5 + growing(10, 0, 0.1)), SETTINGS)
+    assert row["status"] == "forecast"
+    assert row["saturation_date"] is None and row["series"] is None
+
+
+def test_forecast_workstations_covers_every_fta_and_resource_present() -> None:
+    one = hourly(growing(8, 40, 0)).rename({"value": "cpu"}).with_columns(workstation=pl.lit("A"))
+    two = one.with_columns(workstation=pl.lit("B"), disk=pl.lit(None, pl.Float64))
+    rows = forecast_workstations(pl.concat([one, two], how="diagonal"), ["cpu", "disk"], SETTINGS)
+    assert sorted((row["workstation"], row["resource"]) for row in rows) == [
+        ("A", "cpu"),
+        ("B", "cpu"),
+    ]
+
+
+def test_workload_is_jobs_in_the_trailing_day() -> None:
+    hours = [START + timedelta(hours=index) for index in range(48)]
+    starts = pl.DataFrame(
+        {"workstation": "A", "hour": hours[::2], "jobs": [3] * 24},
+        schema={"workstation": pl.String, "hour": pl.Datetime("us", "UTC"), "jobs": pl.Int64},
+    )
+    workload = trailing_day_job_counts(starts, hours[-1])
+    assert workload["sample_time"].min() == hours[23]
+    assert workload["workload"].to_list() == [36.0] * 25
+    assert trailing_day_job_counts(starts.clear(), hours[-1]).is_empty()
+
+
+def test_saturation_dates_and_risk() -> None:
+    now = START
+    expected = assess_saturation(now + timedelta(days=40), now + timedelta(days=35), now, 30)
+    assert expected == {
+        "days_to_saturation": 40.0,
+        "order_by_date": now + timedelta(days=10),
+        "risk": "expected",
+    }
+    likely = assess_saturation(None, now + timedelta(days=60), now, 30)
+    assert likely == {"days_to_saturation": None, "order_by_date": None, "risk": "likely"}
+    assert assess_saturation(None, None, now, 30)["risk"] is None
+
+
+def test_projected_peak_is_not_capped_by_the_clipped_forecast() -> None:
+    assert projected_peak(100.0, 80.0, 1.0, 90) == 170.0
+    assert projected_peak(92.0, 80.0, 0.0, 90) == 92.0
+    assert projected_peak(None, None, None, 90) is None
+
+
+@pytest.mark.parametrize(
+    ("resource", "peak", "host", "amount", "unit", "cost"),
+    [
+        # 8 vCPU at a 120 % peak is 9.6 vCPU of demand; at most 85 % busy: 11.3 → add 4.
+        ("cpu", 120.0, {"cpu_count": 8}, 4, "vCPU", 118.2),
+        # 32 GB at 100 % is 32 GB; at most 85 %: 37.6 GB → add 6 GB.
+        ("memory", 100.0, {"memory_total_mb": 32768}, 6, "GB", 19.44),
+        # 500 GB at 95 % is 475 GB; disk at most 80 %: 594 GB → add 100 GB (10 GB steps).
+        ("disk", 95.0, {"disk_total_gb": 500}, 100, "GB", 8.0),
+    ],
+)
+def test_size_scaling_from_host_facts(resource, peak, host, amount, unit, cost) -> None:
+    threshold = {"cpu": 95.0, "memory": 95.0, "disk": 90.0}[resource]
+    advice = size_scaling(resource, peak, host, threshold, SETTINGS)
+    assert advice["action"] == "add"
+    assert (advice["amount"], advice["unit"], advice["monthly_cost"]) == (amount, unit, cost)
+    assert advice["currency"] == "USD"
+    assert "aws.amazon.com" in advice["cost_source"]
+    capacity_after = advice["recommended_capacity"]
+    assert peak / 100 * advice["current_capacity"] / capacity_after <= (threshold - 10) / 100
+
+
+@pytest.mark.parametrize("host", [None, {}, {"disk_total_gb": 0}, {"disk_total_gb": "big"},
+                                  {"disk_total_gb": True}])  # fmt: skip
+def test_no_size_is_invented_without_host_facts(host) -> None:
+    advice = size_scaling("disk", 95.0, host, 90.0, SETTINGS)
+    assert advice == {
+        "action": "none",
+        "resource": "disk",
+        "reason": "the FTA has not reported its disk_total_gb (host facts), so no size is given",
+    }
+
+
+def test_recommend_only_at_risk_saturating_resources() -> None:
+    row = {
+        "resource": "disk",
+        "threshold": 90.0,
+        "current_value": 80.0,
+        "trend_per_day": 0.1,
+        "saturation_date": None,
+        "saturation_date_earliest": START,
+        "series": {"forecast": [{"hi80": 93.0}, {"hi80": 96.0}]},
+    }
+    advice = recommend(row, {"disk_total_gb": 100}, SETTINGS)
+    assert advice["projected_peak_percent"] == 96.0
+    assert recommend({**row, "saturation_date_earliest": None}, {}, SETTINGS) is None
+    assert recommend({**row, "resource": "latency", "threshold": None}, {}, SETTINGS) is None
+
+
+def test_deterministic_insight_states_the_facts() -> None:
+    data = {
+        "series": 10, "workstations": 3, "horizon_days": 90, "expected": 1, "likely": 1,
+        "insufficient": 2,
+        "at_risk": [
+            {"workstation": "FTA1", "resource": "disk", "saturation_date": "2026-12-24",
+             "order_by_date": "2026-11-24", "amount": 100, "unit": "GB", "monthly_cost": 8.0,
+             "currency": "USD"},
+            {"workstation": "FTA2", "resource": "memory", "saturation_date": None,
+             "saturation_date_earliest": "2027-01-30", "order_by_date": None,
+             "monthly_cost": None},
+        ],
+    }  # fmt: skip
+    paragraph = deterministic_insight(data).paragraph
+    assert paragraph == (
+        "10 series of 3 FTAs were forecast 90 days ahead; 1 are expected to saturate within the "
+        "horizon and 1 more may (upper 80 % bound). FTA1 disk saturates on 2026-12-24 (order by "
+        "2026-11-24); adding 100 GB costs 8.0 USD a month. FTA2 memory may saturate from 2027-01-30. "
+        "2 series had too little history to forecast and are listed as insufficient data."
+    )
+    quiet = deterministic_insight({**data, "expected": 0, "likely": 0, "at_risk": []}).paragraph
+    assert quiet.endswith("No FTA is expected to run out of CPU, memory or disk in the horizon.")
