@@ -178,8 +178,9 @@ def test_deterministic_insight_states_the_facts() -> None:
     assert paragraph == (
         "10 series of 3 FTAs were forecast 90 days ahead; 1 are expected to saturate within the "
         "horizon and 1 more may (upper 80 % bound). FTA1 disk saturates on 2026-12-24 (order by "
-        "2026-11-24); adding 100 GB costs 8.0 USD a month. FTA2 memory may saturate from 2027-01-30. "
-        "2 series had too little history to forecast and are listed as insufficient data."
+        "2026-11-24); adding 100 GB costs 8.0 USD a month. FTA2 memory may saturate from "
+        "2027-01-30. 2 series had too little history to forecast and are listed as "
+        "insufficient data."
     )
     quiet = deterministic_insight({**data, "expected": 0, "likely": 0, "at_risk": []}).paragraph
     assert quiet.endswith("No FTA is expected to run out of CPU, memory or disk in the horizon.")
