@@ -9,6 +9,8 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "password", "admin", "test"}
+# A logical volume's device path, as `lvextend` takes it (/dev/mapper/vg-lv or /dev/vg/lv).
+LOGICAL_VOLUME_PATTERN = r"^/dev/(mapper/[A-Za-z0-9_.+-]+|[A-Za-z0-9_.+-]+/[A-Za-z0-9_.+-]+)$"
 
 
 class Settings(BaseSettings):
@@ -193,6 +195,12 @@ class Settings(BaseSettings):
         default=1.25, gt=1.0, description="Recent median duration over the baseline median"
     )
     job_min_runs: int = Field(default=5, ge=2, description="Runs needed in each window")
+    maintenance_logical_volume: str | None = Field(
+        default=None,
+        pattern=LOGICAL_VOLUME_PATTERN,
+        description="Logical volume holding TWS_HOME on the FTAs (e.g. /dev/mapper/twsvg-twslv), "
+        "for extend_filesystem where an FTA's host facts do not name one",
+    )
     link_latency_failure_ms: float = Field(
         default=1000.0, gt=0, description="Average latency at which an FTA link counts as failed"
     )

@@ -16,15 +16,11 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from resync.maintenance.types import ArgumentValue, Kind, ProposedAction
+from resync.settings import LOGICAL_VOLUME_PATTERN
 
 WorkstationName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,15}$")]
 MessageFile = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,30}\.msg$")]
-LogicalVolume = Annotated[
-    str,
-    StringConstraints(
-        pattern=r"^/dev/(mapper/[A-Za-z0-9_.+-]+|[A-Za-z0-9_.+-]+/[A-Za-z0-9_.+-]+)$"
-    ),
-]
+LogicalVolume = Annotated[str, StringConstraints(pattern=LOGICAL_VOLUME_PATTERN)]
 MEGABYTE = 1_048_576
 
 

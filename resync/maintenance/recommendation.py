@@ -2,8 +2,9 @@
 
 `host_facts[workstation]` is what the FTA reports about itself (the `host` and `tws` parts of
 its payload) plus what an operator recorded: `disk_total_gb`, `logical_volume` (the volume
-holding TWS_HOME, for `extend_filesystem`) and `message_file_sizes_mb` (file → current maximum
-size; the TWS default of 10 MB is assumed for a file not listed).
+holding TWS_HOME, for `extend_filesystem`; `maintenance_logical_volume` when not named) and
+`message_file_sizes_mb` (file → current maximum size; the TWS default of 10 MB is assumed for
+a file not listed).
 
 - disk filling: clean stdlist older than `STDLIST_KEEP_DAYS`; extend the file system by what
   `SIZING_DAYS` of growth needs, in steps of 5 GB, when the volume and disk size are known;
@@ -18,6 +19,7 @@ from typing import Any
 
 from resync.maintenance.actions import propose
 from resync.maintenance.types import Finding, Prediction, ProposedAction
+from resync.settings import Settings, get_settings
 
 STDLIST_KEEP_DAYS = 10
 SIZING_DAYS = 90
@@ -38,7 +40,9 @@ def _stdlist_growth(prediction: Prediction) -> str:
     return ""
 
 
-def _disk_actions(prediction: Prediction, facts: dict[str, Any]) -> list[ProposedAction]:
+def _disk_actions(
+    prediction: Prediction, facts: dict[str, Any], settings: Settings
+) -> list[ProposedAction]:
     workstation = prediction.workstation
     actions = [
         propose(
@@ -50,7 +54,8 @@ def _disk_actions(prediction: Prediction, facts: dict[str, Any]) -> list[Propose
             older_than_days=STDLIST_KEEP_DAYS,
         )
     ]
-    total_gb, volume = facts.get("disk_total_gb"), facts.get("logical_volume")
+    total_gb = facts.get("disk_total_gb")
+    volume = facts.get("logical_volume") or settings.maintenance_logical_volume
     if isinstance(total_gb, int | float) and total_gb > 0 and isinstance(volume, str):
         needed = _slope(prediction) / 100 * total_gb * SIZING_DAYS
         add_gb = max(EXTEND_STEP_GB, EXTEND_STEP_GB * math.ceil(needed / EXTEND_STEP_GB))
@@ -101,10 +106,12 @@ def _drain_actions(prediction: Prediction, reason: str) -> list[ProposedAction]:
     ]
 
 
-def actions_for(prediction: Prediction, facts: dict[str, Any]) -> list[ProposedAction]:
+def actions_for(
+    prediction: Prediction, facts: dict[str, Any], settings: Settings
+) -> list[ProposedAction]:
     """The catalogue actions for one prediction."""
     if prediction.kind == "disk_filling":
-        return _disk_actions(prediction, facts)
+        return _disk_actions(prediction, facts, settings)
     if prediction.kind == "message_file_filling":
         return _message_file_actions(prediction, facts)
     if prediction.kind == "memory_leak":
@@ -114,12 +121,15 @@ def actions_for(prediction: Prediction, facts: dict[str, Any]) -> list[ProposedA
     return []
 
 
-def recommend(predictions: list[Prediction], host_facts: dict[str, dict]) -> list[Finding]:
+def recommend(
+    predictions: list[Prediction], host_facts: dict[str, dict], settings: Settings | None = None
+) -> list[Finding]:
     """Each prediction as a finding with its proposed actions and their evidence."""
+    settings = settings or get_settings()
     return [
         Finding(
             **prediction.model_dump(include=set(Prediction.model_fields)),
-            actions=actions_for(prediction, host_facts.get(prediction.workstation) or {}),
+            actions=actions_for(prediction, host_facts.get(prediction.workstation) or {}, settings),
         )
         for prediction in predictions
     ]

@@ -91,11 +91,18 @@ def test_a_job_starting_to_fail_is_a_finding_without_a_date(findings):
     assert "Fisher" in failing.evidence_summary
 
 
-def test_without_a_known_logical_volume_only_the_stdlist_is_cleaned(estate, findings):
+def test_the_logical_volume_comes_from_the_facts_or_the_estate_setting(findings):
     disk = by_kind(findings)["disk_filling"]
     facts = {disk.workstation: {"disk_total_gb": 100}}
-    (finding,) = recommend([disk], facts)
-    assert [action.command for action in finding.actions] == ["clean_stdlist"]
+    (unknown,) = recommend([disk], facts, SETTINGS)
+    assert [action.command for action in unknown.actions] == ["clean_stdlist"]
+
+    estate_wide = Settings(maintenance_logical_volume="/dev/rootvg/optlv")
+    (known,) = recommend([disk], facts, estate_wide)
+    extend = next(a for a in known.actions if a.command == "extend_filesystem")
+    assert extend.arguments["logical_volume"] == "/dev/rootvg/optlv"
+    with pytest.raises(ValueError, match="maintenance_logical_volume"):
+        Settings(maintenance_logical_volume="/dev/sda1; reboot")
 
 
 def test_findings_survive_a_json_round_trip(findings):
