@@ -1,5 +1,6 @@
 """The capacity-forecast flow end to end on both backends, with a real Prefect API."""
 
+import json
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from resync.models import CapacityForecast, CapacityForecastRun, Report
 from resync.settings import get_settings
 from resync.stack import Stack
 from tests.support.capacity_data import history_frame, now_hour, store_daily_jobs, store_history
+from tests.support.fake_anthropic import FakeAnthropic
 
 HOST = {"cpu_count": 8, "memory_total_mb": 32768, "disk_total_gb": 500}
 PROJECT = Path(__file__).resolve().parents[2]
@@ -81,6 +83,27 @@ def test_flow_forecasts_dates_and_sizes_every_fta(estate: None, prefect_api: Non
     with session_scope() as session:
         report = session.get(Report, uuid.UUID(result["report_id"]))
         assert report.capacity_run_id == run.id
+
+
+def test_claude_writes_the_insight_when_a_key_is_set(
+    estate: None, prefect_api: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FakeAnthropic() as fake:
+        fake.reply_json({"paragraph": "FTA-FILL's disk is the estate's only risk this quarter."})
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key")
+        monkeypatch.setenv("RESYNC_ANTHROPIC_BASE_URL", fake.url)
+        get_settings.cache_clear()
+        try:
+            result = capacity_forecast(workstations=["FTA-FILL"], resources=["disk"])
+        finally:
+            get_settings.cache_clear()
+    run, _ = run_rows(result["run_id"])
+    assert (run.analyst, run.analyst_note) == ("claude-sonnet-4-6", None)
+    assert run.insight == "FTA-FILL's disk is the estate's only risk this quarter."
+    [request] = fake.requests
+    data = json.loads(request["messages"][0]["content"])
+    assert data["at_risk"][0]["workstation"] == "FTA-FILL"
+    assert data["expected"] == 1
 
 
 def test_parameters_narrow_the_run(estate: None, prefect_api: None) -> None:
