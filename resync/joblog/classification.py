@@ -128,7 +128,11 @@ def classify_joblog(joblog: str) -> Classification:
             decisive_lines=[index + 1 for index in block],
         )
     proving = [index for index in block if chosen in matches[index]]
-    others = sorted(found - {chosen}, key=FAILURE_CLASSES.index)
+    # Another class counts against the verdict only on a line the chosen one does not explain.
+    others = sorted(
+        {name for index in block if chosen not in matches[index] for name in matches[index]},
+        key=FAILURE_CLASSES.index,
+    )
     explanation = f"The last error before the job's exit matches the {chosen} signature"
     explanation += f" (also reported: {', '.join(others)})." if others else "."
     return Classification(

@@ -1,0 +1,140 @@
+"""Root cause from the decisive failure: classes in English and Portuguese, evidence lines,
+recovered earlier errors, and `unknown` rather than a guess."""
+
+import pytest
+
+from resync.joblog import FAILURE_CLASSES, classify_joblog
+from resync.joblog.classification import FailureClass
+
+FRAME = "=" * 63
+HEAD = f"{FRAME}\n= JOB       : WS-PROD-01#NIGHTLY.LOAD_SALES\n= USER      : twsuser\n{FRAME}\n"
+TAIL = f"{FRAME}\n= Exit Status           : 8\n{FRAME}\n"
+
+
+def joblog(*body: str) -> str:
+    return HEAD + "\n".join(body) + "\n" + TAIL
+
+
+def test_the_classes_are_the_literal_of_the_card() -> None:
+    assert set(FAILURE_CLASSES) == set(FailureClass.__args__)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("tar: /data/x.tar: Cannot write: No space left on device", "disk_full"),
+        ("cp: erro ao escrever '/b/x': Não há espaço disponível no dispositivo", "disk_full"),
+        ("/bin/sh: /opt/batch/run.sh: Permission denied", "permission_denied"),
+        ("ERRO: acesso negado ao arquivo /dados/x.csv", "permission_denied"),
+        ("bash: sqlcmd: command not found", "not_found"),
+        ("ERRO: o script /opt/batch/x.sh não foi encontrado", "not_found"),
+        ("ssh: connect to host db01 port 22: No route to host", "connection_failure"),
+        ("ERRO: não foi possível conectar a db01:1521: Conexão recusada", "connection_failure"),
+        ("ORA-01653: unable to extend table DW.SALES by 128 in tablespace USERS", "database_error"),
+        ("DSNT408I SQLCODE = -911, ERROR:  DEADLOCK", "database_error"),
+        ('psql:/opt/sql/x.sql:4: ERROR:  relation "sales" does not exist', "database_error"),
+        ('Exception in thread "main" java.lang.OutOfMemoryError: Java heap space', "out_of_memory"),
+        ("ERRO: memória insuficiente para processar o lote 42", "out_of_memory"),
+        ("AWKJCL099E The job exceeded its maximum duration (MAXDUR 02:00)", "timeout"),
+        ("ERRO: tempo limite de execução excedido após 60 minutos", "timeout"),
+        ("ORA-28001: the password has expired", "credentials_expired"),
+        ("ERRO: senha expirada para o usuário batch", "credentials_expired"),
+        ("ERROR: predecessor job NIGHTLY.EXTRACT did not complete", "dependency_not_satisfied"),
+        ("ERRO: arquivo de entrada /dados/v.csv não encontrado", "dependency_not_satisfied"),
+    ],
+)
+def test_each_class_in_english_and_portuguese_cites_its_line(line: str, expected: str) -> None:
+    result = classify_joblog(joblog("Starting", line))
+    assert result.failure_class == expected
+    assert (result.method, result.confidence) == ("signature", 0.9)
+    assert [e.model_dump() for e in result.evidence] == [
+        {"line": 6, "text": line},
+        {"line": 8, "text": "= Exit Status           : 8"},
+    ]
+
+
+def test_an_earlier_recovered_error_is_not_the_cause() -> None:
+    result = classify_joblog(
+        joblog(
+            "ERROR: could not connect to db01:5432: Connection refused; retrying",
+            "Reconnected to db01 on attempt 2",
+            "Processed 1200 rows",
+            "gzip: /data/out/x.gz: No space left on device",
+            "ERROR: step COMPRESS failed",
+        )
+    )
+    assert result.failure_class == "disk_full"
+    assert [e.line for e in result.evidence] == [8, 11]
+    assert result.decisive_lines == [8, 9]
+
+
+def test_a_recovery_after_the_last_error_leaves_no_decisive_failure() -> None:
+    result = classify_joblog(
+        joblog("ERROR: connection refused; retrying", "Reconnected on attempt 2", "Rows: 12")
+    )
+    assert (result.failure_class, result.method, result.confidence) == ("unknown", "none", 0.0)
+    assert (
+        result.explanation
+        == "No decisive failure: the job's last error was followed by a recovery."
+    )
+    assert [e.line for e in result.evidence] == [9]
+
+
+def test_an_uncovered_error_is_unknown_with_its_lines_even_after_a_covered_one() -> None:
+    result = classify_joblog(
+        joblog(
+            "ERROR: could not connect to db01: Connection refused; retrying",
+            "Reconnected to db01 on attempt 2",
+            "ERROR: checksum mismatch for /data/in/x.zip",
+        )
+    )
+    assert (result.failure_class, result.method) == ("unknown", "none")
+    assert result.decisive_lines == [7]
+    assert result.explanation == "The decisive error matches no known signature."
+
+
+def test_a_stack_trace_belongs_to_its_exception() -> None:
+    result = classify_joblog(
+        joblog(
+            "java.sql.SQLException: Io exception",
+            "Caused by: java.net.ConnectException: Connection refused",
+            "\tat java.net.PlainSocketImpl.socketConnect(Native Method)",
+            "\tat com.acme.Loader.open(Loader.java:51)",
+        )
+    )
+    assert result.failure_class == "connection_failure"
+    assert result.decisive_lines == [5, 6, 7, 8]
+    assert result.confidence == 0.75
+    assert result.explanation.endswith("(also reported: database_error).")
+
+
+def test_psql_detail_lines_join_the_error() -> None:
+    result = classify_joblog(
+        joblog(
+            'ERROR:  duplicate key value violates unique constraint "sales_pkey"',
+            "DETAIL:  Key (id)=(42) already exists.",
+            "ERROR: step LOAD failed",
+        )
+    )
+    assert result.failure_class == "database_error"
+    assert result.decisive_lines == [5, 6, 7]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        ("java.util.concurrent.TimeoutException: Waited 30 seconds for pricing",),
+        ("/opt/batch/x.sh: line 12: 8812 Killed    sort -S 90% big.dat",),
+        ("Segmentation fault (core dumped)",),
+        ("Nothing to do", "Done"),
+    ],
+)
+def test_no_confident_guess(body: tuple[str, ...]) -> None:
+    result = classify_joblog(joblog(*body))
+    assert (result.failure_class, result.confidence) == ("unknown", 0.0)
+
+
+def test_without_an_exit_line_the_last_error_of_the_log_decides() -> None:
+    result = classify_joblog("Step 1\nERROR: ORA-00942: table or view does not exist\n")
+    assert result.failure_class == "database_error"
+    assert [e.line for e in result.evidence] == [2]
