@@ -104,7 +104,7 @@ def recommend_actions(
 ) -> list[dict[str, Any]]:
     """The allow-listed actions proposed for each prediction, sized from the FTA's facts."""
     records = [Prediction.model_validate(item) for item in predictions]
-    return _dump(recommend(records, host_facts))
+    return _dump(recommend(records, host_facts, get_settings()))
 
 
 @task(cache_policy=NONE, **DATABASE_RETRIES)
