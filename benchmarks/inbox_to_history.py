@@ -107,7 +107,11 @@ def main() -> None:
     parser.add_argument("--naive-rows", type=int, default=5_000)
     arguments = parser.parse_args()
     server = PostgresServer().start()
-    results: dict[str, object] = {"machine": describe_machine(), "rows": arguments.rows}
+    results: dict[str, object] = {
+        "machine": describe_machine(),
+        "rows": arguments.rows,
+        "load_average_1m_before": os.getloadavg()[0],
+    }
     try:
         naive_url = server.create_database("bench_naive")
         command.upgrade(alembic_config(naive_url), "heads")
@@ -137,6 +141,7 @@ def main() -> None:
             "batch_loop_rows_per_s": round(summary["loaded"] / moving, 1),
             "batch_size": get_settings().ingest_batch_size,
         }
+        results["load_average_1m_after"] = os.getloadavg()[0]
         results["speedup_vs_naive"] = round(
             results["flow"]["rows_per_s"] / results["naive_rows_per_s"], 1
         )

@@ -4,7 +4,8 @@
 
 Single payloads come from wrk (C, one thread, 32 connections, a distinct sample per request);
 batches from Python threads posting pre-serialised 5,000-sample bodies. Each figure counts only
-acknowledged requests, and the rows are counted in the inbox afterwards.
+acknowledged requests, and the rows are counted in the inbox afterwards. With `--baseline-ref`
+the batches are also posted, in the same run, to the API of that commit (`git archive`).
 """
 
 import argparse
@@ -14,6 +15,7 @@ import random
 import re
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -35,7 +37,9 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "ingest_api.json"
 
 
-def start_api(module: str, database_url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+def start_api(
+    module: str, database_url: str, workers: int, root: Path = ROOT
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     process = subprocess.Popen(
         [
@@ -53,7 +57,7 @@ def start_api(module: str, database_url: str, workers: int) -> tuple[subprocess.
             "--log-level",
             "warning",
         ],
-        cwd=ROOT,
+        cwd=root,
         env={**os.environ, "RESYNC_DATABASE_URL": database_url},
     )
     wait_for_port(port)
@@ -102,8 +106,8 @@ def _percentile(output: str, label: str) -> float:
     return round(float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)], 2)
 
 
-def run_batches(url: str, key: str, seconds: int, threads: int = 3) -> dict[str, float]:
-    """Post distinct 5,000-sample batches from `threads` clients for `seconds`."""
+def batch_bodies(threads: int = 3) -> list[bytes]:
+    """Distinct 5,000-sample bodies (500 FTAs × 10 seconds each), enough for `threads` clients."""
     profiles = demo_estate(500)
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=300)
     bodies: list[bytes] = []
@@ -116,6 +120,13 @@ def run_batches(url: str, key: str, seconds: int, threads: int = 3) -> dict[str,
             for p in profiles
         ]
         bodies.append(json.dumps(items).encode())
+    return bodies
+
+
+def run_batches(
+    url: str, key: str, seconds: int, bodies: list[bytes], threads: int = 3
+) -> dict[str, float]:
+    """Post the distinct `bodies` from `threads` clients for `seconds`."""
     accepted = 0
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
@@ -149,7 +160,18 @@ def run_batches(url: str, key: str, seconds: int, threads: int = 3) -> dict[str,
         "samples_per_s": round(accepted / elapsed, 1),
         "samples": accepted,
         "seconds": round(elapsed, 1),
+        "load_average_1m_after": os.getloadavg()[0],
     }
+
+
+def export_tree(ref: str) -> Path:
+    """The repository at `ref`, exported to a temporary directory."""
+    directory = Path(tempfile.mkdtemp(prefix="resync-baseline-"))
+    archive = subprocess.run(
+        ["git", "archive", ref], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(directory)], input=archive, check=True)
+    return directory
 
 
 def inbox_rows(database_url: str) -> int:
@@ -174,9 +196,27 @@ def make_key(database_url: str) -> str:
     return key
 
 
-def measure(server: PostgresServer, workers: int, seconds: int) -> dict[str, object]:
-    """Naive and Resync single-payload ingest, then Resync batches, each on a fresh database."""
-    figures: dict[str, object] = {}
+def measure_batches(
+    server: PostgresServer, name: str, workers: int, seconds: int, root: Path, bodies: list[bytes]
+) -> dict[str, object]:
+    url = fresh_database(server, f"bench_{name}_{workers}")
+    key = make_key(url)
+    process, api = start_api("api.main:app", url, workers, root)
+    try:
+        batch = run_batches(api, key, seconds, bodies)
+    finally:
+        process.terminate()
+        process.wait()
+    batch["inbox_rows"] = inbox_rows(url)
+    print(workers, name, batch, flush=True)
+    return batch
+
+
+def measure(
+    server: PostgresServer, workers: int, seconds: int, baseline: Path | None, bodies: list[bytes]
+) -> dict[str, object]:
+    """Naive and Resync single-payload ingest, then batches, each on a fresh database."""
+    figures: dict[str, object] = {"load_average_1m_before": os.getloadavg()[0]}
     for name, module in (("naive", "benchmarks.naive_ingest:app"), ("resync", "api.main:app")):
         url = fresh_database(server, f"bench_{name}_{workers}")
         key = make_key(url)
@@ -190,17 +230,11 @@ def measure(server: PostgresServer, workers: int, seconds: int) -> dict[str, obj
         single["inbox_rows"] = inbox_rows(url)
         figures[f"single_{name}"] = single
         print(workers, name, single, flush=True)
-    url = fresh_database(server, f"bench_batch_{workers}")
-    key = make_key(url)
-    process, api = start_api("api.main:app", url, workers)
-    try:
-        batch = run_batches(api, key, seconds)
-    finally:
-        process.terminate()
-        process.wait()
-    batch["inbox_rows"] = inbox_rows(url)
-    figures["batch_resync"] = batch
-    print(workers, "batch", batch, flush=True)
+    figures["batch_resync"] = measure_batches(server, "batch", workers, seconds, ROOT, bodies)
+    if baseline is not None:
+        figures["batch_baseline"] = measure_batches(
+            server, "batch_baseline", workers, seconds, baseline, bodies
+        )
     figures["single_speedup_vs_naive"] = round(
         figures["single_resync"]["acknowledged_per_s"]
         / figures["single_naive"]["acknowledged_per_s"],
@@ -212,12 +246,21 @@ def measure(server: PostgresServer, workers: int, seconds: int) -> dict[str, obj
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--baseline-ref", help="a commit whose API also takes the batches")
     arguments = parser.parse_args()
+    baseline = export_tree(arguments.baseline_ref) if arguments.baseline_ref else None
+    bodies = batch_bodies()
     server = PostgresServer().start()
-    results: dict[str, object] = {"machine": describe_machine(), "seconds": arguments.seconds}
+    results: dict[str, object] = {
+        "machine": describe_machine(),
+        "seconds": arguments.seconds,
+        "baseline_ref": arguments.baseline_ref,
+    }
     try:
         for workers in (1, 2):
-            results[f"uvicorn_workers_{workers}"] = measure(server, workers, arguments.seconds)
+            results[f"uvicorn_workers_{workers}"] = measure(
+                server, workers, arguments.seconds, baseline, bodies
+            )
     finally:
         server.stop()
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
