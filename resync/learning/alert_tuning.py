@@ -104,7 +104,7 @@ def propose_alert_tuning(
     applied = confirmed_after >= confirmed_before and improves(
         before, after, higher_is_better=True, tolerance=0.0
     )
-    reason = verdict("precision", before, after, applied, held_out.height) + " reviewed alerts"
+    reason = verdict("precision", before, after, applied, f"{held_out.height} reviewed alerts")
     if confirmed_after < confirmed_before:
         reason = f"not applied: it loses {confirmed_before - confirmed_after} confirmed alert(s)"
     return Proposal(

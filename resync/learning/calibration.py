@@ -8,6 +8,7 @@ calibrator in force; it is applied only when the held-out score improves.
 """
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -61,8 +62,11 @@ def apply_calibration(confidence: float | np.ndarray, calibrator: Mapping[str, A
 def choose_calibrator(
     calibrators: Mapping[str, Mapping[str, Any]], kind: str
 ) -> Mapping[str, Any] | None:
-    """The kind's own calibrator, else the pooled one, else none."""
-    return calibrators.get(kind) or calibrators.get(POOLED)
+    """The kind's own calibrator, else the pooled one when it was fitted for the kind, else none."""
+    pooled = calibrators.get(POOLED)
+    if kind in calibrators:
+        return calibrators[kind]
+    return pooled if pooled and kind in pooled.get("kinds", ()) else None
 
 
 def _split(frame: pl.DataFrame, holdout_fraction: float) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -90,8 +94,9 @@ def _propose(
         metric_after=round(score_after, 6),
         held_out_size=held_out.height,
         applied=applied,
-        reason=verdict("Brier score", score_before, score_after, applied, held_out.height)
-        + " outcomes",
+        reason=verdict(
+            "Brier score", score_before, score_after, applied, f"{held_out.height} outcomes"
+        ),
         details={
             "trained_on": train.height,
             "ece_before": round(
@@ -109,8 +114,8 @@ def propose_calibrations(
     min_outcomes: int,
     holdout_fraction: float,
 ) -> tuple[list[Proposal], dict[str, str]]:
-    """Proposals per kind with enough outcomes, a pooled one (`all`) for the kinds without, and
-    why each kind left out got none.
+    """Proposals per kind with enough outcomes, one pooled over the kinds without (`all`, its
+    parameters name those kinds), and why each kind left out got none.
 
     `outcomes` has `subject_id`, `kind`, `due_at`, `confidence` (raw) and `happened`.
     """
@@ -119,14 +124,19 @@ def propose_calibrations(
     for (kind,), frame in sorted(judged.partition_by("kind", as_dict=True).items()):
         if frame.height < min_outcomes:
             skipped[kind] = f"{frame.height} judged outcomes, {min_outcomes} needed"
-        elif frame["happened"].n_unique() < 2:
-            skipped[kind] = "every outcome the same; nothing to calibrate against"
         else:
             proposals.append(_propose(kind, frame, current.get(kind), holdout_fraction))
     if not skipped:
         return proposals, skipped
-    if judged.height >= min_outcomes and judged["happened"].n_unique() == 2:
-        proposals.append(_propose(POOLED, judged, current.get(POOLED), holdout_fraction))
+    pooled = judged.filter(pl.col("kind").is_in(list(skipped)))
+    if pooled.height >= min_outcomes:
+        proposal = _propose(POOLED, pooled, current.get(POOLED), holdout_fraction)
+        kinds = sorted(skipped)
+        proposals.append(
+            replace(proposal, parameters_after={**proposal.parameters_after, "kinds": kinds})
+        )
     else:
-        skipped[POOLED] = f"{judged.height} judged outcomes of every kind, {min_outcomes} needed"
+        skipped[POOLED] = (
+            f"{pooled.height} judged outcomes of the kinds without their own, {min_outcomes} needed"
+        )
     return proposals, skipped

@@ -33,8 +33,8 @@ def improves(before: float, after: float, *, higher_is_better: bool, tolerance: 
     return after > before + margin if higher_is_better else after < before - margin
 
 
-def verdict(metric: str, before: float, after: float, applied: bool, held_out: int) -> str:
-    """The one-sentence reason stored with a proposal."""
+def verdict(metric: str, before: float, after: float, applied: bool, held_out: str) -> str:
+    """The one-sentence reason stored with a proposal; `held_out` says what it was scored on."""
     change = f"held-out {metric} {before:.4g} → {after:.4g} on {held_out}"
     if applied:
         return f"applied: {change}"

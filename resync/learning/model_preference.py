@@ -52,6 +52,6 @@ def propose_model_preference(
         metric_after=round(after, 4),
         held_out_size=held,
         applied=applied,
-        reason=verdict("MASE", before, after, applied, held) + " hours",
+        reason=verdict("MASE", before, after, applied, f"the last {held} hours"),
         details={"backtest_mase": {k: round(v, 4) for k, v in in_force.scores.items()}},
     )

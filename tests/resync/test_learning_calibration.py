@@ -51,24 +51,35 @@ def test_isotonic_calibrator_maps_confidence_to_observed_rates() -> None:
     assert apply_calibration(0.7, None) == 0.7
 
 
-def test_kind_with_enough_outcomes_gets_its_own_the_rest_the_pooled_one() -> None:
+def test_kind_with_enough_outcomes_gets_its_own_the_rest_a_pooled_one() -> None:
     rng = np.random.default_rng(2)
     confidence = rng.uniform(0.5, 1.0, 200)
     disk = outcomes("disk_filling", confidence, rng.uniform(0, 1, 200) < confidence - 0.4)
-    memory = outcomes("memory_leak", np.full(5, 0.9), np.array([1, 0, 0, 0, 0], dtype=bool))
+    memory = outcomes("memory_leak", np.full(20, 0.9), np.arange(20) % 5 == 0)
+    link = outcomes("degrading_link", np.full(20, 0.8), np.arange(20) % 4 == 0)
     proposals, skipped = propose_calibrations(
-        pl.concat([disk, memory]), {}, min_outcomes=30, holdout_fraction=0.3
+        pl.concat([disk, memory, link]), {}, min_outcomes=30, holdout_fraction=0.3
     )
     by_target = {p.target: p for p in proposals}
     assert set(by_target) == {"disk_filling", "all"}
-    assert skipped == {"memory_leak": "5 judged outcomes, 30 needed"}
+    assert skipped == {
+        "degrading_link": "20 judged outcomes, 30 needed",
+        "memory_leak": "20 judged outcomes, 30 needed",
+    }
     own = by_target["disk_filling"]
     assert own.applied and own.metric_after < own.metric_before
     assert own.held_out_size == 60 and own.details["trained_on"] == 140
     assert own.details["ece_after"] < own.details["ece_before"]
     assert own.reason.startswith("applied: held-out Brier score")
-    calibrators = {"disk_filling": own.parameters_after, "all": by_target["all"].parameters_after}
+    assert own.reason.endswith("on 60 outcomes")
+    pooled = by_target["all"]
+    assert pooled.parameters_after["kinds"] == ["degrading_link", "memory_leak"]
+    assert pooled.details["trained_on"] == 28
+    calibrators = {"disk_filling": own.parameters_after, "all": pooled.parameters_after}
+    assert choose_calibrator(calibrators, "disk_filling") is calibrators["disk_filling"]
     assert choose_calibrator(calibrators, "memory_leak") is calibrators["all"]
+    # A kind the pooled calibrator never saw keeps its confidence.
+    assert choose_calibrator(calibrators, "job_failures") is None
     assert choose_calibrator({}, "memory_leak") is None
 
 
@@ -82,9 +93,10 @@ def test_calibrated_confidence_is_not_replaced_by_an_equal_one() -> None:
     assert proposal.reason.startswith("not applied:")
 
 
-def test_one_sided_outcomes_are_not_calibrated() -> None:
-    frame = outcomes("disk_filling", np.full(40, 0.8), np.ones(40, dtype=bool))
-    proposals, skipped = propose_calibrations(frame, {}, min_outcomes=30, holdout_fraction=0.3)
-    assert proposals == []
-    assert skipped["disk_filling"] == "every outcome the same; nothing to calibrate against"
-    assert skipped["all"] == "40 judged outcomes of every kind, 30 needed"
+def test_a_kind_that_never_comes_true_is_calibrated_to_zero() -> None:
+    frame = outcomes("degrading_link", np.linspace(0.6, 0.95, 40), np.zeros(40, dtype=bool))
+    [proposal], skipped = propose_calibrations(frame, {}, min_outcomes=30, holdout_fraction=0.3)
+    assert skipped == {}
+    assert proposal.applied
+    assert proposal.metric_after == 0.0
+    assert apply_calibration(0.9, proposal.parameters_after) == 0.0
