@@ -3,17 +3,19 @@
 The set: generated variations of every covered class and of uncovered failures, in English and
 Portuguese, inside TWS joblog frames, with info lines and (often) an earlier error the job
 recovered from, plus the hand-written unusual cases of `data/failure_joblogs_unusual.json`.
-Generated with a fixed seed from `data/failure_joblog_templates.json`.
+Generated with a fixed seed from `data/failure_joblog_templates.json`. The cases of
+`data/failure_joblogs_holdout.json` were written after the signatures and scored apart.
 
 Targets: the decisive class right on ≥ 90 % of covered joblogs; `unknown` (not a wrong class)
 on ≥ 90 % of uncovered ones. The baseline takes the first signature that matches anywhere in
 the joblog (what a grep over the log would say). No ANTHROPIC_API_KEY: signatures only.
 
-    .venv/bin/python benchmarks/failure_classification.py [--per-template 4] [--seed 7]
+    .venv/bin/python -m benchmarks.failure_classification [--per-template 4] [--seed 7]
 """
 
 import argparse
 import json
+import os
 import platform
 import random
 import time
@@ -27,6 +29,7 @@ from resync.joblog.signatures import matching_classes
 HERE = Path(__file__).parent
 TEMPLATES = json.loads((HERE / "data" / "failure_joblog_templates.json").read_text())
 UNUSUAL = json.loads((HERE / "data" / "failure_joblogs_unusual.json").read_text())
+HOLDOUT = json.loads((HERE / "data" / "failure_joblogs_holdout.json").read_text())
 RESULTS = HERE / "results" / "failure_classification.json"
 
 
@@ -126,6 +129,11 @@ def labelled_set(per_template: int, seed: int) -> list[dict[str, object]]:
     return cases
 
 
+def classify(case: dict[str, object]) -> str:
+    """Resync's class for a case, its joblog redacted and capped as the flow does."""
+    return classify_joblog(redact_joblog(str(case["joblog"]), 64 * 1024)).failure_class
+
+
 def baseline_class(joblog: str) -> str:
     """The first signature matching anywhere in the joblog (a grep), or unknown."""
     for line in joblog.splitlines():
@@ -159,13 +167,14 @@ def main() -> None:
     arguments = parser.parse_args()
     cases = labelled_set(arguments.per_template, arguments.seed)
     started = time.perf_counter()
-    resync = [classify_joblog(redact_joblog(c["joblog"], 64 * 1024)).failure_class for c in cases]
+    resync = [classify(case) for case in cases]
     seconds = time.perf_counter() - started
     baseline = [baseline_class(c["joblog"]) for c in cases]
+    holdout = [classify(case) for case in HOLDOUT]
     hand = [i for i, c in enumerate(cases) if c["source"] == "hand-written"]
     result = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, Python "
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}",
         "seed": arguments.seed,
         "cases": len(cases),
@@ -175,6 +184,9 @@ def main() -> None:
         "resync": score(resync, cases),
         "resync_hand_written": score([resync[i] for i in hand], [cases[i] for i in hand]),
         "baseline_first_signature": score(baseline, cases),
+        "holdout_cases": len(HOLDOUT),
+        "resync_holdout": score(holdout, HOLDOUT),
+        "baseline_holdout": score([baseline_class(c["joblog"]) for c in HOLDOUT], HOLDOUT),
         "ms_per_joblog": round(1000 * seconds / len(cases), 3),
     }
     RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")

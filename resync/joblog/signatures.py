@@ -24,7 +24,7 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
         r"not enough (disk |free )?space|insufficient (disk )?space|out of disk space|ENOSPC",
         r"sem espa[cç]o (livre )?(no|em|dispon)|espa[cç]o (em disco )?insuficiente"
         r"|disco cheio|sistema de arquivos cheio|n[aã]o h[aá] espa[cç]o",
-        r"write error.*(space|quota)|cannot extend file|EDC5133I",
+        r"write error.*(space|quota)|cannot extend file|EDC5133I|ORA-00257|ORA-19809|ORA-19815",
     ),
     "out_of_memory": (
         r"OutOfMemoryError|out of memory|cannot allocate memory|ENOMEM|memory exhausted",
@@ -38,18 +38,20 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
         r"(run ?time|execution time|time) limit (exceeded|reached)|killed after \d+ ?(s|sec|min)",
         r"deadline (exceeded|passed).*(job|killed)|job (was )?killed.*(deadline|duration|limit)",
         r"tempo (m[aá]ximo|limite) (de execu[cç][aã]o )?(excedido|atingido|esgotado)"
-        r"|excedeu o tempo (m[aá]ximo|limite)|dura[cç][aã]o m[aá]xima (excedida|atingida)",
+        r"|(excedeu|ultrapassou) (o tempo|a dura[cç][aã]o) (m[aá]xim|limite)"
+        r"|dura[cç][aã]o m[aá]xima (excedida|atingida)",
     ),
     "permission_denied": (
         r"permission denied|access (is )?denied|operation not permitted|EACCES|EPERM",
-        r"not authori[sz]ed|insufficient privileges|ORA-01031|AWKJ\w*\d{3}E .*not authori",
+        r"not authori[sz]ed|insufficient privileges|ORA-01031|AWKJ\w*\d{3}E .*not authori"
+        r"|permission (was )?denied",
         r"permiss[aã]o negada|acesso negado|sem permiss[aã]o|opera[cç][aã]o n[aã]o permitida"
         r"|privil[eé]gios insuficientes|n[aã]o autorizado|n[aã]o tem permiss[aã]o",
     ),
     "connection_failure": (
         r"connection (was )?(refused|reset|timed out|closed by)|could not connect|"
         r"unable to connect|failed to connect|cannot connect",
-        r"no route to host|host (is )?unreachable|network is unreachable|name or service not "
+        r"no route to host|host\b.{0,60}\bunreachable|network is unreachable|name or service not "
         r"known|unknown host|could not resolve host|temporary failure in name resolution",
         r"ECONNREFUSED|ETIMEDOUT|ECONNRESET|ORA-12541|ORA-12170|ORA-12514|ORA-03113|ORA-12154"
         r"|SQL30081N|broken pipe|connect(ion)? timed? ?out",
@@ -70,13 +72,15 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
     ),
     "not_found": (
         r"no such file or directory|command not found|\bENOENT\b|FileNotFoundException"
-        r"|ClassNotFoundException|NoClassDefFoundError|ModuleNotFoundError|^\S*sh: .*: not found",
+        r"|ClassNotFoundException|NoClassDefFoundError|ModuleNotFoundError"
+        r"|^\S*sh: (\d+: )?.*: not found",
         r"\b(file|directory|folder|script|program|executable|command|path|jar|module|class)\b"
         r"[^;]{0,100}\b(not found|does not exist|is missing|cannot be found)",
         r"(cannot|can't|unable to|could not) (find|open|access|stat) (the )?(input )?"
         r"(file|directory|script|program|path)"
         r"|AWKJ\w*\d{3}E .*not found",
-        r"arquivo ou diret[oó]rio (n[aã]o encontrado|inexistente)|(arquivo|diret[oó]rio|script"
+        r"^\S*sh: (\d+: )?.*: n[aã]o encontrad|arquivo ou diret[oó]rio (n[aã]o encontrado"
+        r"|inexistente)|(arquivo|diret[oó]rio|script"
         r"|programa|comando|caminho)\b[^;]{0,100}"
         r"(n[aã]o (foi )?encontrad|n[aã]o existe|inexistente)",
     ),
