@@ -145,7 +145,8 @@ def test_the_html_is_self_contained_with_plotly_inlined_once() -> None:
         "Too little data to forecast",
         "WS-NEW · CPU",
         "master port 31116 unreachable",
-        "add 100 GB (to 300)",
+        "add 100 GB (to 300 GB)",
+        "no expected crossing within 90 days · earliest 2027-01-",
     ):
         assert text in html, text
     assert html.index("WS-DISK") < html.index("WS-MEM") < html.index("WS-FLAT")
