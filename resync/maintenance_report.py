@@ -73,10 +73,6 @@ def deterministic_briefing(data: Mapping[str, Any]) -> MaintenanceBriefing:
     return MaintenanceBriefing(summary=text)
 
 
-def _cell(value: Any) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
-
-
 def _action_line(action: dict[str, Any]) -> str:
     argv = " ".join(build_argv(ProposedAction.model_validate(action)))
     approval = "auto-approvable" if action["auto_approvable"] else "needs a reviewer"
@@ -104,19 +100,17 @@ def findings_markdown(findings: list[dict[str, Any]], insight: Mapping[str, str]
     lines = [insight["insight"], "", f"_{byline}_", ""]
     if not findings:
         return "\n".join(lines)
+    # Four narrow columns: the review form is a narrow modal in the Prefect UI.
+    lines += ["| FTA | problem | predicted failure | confidence |", "|---|---|---|---|"]
     lines += [
-        "| FTA | problem | resource | predicted failure | confidence | actions |",
-        "|---|---|---|---|---|---|",
-    ]
-    lines += [
-        f"| {f['workstation']} | {KIND_NAMES[f['kind']]} | {_cell(f['resource'])} | "
-        f"{f['predicted_failure_date'] or '—'} | {f['confidence']:.0%} | {len(f['actions'])} |"
+        f"| {f['workstation']} | {KIND_NAMES[f['kind']]} | {f['predicted_failure_date'] or '—'} "
+        f"| {f['confidence']:.0%} |"
         for f in findings
     ]
     for finding in findings:
         lines += [
             "",
-            f"### {finding['workstation']}: {KIND_NAMES[finding['kind']]}",
+            f"### {finding['workstation']}: {KIND_NAMES[finding['kind']]} ({finding['resource']})",
             "",
             finding["evidence_summary"],
             "",
