@@ -23,11 +23,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import psycopg
-from alembic import command
-from prefect.testing.utilities import prefect_test_harness
 
 from benchmarks.machine import describe_machine
-from resync.cli import alembic_config
 from resync.settings import get_settings
 from tests.support.postgres import PostgresServer
 
@@ -143,7 +140,29 @@ def baseline_loop(dsn: str, ftas: int, days: int, end: datetime, horizon_days: i
     return {"series": timed, "seconds": time.perf_counter() - began}
 
 
+def task_seconds(flow_run_id: object) -> dict[str, float]:
+    """Each task run's duration in the flow run (and its report subflow), from the Prefect API."""
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs()
+    flow_runs = {flow_run_id}
+    with get_client(sync_client=True) as client:
+        flow_runs |= {run.id for run in client.read_flow_runs() if run.parent_task_run_id}
+    return {
+        run.name.rsplit("-", 1)[0]: round(run.total_run_time.total_seconds(), 1)
+        for run in sorted(runs, key=lambda run: run.start_time or run.expected_start_time)
+        if run.flow_run_id in flow_runs
+    }
+
+
 def main() -> None:
+    # Imported here, not at the top: the forecast's worker processes import this module.
+    from alembic import command
+    from prefect.testing.utilities import prefect_test_harness
+
+    from resync.cli import alembic_config
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--ftas", type=int, default=1000)
     parser.add_argument("--days", type=int, default=30)
@@ -166,10 +185,18 @@ def main() -> None:
         from flows.capacity_forecast import capacity_forecast
 
         with prefect_test_harness(server_startup_timeout=120):
+            load_before = os.getloadavg()[0]
             began = time.perf_counter()
-            summary = capacity_forecast(history_days=arguments.days)
+            state = capacity_forecast(history_days=arguments.days, return_state=True)
             flow_seconds = time.perf_counter() - began
-        results["flow"] = {**summary, "seconds": round(flow_seconds, 1)}
+            summary = state.result()
+            phases = task_seconds(state.state_details.flow_run_id)
+        results["flow"] = {
+            **summary,
+            "seconds": round(flow_seconds, 1),
+            "task_seconds": phases,
+            "load_average_1min_before_and_after": [load_before, os.getloadavg()[0]],
+        }
         print("flow", results["flow"], flush=True)
 
         horizon = get_settings().forecast_horizon_days
