@@ -1,9 +1,10 @@
 """Alert rules on recent FTA samples: which (workstation, rule) pairs are firing right now."""
 
 import operator
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 import polars as pl
 
@@ -33,6 +34,8 @@ class FiringAlert:
 
 
 SILENT_RULE = "silent"
+# Learned parameters (threshold, samples) by (rule, workstation), from auto-learning.
+Overrides = Mapping[tuple[str, str], Mapping[str, Any]]
 
 
 def alert_rules(settings: Settings) -> list[AlertRule]:
@@ -87,37 +90,66 @@ def alert_rules(settings: Settings) -> list[AlertRule]:
     ]
 
 
-def lookback_samples(settings: Settings) -> int:
-    """How many recent samples per FTA the rules need."""
-    return max(rule.samples for rule in alert_rules(settings))
+def lookback_samples(settings: Settings, overrides: Overrides | None = None) -> int:
+    """How many recent samples per FTA the rules need (learned overrides included)."""
+    learned = [override["samples"] for override in (overrides or {}).values()]
+    return max([rule.samples for rule in alert_rules(settings)] + learned)
 
 
-def evaluate_alert_rules(recent: pl.DataFrame, settings: Settings) -> list[FiringAlert]:
-    """Rules firing on `recent` (workstation, sample_time and metric columns; any order)."""
+def _variants(
+    rule: AlertRule, ordered: pl.DataFrame, overrides: Overrides | None
+) -> list[tuple[AlertRule, pl.DataFrame]]:
+    """The rule on the FTAs without a learned override, and each override on its own FTA."""
+    tuned = {ws: params for (name, ws), params in (overrides or {}).items() if name == rule.name}
+    if not tuned:
+        return [(rule, ordered)]
+    variants = [(rule, ordered.filter(~pl.col("workstation").is_in(list(tuned))))]
+    for workstation, params in tuned.items():
+        learned = replace(rule, threshold=params["threshold"], samples=params["samples"])
+        variants.append((learned, ordered.filter(pl.col("workstation") == workstation)))
+    return variants
+
+
+def evaluate_alert_rules(
+    recent: pl.DataFrame, settings: Settings, overrides: Overrides | None = None
+) -> list[FiringAlert]:
+    """Rules firing on `recent` (workstation, sample_time and metric columns; any order).
+
+    `overrides` are learned parameters (threshold, samples) by (rule, workstation).
+    """
     if recent.is_empty():
         return []
     ordered = recent.sort(["workstation", "sample_time"], descending=[False, True])
     firing: list[FiringAlert] = []
-    for rule in alert_rules(settings):
-        verdict = (
-            ordered.group_by("workstation", maintain_order=True)
-            .head(rule.samples)
-            .group_by("workstation", maintain_order=True)
-            .agg(
-                pl.len().alias("count"),
-                rule.compare(pl.col(rule.metric), rule.threshold).all().alias("holds"),
-                pl.col(rule.metric).first().alias("latest"),
-            )
-            .filter((pl.col("count") == rule.samples) & pl.col("holds"))
-        )
-        for workstation, latest in verdict.select("workstation", "latest").iter_rows():
-            message = rule.message.format(
-                threshold=rule.threshold, samples=rule.samples, value=latest
-            )
-            firing.append(
-                FiringAlert(workstation, rule.name, rule.severity, float(latest), message)
-            )
+    for base_rule in alert_rules(settings):
+        for rule, frame in _variants(base_rule, ordered, overrides):
+            firing += _firing(rule, frame)
     return firing
+
+
+def _firing(rule: AlertRule, ordered: pl.DataFrame) -> list[FiringAlert]:
+    """The FTAs of `ordered` (newest sample first) on which `rule` holds."""
+    verdict = (
+        ordered.group_by("workstation", maintain_order=True)
+        .head(rule.samples)
+        .group_by("workstation", maintain_order=True)
+        .agg(
+            pl.len().alias("count"),
+            rule.compare(pl.col(rule.metric), rule.threshold).all().alias("holds"),
+            pl.col(rule.metric).first().alias("latest"),
+        )
+        .filter((pl.col("count") == rule.samples) & pl.col("holds"))
+    )
+    return [
+        FiringAlert(
+            workstation,
+            rule.name,
+            rule.severity,
+            float(latest),
+            rule.message.format(threshold=rule.threshold, samples=rule.samples, value=latest),
+        )
+        for workstation, latest in verdict.select("workstation", "latest").iter_rows()
+    ]
 
 
 def find_silent_workstations(

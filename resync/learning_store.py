@@ -1,11 +1,10 @@
 """Persistence of auto-learning: due predictions, outcomes, reviews and the learned changes.
 
-The parameters in force for a target are those of its latest applied change that was not
-reverted; reverting a change brings back the one before it (or the settings' defaults).
+The parameters in force are read by `resync.learned_parameters`; reverting a change brings back
+the one before it for its target (or the settings' defaults).
 """
 
 import uuid
-from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -207,26 +206,6 @@ def record_alert_review(
     session.add(review)
     session.flush()
     return review
-
-
-def active_parameters(connection: Connection | Session, change_type: str) -> dict[str, Any]:
-    """The learned parameters in force per target for `change_type`."""
-    changes = connection.execute(
-        select(LearnedChange.target, LearnedChange.parameters_after)
-        .where(
-            LearnedChange.change_type == change_type,
-            LearnedChange.applied.is_(True),
-            LearnedChange.reverted_at.is_(None),
-        )
-        .order_by(LearnedChange.created_at, LearnedChange.id)
-    ).all()
-    return {target: parameters for target, parameters in changes}
-
-
-def alert_overrides(connection: Connection | Session) -> dict[tuple[str, str], Mapping[str, Any]]:
-    """Learned alert-rule parameters in force, by (rule, workstation)."""
-    learned = active_parameters(connection, "alert_rule")
-    return {tuple(target.split("/", 1)): params for target, params in learned.items()}
 
 
 def record_changes(

@@ -17,6 +17,7 @@ from resync.alert_rules import (
     lookback_samples,
 )
 from resync.database import get_engine, session_scope
+from resync.learned_parameters import alert_overrides
 from resync.models import Alert, Workstation, WorkstationMetrics
 from resync.settings import get_settings
 
@@ -35,9 +36,11 @@ def evaluate_alerts() -> dict[str, list[int] | int]:
     settings = get_settings()
     engine = get_engine()
     now = datetime.now(UTC)
-    # Twice the samples the rules need, so a late or missing sample does not hide a condition.
-    window = timedelta(seconds=settings.collector_interval_seconds * lookback_samples(settings) * 2)
     with engine.connect() as connection:
+        overrides = alert_overrides(connection)
+        # Twice the samples the rules need, so a late or missing sample does not hide a condition.
+        lookback = lookback_samples(settings, overrides)
+        window = timedelta(seconds=settings.collector_interval_seconds * lookback * 2)
         rows = connection.execute(
             select(
                 WorkstationMetrics.workstation,
@@ -53,7 +56,7 @@ def evaluate_alerts() -> dict[str, list[int] | int]:
         schema=["workstation", "sample_time", *RULE_COLUMNS],
         orient="row",
     )
-    firing = evaluate_alert_rules(recent, settings) + find_silent_workstations(
+    firing = evaluate_alert_rules(recent, settings, overrides) + find_silent_workstations(
         last_samples, now, settings
     )
     firing_by_key = {(alert.workstation, alert.rule): alert for alert in firing}

@@ -19,6 +19,7 @@ from resync.capacity_series import hourly_series
 from resync.capacity_store import load_hourly_metrics, workstations_with_metrics
 from resync.database import get_engine, session_scope
 from resync.forecasting.resample import fill_gaps
+from resync.learned_parameters import active_parameters, alert_overrides
 from resync.learning import (
     Proposal,
     hourly_levels,
@@ -29,8 +30,6 @@ from resync.learning import (
 )
 from resync.learning.report import learning_markdown
 from resync.learning_store import (
-    active_parameters,
-    alert_overrides,
     load_alert_reviews,
     load_due_predictions,
     load_outcomes,

@@ -12,6 +12,8 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 
 from resync.database import get_engine, session_scope
+from resync.learned_parameters import active_parameters
+from resync.learning.calibration import calibrate_predictions
 from resync.maintenance import (
     Correlation,
     Degradation,
@@ -84,18 +86,21 @@ def correlate_degradations(
     return _dump(correlate(records, metrics, jobs))
 
 
-@task(cache_policy=NONE)
+@task(cache_policy=NONE, **DATABASE_RETRIES)
 def predict_failures(
     window_end: str, degradations: list[dict[str, Any]], correlations: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """What fails within the horizon, when, and how sure the analysis is."""
+    """What fails within the horizon, when, and how sure the analysis is (confidence calibrated
+    by what auto-learning applied)."""
     predictions = predict(
         [Degradation.model_validate(item) for item in degradations],
         [Correlation.model_validate(item) for item in correlations],
         now=datetime.fromisoformat(window_end),
         settings=get_settings(),
     )
-    return _dump(predictions)
+    with get_engine().connect() as connection:
+        calibrators = active_parameters(connection, "calibration")
+    return _dump(calibrate_predictions(predictions, calibrators))
 
 
 @task(cache_policy=NONE)

@@ -11,6 +11,7 @@ from resync.learning.alert_tuning import propose_alert_tuning, replay_rule
 from resync.learning.calibration import (
     apply_calibration,
     brier_score,
+    calibrate_predictions,
     expected_calibration_error,
     propose_calibrations,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "Proposal",
     "apply_calibration",
     "brier_score",
+    "calibrate_predictions",
     "expected_calibration_error",
     "hourly_levels",
     "judge_outcomes",

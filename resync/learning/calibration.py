@@ -16,6 +16,7 @@ import polars as pl
 from sklearn.isotonic import IsotonicRegression
 
 from resync.learning.changes import Proposal, improves, verdict
+from resync.maintenance.types import Prediction
 
 POOLED = "all"
 MIN_IMPROVEMENT = 0.01
@@ -67,6 +68,23 @@ def choose_calibrator(
     if kind in calibrators:
         return calibrators[kind]
     return pooled if pooled and kind in pooled.get("kinds", ()) else None
+
+
+def calibrate_predictions(
+    predictions: list[Prediction], calibrators: Mapping[str, Mapping[str, Any]]
+) -> list[Prediction]:
+    """Predictions with their kind's calibrator applied; the raw confidence kept in evidence."""
+    calibrated = []
+    for prediction in predictions:
+        calibrator = choose_calibrator(calibrators, prediction.kind)
+        if calibrator is not None:
+            confidence = round(float(apply_calibration(prediction.confidence, calibrator)), 4)
+            evidence = {**prediction.evidence, "raw_confidence": prediction.confidence}
+            prediction = prediction.model_copy(
+                update={"confidence": confidence, "evidence": evidence}
+            )
+        calibrated.append(prediction)
+    return calibrated
 
 
 def _split(frame: pl.DataFrame, holdout_fraction: float) -> tuple[pl.DataFrame, pl.DataFrame]:

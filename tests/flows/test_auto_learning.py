@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from flows.auto_learning import auto_learning
 from resync.cli import app
 from resync.database import get_engine, session_scope
-from resync.learning_store import active_parameters, alert_overrides
+from resync.learned_parameters import active_parameters, alert_overrides
 from resync.models import LearnedChange, LearningOutcome
 from resync.settings import get_settings
 from tests.support.learning_history import (

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from graphs.auto_learning import nodes
 from graphs.auto_learning.graph import STEPS, build_graph
 from resync.database import get_engine, session_scope
+from resync.learned_parameters import active_parameters
 from resync.learning import Proposal
-from resync.learning_store import active_parameters, record_changes, revert_change
+from resync.learning_store import record_changes, revert_change
 from resync.models import LearnedChange, LearningOutcome
 from resync.settings import get_settings
 from tests.support.learning_history import (
