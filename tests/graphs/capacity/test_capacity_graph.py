@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from graphs.capacity import nodes
 from graphs.capacity.graph import build_graph
+from resync.checkpoints import open_checkpointer
 from resync.database import session_scope
 from resync.models import CapacityForecast, CapacityForecastRun
 from tests.support.capacity_data import history_frame, now_hour, store_history
@@ -112,3 +113,20 @@ def test_checkpoints_hold_ids_and_counts_not_series(estate: None) -> None:
     assert len(checkpoints) == 8  # input, six steps, and the start
     largest = max(len(saver.serde.dumps_typed(c.checkpoint)[1]) for c in checkpoints)
     assert largest < 4_000
+
+
+def test_a_stopped_run_resumes_from_its_checkpoint(estate: None) -> None:
+    """Stopped after `forecast` (as a crash would), the same thread finishes the same run."""
+    config = {"configurable": {"thread_id": f"capacity-{uuid.uuid4()}"}}
+    with open_checkpointer() as saver:
+        graph = build_graph().compile(checkpointer=saver, interrupt_after=["forecast"])
+        stopped = graph.invoke(dict(INPUTS), config=config)
+        assert "saturation" not in stopped
+        assert graph.get_state(config).next == ("analyze_saturation",)
+        final = build_graph().compile(checkpointer=saver).invoke(None, config=config)
+    assert final["run_id"] == stopped["run_id"]
+    assert final["saturation"] == {"expected": 2, "likely": 0}
+    with session_scope() as session:
+        runs = session.scalars(select(CapacityForecastRun)).all()
+        assert [run.id for run in runs] == [uuid.UUID(final["run_id"])]
+        assert runs[0].finished_at is not None
