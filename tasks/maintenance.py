@@ -187,7 +187,12 @@ def execute_approved_actions(run_id: str, findings: list[dict[str, Any]]) -> lis
             )
             with session_scope() as session:
                 finish_execution(session, execution_id, outcome.exit_code, outcome.output, utcnow())
-            logger.info("action %s: %s", action.action_id, outcome.output.splitlines()[0])
+            logger.info(
+                "action %s (%s): exit code %s",
+                action.action_id,
+                refusal or ("real run" if execute else "dry run"),
+                outcome.exit_code,
+            )
             outcomes.append(
                 {
                     "action_id": action.action_id,
