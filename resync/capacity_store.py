@@ -32,7 +32,7 @@ def _hour(connection: Connection, column: Any) -> ColumnElement[Any]:
 
 
 def read_frame(connection: Connection, query: Select[Any], schema: dict[str, Any]) -> pl.DataFrame:
-    """The query's rows as a frame; its first datetime column is parsed as UTC."""
+    """The query's rows as a frame with `schema`; datetime columns are read as UTC."""
     times = [name for name, dtype in schema.items() if isinstance(dtype, pl.Datetime)]
     text_schema = {**schema, **{name: pl.String for name in times}}
     if connection.dialect.name == "postgresql":

@@ -32,6 +32,7 @@ from resync.capacity_store import (
     workstations_with_metrics,
 )
 from resync.database import get_engine
+from resync.learned_parameters import model_preferences
 from resync.models import CapacityForecast, CapacityForecastRun, Workstation
 from resync.settings import get_settings
 
@@ -71,7 +72,10 @@ def find_forecast_workstations(window_start: str, as_of: str, names: list[str] |
         return workstations_with_metrics(connection, start, end, names)
 
 
-def _hourly_frame(window_start: str, as_of: str, workstations: list[str], resources: list[str]):
+def _hourly_frame(
+    window_start: str, as_of: str, workstations: list[str], resources: list[str]
+) -> pl.DataFrame:
+    """The FTAs' hourly metrics, with the workload column when it is asked for."""
     start, end = datetime.fromisoformat(window_start), datetime.fromisoformat(as_of)
     with get_engine().connect() as connection:
         hourly = load_hourly_metrics(connection, start, end, workstations)
@@ -130,6 +134,7 @@ def forecast_metric_series(
                 CapacityForecast.run_id == run, CapacityForecast.status == "forecast"
             )
         ).all()
+        preferences = model_preferences(connection)
     wanted = {(workstation, resource) for workstation, resource in ready}
     names = sorted({workstation for workstation, _ in wanted})
     hourly = _hourly_frame(window_start, as_of, names, resources)
@@ -141,7 +146,11 @@ def forecast_metric_series(
     context.set_forkserver_preload(["resync.capacity_series"])
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         results = pool.map(
-            forecast_workstations, chunks, [resources] * len(chunks), [settings] * len(chunks)
+            forecast_workstations,
+            chunks,
+            [resources] * len(chunks),
+            [settings] * len(chunks),
+            [preferences] * len(chunks),
         )
         rows = [
             row

@@ -101,7 +101,9 @@ def finish_forecast_run(run_id: str, workstation_count: int) -> None:
 
 
 @task(cache_policy=NONE)
-def publish_capacity_artifacts(run_id: str, summary: dict[str, Any], insight: dict[str, str]):
+def publish_capacity_artifacts(
+    run_id: str, summary: dict[str, Any], insight: dict[str, str]
+) -> None:
     """A markdown summary of the run and a table of the FTAs at risk with their dates."""
     note = f"\n\n_{insight['note']}_" if insight["note"] else ""
     create_markdown_artifact(

@@ -51,9 +51,8 @@ def read_capacity_forecasts(
     if resource is not None:
         query = query.where(CapacityForecast.resource == resource)
     if at_risk is not None:
-        crossing = CapacityForecast.saturation_date.is_not(
-            None
-        ) | CapacityForecast.saturation_date_earliest.is_not(None)
+        expected = CapacityForecast.saturation_date.is_not(None)
+        crossing = expected | CapacityForecast.saturation_date_earliest.is_not(None)
         query = query.where(crossing if at_risk else ~crossing)
     count = session.scalar(select(func.count()).select_from(query.subquery()))
     rows = session.scalars(
