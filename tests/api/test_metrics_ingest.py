@@ -175,6 +175,62 @@ def test_invalid_payload_gets_422_naming_the_field(client: TestClient, writer_ke
     assert inbox_count() == 0
 
 
+@pytest.mark.parametrize("case", INVALID.keys())
+def test_invalid_item_in_a_batch_gets_422_naming_its_index_and_field(
+    client: TestClient, writer_key, case
+) -> None:
+    mutate, location = INVALID[case]
+    items = [payload("FTA1", minutes_ago(5 * i)) for i in range(1, 4)]
+    mutate(items[1])
+    single = client.post(SINGLE, json=items[1], headers=writer_key).json()["detail"]
+
+    response = client.post(BATCH, json=items, headers=writer_key)
+
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {**item, "loc": ["body", 1, *item["loc"][1:]]} for item in single
+    ]
+    assert inbox_count() == 0
+
+
+def test_a_batch_stores_what_single_posts_store(client: TestClient, writer_key) -> None:
+    variants = [
+        {"host": {"cpu_count": 8, "memory_total_mb": 32768, "os_type": None, "rack": "B2"}},
+        {"tws": {"stdlist_mb": 0.1 + 0.2, "message_files": {"Mailbox.msg": 3}}},
+        {"latency_method": "tcp", "future_field": {"nested": [1, None]}, "gone": None},
+        {"tws": {"message_files": {}}, "latency_method": None},
+    ]
+    metrics = {"cpu_percent": 1e-7, "disk_io_read_kbs": 1250, "network_tx_kbs": 123456789.123}
+    lost = {"latency_min_ms": None, "latency_avg_ms": None, "latency_max_ms": None}
+    lost["packet_loss_percent"] = 100
+    items = [
+        {**payload("FTA1", minutes_ago(5 + i), **metrics, **(lost if i == 2 else {})), **extra}
+        for i, extra in enumerate(variants)
+    ]
+    for item in items:
+        single = {**item, "workstation": "single1"}
+        assert client.post(SINGLE, json=single, headers=writer_key).status_code == 202
+
+    response = client.post(BATCH, json=items, headers=writer_key)
+
+    assert response.status_code == 202
+    assert response.json()["ignored"] == [
+        {"index": 0, "fields": ["host.rack"]},
+        {"index": 2, "fields": ["future_field", "gone"]},
+    ]
+    with session_scope() as session:
+        rows = session.scalars(select(MetricsInbox).order_by(MetricsInbox.id)).all()
+    skipped = ("id", "received_at", "workstation", "payload")
+    columns = [c.name for c in MetricsInbox.__table__.columns if c.name not in skipped]
+    singles, batch = rows[: len(items)], rows[len(items) :]
+    for alone, together in zip(singles, batch, strict=True):
+        assert together.workstation == "FTA1"
+        assert together.payload["workstation"] == "FTA1"
+        assert together.payload == {**alone.payload, "workstation": "FTA1"}
+        for column in columns:
+            assert getattr(together, column) == getattr(alone, column), column
+
+
 @pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
 def test_nan_and_infinity_are_refused(client: TestClient, writer_key, literal) -> None:
     text = json.dumps(payload()).replace('"cpu_percent": 45.2', f'"cpu_percent": {literal}')
