@@ -7,7 +7,7 @@ the `capacity_forecasts` columns they fill. CPU, memory and disk go through `for
 (thresholds and saturation dates); latency and workload are forecast without a threshold.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -98,13 +98,21 @@ def _series_document(hourly: pl.DataFrame, forecast: Forecast) -> dict[str, list
 
 
 def forecast_row(
-    workstation: str, resource: str, hourly: pl.DataFrame, settings: Settings
+    workstation: str,
+    resource: str,
+    hourly: pl.DataFrame,
+    settings: Settings,
+    preferred_model: str | None = None,
 ) -> dict[str, Any]:
-    """Model, MASE, crossing dates and (when a crossing is expected or likely) the series."""
+    """Model, MASE, crossing dates and (when a crossing is expected or likely) the series;
+    `preferred_model` is the model auto-learning prefers for this FTA × resource, if any."""
     row: dict[str, Any] = {"workstation": workstation, "resource": resource}
     if resource in SATURATING:
         result = forecast_resource(
-            hourly.rename({"value": f"{resource}_percent"}), resource, settings=settings
+            hourly.rename({"value": f"{resource}_percent"}),
+            resource,
+            settings=settings,
+            preferred_model=preferred_model,
         )
         forecast, outlook = result.forecast, result.saturation
     else:
@@ -113,6 +121,7 @@ def forecast_row(
             horizon_days=settings.forecast_horizon_days,
             minimum_history_days=settings.forecast_min_history_days,
             bounds=(0.0, float("inf")),
+            preferred_model=preferred_model,
         )
         outlook = None
     if isinstance(forecast, InsufficientHistory):
@@ -131,16 +140,21 @@ def forecast_row(
 
 
 def forecast_workstations(
-    hourly: pl.DataFrame, resources: Iterable[str], settings: Settings
+    hourly: pl.DataFrame,
+    resources: Iterable[str],
+    settings: Settings,
+    preferences: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """`forecast_row` for every FTA × resource of an hourly frame (a process-pool work unit)."""
+    """`forecast_row` for every FTA × resource of an hourly frame (a process-pool work unit);
+    `preferences` are learned models by "WORKSTATION/resource"."""
     rows = []
     for (workstation,), frame in hourly.partition_by("workstation", as_dict=True).items():
         for resource in resources:
             if resource in frame.columns:
                 series = hourly_series(frame, resource)
                 if not series.is_empty():
-                    rows.append(forecast_row(workstation, resource, series, settings))
+                    preferred = (preferences or {}).get(f"{workstation}/{resource}")
+                    rows.append(forecast_row(workstation, resource, series, settings, preferred))
     return rows
 
 

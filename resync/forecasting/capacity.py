@@ -42,8 +42,10 @@ def forecast_resource(
     resource: Resource,
     value_column: str | None = None,
     settings: Settings | None = None,
+    preferred_model: str | None = None,
 ) -> ResourceForecast:
-    """Forecast `resource` from 5-minute samples (`sample_time` and `<resource>_percent`)."""
+    """Forecast `resource` from 5-minute samples (`sample_time` and `<resource>_percent`);
+    `preferred_model` is the model auto-learning prefers for this series, if any."""
     settings = settings or get_settings()
     hourly = resample_hourly(
         samples,
@@ -55,6 +57,7 @@ def forecast_resource(
         horizon_days=settings.forecast_horizon_days,
         minimum_history_days=settings.forecast_min_history_days,
         bounds=PERCENT_BOUNDS,
+        preferred_model=preferred_model,
     )
     if isinstance(forecast, InsufficientHistory):
         return ResourceForecast(resource, forecast, None)

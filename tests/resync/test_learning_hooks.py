@@ -1,4 +1,4 @@
-"""Learned parameters act where they apply: alert evaluation, maintenance confidence."""
+"""Learned parameters act where they apply: alerts, maintenance confidence, capacity models."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -10,9 +10,10 @@ from resync.alert_rules import evaluate_alert_rules, lookback_samples
 from resync.database import session_scope
 from resync.learning import Proposal
 from resync.learning_store import record_changes, revert_change
-from resync.models import Alert
+from resync.models import Alert, CapacityForecast
 from resync.settings import Settings
 from tasks.alerts import evaluate_alerts
+from tasks.capacity import analyze_metric_trends, forecast_metric_series, open_forecast_run
 from tasks.maintenance import predict_failures
 from tests.support.capacity_data import history_frame, store_history
 
@@ -101,3 +102,23 @@ def test_maintenance_confidence_is_calibrated_by_the_calibrator_in_force(
     [calibrated] = predict_failures.fn(now.isoformat(), [degradation(now)], [])
     assert calibrated["confidence"] == pytest.approx(0.4 * raw["confidence"], abs=1e-4)
     assert calibrated["evidence"]["raw_confidence"] == raw["confidence"]
+
+
+def test_capacity_forecast_uses_the_learned_model_for_its_series(database_url: str) -> None:
+    end = datetime.now(UTC).replace(microsecond=0)
+    store_history(history_frame("FTA-PREF", 14, end, disk_start=60, disk_per_day=1.0))
+    store_history(history_frame("FTA-OTHER", 14, end, disk_start=60, disk_per_day=1.0, seed=1))
+    learned("forecast_model", "FTA-PREF/disk", {"model": "seasonal_naive"})
+    run = open_forecast_run.fn(30, 90)
+    window = (run["run_id"], run["window_start"], run["as_of"], ["FTA-PREF", "FTA-OTHER"], ["disk"])
+    analyze_metric_trends.fn(*window)
+    forecast_metric_series.fn(*window, 90)
+
+    with session_scope() as session:
+        models = dict(
+            session.execute(select(CapacityForecast.workstation, CapacityForecast.model)).all()
+        )
+    # A growing disk: left to itself the forecaster picks a trend model, not seasonal-naive.
+    assert set(models) == {"FTA-PREF", "FTA-OTHER"}
+    assert models["FTA-PREF"] == "seasonal_naive"
+    assert models["FTA-OTHER"] != "seasonal_naive"
