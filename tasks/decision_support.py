@@ -4,6 +4,7 @@ Everything crossing a task boundary is JSON-safe. The joblog is redacted and cap
 it is read, so neither the card, the LLM nor the Prefect UI ever sees a secret from it.
 """
 
+import hashlib
 import re
 import uuid
 from datetime import datetime
@@ -151,8 +152,10 @@ def store_failure_card(card: dict[str, Any], joblog: str, flow_run_id: str | Non
 
 @task(cache_policy=NONE)
 def publish_failure_card(card: dict[str, Any]) -> None:
-    """The card as a markdown artifact, keyed by the run so the latest card is easy to find."""
-    key = re.sub(r"[^a-z0-9-]+", "-", f"failure-{card['run_id']}".lower()).strip("-")[:100]
+    """The card as a markdown artifact, keyed by the run (readable, and unique by its hash)."""
+    readable = re.sub(r"[^a-z0-9-]+", "-", card["run_id"].lower()).strip("-")[:80]
+    digest = hashlib.sha256(card["run_id"].encode()).hexdigest()[:8]
+    key = f"failure-{readable}-{digest}"
     create_markdown_artifact(
         key=key,
         markdown=card_markdown(card),

@@ -98,7 +98,8 @@ FAILURE_CLASSES: tuple[str, ...] = (*SIGNATURES, "unknown")
 ERROR_MARK = re.compile(
     r"\b(error|erro|fatal|failed|failure|falha|falhou|severe|critical|abend|abended|exception"
     r"|killed|aborted|abortad[oa]|refused|denied|negad[oa]|cannot|could not|unable to"
-    r"|n[aã]o foi poss[ií]vel|not found|n[aã]o encontrad[oa])\b"
+    r"|n[aã]o foi poss[ií]vel|not found|n[aã]o encontrad[oa]|segmentation fault|core dumped"
+    r"|falha de segmenta[cç][aã]o|panic|traceback)\b"
     r"|\b(AWK[A-Z]{3}\d{3,4}E|EQQ[A-Z0-9]{3,6}E|ORA-\d{5}|SQL\d{4}N)\b|SQLCODE\s*[=:]?\s*-\d",
     re.IGNORECASE,
 )

@@ -1,5 +1,6 @@
 """The decision-support flow on both backends with a real Prefect API: cards, artifacts, reuse."""
 
+import hashlib
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -20,10 +21,12 @@ from resync.models import (
     WorkstationMetrics,
 )
 from resync.settings import get_settings
+from tasks.decision_support import DEPLOYMENT, start_failure_analysis
 
 pytestmark = pytest.mark.usefixtures("prefect_api", "database_url")
 
 NOW = datetime.now(UTC).replace(microsecond=0)
+DISK_RUN = "WS-PROD-01;PAYROLL;LOAD_EMPLOYEES;7"
 DISK_FULL_LOG = (
     "= JOB : WS-PROD-01#PAYROLL.LOAD_EMPLOYEES\n"
     "Connecting with jdbc:postgresql://etl:Hunter22@db01/hr\n"
@@ -89,6 +92,10 @@ def store_full_disk(workstation: str = "WS-PROD-01") -> None:
         )
 
 
+def digest(run_id: str) -> str:
+    return hashlib.sha256(run_id.encode()).hexdigest()[:8]
+
+
 def artifacts(flow_run_id: uuid.UUID) -> dict[str, str]:
     with get_client(sync_client=True) as client:
         found = client.read_artifacts(
@@ -106,9 +113,7 @@ def test_every_failed_run_not_yet_analysed_gets_a_card_and_an_artifact() -> None
     store_full_disk()
     for number in range(4):
         store_run(f"ok-{number}", hours_ago=30 - number, minutes=10)
-    store_run(
-        "WS-PROD-01;PAYROLL;LOAD_EMPLOYEES;7", hours_ago=0.5, status="ABEND", joblog=DISK_FULL_LOG
-    )
+    store_run(DISK_RUN, hours_ago=0.5, status="ABEND", joblog=DISK_FULL_LOG)
     store_run(
         "other-fail",
         hours_ago=1,
@@ -117,16 +122,17 @@ def test_every_failed_run_not_yet_analysed_gets_a_card_and_an_artifact() -> None
         joblog="Running backup\nbackup.sh: line 3: Segmentation fault (core dumped)\n"
         "= Exit Status : 139\n",
     )
+    store_run("no-joblog", hours_ago=2, status="FAIL", job_name="PURGE")
 
     state = decision_support(return_state=True)
 
     result = state.result()
     assert result == {
-        "analysed": 2,
-        "classes": {"other-fail": "unknown", "WS-PROD-01;PAYROLL;LOAD_EMPLOYEES;7": "disk_full"},
+        "analysed": 3,
+        "classes": {"no-joblog": "unknown", "other-fail": "unknown", DISK_RUN: "disk_full"},
     }
     found = cards()
-    disk = found["WS-PROD-01;PAYROLL;LOAD_EMPLOYEES;7"]
+    disk = found[DISK_RUN]
     assert disk.flow_run_id == state.state_details.flow_run_id
     assert [e["line"] for e in disk.evidence] == [5, 6]
     assert disk.evidence[0]["text"] == "gzip: /data/out/employees.csv.gz: No space left on device"
@@ -142,13 +148,17 @@ def test_every_failed_run_not_yet_analysed_gets_a_card_and_an_artifact() -> None
     unknown = found["other-fail"]
     assert (unknown.failure_class, unknown.confidence, unknown.method) == ("unknown", 0.0, "none")
     assert unknown.resource_state["corroborating"] == []
+    assert unknown.explanation == "The decisive error matches no known signature."
+    no_joblog = found["no-joblog"]
+    assert no_joblog.explanation == "No decisive failure: the joblog reports no error."
+    assert no_joblog.suggested_fix.startswith("No known cause was proven")
 
     published = artifacts(state.state_details.flow_run_id)
-    card = published["failure-ws-prod-01-payroll-load-employees-7"]
+    card = published[f"failure-ws-prod-01-payroll-load-employees-7-{digest(DISK_RUN)}"]
     assert "**Root cause: disk_full** (confidence 0.95, signature, analyst: deterministic)" in card
     assert "| 5 | gzip: /data/out/employees.csv.gz: No space left on device |" in card
     assert "Hunter22" not in card
-    assert "failure-other-fail" in published
+    assert f"failure-other-fail-{digest('other-fail')}" in published
 
     assert decision_support() == {"analysed": 0, "classes": {}}
 
@@ -188,3 +198,21 @@ def test_on_demand_run_ids_reanalyse_and_use_recorded_resolutions() -> None:
     assert again.created_at >= first_created
     with session_scope() as session:
         assert session.scalar(select(FailureResolution.run_id)) == "first"
+
+
+def test_starting_analysis_creates_a_run_of_the_deployment_without_waiting() -> None:
+    assert start_failure_analysis(["a;1", "b;2"]) is None  # no deployment: a warning, no run
+    deployment_id = decision_support.to_deployment(name="decision-support").apply()
+    try:
+        flow_run_id = start_failure_analysis(["a;1", "b;2"])
+        with get_client(sync_client=True) as client:
+            flow_run = client.read_flow_run(uuid.UUID(flow_run_id))
+            assert client.read_deployment_by_name(DEPLOYMENT).id == deployment_id
+            client.delete_flow_run(flow_run.id)
+    finally:
+        with get_client(sync_client=True) as client:
+            client.delete_deployment(deployment_id)
+    assert flow_run.deployment_id == deployment_id
+    assert flow_run.parameters == {"run_ids": ["a;1", "b;2"]}
+    assert flow_run.state.is_scheduled()
+    assert start_failure_analysis([]) is None
