@@ -146,10 +146,9 @@ def publish_maintenance_artifacts(
 def _execution_outcome(execution: MaintenanceActionExecution | None) -> str:
     if execution is None:
         return "not run"
-    if execution.dry_run:
-        return f"dry run: {' '.join(execution.argv)}"
-    if execution.exit_code is None:
-        return (
-            f"no exit code: {(execution.output or '').splitlines()[0] if execution.output else ''}"
-        )
-    return f"exit {execution.exit_code}: {' '.join(execution.argv)}"
+    if execution.finished_at is None:
+        return "started; its process died before the outcome was recorded"
+    if execution.exit_code is not None:
+        return f"exit {execution.exit_code}: {' '.join(execution.argv)}"
+    # A dry run, a refused action or a timeout: the output's first line says which.
+    return (execution.output or "").split("\n", 1)[0]

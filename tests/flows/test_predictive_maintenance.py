@@ -157,7 +157,7 @@ def test_review_round_trip_in_the_prefect_ui(database_url: str) -> None:
     by_key = {artifact.key: artifact for artifact in artifacts}
     assert "disk filling" in by_key["maintenance-findings"].data
     table = by_key["maintenance-actions"].data
-    assert f'"action id": "{clean}"' in table and '"dry run: rmstdlist 10"' in table
+    assert f'"action id": "{clean}"' in table and '"dry run: would run rmstdlist 10"' in table
     assert f'"action id": "{extend}"' in table and '"not run"' in table
 
 
