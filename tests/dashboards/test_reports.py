@@ -15,7 +15,7 @@ import pytest
 from dashboards.reports.data import CapacityRun, Forecast, OpenAlert, ReportData
 from dashboards.reports.figures import saturation_figure
 from dashboards.reports.html import content_security_policy, render_html
-from dashboards.reports.pdf import CHROMIUM_ARGS, render_pdf
+from dashboards.reports.pdf import CHROMIUM_ARGS, find_chromium, render_pdf
 from tests.support.capacity_rows import forecast_row, insufficient_row
 from tests.support.live_api import PROJECT_ROOT
 
@@ -281,3 +281,12 @@ def test_the_pdf_has_every_section_and_its_charts_are_drawn() -> None:
             assert _count_pixels(image, dominant=0) > 100
     first = document[0].render(scale=1).to_pil().convert("L")
     assert first.getextrema()[0] < 80  # text is printed dark, not greyed out
+
+
+def test_a_missing_chromium_is_a_clear_error_and_fails_the_tests_under_ci(monkeypatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(RuntimeError, match="Chromium is not on PATH: install Debian's 'chromium'"):
+        find_chromium()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI is set, so the report's browser tests"):
+        require_chromium()
