@@ -1,7 +1,8 @@
 """The LLM analyst for a decisive failure no signature covers, validated against the joblog.
 
 Only the redacted lines around the decisive error go to Claude, as numbered data in the user
-message. Its answer counts only if it cites lines it was shown, and its confidence is capped
+message. Its answer counts only if it cites a line of the decisive error (an earlier, recovered
+error proves nothing), and its confidence is capped
 below the human-review threshold: a signature proves, the analyst only suggests. Without a key
 (or on any failure) the deterministic analyst answers `unknown`.
 """
@@ -88,7 +89,11 @@ def classify_failure(
     answer = insight.value
     shown = {line["n"] for line in data["lines"]}
     cited = [n for n in answer.evidence_lines if n in shown]
-    if answer.failure_class == "unknown" or not cited or answer.confidence < ANALYST_MIN_CONFIDENCE:
+    if (
+        answer.failure_class == "unknown"
+        or not set(cited) & set(classification.decisive_lines)
+        or answer.confidence < ANALYST_MIN_CONFIDENCE
+    ):
         explanation = classification.explanation
         if insight.analyst != "deterministic":
             explanation += f" The analyst could not prove a cause: {answer.explanation}"

@@ -88,6 +88,12 @@ def test_the_analyst_gets_redacted_numbered_lines_as_data(fake: FakeAnthropic) -
         {"failure_class": "disk_full", "evidence_lines": [], "confidence": 0.9, "explanation": "x"},
         {
             "failure_class": "disk_full",
+            "evidence_lines": [2],
+            "confidence": 0.9,
+            "explanation": "x",
+        },
+        {
+            "failure_class": "disk_full",
             "evidence_lines": [3],
             "confidence": 0.1,
             "explanation": "x",
