@@ -52,7 +52,7 @@ def make_report(workstations: int) -> ReportData:
             workstation_count=workstations,
             analyst="deterministic",
             insight="Synthetic estate for the report benchmark.",
-            analyst_note="ANTHROPIC_API_KEY is not set",
+            analyst_note="Written by the deterministic analyst: ANTHROPIC_API_KEY is not set.",
         ),
         forecasts=[Forecast.model_validate(row) for row in rows],
     )

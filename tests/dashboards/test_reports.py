@@ -78,7 +78,7 @@ def sample_report(alerts: bool = True) -> ReportData:
             workstation_count=6,
             analyst="deterministic",
             insight="WS-DISK fills its disk first: order more storage by the order-by date.",
-            analyst_note="ANTHROPIC_API_KEY is not set",
+            analyst_note="Written by the deterministic analyst: ANTHROPIC_API_KEY is not set.",
         ),
         forecasts=[Forecast.model_validate(row) for row in rows],
         alerts=open_alerts if alerts else [],
@@ -150,6 +150,21 @@ def test_the_html_is_self_contained_with_plotly_inlined_once() -> None:
     ):
         assert text in html, text
     assert html.index("WS-DISK") < html.index("WS-MEM") < html.index("WS-FLAT")
+
+
+def test_the_report_says_which_analyst_wrote_the_insight_and_why() -> None:
+    deterministic = render_html(sample_report())
+    assert deterministic.count("Written by the deterministic analyst") == 1
+    assert (
+        "Written by the deterministic analyst: ANTHROPIC_API_KEY is not set. It applies fixed "
+        "rules to the figures below; no language model was used." in deterministic
+    )
+    data = sample_report()
+    data.run.analyst, data.run.analyst_note = "claude-sonnet-4-6", None
+    claude = render_html(data)
+    assert "<dd>claude-sonnet-4-6</dd>" in claude
+    assert "Written by claude-sonnet-4-6, a language model, from the figures below" in claude
+    assert "deterministic" not in claude
 
 
 def test_text_from_the_data_is_escaped() -> None:

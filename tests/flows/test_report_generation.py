@@ -47,7 +47,7 @@ def insert_run(finished: bool = True, started_ago: timedelta = timedelta(0)) -> 
         workstation_count=3,
         analyst="deterministic",
         insight="WS-DISK runs out of disk first.",
-        analyst_note="ANTHROPIC_API_KEY is not set",
+        analyst_note="Written by the deterministic analyst: ANTHROPIC_API_KEY is not set.",
     )
     with session_scope() as session:
         session.add(run)
