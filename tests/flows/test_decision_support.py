@@ -22,6 +22,7 @@ from resync.models import (
 )
 from resync.settings import get_settings
 from tasks.decision_support import DEPLOYMENT, start_failure_analysis
+from tests.support.fake_anthropic import FakeAnthropic
 
 pytestmark = pytest.mark.usefixtures("prefect_api", "database_url")
 
@@ -216,3 +217,36 @@ def test_starting_analysis_creates_a_run_of_the_deployment_without_waiting() -> 
     assert flow_run.parameters == {"run_ids": ["a;1", "b;2"]}
     assert flow_run.state.is_scheduled()
     assert start_failure_analysis([]) is None
+
+
+def test_claude_is_asked_only_about_the_failure_no_signature_covers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store_run(DISK_RUN, hours_ago=1, status="ABEND", joblog=DISK_FULL_LOG)
+    store_run(
+        "rates",
+        hours_ago=2,
+        status="ABEND",
+        job_name="LOAD_RATES",
+        joblog="Token=abc123\nERROR: rates feed returned HTTP 503\n= Exit Status : 4\n",
+    )
+    with FakeAnthropic() as fake:
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key")
+        monkeypatch.setenv("RESYNC_ANTHROPIC_BASE_URL", fake.url)
+        get_settings.cache_clear()
+        fake.reply_json(
+            {
+                "failure_class": "connection_failure",
+                "evidence_lines": [2],
+                "confidence": 0.8,
+                "explanation": "The rates service was unavailable.",
+            }
+        )
+        result = decision_support()
+    assert result["classes"] == {"rates": "connection_failure", DISK_RUN: "disk_full"}
+    [request] = fake.requests
+    assert "abc123" not in str(request) and "Token=[REDACTED]" in str(request)
+    rates, disk = cards()["rates"], cards()[DISK_RUN]
+    assert (rates.method, rates.confidence, rates.analyst) == ("analyst", 0.6, "claude-sonnet-4-6")
+    assert rates.evidence == [{"line": 2, "text": "ERROR: rates feed returned HTTP 503"}]
+    assert (disk.method, disk.analyst) == ("signature", "deterministic")
