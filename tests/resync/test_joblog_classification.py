@@ -41,6 +41,11 @@ def test_the_classes_are_the_literal_of_the_card() -> None:
         ("ERRO: senha expirada para o usuário batch", "credentials_expired"),
         ("ERROR: predecessor job NIGHTLY.EXTRACT did not complete", "dependency_not_satisfied"),
         ("ERRO: arquivo de entrada /dados/v.csv não encontrado", "dependency_not_satisfied"),
+        ("ORA-00257: archiver error. Connect internal only, until freed.", "disk_full"),
+        ("Msg 229: The SELECT permission was denied on the object 'SALES'", "permission_denied"),
+        ("sh: 1: zip: não encontrado", "not_found"),
+        ("AVISO: o job ultrapassou a duração máxima permitida (01:00)", "timeout"),
+        ("ERROR: MQCONN failed: host mq01 unreachable (reason 2538)", "connection_failure"),
     ],
 )
 def test_each_class_in_english_and_portuguese_cites_its_line(line: str, expected: str) -> None:
