@@ -96,20 +96,20 @@ def load_due_predictions(connection: Connection, now: datetime) -> pl.DataFrame:
 
 
 def load_samples(
-    connection: Connection, workstations: list[str], start: datetime, end: datetime
+    connection: Connection, workstation: str, columns: list[str], start: datetime, end: datetime
 ) -> pl.DataFrame:
-    """The numeric samples of `workstations` in [start, end]."""
-    names = [name for name, dtype in METRICS_SCHEMA.items() if dtype != pl.String]
+    """One FTA's samples of `columns` (metric columns) in [start, end], oldest first."""
+    names = ["workstation", "sample_time", *columns]
     rows = connection.execute(
-        select(WorkstationMetrics.workstation, *(getattr(WorkstationMetrics, n) for n in names))
+        select(*(getattr(WorkstationMetrics, name) for name in names))
         .where(
-            WorkstationMetrics.workstation.in_(workstations),
+            WorkstationMetrics.workstation == workstation,
             WorkstationMetrics.sample_time >= start,
             WorkstationMetrics.sample_time <= end,
         )
-        .order_by(WorkstationMetrics.workstation, WorkstationMetrics.sample_time)
+        .order_by(WorkstationMetrics.sample_time)
     ).all()
-    schema = {"workstation": pl.String, **{n: METRICS_SCHEMA[n] for n in names}}
+    schema = {name: METRICS_SCHEMA[name] for name in names}
     return pl.DataFrame([tuple(row) for row in rows], schema=schema, orient="row")
 
 
@@ -152,19 +152,25 @@ def load_outcomes(connection: Connection, source: str) -> pl.DataFrame:
 def review_feedback(connection: Connection) -> list[dict[str, Any]]:
     """Reviewer decisions on maintenance actions per kind: approved, rejected, latest comments."""
     rows = connection.execute(
-        select(MaintenanceFinding.kind, MaintenanceFinding.actions, MaintenanceReview)
+        select(
+            MaintenanceFinding.kind,
+            MaintenanceFinding.actions,
+            MaintenanceReview.action_id,
+            MaintenanceReview.decision,
+            MaintenanceReview.comment,
+        )
         .join(MaintenanceReview, MaintenanceReview.run_id == MaintenanceFinding.run_id)
         .where(MaintenanceReview.source == "reviewer")
         .order_by(MaintenanceReview.decided_at)
     ).all()
     feedback: dict[str, dict[str, Any]] = {}
-    for kind, actions, review in rows:
-        if review.action_id not in {action["action_id"] for action in actions}:
+    for kind, actions, action_id, decision, comment in rows:
+        if action_id not in {action["action_id"] for action in actions}:
             continue
         entry = feedback.setdefault(kind, {"kind": kind, "approved": 0, "rejected": 0})
-        entry[review.decision] = entry.get(review.decision, 0) + 1
-        if review.comment:
-            entry["comment"] = review.comment
+        entry[decision] = entry.get(decision, 0) + 1
+        if comment:
+            entry["comment"] = comment
     return sorted(feedback.values(), key=lambda entry: entry["kind"])
 
 

@@ -52,15 +52,20 @@ def _learned(proposals: list[Proposal], skipped: dict[str, str]) -> dict[str, An
 def collect_prediction_outcomes(as_of: str) -> dict[str, int]:
     """Judge every finding and capacity forecast whose date has passed; store the outcomes."""
     now = datetime.fromisoformat(as_of)
+    judged_frames = []
     with get_engine().connect() as connection:
         due = load_due_predictions(connection, now)
-        samples = load_samples(
-            connection,
-            due["workstation"].unique().to_list(),
-            due["predicted_at"].min() or now,
-            due["due_at"].max() or now,
-        )
-    judged = judge_outcomes(due, hourly_levels(samples, due["resource"].unique().to_list()))
+        for (workstation,), predictions in due.partition_by("workstation", as_dict=True).items():
+            columns = predictions["resource"].unique().sort().to_list()
+            samples = load_samples(
+                connection,
+                workstation,
+                columns,
+                predictions["predicted_at"].min(),
+                predictions["due_at"].max(),
+            )
+            judged_frames.append(judge_outcomes(predictions, hourly_levels(samples, columns)))
+    judged = pl.concat(judged_frames) if judged_frames else judge_outcomes(due, pl.DataFrame())
     with session_scope() as session:
         stored = store_outcomes(session, judged)
     counts = {
@@ -135,7 +140,8 @@ def tune_alert_rules() -> dict[str, Any]:
                 window = slack * (settings.learning_alert_max_samples + 1)
                 samples = load_samples(
                     connection,
-                    [workstation],
+                    workstation,
+                    [rule.metric],
                     group["opened_at"].min() - window,
                     group["last_seen_at"].max(),
                 ).select("sample_time", pl.col(rule.metric).cast(pl.Float64).alias("value"))

@@ -15,6 +15,11 @@ def _parameters(parameters: Mapping[str, Any] | None) -> str:
     )
 
 
+def _cell(text: str) -> str:
+    """Reviewer text as one markdown table cell."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
 def _changes_table(changes: list[Mapping[str, Any]]) -> list[str]:
     lines = [
         "| change | type | target | before → after | held-out score | why |",
@@ -56,7 +61,7 @@ def learning_markdown(
         lines += ["|---|---|---|---|"]
         lines += [
             f"| {entry['kind']} | {entry['approved']} | {entry['rejected']} "
-            f"| {entry.get('comment', '')} |"
+            f"| {_cell(entry.get('comment', ''))} |"
             for entry in feedback["maintenance"]
         ]
         lines.append("")

@@ -92,6 +92,7 @@ def test_flow_judges_outcomes_and_applies_what_improves(history: datetime, prefe
     assert f"cpu_saturation/{SPIKY}" in report
     assert "samples 3 → threshold 95, samples 5" in report
     assert "Alert reviews: cpu_saturation confirmed 3, cpu_saturation false_alarm 7." in report
+    assert "| disk_filling | 6 | 6 | steady for months \\| not filling |" in report
     assert "#### Not learned" in report
 
 

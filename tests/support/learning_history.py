@@ -1,11 +1,11 @@
 """Past predictions with known outcomes, reviewed alerts and their history, for auto-learning.
 
-`store_past_findings`: one maintenance run a day, each with a disk_filling finding on every
-FTA dated `due_days_ago`; the FTAs whose disk really filled (`FILLING`) reached 90 % around
-ten days ago, the others stayed near half full; every finding claims 0.9 confidence.
+`store_past_findings`: maintenance runs a day apart, each with a disk_filling finding on every
+FTA due 2–5 days ago, every one claiming 0.9 confidence; the disks of `FILLING` reached 90 %
+about fifteen days ago, those of `STEADY` stayed at half. The first run's actions were
+reviewed: approved on FILLING, rejected (with a comment) on STEADY.
 `store_reviewed_alerts`: an FTA whose CPU spikes for four samples (reviewers: false alarm) and
-is saturated for an hour now and then (confirmed).
-"""
+is saturated for an hour now and then (confirmed)."""
 
 import uuid
 from datetime import date, datetime, timedelta
@@ -19,6 +19,7 @@ from resync.models import (
     Alert,
     AlertReview,
     MaintenanceFinding,
+    MaintenanceReview,
     MaintenanceRun,
 )
 from tests.support.capacity_data import history_frame, store_history
@@ -74,15 +75,43 @@ def store_past_findings(now: datetime, runs: int = 4, confidence: float = 0.9) -
                     "confidence": confidence,
                     "evidence_summary": "disk grows",
                     "evidence": {"threshold": 90.0},
-                    "actions": [],
-                    "review_status": "no_actions",
+                    "actions": [_action(name)] if run == 0 else [],
+                    "review_status": "pending" if run == 0 else "no_actions",
                     "created_at": created,
                 }
                 for name in FILLING + STEADY
             ]
             connection.execute(insert(MaintenanceFinding), rows)
             count += len(rows)
+            if run == 0:
+                connection.execute(insert(MaintenanceReview), _reviews(run_id, created))
     return count
+
+
+def _action(workstation: str) -> dict:
+    return {
+        "action_id": f"extend_filesystem-{workstation}",
+        "command": "extend_filesystem",
+        "arguments": {"workstation": workstation},
+        "description": "extend the TWS filesystem",
+        "auto_approvable": False,
+    }
+
+
+def _reviews(run_id: uuid.UUID, created: datetime) -> list[dict]:
+    """The first run's review: the filling FTAs' actions approved, the steady ones rejected."""
+    return [
+        {
+            "run_id": run_id,
+            "action_id": f"extend_filesystem-{name}",
+            "decision": "approved" if name in FILLING else "rejected",
+            "decided_by": "operator",
+            "comment": None if name in FILLING else "steady for months |\nnot filling",
+            "decided_at": created + timedelta(hours=1),
+            "source": "reviewer",
+        }
+        for name in FILLING + STEADY
+    ]
 
 
 def store_reviewed_alerts(now: datetime, episodes: int = 10) -> list[str]:
