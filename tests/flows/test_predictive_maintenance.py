@@ -20,7 +20,7 @@ from resync.models import (
     Report,
 )
 from resync.settings import get_settings
-from tests.support.maintenance_estate import REVIEWED_ESTATE, load_estate
+from tests.support.maintenance_estate import AUTO_APPROVED_ESTATE, REVIEWED_ESTATE, load_estate
 from tests.support.maintenance_flow_process import (
     FlowThread,
     kill_hard,
@@ -279,3 +279,23 @@ def test_an_error_fails_the_run_and_the_next_run_starts_afresh(
         ]
         == 1
     )
+
+
+def test_an_action_whose_process_died_is_never_run_again(database_url: str, tmp_path) -> None:
+    load_estate(AUTO_APPROVED_ESTATE)
+    marker = tmp_path / "running-an-action"
+    process = start_flow_process(database_url, marker, step="run_action")
+    wait_until(marker.exists, what="the flow to start the approved action")
+    kill_hard(process)
+    killed = the_run().flow_run_id
+
+    result = predictive_maintenance()
+
+    assert result["approved"] == 1 and result["executed"] == 0
+    [execution] = executions()
+    assert execution.argv[0] == "evtsize"
+    assert (execution.finished_at, execution.exit_code, execution.output) == (None, None, None)
+    assert the_run().status == "finished"
+    before, after = completed_task_runs([killed]), completed_task_runs([the_run().flow_run_id])
+    assert not any(after[name] for name in NODE_TASKS[:7])
+    assert before["record_review_decisions"] == 1 and after["execute_approved_actions"] == 1

@@ -1,8 +1,9 @@
 """The predictive-maintenance flow in a process of its own, so a test can `kill -9` it.
 
-`python -m tests.support.maintenance_flow_process [MARKER]` runs the flow on the database and
-Prefect API named by the environment. With MARKER, the prediction step writes that file and
-blocks for good: the process is then mid-graph, with fetch_data … correlate checkpointed.
+`python -m tests.support.maintenance_flow_process [MARKER STEP]` runs the flow on the database
+and Prefect API named by the environment. With MARKER, the function STEP of `tasks.maintenance`
+(`predict`: the analysis; `run_action`: an approved action, its audit row written) writes that
+file and blocks for good, so the test can kill the process right there.
 """
 
 import os
@@ -20,7 +21,9 @@ from prefect.settings import get_current_settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start_flow_process(database_url: str, marker: Path | None = None) -> subprocess.Popen:
+def start_flow_process(
+    database_url: str, marker: Path | None = None, step: str = "predict"
+) -> subprocess.Popen:
     """Start the flow in a child process on `database_url` and this session's Prefect API."""
     env = {
         **os.environ,
@@ -29,7 +32,7 @@ def start_flow_process(database_url: str, marker: Path | None = None) -> subproc
         "RESYNC_MAINTENANCE_REVIEW_POLL_INTERVAL_SECONDS": "1",
     }
     command = [sys.executable, "-m", "tests.support.maintenance_flow_process"]
-    return subprocess.Popen([*command, *([str(marker)] if marker else [])], cwd=ROOT, env=env)
+    return subprocess.Popen([*command, *([str(marker), step] if marker else [])], cwd=ROOT, env=env)
 
 
 def kill_hard(process: subprocess.Popen) -> None:
@@ -87,5 +90,5 @@ if __name__ == "__main__":
     from flows.predictive_maintenance import predictive_maintenance
 
     if len(sys.argv) > 1:
-        tasks.maintenance.predict = _block_forever(Path(sys.argv[1]))
+        setattr(tasks.maintenance, sys.argv[2], _block_forever(Path(sys.argv[1])))
     predictive_maintenance()
