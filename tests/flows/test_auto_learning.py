@@ -15,7 +15,7 @@ from flows.auto_learning import auto_learning
 from resync.cli import app
 from resync.database import get_engine, session_scope
 from resync.learned_parameters import active_parameters, alert_overrides
-from resync.models import LearnedChange, LearningOutcome
+from resync.models import Alert, AlertReview, LearnedChange, LearningOutcome, Workstation
 from resync.settings import get_settings
 from tests.support.learning_history import (
     FILLING,
@@ -142,6 +142,27 @@ def test_learning_list_and_revert_from_the_command_line(history: datetime, prefe
 
 def test_alert_review_from_the_command_line(database_url: str) -> None:
     runner = CliRunner()
+    now = datetime.now(UTC)
+    with session_scope() as session:
+        session.add(Workstation(name="WS-A", last_sample_at=now))
+        session.flush()
+        alert = Alert(workstation="WS-A", rule="cpu_saturation", severity="critical", message="m")
+        session.add(alert)
+        session.flush()
+        alert_id = alert.id
+    for verdict, comment in (("confirmed", "real"), ("false_alarm", "batch start")):
+        arguments = ["learning", "review-alert", str(alert_id), "--verdict", verdict]
+        done = runner.invoke(app, [*arguments, "--comment", comment, "--reviewer", "ana"])
+        assert done.exit_code == 0, done.output
+        assert done.output.strip() == f"alert {alert_id}: {verdict}"
+    with session_scope() as session:
+        [review] = session.scalars(select(AlertReview)).all()
+        # A second verdict on the same alert replaces the first.
+        assert (review.verdict, review.comment, review.decided_by) == (
+            "false_alarm",
+            "batch start",
+            "ana",
+        )
     refused = runner.invoke(app, ["learning", "review-alert", "12345", "--verdict", "false_alarm"])
     assert refused.exit_code == 2
     assert "no alert with id 12345" in refused.output
