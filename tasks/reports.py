@@ -117,13 +117,12 @@ def publish_report_artifacts(report_id: uuid.UUID, data: ReportData) -> None:
     """A markdown summary, a table of the FTAs at risk and links to the HTML and the PDF."""
     summary = data.summary()
     base = f"{get_settings().public_api_url.rstrip('/')}/api/v1/reports/{report_id}"
-    analyst = (
-        "—"
-        if data.run is None
-        else "deterministic analyst"
-        if data.run.analyst == "deterministic"
-        else data.run.analyst
-    )
+    if data.run is None:
+        analyst = "no capacity run"
+    elif data.run.analyst == "deterministic":
+        analyst = "deterministic analyst"
+    else:
+        analyst = data.run.analyst
     create_markdown_artifact(
         key="report-summary",
         markdown=(

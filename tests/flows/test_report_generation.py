@@ -141,13 +141,15 @@ def test_a_named_run_is_reported_even_when_a_newer_one_exists() -> None:
 
 def test_without_any_capacity_run_the_report_covers_the_estate() -> None:
     open_alert("WS-LINK")
-    state, _ = run_flow()
+    state, flow_run_id = run_flow()
     with session_scope() as session:
         report = session.get(Report, state.result())
     assert report.kind == "estate" and report.capacity_run_id is None
     assert report.title.startswith("Estate report ")
     assert "WS-LINK" in report.html and "<script" not in report.html
     assert report.pdf.startswith(b"%PDF-")
+    summary = artifacts_of(flow_run_id)["report-summary"].data
+    assert "| 0 | 0 | 0 | 1 | no capacity run |" in summary
 
 
 @pytest.mark.parametrize("finished", [None, False])

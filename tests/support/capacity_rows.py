@@ -61,7 +61,8 @@ def forecast_row(
     spread = 1.0 + 0.35 * np.sqrt(ahead / 24)
     first = now + timedelta(hours=1)
     expected = _crossing(first, means, threshold)
-    earliest = _crossing(first, means + Z95 * spread, threshold)
+    # Like resync.forecasting.saturation: the earliest likely crossing is the upper 80 % bound.
+    earliest = _crossing(first, means + Z80 * spread, threshold)
     at_risk = expected is not None or earliest is not None
     series = None
     if at_risk:
