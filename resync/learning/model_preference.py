@@ -32,12 +32,12 @@ def propose_model_preference(
     if values.size < held + 5 * season_length:
         return f"{values.size / season_length:.1f} days of history, {held_out_days + 5} needed"
     train, actual = values[:-held], values[-held:]
-    in_force = forecast_values(train, held, season_length)
-    if current:
-        in_force = forecast_values(train, held, season_length, preferred_model=current["model"])
-    best_model = min(in_force.scores, key=lambda name: in_force.scores[name])
-    if best_model == in_force.model:
-        return f"{best_model} already backtests best and is in use"
+    preferred = current["model"] if current else None
+    in_force = forecast_values(train, held, season_length, preferred_model=preferred)
+    scores = in_force.scores
+    best_model = min(scores, key=lambda name: scores[name])
+    if scores[best_model] >= scores[in_force.model]:
+        return f"{in_force.model}, in use, backtests as well as any other model"
     best = forecast_values(train, held, season_length, preferred_model=best_model)
     before = mase(actual, in_force.point, train, season_length)
     after = mase(actual, best.point, train, season_length)

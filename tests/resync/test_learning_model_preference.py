@@ -40,3 +40,10 @@ def test_the_forecaster_honours_the_preferred_model() -> None:
 def test_too_short_a_series_is_not_judged() -> None:
     found = propose_model_preference(trending()[: 24 * 10], "WS1/cpu", None, held_out_days=7)
     assert found == "10.0 days of history, 12 needed"
+
+
+def test_no_preference_when_the_model_in_use_backtests_as_well() -> None:
+    # A flat series after a cleanup: every model backtests perfectly, nothing to prefer.
+    values = np.concatenate([np.full(24 * 12, 80.0), np.full(24 * 9, 20.0)])
+    found = propose_model_preference(values, "WS1/disk", None, held_out_days=7)
+    assert found == "theta, in use, backtests as well as any other model"
