@@ -8,7 +8,8 @@ def _parameters(parameters: Mapping[str, Any] | None) -> str:
     if not parameters:
         return "defaults"
     if "x" in parameters:
-        return f"isotonic, {len(parameters['x'])} knots"
+        knots = len(parameters["x"])
+        return f"isotonic, {knots} knot{'s' if knots != 1 else ''}"
     return ", ".join(
         f"{key} {value:g}" if isinstance(value, float) else f"{key} {value}"
         for key, value in parameters.items()
