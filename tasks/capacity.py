@@ -14,7 +14,7 @@ from multiprocessing import get_context
 from typing import Any
 
 import polars as pl
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 from sqlalchemy import bindparam, delete, insert, select, update
@@ -69,7 +69,13 @@ def find_forecast_workstations(window_start: str, as_of: str, names: list[str] |
     """The FTAs with samples in the window (only `names` when given)."""
     start, end = datetime.fromisoformat(window_start), datetime.fromisoformat(as_of)
     with get_engine().connect() as connection:
-        return workstations_with_metrics(connection, start, end, names)
+        found = workstations_with_metrics(connection, start, end, names)
+    missing = sorted(set(names or ()) - set(found))
+    if missing:
+        get_run_logger().warning(
+            "no samples since %s for %s: not forecast", window_start, ", ".join(missing)
+        )
+    return found
 
 
 def _hourly_frame(

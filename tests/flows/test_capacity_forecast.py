@@ -106,13 +106,16 @@ def test_claude_writes_the_insight_when_a_key_is_set(
     assert data["expected"] == 1
 
 
-def test_parameters_narrow_the_run(estate: None, prefect_api: None) -> None:
+def test_parameters_narrow_the_run(
+    estate: None, prefect_api: None, caplog: pytest.LogCaptureFixture
+) -> None:
     result = capacity_forecast(
-        workstations=["fta-fill"], resources=["disk"], history_days=7, horizon_days=10
+        workstations=["fta-fill", "FTA-GONE"], resources=["disk"], history_days=7, horizon_days=10
     )
     run, rows = run_rows(result["run_id"])
     assert (run.history_days, run.horizon_days, run.workstation_count) == (7, 10, 1)
     assert list(rows) == [("FTA-FILL", "disk")]
+    assert "for FTA-GONE: not forecast" in caplog.text
     # 16 days away: beyond a 10-day horizon, so no expected crossing.
     assert rows["FTA-FILL", "disk"].saturation_date is None
 
