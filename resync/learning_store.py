@@ -21,6 +21,7 @@ from resync.models import (
     CapacityForecast,
     LearnedChange,
     LearningOutcome,
+    MaintenanceActionExecution,
     MaintenanceFinding,
     MaintenanceReview,
     WorkstationMetrics,
@@ -47,7 +48,11 @@ def _judged(source: str) -> Any:
 
 
 def load_due_predictions(connection: Connection, now: datetime) -> pl.DataFrame:
-    """Findings and capacity forecasts whose date has passed and that were not judged yet."""
+    """Findings and capacity forecasts whose date has passed and that were not judged yet.
+
+    A finding one of whose actions really ran (not a dry run) is left out: the failure it
+    predicted may have been prevented, so its outcome says nothing about the prediction.
+    """
     rows = []
     findings = connection.execute(
         select(MaintenanceFinding).where(
@@ -55,8 +60,16 @@ def load_due_predictions(connection: Connection, now: datetime) -> pl.DataFrame:
             MaintenanceFinding.id.not_in(_judged("maintenance")),
         )
     )
+    executed = set(
+        connection.execute(
+            select(MaintenanceActionExecution.run_id, MaintenanceActionExecution.action_id).where(
+                MaintenanceActionExecution.dry_run.is_(False)
+            )
+        ).all()
+    )
     for finding in findings:
-        if finding.resource in METRICS_SCHEMA and "threshold" in finding.evidence:
+        acted_on = any((finding.run_id, a["action_id"]) in executed for a in finding.actions)
+        if finding.resource in METRICS_SCHEMA and "threshold" in finding.evidence and not acted_on:
             day = datetime.combine(finding.predicted_failure_date, datetime.min.time(), UTC)
             rows.append(
                 {
