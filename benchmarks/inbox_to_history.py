@@ -114,14 +114,14 @@ def main() -> None:
     }
     try:
         naive_url = server.create_database("bench_naive")
-        command.upgrade(alembic_config(naive_url), "heads")
+        command.upgrade(alembic_config(naive_url), "head")
         naive_dsn = naive_url.replace("postgresql+psycopg", "postgresql")
         fill_inbox(naive_dsn, arguments.naive_rows, offset_days=200)
         results["naive_rows_per_s"] = round(naive_move(naive_dsn, arguments.naive_rows), 1)
         print("naive", results["naive_rows_per_s"], flush=True)
 
         url = server.create_database("bench_flow")
-        command.upgrade(alembic_config(url), "heads")
+        command.upgrade(alembic_config(url), "head")
         fill_inbox(url.replace("postgresql+psycopg", "postgresql"), arguments.rows, offset_days=100)
         os.environ["RESYNC_DATABASE_URL"] = url
         get_settings.cache_clear()

@@ -184,7 +184,7 @@ def inbox_rows(database_url: str) -> int:
 
 def fresh_database(server: PostgresServer, name: str) -> str:
     url = server.create_database(name)
-    command.upgrade(alembic_config(url), "heads")
+    command.upgrade(alembic_config(url), "head")
     return url
 
 

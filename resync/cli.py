@@ -32,7 +32,7 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: str = "heads") -> None:
+def db_upgrade(revision: str = "head") -> None:
     """Apply the migrations up to REVISION (default: the newest)."""
     command.upgrade(alembic_config(), revision)
     typer.echo(f"database at {revision}: {get_settings().sqlalchemy_url.split('@')[-1]}")

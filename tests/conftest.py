@@ -32,7 +32,7 @@ _database_numbers = itertools.count()
 def postgres_server() -> Iterator[PostgresServer]:
     server = PostgresServer().start()
     migrated = server.create_database("resync_template")
-    command.upgrade(alembic_config(migrated), "heads")
+    command.upgrade(alembic_config(migrated), "head")
     yield server
     server.stop()
 
@@ -40,7 +40,7 @@ def postgres_server() -> Iterator[PostgresServer]:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sqlite-template") / "resync.db"
-    command.upgrade(alembic_config(f"sqlite:///{path}"), "heads")
+    command.upgrade(alembic_config(f"sqlite:///{path}"), "head")
     return path
 
 

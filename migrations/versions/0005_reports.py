@@ -1,7 +1,7 @@
 """Reports: one row per rendered report, its HTML and PDF stored in the database.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-11-27 17:30:00.000000
 
 """
@@ -16,7 +16,7 @@ from resync.models import UtcDateTime
 
 # revision identifiers, used by Alembic.
 revision: str = "0005"
-down_revision: str | Sequence[str] | None = "0003"
+down_revision: str | Sequence[str] | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

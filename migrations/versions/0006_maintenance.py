@@ -1,7 +1,7 @@
 """Predictive maintenance: runs, findings, review decisions and the audit of executed actions.
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 Create Date: 2026-11-27 17:40:00.000000
 
 """
@@ -16,7 +16,7 @@ from resync.models import UtcDateTime
 
 # revision identifiers, used by Alembic.
 revision: str = "0006"
-down_revision: str | Sequence[str] | None = "0003"
+down_revision: str | Sequence[str] | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

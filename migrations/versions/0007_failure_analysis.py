@@ -1,7 +1,7 @@
 """Decision support: the root-cause card of each failed job run and the recorded resolutions.
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0006
 Create Date: 2026-11-27 18:00:00.000000
 
 """
@@ -16,7 +16,7 @@ from resync.models import UtcDateTime
 
 # revision identifiers, used by Alembic.
 revision: str = "0007"
-down_revision: str | Sequence[str] | None = "0003"
+down_revision: str | Sequence[str] | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

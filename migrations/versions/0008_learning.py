@@ -1,7 +1,7 @@
 """Auto-learning: outcomes of past predictions, alert reviews and the versioned learned changes.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-27 18:00:00.000000
 
 """
@@ -16,7 +16,7 @@ from resync.models import UtcDateTime
 
 # revision identifiers, used by Alembic.
 revision: str = "0008"
-down_revision: str | Sequence[str] | None = "0006"
+down_revision: str | Sequence[str] | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
