@@ -39,6 +39,7 @@ from resync.learning import (
     propose_calibrations,
     replay_rule,
 )
+from resync.learning.alert_tuning import review_gate
 from resync.learning.calibration import choose_calibrator
 from resync.settings import Settings
 
@@ -110,11 +111,12 @@ def run_alerts(workstations: int, days: int, seed: int, settings: Settings) -> d
             orient="row",
         )
         parameters = default
-        false_share = (reviews["verdict"] == "false_alarm").mean() if reviews.height else 0
-        if (
-            reviews.height >= settings.learning_min_alert_reviews
-            and false_share >= settings.learning_false_alarm_share
-        ):
+        gate = review_gate(
+            reviews,
+            min_reviews=settings.learning_min_alert_reviews,
+            false_alarm_share=settings.learning_false_alarm_share,
+        )
+        if gate is None:
             proposal = propose_alert_tuning(
                 rule,
                 f"FTA{number:04d}",

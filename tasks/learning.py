@@ -28,6 +28,7 @@ from resync.learning import (
     propose_calibrations,
     propose_model_preference,
 )
+from resync.learning.alert_tuning import review_gate
 from resync.learning.report import learning_markdown
 from resync.learning_store import (
     load_alert_reviews,
@@ -126,15 +127,15 @@ def tune_alert_rules() -> dict[str, Any]:
             "rule", "workstation", as_dict=True
         ).items():
             target = f"{name}/{workstation}"
-            false_share = (group["verdict"] == "false_alarm").mean()
+            gate = review_gate(
+                group,
+                min_reviews=settings.learning_min_alert_reviews,
+                false_alarm_share=settings.learning_false_alarm_share,
+            )
             if name not in rules:
                 skipped[target] = f"rule {name} has no threshold or count to tune"
-            elif group.height < settings.learning_min_alert_reviews:
-                skipped[target] = (
-                    f"{group.height} reviewed alerts, {settings.learning_min_alert_reviews} needed"
-                )
-            elif false_share < settings.learning_false_alarm_share:
-                skipped[target] = f"{false_share:.0%} false alarms: reviewers mostly confirm it"
+            elif gate is not None:
+                skipped[target] = gate
             else:
                 rule = rules[name]
                 window = slack * (settings.learning_alert_max_samples + 1)

@@ -22,6 +22,16 @@ FALSE_ALARM = "false_alarm"
 CONFIRMED = "confirmed"
 
 
+def review_gate(reviews: pl.DataFrame, *, min_reviews: int, false_alarm_share: float) -> str | None:
+    """Why a rule × FTA with these reviews is not tuned; None when reviewers keep rejecting it."""
+    if reviews.height < min_reviews:
+        return f"{reviews.height} reviewed alerts, {min_reviews} needed"
+    share = (reviews["verdict"] == FALSE_ALARM).mean()
+    if share < false_alarm_share:
+        return f"{share:.0%} false alarms: reviewers mostly confirm it"
+    return None
+
+
 def replay_rule(samples: pl.DataFrame, rule: AlertRule, threshold: float, count: int) -> pl.Series:
     """Per sample (`sample_time`, `value`, in time order): does the rule fire at that sample?"""
     holds = rule.compare(pl.col("value"), threshold).cast(pl.Int32)

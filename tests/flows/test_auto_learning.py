@@ -68,8 +68,10 @@ def test_flow_judges_outcomes_and_applies_what_improves(history: datetime, prefe
     learned = changes()
     calibration = learned["calibration", "disk_filling"]
     assert calibration.applied and calibration.metric == "brier"
-    # Every finding claimed 0.9 and half came true: 0.41 before, about 0.25 after.
-    assert calibration.metric_before == pytest.approx(0.41, abs=0.01)
+    # Every finding claimed 0.9 and half came true. The 14 held out are the newest run's 12
+    # (half true) and 2 of the run before, drawn by id: 6 to 8 true, a Brier score of 0.35 to
+    # 0.47 before; near 0.25 once 0.9 means one in two.
+    assert 0.35 <= calibration.metric_before <= 0.47
     assert calibration.metric_after < 0.3
     assert calibration.parameters_after["y"] == [pytest.approx(0.5, abs=0.1)]
     tuning = learned["alert_rule", f"cpu_saturation/{SPIKY}"]

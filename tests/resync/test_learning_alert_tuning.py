@@ -8,6 +8,7 @@ import pytest
 
 from resync.alert_rules import alert_rules
 from resync.learning import propose_alert_tuning, replay_rule
+from resync.learning.alert_tuning import review_gate
 from resync.settings import Settings
 
 START = datetime(2026, 5, 1, tzinfo=UTC)
@@ -98,3 +99,12 @@ def test_a_change_that_loses_a_confirmed_held_out_alert_is_not_applied() -> None
     assert proposal.parameters_after == {"threshold": 95.0, "samples": 5}
     assert not proposal.applied
     assert proposal.reason == "not applied: it loses 1 confirmed alert(s)"
+
+
+def test_only_rules_reviewers_keep_rejecting_are_tuned() -> None:
+    _, reviews = episodes([4, 4, 12, 4, 4, 12, 4, 4, 12, 4])
+    gate = {"min_reviews": 6, "false_alarm_share": 0.5}
+    assert review_gate(reviews, **gate) is None
+    assert review_gate(reviews.head(5), **gate) == "5 reviewed alerts, 6 needed"
+    _, confirmed = episodes([12, 12, 4, 12, 12, 12])
+    assert review_gate(confirmed, **gate) == "17% false alarms: reviewers mostly confirm it"
