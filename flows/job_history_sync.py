@@ -6,7 +6,9 @@ from typing import Any
 from prefect import flow, get_run_logger
 
 from resync.settings import get_settings
+from tasks.decision_support import start_failure_analysis
 from tasks.job_history import (
+    FAILED_STATUSES,
     fetch_failed_joblogs,
     fetch_plan_job_runs,
     publish_job_history_summary,
@@ -36,6 +38,7 @@ def job_history_sync() -> dict[str, Any]:
     new_runs = select_new_job_runs(runs, watermark, settings.job_history_overlap_hours)
     joblogs = fetch_failed_joblogs(new_runs)
     counts = store_job_history(new_runs, joblogs)
+    start_failure_analysis([run.run_id for run in new_runs if run.status in FAILED_STATUSES])
     summary = {
         "status": "synced",
         "watermark": None if watermark is None else watermark.isoformat(),

@@ -6,10 +6,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterFlowRunId,
+    DeploymentFilter,
+    DeploymentFilterId,
+)
 from sqlalchemy import select
 
 from flows.decision_support import decision_support
+from flows.job_history_sync import job_history_sync
 from resync.database import session_scope
 from resync.job_history import store_job_runs
 from resync.job_schemas import JobRun
@@ -23,6 +29,7 @@ from resync.models import (
 from resync.settings import get_settings
 from tasks.decision_support import DEPLOYMENT, start_failure_analysis
 from tests.support.fake_anthropic import FakeAnthropic
+from tests.support.fake_hwa import FakeHwa, plan_job
 
 pytestmark = pytest.mark.usefixtures("prefect_api", "database_url")
 
@@ -250,3 +257,34 @@ def test_claude_is_asked_only_about_the_failure_no_signature_covers(
     assert (rates.method, rates.confidence, rates.analyst) == ("analyst", 0.6, "claude-sonnet-4-6")
     assert rates.evidence == [{"line": 2, "text": "ERROR: rates feed returned HTTP 503"}]
     assert (disk.method, disk.analyst) == ("signature", "deterministic")
+
+
+def test_the_job_history_sync_starts_an_analysis_of_its_new_failed_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    start = NOW - timedelta(hours=1)
+    times = {"start": start.isoformat(), "end": (start + timedelta(minutes=5)).isoformat()}
+    deployment_id = decision_support.to_deployment(name="decision-support").apply()
+    try:
+        with FakeHwa() as fake:
+            monkeypatch.setenv("RESYNC_HWA_URL", fake.url)
+            monkeypatch.setenv("RESYNC_HWA_USER", fake.user)
+            monkeypatch.setenv("RESYNC_HWA_PASSWORD", fake.password)
+            get_settings.cache_clear()
+            fake.jobs = [
+                plan_job("ok", **times),
+                plan_job("bad", status="ABEND", return_code=1, **times),
+            ]
+            fake.joblogs = {"bad": DISK_FULL_LOG}
+            job_history_sync()
+            job_history_sync()
+        with get_client(sync_client=True) as client:
+            started = client.read_flow_runs(
+                deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[deployment_id]))
+            )
+            for flow_run in started:
+                client.delete_flow_run(flow_run.id)
+    finally:
+        with get_client(sync_client=True) as client:
+            client.delete_deployment(deployment_id)
+    assert [flow_run.parameters for flow_run in started] == [{"run_ids": ["bad"]}]
