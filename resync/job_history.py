@@ -7,12 +7,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from resync.database import conflict_insert
-from resync.job_schemas import JobRun, cap_joblog
+from resync.job_schemas import JobRun
+from resync.joblog.redaction import redact_joblog
 from resync.models import JobExecution, utcnow
 
 
 def job_run_values(run: JobRun, joblog_max_bytes: int, received_at: datetime) -> dict[str, Any]:
-    """The row for `run`, its joblog capped to `joblog_max_bytes`."""
+    """The row for `run`; its joblog with secrets masked, capped to `joblog_max_bytes`."""
     return {
         "workstation": run.workstation,
         "job_stream": run.job_stream,
@@ -23,7 +24,7 @@ def job_run_values(run: JobRun, joblog_max_bytes: int, received_at: datetime) ->
         "started_at": run.started_at,
         "ended_at": run.ended_at,
         "duration": run.duration,
-        "joblog": cap_joblog(run.joblog, joblog_max_bytes),
+        "joblog": None if run.joblog is None else redact_joblog(run.joblog, joblog_max_bytes),
         "received_at": received_at,
     }
 

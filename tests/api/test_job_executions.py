@@ -89,6 +89,16 @@ def test_a_run_repeated_in_one_request_is_stored_once(client: TestClient, writer
     assert len(stored_rows()) == 1
 
 
+def test_joblog_secrets_are_masked_before_storage(client: TestClient, writer) -> None:
+    joblog = "sqlplus batch/Tiger2024@PROD\nexport DB_PASSWORD=hunter2\nExit Status : 1\n"
+    client.post(EXECUTIONS, json=[job_run(joblog=joblog)], headers=writer)
+
+    (row,) = stored_rows()
+    assert "Tiger2024" not in row.joblog
+    assert "hunter2" not in row.joblog
+    assert row.joblog.endswith("Exit Status : 1\n")
+
+
 def test_long_joblog_keeps_its_end(client: TestClient, writer) -> None:
     limit = client.app.state.settings.joblog_max_bytes
     joblog = "x" * (2 * limit) + "\nAWKJIS003E file not found\nExit Status : 12\n"
