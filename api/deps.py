@@ -83,5 +83,7 @@ def require_scope(scope: str) -> Callable[..., Coroutine[Any, Any, KnownKey]]:
 IngestKey = Annotated[KnownKey, Depends(require_scope("metrics:write"))]
 MetricsReadKey = Annotated[KnownKey, Depends(require_scope("metrics:read"))]
 JobsWriteKey = Annotated[KnownKey, Depends(require_scope("jobs:write"))]
+WorkflowsReadKey = Annotated[KnownKey, Depends(require_scope("workflows:read"))]
+WorkflowsWriteKey = Annotated[KnownKey, Depends(require_scope("workflows:write"))]
 AdminReadKey = Annotated[KnownKey, Depends(require_scope("admin:read"))]
 AdminWriteKey = Annotated[KnownKey, Depends(require_scope("admin:write"))]

@@ -3,12 +3,11 @@
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field, StringConstraints
 from sqlalchemy import select
 
-from api.deps import SessionDep, require_scope
-from api.key_cache import KnownKey
+from api.deps import SessionDep, WorkflowsReadKey, WorkflowsWriteKey
 from resync.failure_store import latest_resolutions
 from resync.joblog.classification import EvidenceLine, FailureClass
 from resync.joblog.redaction import redact_secrets
@@ -16,9 +15,6 @@ from resync.joblog.similarity import SimilarCase
 from resync.models import FailureAnalysis, FailureResolution, JobExecution
 
 router = APIRouter(prefix="/api/v1/jobs/failures", tags=["failures"])
-
-WorkflowsReadKey = Annotated[KnownKey, Depends(require_scope("workflows:read"))]
-WorkflowsWriteKey = Annotated[KnownKey, Depends(require_scope("workflows:write"))]
 
 
 class ResolutionCreate(BaseModel):

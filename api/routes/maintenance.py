@@ -2,11 +2,10 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from api.deps import SessionDep, require_scope
-from api.key_cache import KnownKey
+from api.deps import SessionDep, WorkflowsReadKey
 from api.maintenance_schemas import ActionReviewPublic, FindingPublic, FindingsPublic
 from resync.maintenance.types import Kind
 from resync.models import (
@@ -18,8 +17,6 @@ from resync.models import (
 from resync.schemas import WORKSTATION_PATTERN
 
 router = APIRouter(prefix="/api/v1/maintenance", tags=["maintenance"])
-
-WorkflowsReadKey = Annotated[KnownKey, Depends(require_scope("workflows:read"))]
 
 
 def _action(

@@ -3,21 +3,19 @@
 import re
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Response, status
+from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.deps import SessionDep, require_scope
-from api.key_cache import KnownKey
+from api.deps import SessionDep, WorkflowsReadKey
 from dashboards.reports.html import content_security_policy
 from resync.models import Report
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 
-WorkflowsReadKey = Annotated[KnownKey, Depends(require_scope("workflows:read"))]
 METADATA = (
     Report.id,
     Report.kind,
