@@ -13,20 +13,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.admin_panel import CONTENT_SECURITY_POLICY, NOT_BUILT, PANEL_DIRECTORY, mount_admin_panel
+from dashboards.reports.pdf import CHROMIUM_ARGS
 from resync.api_keys import generate_key
 from tests.support.live_api import PROJECT_ROOT, LiveApi
 from tests.support.payloads import payload
 
 CHROMIUM = Path("/usr/bin/chromium")
-# Playwright's own browser download is not reachable here: Debian's chromium, quietened.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "admin-panel"
 ADMIN_API = "/api/v1/admin/api-keys"
 # Chromium logs every 4xx fetch; the panel's sign-in and sign-out checks cause them on purpose.
