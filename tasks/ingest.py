@@ -1,6 +1,5 @@
 """Inbox → history tasks: claim a range of pending payloads, validate it, load it."""
 
-import io
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,6 +11,7 @@ from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, 
 from sqlalchemy.exc import IntegrityError
 
 from resync.database import conflict_insert, get_engine
+from resync.frames import read_frame
 from resync.history_schema import find_invalid_rows
 from resync.inbox import hold_inbox_for_claim
 from resync.models import IngestBatch, MetricsInbox, Workstation, WorkstationMetrics
@@ -108,26 +108,7 @@ def _read_batch_frame(connection: Connection, batch: dict[str, int]) -> pl.DataF
         MetricsInbox.id.label("inbox_id"),
         *(getattr(MetricsInbox, c) for c in VALIDATED_COLUMNS[1:]),
     ).where(_batch_rows(batch))
-    if connection.dialect.name == "postgresql":
-        # COPY in CSV is several times faster than fetching rows one Python tuple at a time.
-        sql = query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
-        buffer = io.BytesIO()
-        with (
-            connection.connection.cursor() as cursor,
-            cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy,
-        ):
-            for chunk in copy:
-                buffer.write(chunk)
-        if buffer.tell() == 0:
-            return pl.DataFrame(schema=FRAME_SCHEMA)
-        return pl.read_csv(
-            buffer.getvalue(),
-            has_header=False,
-            new_columns=list(VALIDATED_COLUMNS),
-            schema_overrides={**FRAME_SCHEMA, "sample_time": pl.String},
-        ).with_columns(pl.col("sample_time").str.to_datetime(time_zone="UTC", time_unit="us"))
-    rows = connection.execute(query).all()
-    return pl.DataFrame([tuple(row) for row in rows], schema=FRAME_SCHEMA, orient="row")
+    return read_frame(connection, query, FRAME_SCHEMA)
 
 
 @task(cache_policy=NONE)
