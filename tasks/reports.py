@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from prefect import get_run_logger, task
 from prefect.artifacts import (
@@ -31,11 +32,27 @@ class CapacityRunNotFound(LookupError):
     """The requested capacity run does not exist or has not finished."""
 
 
+def retry_unless_not_found(_task: Any, _task_run: Any, state: Any) -> bool:
+    """Retry a read that failed for a passing reason, not for a run that is not there."""
+    try:
+        state.result()
+    except CapacityRunNotFound:
+        return False
+    except Exception:
+        return True
+    return False
+
+
 def _format_date(value: datetime | None) -> str:
     return "—" if value is None else f"{value:%Y-%m-%d}"
 
 
-@task(retries=3, retry_delay_seconds=[2, 10, 30], cache_policy=NONE)
+@task(
+    retries=3,
+    retry_delay_seconds=[2, 10, 30],
+    retry_condition_fn=retry_unless_not_found,
+    cache_policy=NONE,
+)
 def load_report_data(capacity_run_id: uuid.UUID | None = None) -> ReportData:
     """The run's forecasts (the latest finished run by default) and every open alert."""
     now = datetime.now(UTC)
