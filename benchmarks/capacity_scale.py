@@ -173,7 +173,7 @@ def main() -> None:
     server = PostgresServer().start()
     try:
         url = server.create_database("bench_capacity")
-        command.upgrade(alembic_config(url), "heads")
+        command.upgrade(alembic_config(url), "head")
         dsn = url.replace("postgresql+psycopg", "postgresql")
         began = time.perf_counter()
         results["rows"] = load_history(dsn, arguments.ftas, arguments.days, end)
