@@ -103,12 +103,13 @@ class InboxWriter:
 
     def _write(self, group: list[Submission]) -> None:
         keys = [_keys(submitted) for submitted, _ in group]
+        singles = [row for rows, _ in group if isinstance(rows, list) for row in rows]
+        frames = [rows for rows, _ in group if isinstance(rows, pl.DataFrame)]
         try:
-            rows = _frame(group)
             connection = self._connect()
             with connection.begin():
                 hold_inbox_for_write(connection)
-                inserted = self._store(connection, rows)
+                inserted = self._store(connection, singles, frames)
                 missing = {key for submitted in keys for key in submitted} - inserted.keys()
                 existing = self._find_existing(connection, missing) if missing else {}
         except Exception as error:
@@ -122,7 +123,9 @@ class InboxWriter:
         for submitted, (_, future) in zip(keys, group, strict=True):
             future.set_result([results[key] for key in submitted])
 
-    def _store_sqlite(self, connection: Connection, rows: pl.DataFrame) -> dict[Key, int]:
+    def _store_sqlite(
+        self, connection: Connection, singles: list[dict[str, Any]], frames: list[pl.DataFrame]
+    ) -> dict[Key, int]:
         statement = (
             sqlite.insert(MetricsInbox)
             # The JSON columns arrive as JSON text and the key id as the 32 hex digits
@@ -135,16 +138,28 @@ class InboxWriter:
             .on_conflict_do_nothing(index_elements=["workstation", "sample_time"])
             .returning(MetricsInbox.id, MetricsInbox.workstation, MetricsInbox.sample_time)
         )
-        found = connection.execute(statement, rows.to_dicts())
+        rows = singles + [row for frame in frames for row in _inbox_frame(frame).to_dicts()]
+        found = connection.execute(statement, rows)
         return {(r.workstation, r.sample_time): r.id for r in found}
 
-    def _store_postgresql(self, connection: Connection, rows: pl.DataFrame) -> dict[Key, int]:
-        # COPY (CSV written by polars) into the connection's staging table, then one
-        # INSERT … SELECT: no Python work per value, and duplicates are skipped by the key.
+    def _store_postgresql(
+        self, connection: Connection, singles: list[dict[str, Any]], frames: list[pl.DataFrame]
+    ) -> dict[Key, int]:
+        # COPY into the connection's staging table, then one INSERT … SELECT: duplicates are
+        # skipped by the key. Single samples go row by row (psycopg's C path, cheapest for a
+        # few rows); batches as one CSV written by polars (no Python work per value).
         names = ", ".join(INBOX_COLUMNS)
         cursor = connection.connection.driver_connection.cursor()
-        with cursor.copy(f"COPY inbox_staging ({names}) FROM STDIN (FORMAT csv)") as copy:
-            copy.write(rows.write_csv(include_header=False, datetime_format=CSV_TIME))
+        if singles:
+            with cursor.copy(f"COPY inbox_staging ({names}) FROM STDIN") as copy:
+                for row in singles:
+                    copy.write_row([row[column] for column in INBOX_COLUMNS])
+        if frames:
+            csv = pl.concat([_inbox_frame(frame) for frame in frames]).write_csv(
+                include_header=False, datetime_format=CSV_TIME
+            )
+            with cursor.copy(f"COPY inbox_staging ({names}) FROM STDIN (FORMAT csv)") as copy:
+                copy.write(csv)
         cursor.execute(
             f"INSERT INTO metrics_inbox ({names}) SELECT {names} FROM inbox_staging "
             "ON CONFLICT (workstation, sample_time) DO NOTHING "
@@ -171,14 +186,6 @@ def _keys(rows: Rows) -> list[Key]:
     return [(row["workstation"], row["sample_time"]) for row in rows]
 
 
-def _frame(group: list[Submission]) -> pl.DataFrame:
-    """Every row of the group in one frame, columns in INBOX_COLUMNS order."""
-    single = [row for rows, _ in group if not isinstance(rows, pl.DataFrame) for row in rows]
-    frames = [
-        rows.select(INBOX_COLUMNS).cast(INBOX_SCHEMA)
-        for rows, _ in group
-        if isinstance(rows, pl.DataFrame)
-    ]
-    if single:
-        frames.append(pl.DataFrame(single, schema=INBOX_SCHEMA))
-    return pl.concat(frames) if len(frames) > 1 else frames[0]
+def _inbox_frame(rows: pl.DataFrame) -> pl.DataFrame:
+    """A batch's rows with the inbox's columns, in INBOX_COLUMNS order."""
+    return rows.select(INBOX_COLUMNS).cast(INBOX_SCHEMA)
