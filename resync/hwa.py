@@ -5,7 +5,7 @@ query and paged with `limit`/`offset`) and the joblog of one run
 (`GET /twsd/api/v2/plan/job/run/{id}/joblog`, plain text).
 
 Where the shapes come from (no live engine was available; keep the fake server in
-`tests/support/fake_hwa.py` in step with this module):
+`resync/demo_hwa.py` in step with this module):
 - The `{"count": …, "results": […]}` envelope of v2 list endpoints: HCL's Developer's Guide
   ("REST API - submitting a job stream in the current plan", v10.2.6), and `plan/jobstream`
   answers recorded against a 10.2.8 engine.
