@@ -125,8 +125,9 @@ def _interrupt(_signal: int, _frame: object) -> None:
 
 
 def run_stack(project_dir: Path, data_dir: Path, api_port: int, prefect_port: int) -> None:
-    """Start everything, print where it is, and wait for Ctrl-C (or SIGTERM / SIGHUP)."""
-    for stop_signal in (signal.SIGTERM, signal.SIGHUP):
+    """Start everything, print where it is, and wait for Ctrl-C, SIGTERM or SIGHUP."""
+    # SIGINT too: a shell that starts this in the background leaves SIGINT ignored.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(stop_signal, _interrupt)
     data_dir.mkdir(parents=True, exist_ok=True)
     stack = Stack(project_dir, data_dir, api_port, prefect_port)
