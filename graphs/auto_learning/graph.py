@@ -1,6 +1,6 @@
 """The auto-learning graph: collect outcomes, then each learner, then record and report."""
 
-from langgraph.graph import END, START, StateGraph
+from langgraph.graph import StateGraph
 
 from graphs.auto_learning.nodes import (
     apply_changes,
@@ -10,17 +10,11 @@ from graphs.auto_learning.nodes import (
     tune_alerts,
 )
 from graphs.auto_learning.state import LearningState
+from graphs.sequence import sequential_graph
 
 STEPS = (collect_outcomes, calibrate_confidence, tune_alerts, select_models, apply_changes)
 
 
 def build_graph() -> StateGraph:
     """The uncompiled graph; the caller compiles it with its checkpointer."""
-    graph = StateGraph(LearningState)
-    previous = START
-    for step in STEPS:
-        graph.add_node(step.__name__, step)
-        graph.add_edge(previous, step.__name__)
-        previous = step.__name__
-    graph.add_edge(previous, END)
-    return graph
+    return sequential_graph(LearningState, STEPS)

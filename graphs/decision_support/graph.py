@@ -1,6 +1,6 @@
 """The decision-support graph: four steps from a failed run to its root-cause card."""
 
-from langgraph.graph import END, START, StateGraph
+from langgraph.graph import StateGraph
 
 from graphs.decision_support.nodes import (
     classify_failure,
@@ -9,20 +9,12 @@ from graphs.decision_support.nodes import (
     recommend_resolution,
 )
 from graphs.decision_support.state import DecisionSupportState
+from graphs.sequence import sequential_graph
 
-NODES = ("fetch_context", "classify_failure", "find_similar_cases", "recommend_resolution")
+STEPS = (fetch_context, classify_failure, find_similar_cases, recommend_resolution)
+NODES = tuple(step.__name__ for step in STEPS)
 
 
 def build_graph() -> StateGraph:
     """The uncompiled graph; the flow compiles it (no interrupt, so no checkpointer needed)."""
-    graph = StateGraph(DecisionSupportState)
-    graph.add_node("fetch_context", fetch_context)
-    graph.add_node("classify_failure", classify_failure)
-    graph.add_node("find_similar_cases", find_similar_cases)
-    graph.add_node("recommend_resolution", recommend_resolution)
-    graph.add_edge(START, "fetch_context")
-    graph.add_edge("fetch_context", "classify_failure")
-    graph.add_edge("classify_failure", "find_similar_cases")
-    graph.add_edge("find_similar_cases", "recommend_resolution")
-    graph.add_edge("recommend_resolution", END)
-    return graph
+    return sequential_graph(DecisionSupportState, STEPS)
