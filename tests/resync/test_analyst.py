@@ -1,7 +1,7 @@
 """The analyst against a local fake of the Messages API: the real SDK on the path, no key."""
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -25,21 +25,6 @@ def fallback(data: Mapping[str, Any]) -> Summary:
     return Summary(paragraph=f"{count} FTA resource(s) at risk.", at_risk_count=count)
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeAnthropic]:
-    with FakeAnthropic() as server:
-        yield server
-
-
-def keyed(fake: FakeAnthropic) -> Settings:
-    return Settings(
-        anthropic_api_key="sk-ant-test-key",
-        anthropic_base_url=fake.url,
-        anthropic_model="claude-sonnet-4-6",
-        anthropic_timeout_seconds=10,
-    )
-
-
 def test_no_key_uses_the_deterministic_analyst_and_says_so() -> None:
     insight = write_insight(TASK, DATA, Summary, fallback, Settings(anthropic_api_key=None))
     assert insight.analyst == DETERMINISTIC
@@ -49,7 +34,7 @@ def test_no_key_uses_the_deterministic_analyst_and_says_so() -> None:
 
 def test_valid_structured_output_is_used(fake: FakeAnthropic) -> None:
     fake.reply_json({"paragraph": "WS-PROD-01 fills its disk in 12.5 days.", "at_risk_count": 1})
-    insight = write_insight(TASK, DATA, Summary, fallback, keyed(fake))
+    insight = write_insight(TASK, DATA, Summary, fallback, fake.settings())
     assert insight.analyst == "claude-sonnet-4-6"
     assert insight.note == ""
     assert insight.value.paragraph == "WS-PROD-01 fills its disk in 12.5 days."
@@ -67,7 +52,7 @@ def test_valid_structured_output_is_used(fake: FakeAnthropic) -> None:
 
 def test_output_failing_validation_falls_back_with_the_reason(fake: FakeAnthropic) -> None:
     fake.reply_json({"paragraph": "", "at_risk_count": -3})
-    insight = write_insight(TASK, DATA, Summary, fallback, keyed(fake))
+    insight = write_insight(TASK, DATA, Summary, fallback, fake.settings())
     assert insight.analyst == DETERMINISTIC
     assert insight.value.at_risk_count == 1
     assert "claude-sonnet-4-6 failed (ValidationError" in insight.note
@@ -75,7 +60,7 @@ def test_output_failing_validation_falls_back_with_the_reason(fake: FakeAnthropi
 
 def test_output_that_is_not_json_falls_back(fake: FakeAnthropic) -> None:
     fake.reply_text("Sure! Here is your summary.")
-    insight = write_insight(TASK, DATA, Summary, fallback, keyed(fake))
+    insight = write_insight(TASK, DATA, Summary, fallback, fake.settings())
     assert insight.analyst == DETERMINISTIC
     assert "ValidationError" in insight.note
 
@@ -83,7 +68,7 @@ def test_output_that_is_not_json_falls_back(fake: FakeAnthropic) -> None:
 @pytest.mark.parametrize(("status", "error"), [(400, "BadRequestError"), (401, "Authentication")])
 def test_api_errors_fall_back_with_the_reason(fake: FakeAnthropic, status: int, error: str) -> None:
     fake.reply_error(status, "the fake refused")
-    insight = write_insight(TASK, DATA, Summary, fallback, keyed(fake))
+    insight = write_insight(TASK, DATA, Summary, fallback, fake.settings())
     assert insight.analyst == DETERMINISTIC
     assert insight.value == fallback(DATA)
     assert error in insight.note
@@ -92,14 +77,14 @@ def test_api_errors_fall_back_with_the_reason(fake: FakeAnthropic, status: int, 
 
 def test_server_errors_are_retried_then_fall_back(fake: FakeAnthropic) -> None:
     fake.reply_error(529, "overloaded")
-    insight = write_insight(TASK, DATA, Summary, fallback, keyed(fake))
+    insight = write_insight(TASK, DATA, Summary, fallback, fake.settings())
     assert insight.analyst == DETERMINISTIC
     assert "overloaded" in insight.note
     assert len(fake.requests) == 3  # the SDK's first try and its two retries
 
 
 def test_unreachable_api_falls_back(fake: FakeAnthropic) -> None:
-    settings = keyed(fake).model_copy(update={"anthropic_base_url": "http://127.0.0.1:9"})
+    settings = fake.settings().model_copy(update={"anthropic_base_url": "http://127.0.0.1:9"})
     insight = write_insight(TASK, DATA, Summary, fallback, settings)
     assert insight.analyst == DETERMINISTIC
     assert "APIConnectionError" in insight.note

@@ -1,7 +1,6 @@
 """The LLM analyst for uncovered failures, against the local Messages API fake (real SDK)."""
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
@@ -18,24 +17,9 @@ UNCOVERED = (
 )
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeAnthropic]:
-    with FakeAnthropic() as server:
-        yield server
-
-
-def keyed(fake: FakeAnthropic) -> Settings:
-    return Settings(
-        anthropic_api_key="sk-ant-test-key",
-        anthropic_base_url=fake.url,
-        anthropic_model="claude-sonnet-4-6",
-        anthropic_timeout_seconds=10,
-    )
-
-
 def test_a_signature_decides_without_asking_the_analyst(fake: FakeAnthropic) -> None:
     classification, insight = classify_failure(
-        "ORA-28001: the password has expired\nExit Status : 1\n", 1, keyed(fake)
+        "ORA-28001: the password has expired\nExit Status : 1\n", 1, fake.settings()
     )
     assert classification.failure_class == "credentials_expired"
     assert insight is None
@@ -59,7 +43,7 @@ def test_the_analyst_gets_redacted_numbered_lines_as_data(fake: FakeAnthropic) -
         }
     )
     joblog = redact_joblog(UNCOVERED, 4096)
-    classification, insight = classify_failure(joblog, 4, keyed(fake))
+    classification, insight = classify_failure(joblog, 4, fake.settings())
     assert classification.failure_class == "connection_failure"
     assert classification.method == "analyst"
     assert classification.confidence == ANALYST_MAX_CONFIDENCE
@@ -104,6 +88,6 @@ def test_the_analyst_gets_redacted_numbered_lines_as_data(fake: FakeAnthropic) -
 )
 def test_an_unproven_or_invalid_answer_is_unknown(fake: FakeAnthropic, reply: dict) -> None:
     fake.reply_json(reply)
-    classification, _ = classify_failure(UNCOVERED, 4, keyed(fake))
+    classification, _ = classify_failure(UNCOVERED, 4, fake.settings())
     assert (classification.failure_class, classification.method) == ("unknown", "none")
     assert classification.confidence == 0.0

@@ -12,6 +12,9 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from resync.settings import Settings
+
+TEST_KEY = "sk-ant-test-key"
 ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error", 529: "overloaded_error"}
 
 
@@ -29,6 +32,15 @@ class FakeAnthropic:
     def url(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
+
+    def settings(self) -> Settings:
+        """Settings that send the real SDK here, with a test key."""
+        return Settings(
+            anthropic_api_key=TEST_KEY,
+            anthropic_base_url=self.url,
+            anthropic_model="claude-sonnet-4-6",
+            anthropic_timeout_seconds=10,
+        )
 
     def reply_text(self, text: str, stop_reason: str = "end_turn") -> None:
         """Queue a successful reply whose single text block is `text`."""
