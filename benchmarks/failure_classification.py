@@ -4,7 +4,9 @@ The set: generated variations of every covered class and of uncovered failures, 
 Portuguese, inside TWS joblog frames, with info lines and (often) an earlier error the job
 recovered from, plus the hand-written unusual cases of `data/failure_joblogs_unusual.json`.
 Generated with a fixed seed from `data/failure_joblog_templates.json`. The cases of
-`data/failure_joblogs_holdout.json` were written after the signatures and scored apart.
+`data/failure_joblogs_holdout.json` were written after the signatures and scored apart; those of
+`data/joblogs_blind.jsonl` ("blind, never tuned": 142 joblogs, 42 of them `unknown`, written
+before their author read the signatures) are scored apart too, per class.
 
 Targets: the decisive class right on ≥ 90 % of covered joblogs; `unknown` (not a wrong class)
 on ≥ 90 % of uncovered ones. The baseline takes the first signature that matches anywhere in
@@ -30,6 +32,16 @@ HERE = Path(__file__).parent
 TEMPLATES = json.loads((HERE / "data" / "failure_joblog_templates.json").read_text())
 UNUSUAL = json.loads((HERE / "data" / "failure_joblogs_unusual.json").read_text())
 HOLDOUT = json.loads((HERE / "data" / "failure_joblogs_holdout.json").read_text())
+BLIND = [
+    {
+        "id": case["id"],
+        "joblog": case["text"],
+        "label": case["expected"],
+        "covered": case["expected"] != "unknown",
+        "source": case["source"],
+    }
+    for case in map(json.loads, (HERE / "data" / "joblogs_blind.jsonl").read_text().splitlines())
+]
 RESULTS = HERE / "results" / "failure_classification.json"
 
 
@@ -160,6 +172,18 @@ def score(predictions: list[str], cases: list[dict[str, object]]) -> dict[str, o
     }
 
 
+def per_class(predictions: list[str], cases: list[dict[str, object]]) -> dict[str, object]:
+    """Per true class: how many cases, how many right, and what the rest were called."""
+    table: dict[str, dict[str, object]] = {}
+    for prediction, case in zip(predictions, cases, strict=True):
+        row = table.setdefault(str(case["label"]), {"cases": 0, "right": 0, "called": Counter()})
+        row["cases"] += 1
+        row["right"] += prediction == case["label"]
+        if prediction != case["label"]:
+            row["called"][prediction] += 1
+    return {label: {**row, "called": dict(row["called"])} for label, row in sorted(table.items())}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-template", type=int, default=4)
@@ -171,6 +195,7 @@ def main() -> None:
     seconds = time.perf_counter() - started
     baseline = [baseline_class(c["joblog"]) for c in cases]
     holdout = [classify(case) for case in HOLDOUT]
+    blind = [classify(case) for case in BLIND]
     hand = [i for i, c in enumerate(cases) if c["source"] == "hand-written"]
     result = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -187,6 +212,15 @@ def main() -> None:
         "holdout_cases": len(HOLDOUT),
         "resync_holdout": score(holdout, HOLDOUT),
         "baseline_holdout": score([baseline_class(c["joblog"]) for c in HOLDOUT], HOLDOUT),
+        "blind_cases": len(BLIND),
+        "resync_blind": score(blind, BLIND),
+        "resync_blind_per_class": per_class(blind, BLIND),
+        "resync_blind_misses": [
+            f"{c['id']}: {c['label']}→{p}"
+            for p, c in zip(blind, BLIND, strict=True)
+            if p != c["label"]
+        ],
+        "baseline_blind": score([baseline_class(c["joblog"]) for c in BLIND], BLIND),
         "ms_per_joblog": round(1000 * seconds / len(cases), 3),
     }
     RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
