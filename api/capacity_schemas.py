@@ -35,6 +35,11 @@ class CapacityForecastPublic(BaseModel):
         description="Expected crossing minus the procurement lead time"
     )
     days_to_saturation: float | None
+    saturation_probability: float | None = Field(
+        description="Probability of the crossing by the expected (else earliest likely) date: "
+        "the forecast's nominal 0.5 (0.1 for the earliest likely date), calibrated on past "
+        "outcomes once auto-learning has applied a calibrator"
+    )
     recommendation: dict[str, Any] | None
     created_at: datetime
 

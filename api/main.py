@@ -17,6 +17,7 @@ from api.json_body import add_component_schemas
 from api.key_cache import KeyCache, UsageRecorder
 from api.limits import BodyLimitMiddleware
 from api.routes import (
+    alerts,
     api_keys,
     capacity,
     failures,
@@ -42,6 +43,7 @@ ROUTERS = (
     capacity.router,
     reports.router,
     maintenance.router,
+    alerts.router,
     api_keys.router,
 )
 

@@ -13,11 +13,10 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from resync.database import conflict_insert
+from resync.learning.capacity import NOMINAL_PROBABILITY, outcome_kind
 from resync.learning.changes import Proposal
 from resync.maintenance_history import METRICS_SCHEMA, UTC_TIME
 from resync.models import (
-    Alert,
-    AlertReview,
     CapacityForecast,
     LearnedChange,
     LearningOutcome,
@@ -40,7 +39,14 @@ PREDICTION_SCHEMA: dict[str, Any] = {
     "threshold": pl.Float64,
 }
 CAPACITY_COLUMNS = {"cpu": "cpu_percent", "memory": "memory_percent", "disk": "disk_percent"}
-VERDICTS = ("confirmed", "false_alarm")
+DECISION_SCHEMA: dict[str, Any] = {
+    "kind": pl.String,
+    "command": pl.String,
+    "confidence": pl.Float64,
+    "decision": pl.String,
+    "comment": pl.String,
+    "decided_at": UTC_TIME,
+}
 
 
 def _judged(source: str) -> Any:
@@ -49,6 +55,9 @@ def _judged(source: str) -> Any:
 
 def load_due_predictions(connection: Connection, now: datetime) -> pl.DataFrame:
     """Findings and capacity forecasts whose date has passed and that were not judged yet.
+
+    A capacity forecast is judged by its expected date with the nominal probability of a
+    crossing by then, or, when only its upper bound crossed, by its earliest likely date.
 
     A finding one of whose actions really ran (not a dry run) is left out: the failure it
     predicted may have been prevented, so its outcome says nothing about the prediction.
@@ -86,22 +95,27 @@ def load_due_predictions(connection: Connection, now: datetime) -> pl.DataFrame:
             )
     forecasts = connection.execute(
         select(CapacityForecast).where(
-            CapacityForecast.saturation_date <= now,
+            (CapacityForecast.saturation_date <= now)
+            | (
+                CapacityForecast.saturation_date.is_(None)
+                & (CapacityForecast.saturation_date_earliest <= now)
+            ),
             CapacityForecast.resource.in_(CAPACITY_COLUMNS),
             CapacityForecast.id.not_in(_judged("capacity")),
         )
     )
     for forecast in forecasts:
+        risk = "expected" if forecast.saturation_date is not None else "likely"
         rows.append(
             {
                 "source": "capacity",
                 "subject_id": str(forecast.id),
                 "workstation": forecast.workstation,
-                "kind": f"{forecast.resource}_saturation",
+                "kind": outcome_kind(forecast.resource),
                 "resource": CAPACITY_COLUMNS[forecast.resource],
                 "predicted_at": forecast.created_at,
-                "due_at": forecast.saturation_date,
-                "confidence": None,
+                "due_at": forecast.saturation_date or forecast.saturation_date_earliest,
+                "confidence": NOMINAL_PROBABILITY[risk],
                 "threshold": forecast.threshold,
             }
         )
@@ -162,69 +176,29 @@ def load_outcomes(connection: Connection, source: str) -> pl.DataFrame:
     return pl.DataFrame([(str(r[0]), *r[1:]) for r in rows], schema=schema, orient="row")
 
 
-def review_feedback(connection: Connection) -> list[dict[str, Any]]:
-    """Reviewer decisions on maintenance actions per kind: approved, rejected, latest comments."""
+def load_action_decisions(connection: Connection) -> pl.DataFrame:
+    """Reviewers' decisions on proposed maintenance actions (timeouts and auto-approvals are no
+    signal): `kind`, `command`, `confidence` (the finding's), `decision`, `comment`,
+    `decided_at`."""
     rows = connection.execute(
         select(
             MaintenanceFinding.kind,
+            MaintenanceFinding.confidence,
             MaintenanceFinding.actions,
             MaintenanceReview.action_id,
             MaintenanceReview.decision,
             MaintenanceReview.comment,
+            MaintenanceReview.decided_at,
         )
         .join(MaintenanceReview, MaintenanceReview.run_id == MaintenanceFinding.run_id)
         .where(MaintenanceReview.source == "reviewer")
-        .order_by(MaintenanceReview.decided_at)
     ).all()
-    feedback: dict[str, dict[str, Any]] = {}
-    for kind, actions, action_id, decision, comment in rows:
-        if action_id not in {action["action_id"] for action in actions}:
-            continue
-        entry = feedback.setdefault(kind, {"kind": kind, "approved": 0, "rejected": 0})
-        entry[decision] = entry.get(decision, 0) + 1
-        if comment:
-            entry["comment"] = comment
-    return sorted(feedback.values(), key=lambda entry: entry["kind"])
-
-
-def load_alert_reviews(connection: Connection) -> pl.DataFrame:
-    """Reviewed alerts: `workstation`, `rule`, `opened_at`, `last_seen_at`, `verdict`, `comment`."""
-    rows = connection.execute(
-        select(
-            Alert.workstation,
-            Alert.rule,
-            Alert.opened_at,
-            Alert.last_seen_at,
-            AlertReview.verdict,
-            AlertReview.comment,
-        ).join(AlertReview, AlertReview.alert_id == Alert.id)
-    ).all()
-    schema = {
-        "workstation": pl.String,
-        "rule": pl.String,
-        "opened_at": UTC_TIME,
-        "last_seen_at": UTC_TIME,
-        "verdict": pl.String,
-        "comment": pl.String,
-    }
-    return pl.DataFrame([tuple(row) for row in rows], schema=schema, orient="row")
-
-
-def record_alert_review(
-    session: Session, alert_id: int, verdict: str, comment: str | None, decided_by: str | None
-) -> AlertReview:
-    """Record (or replace) the verdict on one alert."""
-    if verdict not in VERDICTS:
-        raise ValueError(f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}")
-    if session.get(Alert, alert_id) is None:
-        raise ValueError(f"no alert with id {alert_id}")
-    review = session.scalars(select(AlertReview).where(AlertReview.alert_id == alert_id)).first()
-    review = review or AlertReview(alert_id=alert_id)
-    review.verdict, review.comment, review.decided_by = verdict, comment, decided_by
-    review.decided_at = utcnow()
-    session.add(review)
-    session.flush()
-    return review
+    records = []
+    for kind, confidence, actions, action_id, decision, comment, decided_at in rows:
+        commands = {action["action_id"]: action["command"] for action in actions}
+        if action_id in commands:
+            records.append((kind, commands[action_id], confidence, decision, comment, decided_at))
+    return pl.DataFrame(records, schema=DECISION_SCHEMA, orient="row")
 
 
 def record_changes(

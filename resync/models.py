@@ -306,6 +306,8 @@ class CapacityForecast(Base):
     saturation_date_earliest: Mapped[datetime | None] = mapped_column(UtcDateTime)
     order_by_date: Mapped[datetime | None] = mapped_column(UtcDateTime)
     days_to_saturation: Mapped[float | None] = mapped_column(Float)
+    # The calibrated probability of a crossing by the expected (else earliest likely) date.
+    saturation_probability: Mapped[float | None] = mapped_column(Float)
     recommendation: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
     series: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

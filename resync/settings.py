@@ -257,6 +257,23 @@ class Settings(BaseSettings):
     learning_model_held_out_days: int = Field(
         default=7, ge=1, description="Last days of a series kept out to score a model preference"
     )
+    learning_min_action_reviews: int = Field(
+        default=8,
+        ge=4,
+        description="Reviewer decisions a finding kind × action needs before its policy changes",
+    )
+    learning_action_withhold_share: float = Field(
+        default=0.8,
+        gt=0.5,
+        le=1.0,
+        description="Share of rejections that stops a finding kind × action being proposed",
+    )
+    learning_action_auto_share: float = Field(
+        default=0.9,
+        gt=0.5,
+        le=1.0,
+        description="Share of approvals that lets an auto-approvable action skip the review",
+    )
 
     @field_validator("capacity_schedule_timezone")
     @classmethod

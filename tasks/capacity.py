@@ -32,7 +32,9 @@ from resync.capacity_store import (
     workstations_with_metrics,
 )
 from resync.database import get_engine
-from resync.learned_parameters import model_preferences
+from resync.learned_parameters import active_parameters, model_preferences
+from resync.learning.capacity import CHANGE_TYPE as CAPACITY_CALIBRATION
+from resync.learning.capacity import saturation_probability
 from resync.models import CapacityForecast, CapacityForecastRun, Workstation
 from resync.settings import get_settings
 
@@ -206,8 +208,11 @@ def _at_risk_rows(run: uuid.UUID) -> list[dict[str, Any]]:
 
 @task(cache_policy=NONE, **DATABASE_RETRIES)
 def assess_forecast_saturation(run_id: str, as_of: str) -> dict[str, int]:
-    """Days to saturation and the order-by date (crossing − procurement lead time)."""
+    """Days to saturation, the order-by date (crossing − procurement lead time) and the
+    probability of the crossing by its date, calibrated by what auto-learning applied."""
     lead_time = get_settings().procurement_lead_time_days
+    with get_engine().connect() as connection:
+        calibrators = active_parameters(connection, CAPACITY_CALIBRATION)
     rows = []
     for row in _at_risk_rows(uuid.UUID(run_id)):
         assessed = assess_saturation(
@@ -216,8 +221,10 @@ def assess_forecast_saturation(run_id: str, as_of: str) -> dict[str, int]:
             datetime.fromisoformat(as_of),
             lead_time,
         )
-        rows.append({**row, **assessed})
-    _update_rows(uuid.UUID(run_id), rows, ("days_to_saturation", "order_by_date"))
+        probability = saturation_probability(row["resource"], assessed["risk"], calibrators)
+        rows.append({**row, **assessed, "saturation_probability": probability})
+    columns = ("days_to_saturation", "order_by_date", "saturation_probability")
+    _update_rows(uuid.UUID(run_id), rows, columns)
     risks = Counter(row["risk"] for row in rows)
     return {"expected": risks["expected"], "likely": risks["likely"]}
 

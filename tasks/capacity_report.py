@@ -24,6 +24,7 @@ AT_RISK_COLUMNS = (
     "saturation_date_earliest",
     "order_by_date",
     "days_to_saturation",
+    "saturation_probability",
     "mase",
     "recommendation",
 )
@@ -130,6 +131,7 @@ def publish_capacity_artifacts(
                 "earliest": _date(row["saturation_date_earliest"]),
                 "order_by": _date(row["order_by_date"]),
                 "days": row["days_to_saturation"],
+                "probability": row["saturation_probability"],
                 "add": f"{advice['amount']} {advice['unit']}" if "amount" in advice else "",
                 "monthly_cost": advice.get("monthly_cost"),
             }

@@ -14,6 +14,7 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 
+from resync.alert_reviews import load_alert_reviews
 from resync.alert_rules import alert_rules
 from resync.capacity_series import hourly_series
 from resync.capacity_store import load_hourly_metrics, workstations_with_metrics
@@ -28,15 +29,15 @@ from resync.learning import (
     propose_calibrations,
     propose_model_preference,
 )
+from resync.learning.action_policy import decision_summary
 from resync.learning.alert_tuning import review_gate
 from resync.learning.report import learning_markdown
 from resync.learning_store import (
-    load_alert_reviews,
+    load_action_decisions,
     load_due_predictions,
     load_outcomes,
     load_samples,
     record_changes,
-    review_feedback,
     store_outcomes,
 )
 from resync.settings import get_settings
@@ -82,9 +83,10 @@ def collect_prediction_outcomes(as_of: str) -> dict[str, int]:
 
 @task(cache_policy=NONE, **DATABASE_RETRIES)
 def collect_review_feedback() -> dict[str, Any]:
-    """Reviewer decisions: maintenance actions per kind, alert verdicts per rule."""
+    """Reviewer decisions: maintenance actions per kind × command with their latest comments,
+    alert verdicts per rule."""
     with get_engine().connect() as connection:
-        maintenance = review_feedback(connection)
+        maintenance = decision_summary(load_action_decisions(connection))
         alerts = load_alert_reviews(connection)
     verdicts = alerts.group_by("rule", "verdict").len().sort("rule", "verdict").to_dicts()
     return {"maintenance": maintenance, "alerts": verdicts}

@@ -13,6 +13,7 @@ from prefect.cache_policies import NONE
 
 from resync.database import get_engine, session_scope
 from resync.learned_parameters import active_parameters
+from resync.learning.action_policy import apply_action_policies
 from resync.learning.calibration import calibrate_predictions
 from resync.maintenance import (
     Correlation,
@@ -103,13 +104,16 @@ def predict_failures(
     return _dump(calibrate_predictions(predictions, calibrators))
 
 
-@task(cache_policy=NONE)
+@task(cache_policy=NONE, **DATABASE_RETRIES)
 def recommend_actions(
     predictions: list[dict[str, Any]], host_facts: dict[str, dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """The allow-listed actions proposed for each prediction, sized from the FTA's facts."""
+    """The allow-listed actions proposed for each prediction, sized from the FTA's facts, under
+    the action policies auto-learning applied from reviewers' decisions."""
     records = [Prediction.model_validate(item) for item in predictions]
-    return _dump(recommend(records, host_facts, get_settings()))
+    with get_engine().connect() as connection:
+        policies = active_parameters(connection, "action_policy")
+    return _dump(apply_action_policies(recommend(records, host_facts, get_settings()), policies))
 
 
 @task(cache_policy=NONE, **DATABASE_RETRIES)

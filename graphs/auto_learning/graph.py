@@ -4,15 +4,25 @@ from langgraph.graph import StateGraph
 
 from graphs.auto_learning.nodes import (
     apply_changes,
+    calibrate_capacity,
     calibrate_confidence,
     collect_outcomes,
+    learn_action_policy,
     select_models,
     tune_alerts,
 )
 from graphs.auto_learning.state import LearningState
 from graphs.sequence import sequential_graph
 
-STEPS = (collect_outcomes, calibrate_confidence, tune_alerts, select_models, apply_changes)
+STEPS = (
+    collect_outcomes,
+    calibrate_confidence,
+    tune_alerts,
+    select_models,
+    learn_action_policy,
+    calibrate_capacity,
+    apply_changes,
+)
 
 
 def build_graph() -> StateGraph:

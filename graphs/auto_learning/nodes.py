@@ -12,8 +12,15 @@ from tasks.learning import (
     select_forecast_models,
     tune_alert_rules,
 )
+from tasks.learning_feedback import calibrate_saturation_probability, learn_action_policies
 
-LEARNERS = ("calibration", "alert_rules", "forecast_models")
+LEARNERS = (
+    "calibration",
+    "alert_rules",
+    "forecast_models",
+    "action_policies",
+    "capacity_calibration",
+)
 
 
 def collect_outcomes(state: LearningState) -> dict[str, Any]:
@@ -33,6 +40,14 @@ def tune_alerts(state: LearningState) -> dict[str, Any]:
 
 def select_models(state: LearningState) -> dict[str, Any]:
     return {"forecast_models": select_forecast_models(state["as_of"])}
+
+
+def learn_action_policy(state: LearningState) -> dict[str, Any]:
+    return {"action_policies": learn_action_policies()}
+
+
+def calibrate_capacity(state: LearningState) -> dict[str, Any]:
+    return {"capacity_calibration": calibrate_saturation_probability()}
 
 
 def proposals_and_skipped(state: LearningState) -> tuple[list[dict], dict[str, str]]:

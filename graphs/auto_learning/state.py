@@ -12,10 +12,13 @@ class LearningState(TypedDict, total=False):
     outcomes: dict[str, int]
     """due, judged, happened, without_samples, stored."""
     feedback: dict[str, Any]
-    """maintenance (per kind: approved, rejected, comment), alerts (per rule and verdict)."""
+    """maintenance (per kind × command: approved, rejected, latest comments), alerts (per rule
+    and verdict)."""
     calibration: dict[str, Any]
     alert_rules: dict[str, Any]
     forecast_models: dict[str, Any]
+    action_policies: dict[str, Any]
+    capacity_calibration: dict[str, Any]
     """Each: proposals (asdict of resync.learning.Proposal) and skipped (target → why)."""
     change_ids: list[int]
     """The `learned_changes` rows written, in proposal order."""

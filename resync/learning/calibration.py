@@ -94,7 +94,11 @@ def _split(frame: pl.DataFrame, holdout_fraction: float) -> tuple[pl.DataFrame, 
 
 
 def _propose(
-    target: str, frame: pl.DataFrame, current: Mapping[str, Any] | None, holdout_fraction: float
+    change_type: str,
+    target: str,
+    frame: pl.DataFrame,
+    current: Mapping[str, Any] | None,
+    holdout_fraction: float,
 ) -> Proposal:
     train, held_out = _split(frame, holdout_fraction)
     after = fit_calibrator(train["confidence"].to_numpy(), train["happened"].to_numpy())
@@ -103,7 +107,7 @@ def _propose(
     score_after = brier_score(apply_calibration(raw, after), truth)
     applied = improves(score_before, score_after, higher_is_better=False, tolerance=MIN_IMPROVEMENT)
     return Proposal(
-        change_type="calibration",
+        change_type=change_type,
         target=target,
         parameters_before=dict(current) if current else None,
         parameters_after=after,
@@ -131,11 +135,13 @@ def propose_calibrations(
     *,
     min_outcomes: int,
     holdout_fraction: float,
+    change_type: str = "calibration",
 ) -> tuple[list[Proposal], dict[str, str]]:
     """Proposals per kind with enough outcomes, one pooled over the kinds without (`all`, its
     parameters name those kinds), and why each kind left out got none.
 
-    `outcomes` has `subject_id`, `kind`, `due_at`, `confidence` (raw) and `happened`.
+    `outcomes` has `subject_id`, `kind`, `due_at`, `confidence` (raw) and `happened`;
+    `change_type` names what is calibrated (maintenance confidence, capacity saturation).
     """
     proposals, skipped = [], {}
     judged = outcomes.drop_nulls("confidence")
@@ -143,12 +149,14 @@ def propose_calibrations(
         if frame.height < min_outcomes:
             skipped[kind] = f"{frame.height} judged outcomes, {min_outcomes} needed"
         else:
-            proposals.append(_propose(kind, frame, current.get(kind), holdout_fraction))
+            proposals.append(
+                _propose(change_type, kind, frame, current.get(kind), holdout_fraction)
+            )
     if not skipped:
         return proposals, skipped
     pooled = judged.filter(pl.col("kind").is_in(list(skipped)))
     if pooled.height >= min_outcomes:
-        proposal = _propose(POOLED, pooled, current.get(POOLED), holdout_fraction)
+        proposal = _propose(change_type, POOLED, pooled, current.get(POOLED), holdout_fraction)
         kinds = sorted(skipped)
         proposals.append(
             replace(proposal, parameters_after={**proposal.parameters_after, "kinds": kinds})

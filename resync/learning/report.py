@@ -7,6 +7,8 @@ from typing import Any
 def _parameters(parameters: Mapping[str, Any] | None) -> str:
     if not parameters:
         return "defaults"
+    if "policy" in parameters:
+        return f"policy {parameters['policy']}"
     if "x" in parameters:
         knots = len(parameters["x"])
         return f"isotonic, {knots} knot{'s' if knots != 1 else ''}"
@@ -58,11 +60,11 @@ def learning_markdown(
         "",
     ]
     if feedback["maintenance"]:
-        lines += ["| maintenance kind | actions approved | rejected | latest comment |"]
-        lines += ["|---|---|---|---|"]
+        lines += ["| maintenance kind | action | approved | rejected | latest comments |"]
+        lines += ["|---|---|---|---|---|"]
         lines += [
-            f"| {entry['kind']} | {entry['approved']} | {entry['rejected']} "
-            f"| {_cell(entry.get('comment', ''))} |"
+            f"| {entry['kind']} | {entry['command']} | {entry['approved']} | {entry['rejected']} "
+            f"| {' · '.join(_cell(comment) for comment in entry['comments'])} |"
             for entry in feedback["maintenance"]
         ]
         lines.append("")

@@ -1,0 +1,78 @@
+"""Auto-learning tasks for reviewers' action decisions and capacity outcomes.
+
+Each returns its proposals as plain dicts and the targets left out with why, like the learners
+of `tasks.learning`.
+"""
+
+import dataclasses
+from typing import Any
+
+from prefect import task
+from prefect.cache_policies import NONE
+
+from resync.database import get_engine
+from resync.learned_parameters import active_parameters
+from resync.learning import propose_calibrations
+from resync.learning.action_policy import propose_action_policy
+from resync.learning.capacity import CHANGE_TYPE
+from resync.learning_store import load_action_decisions, load_outcomes
+from resync.maintenance.actions import CATALOGUE
+from resync.settings import get_settings
+
+DATABASE_RETRIES: dict[str, Any] = {"retries": 2, "retry_delay_seconds": [2, 10]}
+
+
+@task(cache_policy=NONE, **DATABASE_RETRIES)
+def learn_action_policies() -> dict[str, Any]:
+    """Per finding kind × action: withhold, send to review or auto-approve it, as reviewers'
+    decisions show, when that agrees better with their held-out decisions."""
+    settings = get_settings()
+    with get_engine().connect() as connection:
+        decisions = load_action_decisions(connection)
+        current = active_parameters(connection, "action_policy")
+    proposals, skipped = [], {}
+    for (kind, command), group in sorted(
+        decisions.partition_by("kind", "command", as_dict=True).items()
+    ):
+        target = f"{kind}/{command}"
+        if command not in CATALOGUE:
+            skipped[target] = f"{command} is no longer in the action catalogue"
+            continue
+        found = propose_action_policy(
+            target,
+            group,
+            current.get(target),
+            CATALOGUE[command].auto_approvable,
+            min_decisions=settings.learning_min_action_reviews,
+            holdout_fraction=settings.learning_holdout_fraction,
+            review_threshold=settings.review_confidence_threshold,
+            withhold_share=settings.learning_action_withhold_share,
+            auto_share=settings.learning_action_auto_share,
+        )
+        if isinstance(found, str):
+            skipped[target] = found
+        else:
+            proposals.append(dataclasses.asdict(found))
+    if decisions.is_empty():
+        skipped["all"] = "no reviewer decision on a maintenance action yet"
+    return {"proposals": proposals, "skipped": skipped}
+
+
+@task(cache_policy=NONE, **DATABASE_RETRIES)
+def calibrate_saturation_probability() -> dict[str, Any]:
+    """Per resource: how often a forecast saturation came true by its date, as a calibrator of
+    the forecast's nominal probability."""
+    settings = get_settings()
+    with get_engine().connect() as connection:
+        outcomes = load_outcomes(connection, "capacity")
+        current = active_parameters(connection, CHANGE_TYPE)
+    proposals, skipped = propose_calibrations(
+        outcomes,
+        current,
+        min_outcomes=settings.learning_min_outcomes,
+        holdout_fraction=settings.learning_holdout_fraction,
+        change_type=CHANGE_TYPE,
+    )
+    if outcomes.is_empty():
+        skipped["all"] = "no judged outcome of a capacity forecast yet"
+    return {"proposals": [dataclasses.asdict(p) for p in proposals], "skipped": skipped}
