@@ -16,11 +16,13 @@ from resync.joblog.signatures import (
     ERROR_MARK,
     EXIT_MARK,
     FAILURE_CLASSES,
+    GENERIC_FAILURE_MARK,
     RECOVERY_MARK,
     matching_classes,
 )
 
 MAX_BLOCK_LINES = 20
+MAX_LOOKBACK_LINES = 8
 MAX_EVIDENCE_LINES = 6
 MAX_LINE_CHARS = 400
 SIGNATURE_CONFIDENCE = 0.9
@@ -30,6 +32,10 @@ _CONTINUATION = re.compile(
     r"^\s+(at |\.\.\. \d+ more)|^\s*Caused by:|^\s*(\||-->|\^)|^\s{2,}\S"
     r"|^\s*(LINE|LINHA|DETAIL|DETALHE|HINT|DICA|CONTEXT|CONTEXTO|QUERY|STATEMENT)( \d+)?:",
 )
+# TWS's own frame: the `=` bars and `= Field : value` lines around the job's output.
+_FRAME = re.compile(r"^=+\s*$|^= ")
+# An error announcing a retry was not the job's last word.
+_RETRYING = re.compile(r"\bretry(ing)?\b|tentando novamente|nova tentativa", re.IGNORECASE)
 
 FailureClass = Literal[
     "credentials_expired",
@@ -76,25 +82,64 @@ def exit_line_index(lines: list[str]) -> int | None:
     return next((i for i in range(len(lines) - 1, -1, -1) if EXIT_MARK.search(lines[i])), None)
 
 
-def decisive_block(lines: list[str]) -> tuple[list[int], int | None]:
-    """Indexes of the decisive error's lines (empty when none or recovered), and the exit line."""
-    exit_index = exit_line_index(lines)
-    end = len(lines) if exit_index is None else exit_index
-    last = next((i for i in range(end - 1, -1, -1) if _is_error(lines[i])), None)
-    if last is None or any(RECOVERY_MARK.search(lines[i]) for i in range(last, end)):
-        return [], exit_index
-    first = last
-    while first > 0 and last - first < MAX_BLOCK_LINES - 1:
-        previous = lines[first - 1]
+def _last_error(lines: list[str], end: int) -> int | None:
+    return next((i for i in range(end - 1, -1, -1) if _is_error(lines[i])), None)
+
+
+def _recovered(lines: list[str], start: int, end: int) -> bool:
+    return any(RECOVERY_MARK.search(lines[i]) for i in range(start, end))
+
+
+def _error_block(lines: list[str], last: int, end: int) -> list[int]:
+    """The error at `last` with the error and continuation lines around it, TWS frame skipped."""
+    block = [last]
+    index = last - 1
+    while index >= 0 and last - index < MAX_BLOCK_LINES:
+        previous = lines[index]
+        if _FRAME.search(previous) and not _is_error(previous):
+            index -= 1
+            continue
         if RECOVERY_MARK.search(previous) or not (
             _is_error(previous) or _CONTINUATION.search(previous)
         ):
             break
-        first -= 1
-    trace_end = last
-    while trace_end + 1 < end and _CONTINUATION.search(lines[trace_end + 1]):
-        trace_end += 1
-    return list(range(first, trace_end + 1)), exit_index
+        block.insert(0, index)
+        index -= 1
+    while block[-1] + 1 < end and _CONTINUATION.search(lines[block[-1] + 1]):
+        block.append(block[-1] + 1)
+    return block
+
+
+def _only_says_it_failed(lines: list[str], block: list[int]) -> bool:
+    return not any(matching_classes(lines[i]) for i in block) and all(
+        GENERIC_FAILURE_MARK.search(lines[i]) or _CONTINUATION.search(lines[i]) for i in block
+    )
+
+
+def decisive_block(lines: list[str]) -> tuple[list[int], int | None]:
+    """Indexes of the decisive error's lines (empty when none or recovered), and the exit line.
+
+    A last error that only says the job failed ("see previous errors", "com erro") takes the
+    error a few lines above it, the one that says why, into its block, unless that error was
+    retried or recovered from.
+    """
+    exit_index = exit_line_index(lines)
+    end = len(lines) if exit_index is None else exit_index
+    last = _last_error(lines, end)
+    if last is None or _recovered(lines, last, end):
+        return [], exit_index
+    block = _error_block(lines, last, end)
+    if _only_says_it_failed(lines, block):
+        cause = _last_error(lines, block[0])
+        if (
+            cause is not None
+            and block[0] - cause <= MAX_LOOKBACK_LINES
+            and not _recovered(lines, cause, block[0])
+        ):
+            earlier = _error_block(lines, cause, block[0])
+            if not any(_RETRYING.search(lines[i]) for i in earlier):
+                block = earlier + block
+    return block, exit_index
 
 
 def classify_joblog(joblog: str) -> Classification:

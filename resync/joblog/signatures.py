@@ -17,7 +17,8 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
         r"senha\b.{0,40}(expirada|expirou)|(token|credencia(l|is)|certificado)\b.{0,60}"
         r"(expirad|expirou|venceu|vencid)"
         r"|conta expirada",
-        r"AWKJ\w*\d{3}E .*(password|credential)s? .*expir",
+        r"AWKJ\w*\d{3}E .*(password|credential)s? .*expir"
+        r"|AcceptSecurityContext error, data (532|701|773)\b",
     ),
     "disk_full": (
         r"no space left on device|disk quota exceeded|file ?system (is )?full|disk (is )?full",
@@ -27,24 +28,33 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
         r"write error.*(space|quota)|cannot extend file|EDC5133I|ORA-00257|ORA-19809|ORA-19815",
     ),
     "out_of_memory": (
-        r"OutOfMemoryError|out of memory|cannot allocate memory|ENOMEM|memory exhausted",
+        r"OutOfMemory(Error|Exception)|out of memory|cannot allocate memory|ENOMEM"
+        r"|memory exhausted",
+        r"could not reserve enough space for .{0,40}heap"
+        r"|no more (storage|memory)( space)? available|TSV_TNEW_PAGE_ALLOC_FAILED"
+        r"|TSV_TNEW_BLOCKS_NO_ROLL_MEMORY|SYSTEM_NO_ROLL|MEMORY_NO_MORE_PAGING",
         r"killed process \d+.*(oom|memory)|oom[- ]kill|MemoryError|bad_alloc",
         r"ORA-04030|ORA-04031|std::bad_alloc|insufficient memory|not enough memory",
-        r"mem[oó]ria insuficiente|sem mem[oó]ria|falta de mem[oó]ria|estouro de mem[oó]ria",
+        r"mem[oó]ria insuficiente|sem mem[oó]ria|falta de mem[oó]ria|estouro de mem[oó]ria"
+        r"|mem[oó]ria esgotada|n[aã]o foi poss[ií]vel alocar mem[oó]ria",
     ),
     "timeout": (
         r"(exceed(ed|s)?|over) (its |the )?(max(imum)?|allowed) (duration|run ?time|elapsed)",
         r"max(imum)? ?dur(ation)?\b.*(exceed|reach|kill)|\bMAXDUR\b|onmaxdur",
         r"(run ?time|execution time|time) limit (exceeded|reached)|killed after \d+ ?(s|sec|min)",
         r"deadline (exceeded|passed).*(job|killed)|job (was )?killed.*(deadline|duration|limit)",
-        r"tempo (m[aá]ximo|limite) (de execu[cç][aã]o )?(excedido|atingido|esgotado)"
+        r"(exceeded|after|beyond|past) (the |its |a )?\d+[ -]?(s|secs?|seconds?|mins?|minutes?|h"
+        r"|hours?)\b.{0,20}\blimit\b|(did not|didn't|failed to) (finish|complete|end)\b.{0,20}"
+        r"\bwithin\b.{0,40}\b(limit|max(imum)?)\b|^timeout: sending signal \w+ to command",
+        r"tempo (m[aá]ximo|limite)\b(?:(?!conex).){0,40}\b(excedido|atingido|esgotado)"
         r"|(excedeu|ultrapassou) (o tempo|a dura[cç][aã]o) (m[aá]xim|limite)"
         r"|dura[cç][aã]o m[aá]xima (excedida|atingida)",
     ),
     "permission_denied": (
         r"permission denied|access (is )?denied|operation not permitted|EACCES|EPERM",
         r"not authori[sz]ed|insufficient privileges|ORA-01031|AWKJ\w*\d{3}E .*not authori"
-        r"|permission (was )?denied",
+        r"|permission (was )?denied|AccessDeniedException|UnauthorizedAccessException"
+        r"|access to (the )?path\b.{0,200}\bdenied|\b403 Forbidden\b|\b(error|erro)\W{0,3}403\b",
         r"permiss[aã]o negada|acesso negado|sem permiss[aã]o|opera[cç][aã]o n[aã]o permitida"
         r"|privil[eé]gios insuficientes|n[aã]o autorizado|n[aã]o tem permiss[aã]o",
     ),
@@ -57,15 +67,20 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
         r"|SQL30081N|broken pipe|connect(ion)? timed? ?out",
         r"conex[aã]o (recusada|expirou|perdida|encerrada|reiniciada)|falha (na|ao|de) conex"
         r"|n[aã]o foi poss[ií]vel (se )?conectar|(host|servidor)\b.{0,60}inacess[ií]vel"
-        r"|rede inacess[ií]vel",
+        r"|rede inacess[ií]vel|(nenhuma|sem) rota para o host|a rede est[aá] fora de alcance"
+        r"|tempo esgotado para conex[aã]o|tempo (limite )?de conex[aã]o esgotado",
+        r"connection to server\b.{0,160}\bfailed|SQLSTATE\s*[=:]?\s*08\w{3}\b"
+        r"|connection unexpectedly closed|\blost connection\b",
     ),
     "dependency_not_satisfied": (
         r"predecessor\b.{0,80}\b(not|did not|has not|failed|missing|abend)"
         r"|(prerequisite|dependenc(y|ies))\b.{0,40}\b(not|were not|was not) (met|satisfied)",
         r"(input|trigger|flag|control|source) file\b.{0,120}(not found|missing|does not exist|"
-        r"not (yet )?(present|available|arrived))",
-        r"(missing|waiting for|no) (input|trigger|control) file|upstream (job|stream|feed)\b"
-        r".{0,60}\b(not|failed|missing)",
+        r"not (yet )?(present|available|arrived|received)|did not arrive|has not arrived)",
+        r"(missing|waiting for|no) (input|trigger|control) file|upstream\b.{0,60}\b(not (yet )?"
+        r"(complete|completed|finished|run|delivered|available)|has not|failed|missing)"
+        r"|not (yet )?(produced|delivered|created|written) by (the |its )?(upstream|predecessor)"
+        r"|prerequisite\b.{0,80}\b(has not|did not|not) (run|complete|completed|finished|ended)",
         r"arquivo (de entrada|de controle|gatilho)\b.{0,120}(n[aã]o (foi )?encontrad|ausente|"
         r"inexistente|n[aã]o (chegou|dispon))|depend[eê]ncia n[aã]o (satisfeita|atendida)"
         r"|predecessor\b.{0,80}\b(n[aã]o|falhou|ausente)",
@@ -76,9 +91,14 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
         r"|^\S*sh: (\d+: )?.*: not found",
         r"\b(file|directory|folder|script|program|executable|command|path|jar|module|class)\b"
         r"[^;]{0,100}\b(not found|does not exist|is missing|cannot be found)",
-        r"(cannot|can't|unable to|could not) (find|open|access|stat) (the )?(input )?"
+        r"(cannot|can't|unable to|could not) (find|locate) (the )?(input )?"
         r"(file|directory|script|program|path)"
-        r"|AWKJ\w*\d{3}E .*not found",
+        r"|AWKJ\w*\d{3}E .*not found|\bSP2-0310\b",
+        r"is not recognized as (an internal or external command|the name of a cmdlet)"
+        r"|the system cannot find the (file|path) specified|\b404 Not Found\b"
+        r"|\b(error|erro)\W{0,3}404\b",
+        r"n[aã]o [eé] reconhecido como (um )?comando interno|o sistema n[aã]o pode encontrar o"
+        r" (arquivo|caminho) especificado",
         r"^\S*sh: (\d+: )?.*: n[aã]o encontrad|arquivo ou diret[oó]rio (n[aã]o encontrado"
         r"|inexistente)|(arquivo|diret[oó]rio|script"
         r"|programa|comando|caminho)\b[^;]{0,100}"
@@ -86,7 +106,8 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
     ),
     "database_error": (
         r"\bORA-\d{5}\b|\bSQLCODE\s*[=:]?\s*-\d+|\bSQLSTATE\b|\bSQL\d{4}N\b|\bDSNT\d{3}I",
-        r"\bpsql:.*(error|fatal)|^\s*(ERROR|FATAL|ERRO):\s{2}\S",
+        r"\bpsql:.*(error|erro|fatal)|^\s*(ERROR|FATAL|ERRO):\s{2}\S"
+        r"|^Msg \d+, Level \d+, State \d+",
         r"deadlock detected|unique constraint|duplicate key|integrity constraint|"
         r"SQLException|sqlplus.*error|database error|erro de banco de dados|chave duplicad"
         r"|valor de chave duplicado|viola a restri[cç][aã]o",
@@ -99,8 +120,15 @@ ERROR_MARK = re.compile(
     r"\b(error|erro|fatal|failed|failure|falha|falhou|severe|critical|abend|abended|exception"
     r"|killed|aborted|abortad[oa]|refused|denied|negad[oa]|cannot|could not|unable to"
     r"|n[aã]o foi poss[ií]vel|not found|n[aã]o encontrad[oa]|segmentation fault|core dumped"
-    r"|falha de segmenta[cç][aã]o|panic|traceback)\b"
+    r"|falha de segmenta[cç][aã]o|imagem do n[uú]cleo gravada|panic|traceback)\b"
     r"|\b(AWK[A-Z]{3}\d{3,4}E|EQQ[A-Z0-9]{3,6}E|ORA-\d{5}|SQL\d{4}N)\b|SQLCODE\s*[=:]?\s*-\d",
+    re.IGNORECASE,
+)
+# A line that only says something failed, not why: the cause is in an error above it.
+GENERIC_FAILURE_MARK = re.compile(
+    r"(with|due to|see) (the )?previous errors?|com erros?\b|unexplained error|giving up"
+    r"|\b(processing|processamento|job|script|step|run|execution|execu[cç][aã]o)\b.{0,30}"
+    r"\b(failed|falhou|aborted|abortad[oa]|terminated|encerrad[oa])\b",
     re.IGNORECASE,
 )
 # A line saying an earlier error was overcome: what precedes it is not the decisive failure.
