@@ -6,6 +6,7 @@ PYTHON := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 SYSTEM_PACKAGES := $(VENV)/.system-packages
 ADMIN_PANEL := dashboards/admin/dist/.built
+REPORT_RENDERER := dashboards/reports/node_modules/.installed
 
 .PHONY: run test setup lint clean
 
@@ -15,7 +16,7 @@ run: setup
 test: setup
 	$(VENV)/bin/pytest
 
-setup: $(SYSTEM_PACKAGES) $(INSTALLED) $(ADMIN_PANEL)
+setup: $(SYSTEM_PACKAGES) $(INSTALLED) $(ADMIN_PANEL) $(REPORT_RENDERER)
 
 $(SYSTEM_PACKAGES): packages.apt
 	bash .ci/install-system-packages packages.apt
@@ -26,6 +27,11 @@ PANEL_SOURCES := $(shell find dashboards/admin/src -type f 2>/dev/null) \
 	$(addprefix dashboards/admin/,package.json package-lock.json index.html vite.config.ts tsconfig.json)
 $(ADMIN_PANEL): $(PANEL_SOURCES)
 	cd dashboards/admin && npm ci && npm run build
+	touch $@
+
+# The plotly.js bundle kaleido draws the report PDF's charts with; reinstalled when its lock changes.
+$(REPORT_RENDERER): dashboards/reports/package.json dashboards/reports/package-lock.json
+	cd dashboards/reports && npm ci --no-audit --no-fund
 	touch $@
 
 $(INSTALLED): pyproject.toml

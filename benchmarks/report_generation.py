@@ -6,11 +6,15 @@ of the FTAs with one resource saturating or likely to within the 90-day horizon 
 new to forecast. Timed, wall clock, from the report data in memory to the HTML and PDF bytes:
 
 - resync: `render_html` (plotly.js inlined once, figures as compact binary arrays), the charts
-  as SVG through kaleido's sync server (one browser for every chart), the print variant printed
-  by Chromium.
+  as SVG through kaleido's sync server (one browser, the project's basic plotly.js bundle, three
+  charts to an image: a printed page), the print variant printed by Chromium.
 - baseline: the naive way: each chart its own `to_html(include_plotlyjs=True)` (plotly.js
   repeated per chart), each static image its own `fig.to_image()` (a browser started per
-  chart), then the same printing.
+  chart), then the report printed with those images, one per figure.
+
+Each phase also records CPU seconds: this process's, and the browsers' (every descendant
+process, live or exited and reaped, from `/proc` through psutil and `os.times`), which the
+load of a shared machine distorts less than wall-clock time.
 
     .venv/bin/python -m benchmarks.report_generation [--workstations 1000] [--output FILE]
 """
@@ -23,12 +27,14 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+import plotly.io
+import psutil
 import pypdfium2
 
 from benchmarks.machine import describe_machine
 from dashboards.reports.data import CapacityRun, Forecast, ReportData
 from dashboards.reports.figures import saturation_figure
-from dashboards.reports.html import render_html
+from dashboards.reports.html import render_html, svg_data_uri
 from dashboards.reports.pdf import print_pdf, render_chart_images
 from tests.support.capacity_rows import synthetic_estate
 
@@ -58,17 +64,37 @@ def make_report(workstations: int) -> ReportData:
     )
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """CPU seconds so far of this process and of its descendants (the browsers)."""
+    times = os.times()
+    descendants = times.children_user + times.children_system
+    for process in psutil.Process().children(recursive=True):
+        try:
+            cpu = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        descendants += cpu.user + cpu.system
+    return times.user + times.system, descendants
+
+
 class Phases:
-    """Wall-clock seconds per phase of one report."""
+    """Wall-clock and CPU seconds per phase of one report."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self.cpu_seconds: dict[str, dict[str, float]] = {}
         self._last = time.perf_counter()
+        self._last_cpu = cpu_seconds()
 
     def done(self, phase: str) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), cpu_seconds()
         self.seconds[phase] = round(now - self._last, 2)
-        self._last = now
+        (python, browsers), (python_before, browsers_before) = cpu, self._last_cpu
+        self.cpu_seconds[phase] = {
+            "python": round(python - python_before, 2),
+            "browsers": round(browsers - browsers_before, 2),
+        }
+        self._last, self._last_cpu = now, cpu
 
 
 def resync_report(data: ReportData, phases: Phases) -> tuple[str, list[bytes], bytes]:
@@ -82,14 +108,26 @@ def resync_report(data: ReportData, phases: Phases) -> tuple[str, list[bytes], b
 
 
 def baseline_report(data: ReportData, phases: Phases) -> tuple[str, list[bytes], bytes]:
-    figures = [saturation_figure(row) for row in data.at_risk() if row.series is not None]
+    figures = [
+        plotly.io.from_json(json.dumps(saturation_figure(row)))
+        for row in data.at_risk()
+        if row.series is not None
+    ]
     html = render_html(data.model_copy(update={"forecasts": []})) + "".join(
         figure.to_html(include_plotlyjs=True, full_html=False) for figure in figures
     )
     phases.done("html")
-    images = [figure.to_image(format="svg") for figure in figures]
+    images = [figure.to_image(format="svg", width=1200, height=300) for figure in figures]
     phases.done("charts")
-    pdf = print_pdf(render_html(data, chart_images=images))
+    # The report's print variant with its charts left out, then one printed figure per image.
+    uncharted = [row.model_copy(update={"series": None}) for row in data.forecasts]
+    printed = render_html(data.model_copy(update={"forecasts": uncharted}), chart_images=[])
+    pictures = "".join(
+        f'<figure style="break-inside:avoid"><img src="{svg_data_uri(svg)}" '
+        'style="height:64mm;max-width:100%"></figure>'
+        for svg in images
+    )
+    pdf = print_pdf(printed.replace("</body>", pictures + "</body>"))
     phases.done("print")
     return html, images, pdf
 
@@ -104,6 +142,10 @@ def measure(name: str, render, data: ReportData) -> dict:
     result = {
         "seconds": round(seconds, 2),
         "phases": phases.seconds,
+        "cpu_seconds": phases.cpu_seconds,
+        "cpu_seconds_total": round(
+            sum(sum(phase.values()) for phase in phases.cpu_seconds.values()), 2
+        ),
         "html_mb": round(len(html.encode()) / 1e6, 2),
         "pdf_mb": round(len(pdf) / 1e6, 2),
         "pdf_pages": pages,

@@ -1,12 +1,14 @@
 """The report as one self-contained HTML document, interactive or ready for printing.
 
 Interactive: plotly.js inlined once, each chart's figure as inert JSON and one script that draws
-them all. Print: the same document with the charts as static SVG images (see `pdf.py`) and no
-script at all. Nothing is ever fetched: no CDN, no web font, no remote image.
+them all. Print: the same document with the charts as static SVG images, a sheet of charts per
+page (see `pdf.py`), and no script at all. Nothing is ever fetched: no CDN, no web font, no
+remote image.
 """
 
 import base64
 import hashlib
+import json
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -14,8 +16,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from plotly.offline import get_plotlyjs
 
-from dashboards.reports.data import RESOURCE_LABELS, ReportData
-from dashboards.reports.figures import UNITS, saturation_figure
+from dashboards.reports.data import RESOURCE_LABELS, Forecast, ReportData
+from dashboards.reports.figures import UNITS, caption, chart_sheets, saturation_figure
 
 TEMPLATES = Path(__file__).parent / "templates"
 DRAW_CHARTS = (
@@ -50,18 +52,13 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters.update(number=_number, date=_date, datetime=_datetime)
-    environment.globals.update(resource_labels=RESOURCE_LABELS, units=UNITS)
+    environment.globals.update(resource_labels=RESOURCE_LABELS, units=UNITS, caption=caption)
     return environment
 
 
-def _figure_json(data: ReportData) -> list[str]:
-    figures = []
-    for row in data.at_risk():
-        if row.series is not None:
-            # On screen a chart takes the page's width; `</` would end its <script> early.
-            figure = saturation_figure(row).update_layout(width=None, autosize=True)
-            figures.append(figure.to_json().replace("</", "<\\/"))
-    return figures
+def _figure_json(charted: list[Forecast]) -> list[str]:
+    # `</` inside a chart's JSON would end its <script> element early.
+    return [json.dumps(saturation_figure(row)).replace("</", "<\\/") for row in charted]
 
 
 def svg_data_uri(svg: bytes) -> str:
@@ -69,12 +66,13 @@ def svg_data_uri(svg: bytes) -> str:
 
 
 def render_html(data: ReportData, chart_images: list[bytes] | None = None) -> str:
-    """The report; with `chart_images` (SVG, in `data.at_risk()` order) the print variant."""
+    """The report; with `chart_images` (an SVG per sheet of `chart_sheets`) the print variant."""
     printed = chart_images is not None
     at_risk = data.at_risk()
     charted = [row for row in at_risk if row.series is not None]
-    if printed and len(chart_images) != len(charted):
-        raise ValueError(f"{len(chart_images)} chart images for {len(charted)} charts")
+    sheets = chart_sheets(charted)
+    if printed and len(chart_images) != len(sheets):
+        raise ValueError(f"{len(chart_images)} chart images for {len(sheets)} sheets of charts")
     estate = data.estate_table()
     # On paper only what needs a decision; the HTML report lists every forecast.
     table = at_risk if printed else estate
@@ -93,8 +91,12 @@ def render_html(data: ReportData, chart_images: list[bytes] | None = None) -> st
         uncharted=[row for row in at_risk if row.series is None],
         insufficient=data.insufficient_data(),
         alerts=data.sorted_alerts(),
-        figures=None if printed else _figure_json(data),
-        images=[svg_data_uri(svg) for svg in chart_images] if printed else None,
+        figures=None if printed else _figure_json(charted),
+        sheets=(
+            [(rows, svg_data_uri(svg)) for rows, svg in zip(sheets, chart_images, strict=True)]
+            if printed
+            else None
+        ),
         plotlyjs=get_plotlyjs() if charted and not printed else None,
         draw_charts=DRAW_CHARTS,
         cost_sources=sorted(cost_sources),

@@ -1,20 +1,27 @@
 """The PDF of a report: charts as static SVG by kaleido, the page printed by headless Chromium.
 
 Both need Chromium (Debian's `chromium` on PATH). Kaleido's sync server keeps one browser for
-all the charts of a report instead of starting one per chart.
+all the charts of a report, and draws a sheet of charts per image: kaleido reloads its page,
+plotly.js included, after every image. The page loads the project's own basic plotly.js bundle
+(scatter traces only, a quarter of the full library's size, same version as plotly.py's;
+installed by `make setup` from `package.json` beside this file), never a CDN.
 """
 
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import kaleido
 from playwright.sync_api import sync_playwright
 
 from dashboards.reports.data import ReportData
-from dashboards.reports.figures import saturation_figure
+from dashboards.reports.figures import chart_sheet, chart_sheets
 from dashboards.reports.html import render_html
 
+PLOTLY_BUNDLE = (
+    Path(__file__).parent / "node_modules" / "plotly.js-basic-dist-min" / "plotly-basic.min.js"
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -45,11 +52,23 @@ def find_chromium() -> str:
     return path
 
 
+def find_plotly_bundle() -> Path:
+    """The plotly.js bundle kaleido draws the charts with, or a clear error saying how to get it."""
+    if not PLOTLY_BUNDLE.is_file():
+        raise RuntimeError(
+            f"{PLOTLY_BUNDLE} is missing: run 'make setup' (npm ci in dashboards/reports) "
+            "to render report PDFs"
+        )
+    return PLOTLY_BUNDLE
+
+
 @contextmanager
 def chart_renderer() -> Iterator[None]:
     """Kaleido's sync server for the duration of one report (one browser for every chart)."""
     find_chromium()
-    kaleido.start_sync_server(n=1, mathjax=False, silence_warnings=True)
+    kaleido.start_sync_server(
+        n=1, plotlyjs=find_plotly_bundle(), mathjax=False, silence_warnings=True
+    )
     try:
         yield
     finally:
@@ -57,11 +76,13 @@ def chart_renderer() -> Iterator[None]:
 
 
 def render_chart_images(data: ReportData) -> list[bytes]:
-    """One SVG per charted FTA × resource at risk, in the report's order."""
+    """One SVG per sheet of charted FTA × resource at risk, in the report's order."""
     charted = [row for row in data.at_risk() if row.series is not None]
+    horizon_days = data.run.horizon_days if data.run is not None else 0
     with chart_renderer():
         return [
-            kaleido.calc_fig_sync(saturation_figure(row), opts={"format": "svg"}) for row in charted
+            kaleido.calc_fig_sync(chart_sheet(rows, horizon_days), opts={"format": "svg"})
+            for rows in chart_sheets(charted)
         ]
 
 

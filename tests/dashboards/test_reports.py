@@ -9,13 +9,16 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pypdfium2
 import pytest
+from plotly.offline import get_plotlyjs_version
 
+from dashboards.reports import pdf
 from dashboards.reports.data import CapacityRun, Forecast, OpenAlert, ReportData
-from dashboards.reports.figures import saturation_figure
+from dashboards.reports.figures import caption, chart_sheet, chart_sheets, saturation_figure
 from dashboards.reports.html import content_security_policy, render_html
-from dashboards.reports.pdf import CHROMIUM_ARGS, find_chromium, render_pdf
+from dashboards.reports.pdf import CHROMIUM_ARGS, find_chromium, find_plotly_bundle, render_pdf
 from tests.support.capacity_rows import forecast_row, insufficient_row
 from tests.support.live_api import PROJECT_ROOT
 
@@ -106,25 +109,56 @@ def test_the_estate_table_puts_the_soonest_saturation_first() -> None:
     }
 
 
+def _decoded(spec: dict) -> np.ndarray:
+    """A plotly.js typed-array spec back as numbers."""
+    dtype = {"f4": np.float32, "f8": np.float64}[spec["dtype"]]
+    return np.frombuffer(base64.b64decode(spec["bdata"]), dtype=dtype)
+
+
 def test_a_chart_shows_history_forecast_bands_threshold_and_both_dates() -> None:
     row = sample_report().at_risk()[0]
     figure = saturation_figure(row)
-    names = [trace.name for trace in figure.data]
+    names = [trace["name"] for trace in figure["data"]]
     assert names == ["95 % interval", "80 % interval", "history (hourly)", "forecast"]
-    assert len(figure.data[2].x) == 30 * 24 and len(figure.data[3].x) == 90 * 24
-    texts = [annotation.text for annotation in figure.layout.annotations]
+    history, forecast = figure["data"][2], figure["data"][3]
+    assert len(_decoded(history["x"])) == 30 * 24 and len(_decoded(forecast["x"])) == 90 * 24
+    assert _decoded(history["y"])[-1] == pytest.approx(row.series.history[-1].v, abs=1e-4)
+    assert _decoded(forecast["x"])[0] == row.series.forecast[0].t.timestamp() * 1000
+    texts = [annotation["text"] for annotation in figure["layout"]["annotations"]]
     assert texts == [
         "threshold 90 %",
         f"expected {row.saturation_date:%d %b}",
         f"earliest {row.saturation_date_earliest:%d %b}",
     ]
-    assert [shape.x0 for shape in figure.layout.shapes[1:]] == [
-        row.saturation_date,
-        row.saturation_date_earliest,
+    assert [shape["x0"] for shape in figure["layout"]["shapes"][1:]] == [
+        row.saturation_date.timestamp() * 1000,
+        row.saturation_date_earliest.timestamp() * 1000,
     ]
     without_series = row.model_copy(update={"series": None})
     with pytest.raises(ValueError, match="WS-DISK · Disk has no series to chart"):
         saturation_figure(without_series)
+
+
+def test_printed_charts_come_three_to_a_sheet_each_under_its_caption() -> None:
+    data = sample_report()
+    rows = [row for row in data.at_risk() for _ in range(3)][:7]
+    sheets = chart_sheets(rows)
+    assert [len(sheet) for sheet in sheets] == [3, 3, 1]
+    figure = chart_sheet(sheets[0], horizon_days=90)
+    layout = figure["layout"]
+    assert [trace["xaxis"] for trace in figure["data"][::4]] == ["x", "x2", "x3"]
+    assert [trace["showlegend"] for trace in figure["data"]] == [True] * 4 + [False] * 8
+    domains = [layout[f"yaxis{axis}"]["domain"] for axis in ("", "2", "3")]
+    assert domains == sorted(domains, reverse=True)  # first chart on top, no overlap
+    assert all(upper[0] > lower[1] for upper, lower in zip(domains, domains[1:], strict=False))
+    captions = [a["text"] for a in layout["annotations"] if a["text"].startswith("<b>")]
+    assert len(captions) == 3
+    assert captions[0].startswith("<b>WS-DISK</b> <span style='color:#6b7280'>Disk</span><br>")
+    assert caption(rows[0], 90) in captions[0]
+    assert "no expected crossing within 90 days · earliest 2027-01-" in caption(rows[6], 90)
+    assert layout["height"] == 3 * 256 + 30
+    assert chart_sheet(sheets[2], horizon_days=90)["layout"]["height"] == 256 + 30
+    assert chart_sheets([]) == []
 
 
 def test_the_html_is_self_contained_with_plotly_inlined_once() -> None:
@@ -305,3 +339,12 @@ def test_a_missing_chromium_is_a_clear_error_and_fails_the_tests_under_ci(monkey
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI is set, so the report's browser tests"):
         require_chromium()
+
+
+def test_a_missing_plotly_bundle_is_a_clear_error(monkeypatch, tmp_path: Path) -> None:
+    banner = find_plotly_bundle().read_text(encoding="utf-8")[:60]
+    # The same plotly.js as the one plotly.py inlines into the interactive HTML.
+    assert f"plotly.js (basic - minified) v{get_plotlyjs_version()}\n" in banner
+    monkeypatch.setattr(pdf, "PLOTLY_BUNDLE", tmp_path / "plotly-basic.min.js")
+    with pytest.raises(RuntimeError, match=r"plotly-basic.min.js is missing: run 'make setup'"):
+        pdf.render_chart_images(sample_report())
