@@ -3,7 +3,10 @@
 Every demo FTA runs three jobs; on the disk-filling FTA the hourly extract slows down as its
 disk fills, the memory-leaking FTA's archive job starts failing in the last week, the flaky
 link's jobs abend now and then, and everywhere a run abends rarely. Runs still going at `end`
-are in EXEC without an end.
+are in EXEC without an end. An abended run's joblog says why, as real jobs print it: the disk
+filling FTA runs out of space, the memory-leaking one out of heap, the flaky link times out
+reaching its database, and elsewhere a deadlock (ORA-00060), a predecessor not complete, a
+permission or a bug no class describes.
 
 `python -m resync.demo_jobs --port N` serves that plan from a fake master (`resync.demo_hwa`),
 adding the runs due every five minutes, until SIGTERM; it accepts RESYNC_HWA_USER and
@@ -28,6 +31,84 @@ DEMO_JOBS = (
     ("BACKUP", "ARCHIVE_LOGS", 6, 10.0),
     ("REPORTS", "DAILY_SUMMARY", 24, 15.0),
 )
+
+
+# The decisive lines of an abended run, by what went wrong; {job} is the job's name in lowercase.
+FAILURE_LINES = {
+    "disk_full": (
+        "Extracting orders changed since the last run",
+        "gzip: /opt/tws/work/{job}.dat.gz: No space left on device",
+        "{job}: extract aborted, see previous errors",
+    ),
+    "out_of_memory": (
+        "Compressing application logs older than 2 days",
+        'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space',
+        "\tat java.base/java.util.Arrays.copyOf(Arrays.java:3537)",
+        "\tat com.example.archiver.LogArchiver.compress(LogArchiver.java:88)",
+    ),
+    "connection_failure": (
+        "ssh: connect to host files01 port 22: Connection timed out; retrying",
+        "Reconnected to files01 on attempt 2",
+        "SQL*Plus: Release 19.0.0.0.0 - Production",
+        "ERROR:",
+        "ORA-12170: TNS:Connect timeout occurred",
+        "SP2-0751: Unable to connect to Oracle.  Exiting SQL*Plus",
+    ),
+    "database_error": (
+        "SQL> UPDATE orders SET extracted = 'Y' WHERE batch_id = :batch;",
+        "ERROR at line 1:",
+        "ORA-00060: deadlock detected while waiting for resource",
+    ),
+    "dependency_not_satisfied": (
+        "Checking today's inputs",
+        "ERROR: predecessor DAILY_ETL.EXTRACT_ORDERS has not completed for today; no summary",
+    ),
+    "permission_denied": (
+        "tar: /var/log/app/audit.log: Cannot open: Permission denied",
+        "tar: Exiting with failure status due to previous errors",
+    ),
+    "unknown": (
+        'Exception in thread "main" java.lang.NullPointerException',
+        "\tat com.example.reports.Summary.total(Summary.java:41)",
+    ),
+}
+
+
+def _failure_kind(profile: FtaProfile, job: str, run_id: str) -> str:
+    if profile.scenario == "disk_filling":
+        return "disk_full"
+    if profile.scenario == "flaky_link":
+        return "connection_failure"
+    if profile.scenario == "memory_leak" and job == "ARCHIVE_LOGS":
+        return "out_of_memory"
+    usual = {
+        "EXTRACT_ORDERS": "database_error",
+        "ARCHIVE_LOGS": "permission_denied",
+        "DAILY_SUMMARY": "dependency_not_satisfied",
+    }
+    # A run of its own generator: the plan's draws (and so every duration) stay as they were.
+    return "unknown" if random.Random(run_id).random() < 0.2 else usual[job]
+
+
+def failed_joblog(profile: FtaProfile, stream: str, job: str, run_id: str, start: datetime) -> str:
+    """The joblog of an abended run, framed as TWS writes it, saying why the run failed."""
+    frame = "=" * 63
+    lines = (
+        frame,
+        f"= JOB       : {profile.name}#{stream}.{job}",
+        "= USER      : twsuser",
+        f"= JCLFILE   : /opt/tws/jobs/{job.lower()}.sh",
+        f"= {start:%a %m/%d/%y %H:%M:%S} UTC",
+        frame,
+        *(
+            line.format(job=job.lower())
+            for line in FAILURE_LINES[_failure_kind(profile, job, run_id)]
+        ),
+        frame,
+        "= Exit Status : 12",
+        frame,
+    )
+    return "\n".join(lines) + "\n"
 
 
 def _iso(moment: datetime) -> str:
@@ -85,11 +166,7 @@ def demo_plan(
                     )
                 )
                 if status == "ABEND":
-                    joblogs[run_id] = (
-                        f"=== JOB {stream}.{job} on {profile.name} ===\n"
-                        f"AWKJIS003E The job ended abnormally: out of space or memory "
-                        f"while writing /opt/tws/work/{job.lower()}.dat\nExit Status : 12\n"
-                    )
+                    joblogs[run_id] = failed_joblog(profile, stream, job, run_id, moment)
                 moment += timedelta(hours=every_hours)
                 number += 1
     return jobs, joblogs
