@@ -44,8 +44,9 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
         r"(run ?time|execution time|time) limit (exceeded|reached)|killed after \d+ ?(s|sec|min)",
         r"deadline (exceeded|passed).*(job|killed)|job (was )?killed.*(deadline|duration|limit)",
         r"(exceeded|after|beyond|past) (the |its |a )?\d+[ -]?(s|secs?|seconds?|mins?|minutes?|h"
-        r"|hours?)\b.{0,20}\blimit\b|(did not|didn't|failed to) (finish|complete|end)\b.{0,20}"
-        r"\bwithin\b.{0,40}\b(limit|max(imum)?)\b|^timeout: sending signal \w+ to command",
+        r"|hours?)\b[ -]?(run ?time |execution |time |job )?limit\b"
+        r"|(did not|didn't|failed to) (finish|complete|end)\b.{0,20}\bwithin\b"
+        r".{0,40}\b(limit|max(imum)?)\b|^timeout: sending signal \w+ to command",
         r"tempo (m[aá]ximo|limite)\b(?:(?!conex).){0,40}\b(excedido|atingido|esgotado)"
         r"|(excedeu|ultrapassou) (o tempo|a dura[cç][aã]o) (m[aá]xim|limite)"
         r"|dura[cç][aã]o m[aá]xima (excedida|atingida)",
@@ -69,7 +70,7 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
         r"|n[aã]o foi poss[ií]vel (se )?conectar|(host|servidor)\b.{0,60}inacess[ií]vel"
         r"|rede inacess[ií]vel|(nenhuma|sem) rota para o host|a rede est[aá] fora de alcance"
         r"|tempo esgotado para conex[aã]o|tempo (limite )?de conex[aã]o esgotado",
-        r"connection to server\b.{0,160}\bfailed|SQLSTATE\s*[=:]?\s*08\w{3}\b"
+        r"connection to server\b[^;]{0,160}\bfailed:|SQLSTATE\s*[=:]?\s*08\w{3}\b"
         r"|connection unexpectedly closed|\blost connection\b",
     ),
     "dependency_not_satisfied": (
@@ -77,8 +78,9 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
         r"|(prerequisite|dependenc(y|ies))\b.{0,40}\b(not|were not|was not) (met|satisfied)",
         r"(input|trigger|flag|control|source) file\b.{0,120}(not found|missing|does not exist|"
         r"not (yet )?(present|available|arrived|received)|did not arrive|has not arrived)",
-        r"(missing|waiting for|no) (input|trigger|control) file|upstream\b.{0,60}\b(not (yet )?"
-        r"(complete|completed|finished|run|delivered|available)|has not|failed|missing)"
+        r"(missing|waiting for|no) (input|trigger|control) file|upstream (\w+ )?(job|stream|feed"
+        r"|extract|file|input|data|run|load)s?\b.{0,60}\b(not (yet )?(complete|completed|finished"
+        r"|run|delivered|available)|has not|failed|missing)"
         r"|not (yet )?(produced|delivered|created|written) by (the |its )?(upstream|predecessor)"
         r"|prerequisite\b.{0,80}\b(has not|did not|not) (run|complete|completed|finished|ended)",
         r"arquivo (de entrada|de controle|gatilho)\b.{0,120}(n[aã]o (foi )?encontrad|ausente|"

@@ -56,6 +56,19 @@ def test_message_form_proves_its_class(line: str, expected: str) -> None:
     assert [e.text for e in result.evidence] == [line, "= Exit Status           : 2"]
 
 
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("curl: (28) Connection timed out after 30 s; retry limit reached", "connection_failure"),
+        ("ERROR: upstream API call failed: HTTP 500", "unknown"),
+        ("ERROR: connection to server db01 ok; rows rejected, load failed", "unknown"),
+        ("ERROR: ledger check failed within the 5 minute window", "unknown"),
+    ],
+)
+def test_near_misses_keep_their_own_class(line: str, expected: str) -> None:
+    assert classify_joblog(joblog("Starting", line)).failure_class == expected
+
+
 def test_a_last_line_that_only_says_it_failed_takes_the_cause_above_it() -> None:
     result = classify_joblog(
         joblog(
