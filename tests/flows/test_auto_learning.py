@@ -15,15 +15,20 @@ from flows.auto_learning import auto_learning
 from resync.cli import app
 from resync.database import get_engine, session_scope
 from resync.learned_parameters import active_parameters, alert_overrides
-from resync.models import Alert, AlertReview, LearnedChange, LearningOutcome, Workstation
-from resync.settings import get_settings
-from tests.support.learning_history import (
-    FILLING,
-    SPIKY,
-    store_disk_histories,
-    store_past_findings,
-    store_reviewed_alerts,
+from resync.models import (
+    Alert,
+    AlertReview,
+    LearnedChange,
+    LearningOutcome,
+    Workstation,
 )
+from resync.settings import get_settings
+from tests.support.learning_feedback import (
+    MAILBOX_COMMENT,
+    STDLIST_COMMENT,
+    store_learning_estate,
+)
+from tests.support.learning_history import FILLING, SPIKY
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -33,9 +38,7 @@ def history(database_url: str, monkeypatch: pytest.MonkeyPatch) -> datetime:
     monkeypatch.setenv("RESYNC_LEARNING_MIN_OUTCOMES", "20")
     get_settings.cache_clear()
     now = datetime.now(UTC).replace(microsecond=0)
-    store_disk_histories(now, days=22)
-    store_past_findings(now)
-    store_reviewed_alerts(now)
+    store_learning_estate(now)
     return now
 
 
@@ -57,11 +60,15 @@ def test_flow_judges_outcomes_and_applies_what_improves(history: datetime, prefe
     state = auto_learning(return_state=True)
     result = state.result()
 
+    # 48 findings (half came true) and 32 capacity forecasts (one in four came true).
     assert result["outcomes"] == {
-        "due": 48, "judged": 48, "happened": 24, "without_samples": 0, "stored": 48
+        "due": 80, "judged": 80, "happened": 32, "without_samples": 0, "stored": 80
     }  # fmt: skip
     with session_scope() as session:
         outcomes = session.scalars(select(LearningOutcome)).all()
+    capacity = [o for o in outcomes if o.source == "capacity"]
+    assert {(o.kind, o.confidence) for o in capacity} == {("disk_saturation", 0.5)}
+    assert sum(o.happened for o in capacity) == 8
     assert {o.workstation for o in outcomes if o.happened} == set(FILLING)
     assert all(o.observed_peak < 90 for o in outcomes if not o.happened)
 
@@ -94,7 +101,12 @@ def test_flow_judges_outcomes_and_applies_what_improves(history: datetime, prefe
     assert f"cpu_saturation/{SPIKY}" in report
     assert "samples 3 → threshold 95, samples 5" in report
     assert "Alert reviews: cpu_saturation confirmed 3, cpu_saturation false_alarm 7." in report
-    assert "| disk_filling | 6 | 6 | steady for months \\| not filling |" in report
+    assert (
+        "| disk_filling | extend_filesystem | 6 | 6 | steady for months \\| not filling |" in report
+    )
+    assert f"| disk_filling | clean_stdlist | 4 | 6 | {STDLIST_COMMENT} |" in report
+    assert f"| message_file_filling | resize_message_file | 0 | 10 | {MAILBOX_COMMENT} |" in report
+    assert "| defaults → policy withhold | agreement 0 → 1 (n=3) |" in report
     assert "#### Not learned" in report
 
 
@@ -106,7 +118,7 @@ def test_second_run_judges_nothing_twice_and_scores_against_what_is_in_force(
 
     assert second["outcomes"]["due"] == 0
     with session_scope() as session:
-        assert len(session.scalars(select(LearningOutcome)).all()) == 48
+        assert len(session.scalars(select(LearningOutcome)).all()) == 80
         latest = session.scalars(
             select(LearnedChange)
             .where(LearnedChange.change_type == "calibration")

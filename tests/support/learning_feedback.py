@@ -1,11 +1,13 @@
 """Reviewers' decisions on maintenance actions and past capacity forecasts, for auto-learning.
 
+`store_learning_estate` stores them with everything of `tests.support.learning_history`.
+
 `store_action_reviews`: ten weekly maintenance runs on `REVIEWED`, each proposing clean_stdlist
 for a disk filling and resize_message_file for a message file filling (both auto-approvable,
 confidence 0.9). Reviewers approve clean_stdlist one run in three and reject every message-file
 resize. The findings' dates lie ahead, so no outcome is judged from them.
 `store_capacity_forecasts`: four capacity runs, each forecasting disk saturation (expected,
-nominal probability 0.5) on every FTA of `STEADY` and two of `FILLING`, due 2–5 days ago: one
+nominal probability 0.5) on two FTAs of `FILLING` and every FTA of `STEADY`, due 2–5 days ago: one
 in four came true.
 """
 
@@ -22,7 +24,13 @@ from resync.models import (
     MaintenanceReview,
     MaintenanceRun,
 )
-from tests.support.learning_history import FILLING, STEADY
+from tests.support.learning_history import (
+    FILLING,
+    STEADY,
+    store_disk_histories,
+    store_past_findings,
+    store_reviewed_alerts,
+)
 
 REVIEWED = "WS-REVIEWED"
 STDLIST_COMMENT = "stdlist is archived by the backup job first; keep the logs"
@@ -119,7 +127,7 @@ def store_capacity_forecasts(now: datetime, runs: int = 4) -> int:
                     horizon_days=90,
                 )
             )
-            # Ids in order, steady FTAs first: the held-out newest outcomes are a fixed set.
+            # Ids in order, filling FTAs first: the held-out newest outcomes are a fixed set.
             rows = [
                 {
                     "id": uuid.UUID(int=(run << 64) | index),
@@ -132,8 +140,18 @@ def store_capacity_forecasts(now: datetime, runs: int = 4) -> int:
                     "saturation_probability": 0.5,
                     "created_at": created,
                 }
-                for index, name in enumerate((*STEADY, *FILLING[:2]))
+                for index, name in enumerate((*FILLING[:2], *STEADY))
             ]
             connection.execute(insert(CapacityForecast), rows)
             count += len(rows)
     return count
+
+
+def store_learning_estate(now: datetime) -> None:
+    """Everything auto-learning learns from: disk histories, past findings and their reviews,
+    reviewed alerts, reviewed actions, past capacity forecasts."""
+    store_disk_histories(now, days=22)
+    store_past_findings(now)
+    store_reviewed_alerts(now)
+    store_action_reviews(now)
+    store_capacity_forecasts(now)
