@@ -16,12 +16,15 @@ half, beside the baseline (nothing learned) measured in the same run on the same
   never come true. `propose_calibrations` learns on the first half (the flow's minimum and
   hold-out); held out: ECE, Brier, and precision and recall of the predictions flagged
   (calibrated confidence ≥ 0.5).
+- Reviewers' decisions on actions and capacity outcomes: `benchmarks.auto_learning_signals`.
 
     .venv/bin/python -m benchmarks.auto_learning [--workstations 200] [--days 28] [--weeks 12]
+        [--sites 100] [--decisions-per-week 3] [--forecasts-per-week 150]
 """
 
 import argparse
 import json
+import os
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from benchmarks.auto_learning_signals import run_action_policies, run_capacity
 from benchmarks.machine import describe_machine
 from resync.alert_rules import alert_rules
 from resync.learning import (
@@ -216,22 +220,47 @@ def run_confidence(weeks: int, per_week: int, seed: int, settings: Settings) -> 
     }
 
 
-def run(workstations: int, days: int, weeks: int, per_week: int, seed: int) -> dict:
+def _timed(function, *arguments) -> tuple[dict, float]:
+    started = time.perf_counter()
+    result = function(*arguments)
+    return result, round(time.perf_counter() - started, 1)
+
+
+def run(arguments: argparse.Namespace) -> dict:
     settings = Settings()
-    started = time.perf_counter()
-    alerts = run_alerts(workstations, days, seed, settings)
-    alert_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    confidence = run_confidence(weeks, per_week, seed, settings)
+    load_before = os.getloadavg()
+    seed = arguments.seed
+    alerts, alert_seconds = _timed(
+        run_alerts, arguments.workstations, arguments.days, seed, settings
+    )
+    confidence, confidence_seconds = _timed(
+        run_confidence, arguments.weeks, arguments.per_week, seed, settings
+    )
+    policies, policy_seconds = _timed(
+        run_action_policies,
+        arguments.sites,
+        arguments.weeks,
+        arguments.decisions_per_week,
+        seed,
+        settings,
+    )
+    capacity, capacity_seconds = _timed(
+        run_capacity, arguments.weeks, arguments.forecasts_per_week, seed, settings
+    )
     return {
         "benchmark": "auto_learning",
         "machine": describe_machine(),
+        "load_average_before_and_after": [load_before, os.getloadavg()],
         "seed": seed,
         "alert_rules": alerts,
         "confidence": confidence,
+        "action_policies": policies,
+        "capacity_calibration": capacity,
         "seconds": {
-            "alerts": round(alert_seconds, 1),
-            "confidence": round(time.perf_counter() - started, 1),
+            "alerts": alert_seconds,
+            "confidence": confidence_seconds,
+            "action_policies": policy_seconds,
+            "capacity_calibration": capacity_seconds,
         },
     }
 
@@ -242,14 +271,15 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=28)
     parser.add_argument("--weeks", type=int, default=12)
     parser.add_argument("--per-week", type=int, default=150)
+    parser.add_argument("--sites", type=int, default=100)
+    parser.add_argument("--decisions-per-week", type=int, default=3)
+    parser.add_argument("--forecasts-per-week", type=int, default=150)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument(
         "--output", type=Path, default=ROOT / "benchmarks/results/auto_learning.json"
     )
     arguments = parser.parse_args()
-    result = run(
-        arguments.workstations, arguments.days, arguments.weeks, arguments.per_week, arguments.seed
-    )
+    result = run(arguments)
     arguments.output.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
 
