@@ -2,8 +2,9 @@
 
 Wraps the auto-learning graph (graphs/auto_learning), checkpointed on the application database
 with the flow run id as its thread: a crashed run's retry resumes after its last completed step.
-Calibrators, alert-rule parameters and forecast-model preferences it applies are read by the
-maintenance, alert and capacity tasks; `resync learning revert ID` undoes any of them.
+Calibrators, alert-rule parameters, forecast-model preferences, action policies (from reviewers'
+decisions) and saturation-probability calibrators it applies are read by the maintenance, alert
+and capacity tasks; `resync learning revert ID` undoes any of them.
 """
 
 import uuid
@@ -25,7 +26,8 @@ def _run_name() -> str:
 
 @flow(name="auto-learning", flow_run_name=_run_name)
 def auto_learning(as_of: datetime | None = None) -> dict[str, Any]:
-    """Outcomes, calibration, alert tuning, model preference; record and report the changes."""
+    """Outcomes, calibration, alert tuning, model preference, action policies, saturation
+    probability; record and report the changes."""
     flow_run_id = flow_run.get_id()
     inputs = {
         "as_of": (as_of or datetime.now(UTC)).astimezone(UTC).isoformat(),

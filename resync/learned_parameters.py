@@ -1,5 +1,6 @@
-"""The learned parameters in force, read where they act: calibrators by the maintenance tasks,
-alert-rule overrides by the alert evaluation, forecast-model preferences by the capacity tasks.
+"""The learned parameters in force, read where they act: calibrators and action policies by the
+maintenance tasks, alert-rule overrides by the alert evaluation, forecast-model preferences and
+saturation-probability calibrators by the capacity tasks.
 
 The parameters in force for a target are those of its latest applied `learned_changes` row that
 was not reverted. Only SQLAlchemy and the models: cheap to import from any task.

@@ -27,7 +27,7 @@ def learning_list(
             else:
                 state = "applied" if change.applied else "declined"
             typer.echo(
-                f"{change.id:>5}  {state:8}  {change.change_type:14}  {change.target:32}  "
+                f"{change.id:>5}  {state:8}  {change.change_type:20}  {change.target:32}  "
                 f"{change.metric} {change.metric_before:g} → {change.metric_after:g}  "
                 f"{change.created_at:%Y-%m-%d %H:%M}"
             )

@@ -491,9 +491,11 @@ class LearnedChange(Base):
     """One versioned change proposed by auto-learning, applied or not, and reversible.
 
     `change_type` is calibration (`target` a maintenance kind or "all"), alert_rule (`target`
-    "rule/WORKSTATION") or forecast_model (`target` "WORKSTATION/resource"). The parameters in
-    force for a target are those of its latest applied change not reverted. Metrics are on
-    held-out history (`metric` names the score; lower is better unless `higher_is_better`).
+    "rule/WORKSTATION"), forecast_model (`target` "WORKSTATION/resource"), action_policy
+    (`target` "kind/command") or capacity_calibration (`target` "resource_saturation" or "all").
+    The parameters in force for a target are those of its latest applied change not reverted.
+    Metrics are on held-out history (`metric` names the score; lower is better unless
+    `higher_is_better`).
     """
 
     __tablename__ = "learned_changes"
