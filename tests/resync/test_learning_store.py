@@ -4,16 +4,22 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import polars as pl
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from resync.database import get_engine, session_scope
 from resync.learning import hourly_levels, judge_outcomes
-from resync.learning_store import load_due_predictions, load_samples, store_outcomes
+from resync.learning_store import (
+    load_action_decisions,
+    load_due_predictions,
+    load_samples,
+    store_outcomes,
+)
 from resync.models import (
     CapacityForecast,
     CapacityForecastRun,
     MaintenanceActionExecution,
     MaintenanceFinding,
+    MaintenanceReview,
 )
 from tests.support.learning_history import (
     FILLING,
@@ -64,12 +70,16 @@ def test_due_findings_and_forecasts_judged_once(database_url: str) -> None:
                     "status": "forecast",
                     "threshold": 90.0,
                     "saturation_date": saturation,
+                    "saturation_date_earliest": earliest,
                     "created_at": now - timedelta(days=20),
                 }
-                for name, saturation in (
-                    (FILLING[2], now - timedelta(days=3)),
-                    (STEADY[0], now - timedelta(days=3)),
-                    (STEADY[1], now + timedelta(days=3)),
+                for name, saturation, earliest in (
+                    (FILLING[2], now - timedelta(days=3), now - timedelta(days=5)),
+                    (STEADY[0], now - timedelta(days=3), None),
+                    (STEADY[1], now + timedelta(days=3), None),
+                    # Only the upper bound crossed: judged by the earliest likely date.
+                    (FILLING[3], None, now - timedelta(days=4)),
+                    (STEADY[2], None, now + timedelta(days=4)),
                 )
             ],
         )
@@ -82,8 +92,17 @@ def test_due_findings_and_forecasts_judged_once(database_url: str) -> None:
     per_fta = maintenance["workstation"].value_counts(name="findings").rows()
     assert dict(per_fta)[FILLING[0]] == 1
     assert dict(per_fta)[FILLING[1]] == 2
-    assert set(due.filter(source="capacity")["workstation"]) == {FILLING[2], STEADY[0]}
-    assert set(due.filter(source="capacity")["resource"]) == {"disk_percent"}
+    capacity = due.filter(source="capacity")
+    assert dict(capacity.select("workstation", "confidence").rows()) == {
+        FILLING[2]: 0.5,
+        STEADY[0]: 0.5,
+        FILLING[3]: 0.1,
+    }
+    assert set(capacity["resource"]) == {"disk_percent"}
+    assert set(capacity["kind"]) == {"disk_saturation"}
+    due_dates = dict(capacity.select("workstation", "due_at").rows())
+    assert due_dates[FILLING[3]] == now - timedelta(days=4)
+    assert due_dates[FILLING[2]] == now - timedelta(days=3)
 
     judged = []
     with get_engine().connect() as connection:
@@ -92,8 +111,34 @@ def test_due_findings_and_forecasts_judged_once(database_url: str) -> None:
             samples = load_samples(connection, name, ["disk_percent"], start, end)
             judged.append(judge_outcomes(predictions, hourly_levels(samples, ["disk_percent"])))
     with session_scope() as session:
-        assert store_outcomes(session, pl.concat(judged)) == 25
+        assert store_outcomes(session, pl.concat(judged)) == 26
     with session_scope() as session:
         assert store_outcomes(session, pl.concat(judged)) == 0
     with get_engine().connect() as connection:
         assert load_due_predictions(connection, now).is_empty()
+
+
+def test_only_reviewers_decisions_on_proposed_actions_are_a_signal(database_url: str) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    store_past_findings(now, runs=1)
+    with session_scope() as session:
+        finding = session.scalars(select(MaintenanceFinding)).first()
+        timed_out = MaintenanceReview.action_id == finding.actions[0]["action_id"]
+        session.execute(update(MaintenanceReview).where(timed_out).values(source="timeout_policy"))
+        session.add(
+            MaintenanceReview(
+                run_id=finding.run_id,
+                action_id="clean_stdlist-not-proposed",
+                decision="approved",
+                source="reviewer",
+            )
+        )
+    with get_engine().connect() as connection:
+        decisions = load_action_decisions(connection)
+    # Twelve FTAs' extend_filesystem reviewed, less the one the timeout policy rejected.
+    assert decisions.height == 11
+    assert set(decisions.select("kind", "command", "confidence").rows()) == {
+        ("disk_filling", "extend_filesystem", 0.9)
+    }
+    rejected = decisions.filter(decision="rejected")
+    assert set(rejected["comment"]) == {"steady for months |\nnot filling"}
