@@ -77,12 +77,14 @@ def chart_renderer() -> Iterator[None]:
 
 def render_chart_images(data: ReportData) -> list[bytes]:
     """One SVG per sheet of charted FTA × resource at risk, in the report's order."""
-    charted = [row for row in data.at_risk() if row.series is not None]
+    sheets = chart_sheets([row for row in data.at_risk() if row.series is not None])
+    if not sheets:
+        return []
     horizon_days = data.run.horizon_days if data.run is not None else 0
     with chart_renderer():
         return [
             kaleido.calc_fig_sync(chart_sheet(rows, horizon_days), opts={"format": "svg"})
-            for rows in chart_sheets(charted)
+            for rows in sheets
         ]
 
 
