@@ -16,6 +16,8 @@ from datetime import datetime
 from typing import Any
 
 import polars as pl
+from psycopg import Cursor
+from psycopg.errors import UniqueViolation
 from sqlalchemy import Connection, Engine, Text, bindparam, select, tuple_, type_coerce
 from sqlalchemy.dialects import sqlite
 
@@ -31,9 +33,11 @@ Submission = tuple[Rows, Future]
 
 
 @dataclass(frozen=True)
-class StoredSample:
-    id: int
-    duplicate: bool
+class Stored:
+    """The inbox ids of a submission's rows, in order, and which were stored before."""
+
+    ids: list[int]
+    duplicates: list[bool]
 
 
 class InboxWriter:
@@ -58,9 +62,9 @@ class InboxWriter:
         if self._connection is not None:
             self._connection.close()
 
-    async def submit(self, rows: Rows) -> list[StoredSample]:
+    async def submit(self, rows: Rows) -> Stored:
         """Store `rows` (all or none) and return their ids once committed."""
-        future: Future[list[StoredSample]] = Future()
+        future: Future[Stored] = Future()
         self._queue.put((rows, future))
         return await asyncio.wrap_future(future)
 
@@ -102,26 +106,30 @@ class InboxWriter:
             self._connection = None
 
     def _write(self, group: list[Submission]) -> None:
-        keys = [_keys(submitted) for submitted, _ in group]
+        # Single samples first: the stores write them before the batches.
+        group = sorted(group, key=lambda submission: isinstance(submission[0], pl.DataFrame))
         singles = [row for rows, _ in group if isinstance(rows, list) for row in rows]
         frames = [rows for rows, _ in group if isinstance(rows, pl.DataFrame)]
         try:
             connection = self._connect()
             with connection.begin():
                 hold_inbox_for_write(connection)
-                inserted = self._store(connection, singles, frames)
-                missing = {key for submitted in keys for key in submitted} - inserted.keys()
-                existing = self._find_existing(connection, missing) if missing else {}
+                stored = self._store(connection, singles, frames)
+                if isinstance(stored, dict):
+                    results = _results_by_key(connection, group, stored)
         except Exception as error:
             logger.exception("inbox write failed for %d submissions", len(group))
             self._disconnect()
             for _, future in group:
                 future.set_exception(error)
             return
-        results = {key: StoredSample(row_id, False) for key, row_id in inserted.items()}
-        results.update({key: StoredSample(row_id, True) for key, row_id in existing.items()})
-        for submitted, (_, future) in zip(keys, group, strict=True):
-            future.set_result([results[key] for key in submitted])
+        if isinstance(stored, list):
+            results, offset = [], 0
+            for rows, _ in group:
+                results.append(Stored(stored[offset : offset + len(rows)], [False] * len(rows)))
+                offset += len(rows)
+        for result, (_, future) in zip(results, group, strict=True):
+            future.set_result(result)
 
     def _store_sqlite(
         self, connection: Connection, singles: list[dict[str, Any]], frames: list[pl.DataFrame]
@@ -144,40 +152,84 @@ class InboxWriter:
 
     def _store_postgresql(
         self, connection: Connection, singles: list[dict[str, Any]], frames: list[pl.DataFrame]
-    ) -> dict[Key, int]:
-        # COPY into the connection's staging table, then one INSERT … SELECT: duplicates are
-        # skipped by the key. Single samples go row by row (psycopg's C path, cheapest for a
-        # few rows); batches as one CSV written by polars (no Python work per value).
-        names = ", ".join(INBOX_COLUMNS)
+    ) -> list[int] | dict[Key, int]:
+        # Re-sent samples are rare: COPY straight into the inbox with ids drawn beforehand (all
+        # new: the ids in row order). Only when a key is already there, go through the staging
+        # table, which skips those (the inserted rows' ids by key).
         cursor = connection.connection.driver_connection.cursor()
-        if singles:
-            with cursor.copy(f"COPY inbox_staging ({names}) FROM STDIN") as copy:
-                for row in singles:
-                    copy.write_row([row[column] for column in INBOX_COLUMNS])
-        if frames:
-            csv = pl.concat([_inbox_frame(frame) for frame in frames]).write_csv(
-                include_header=False, datetime_format=CSV_TIME
-            )
-            with cursor.copy(f"COPY inbox_staging ({names}) FROM STDIN (FORMAT csv)") as copy:
-                copy.write(csv)
+        count = len(singles) + sum(len(frame) for frame in frames)
         cursor.execute(
-            f"INSERT INTO metrics_inbox ({names}) SELECT {names} FROM inbox_staging "
-            "ON CONFLICT (workstation, sample_time) DO NOTHING "
-            "RETURNING id, workstation, sample_time"
+            "SELECT nextval(pg_get_serial_sequence('metrics_inbox', 'id')) "
+            "FROM generate_series(1, %s)",
+            (count,),
         )
-        return {(workstation, at): row_id for row_id, workstation, at in cursor.fetchall()}
-
-    def _find_existing(self, connection: Connection, keys: set[Key]) -> dict[Key, int]:
-        found = connection.execute(
-            select(MetricsInbox.id, MetricsInbox.workstation, MetricsInbox.sample_time).where(
-                tuple_(MetricsInbox.workstation, MetricsInbox.sample_time).in_(list(keys))
+        ids = [row_id for (row_id,) in cursor.fetchall()]
+        try:
+            with connection.begin_nested():
+                _copy_rows(cursor, "metrics_inbox", singles, frames, ids)
+        except UniqueViolation:
+            _copy_rows(cursor, "inbox_staging", singles, frames, None)
+            names = ", ".join(INBOX_COLUMNS)
+            cursor.execute(
+                f"INSERT INTO metrics_inbox ({names}) SELECT {names} FROM inbox_staging "
+                "ON CONFLICT (workstation, sample_time) DO NOTHING "
+                "RETURNING id, workstation, sample_time"
             )
-        )
-        return {(r.workstation, r.sample_time): r.id for r in found}
+            return {(workstation, at): row_id for row_id, workstation, at in cursor.fetchall()}
+        return ids
 
 
 # Microseconds and an explicit UTC offset, which PostgreSQL reads exactly.
 CSV_TIME = "%Y-%m-%dT%H:%M:%S%.6f+00:00"
+
+
+def _results_by_key(
+    connection: Connection, group: list[Submission], inserted: dict[Key, int]
+) -> list[Stored]:
+    """Each submission's ids when some of its keys were already stored (looked up here)."""
+    keys = [_keys(rows) for rows, _ in group]
+    missing = {key for submitted in keys for key in submitted} - inserted.keys()
+    existing = {}
+    if missing:
+        found = connection.execute(
+            select(MetricsInbox.id, MetricsInbox.workstation, MetricsInbox.sample_time).where(
+                tuple_(MetricsInbox.workstation, MetricsInbox.sample_time).in_(list(missing))
+            )
+        )
+        existing = {(r.workstation, r.sample_time): r.id for r in found}
+    return [
+        Stored(
+            [inserted[key] if key in inserted else existing[key] for key in submitted],
+            [key not in inserted for key in submitted],
+        )
+        for submitted in keys
+    ]
+
+
+def _copy_rows(
+    cursor: Cursor,
+    table: str,
+    singles: list[dict[str, Any]],
+    frames: list[pl.DataFrame],
+    ids: list[int] | None,
+) -> None:
+    """COPY the rows into `table`: singles row by row (psycopg's C path, cheapest for a few
+    rows), batches as one CSV written by polars (no Python work per value); with `ids`, the
+    rows' ids in that order."""
+    columns = INBOX_COLUMNS if ids is None else ("id", *INBOX_COLUMNS)
+    names = ", ".join(columns)
+    if singles:
+        with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for index, row in enumerate(singles):
+                values = [row[column] for column in INBOX_COLUMNS]
+                copy.write_row(values if ids is None else [ids[index], *values])
+    if frames:
+        rows = pl.concat([_inbox_frame(frame) for frame in frames])
+        if ids is not None:
+            rows = rows.insert_column(0, pl.Series("id", ids[len(singles) :]))
+        csv = rows.write_csv(include_header=False, datetime_format=CSV_TIME)
+        with cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy:
+            copy.write(csv)
 
 
 def _keys(rows: Rows) -> list[Key]:

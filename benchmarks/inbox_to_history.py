@@ -20,7 +20,7 @@ from alembic import command
 from prefect.testing.utilities import prefect_test_harness
 from psycopg.types.json import Jsonb
 
-from benchmarks.machine import describe_machine
+from benchmarks.machine import POSTGRES_SETTINGS, describe_machine
 from resync.cli import alembic_config
 from resync.demo import demo_estate, sample
 from resync.inbox import INBOX_COLUMNS
@@ -106,7 +106,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=500_000)
     parser.add_argument("--naive-rows", type=int, default=5_000)
     arguments = parser.parse_args()
-    server = PostgresServer().start()
+    server = PostgresServer(POSTGRES_SETTINGS).start()
     results: dict[str, object] = {
         "machine": describe_machine(),
         "rows": arguments.rows,

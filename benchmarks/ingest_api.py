@@ -25,7 +25,7 @@ import httpx
 from alembic import command
 from sqlalchemy import func, select
 
-from benchmarks.machine import describe_machine
+from benchmarks.machine import POSTGRES_SETTINGS, describe_machine
 from resync.api_keys import create_api_key
 from resync.cli import alembic_config
 from resync.database import make_engine, session_scope
@@ -250,7 +250,7 @@ def main() -> None:
     arguments = parser.parse_args()
     baseline = export_tree(arguments.baseline_ref) if arguments.baseline_ref else None
     bodies = batch_bodies()
-    server = PostgresServer().start()
+    server = PostgresServer(POSTGRES_SETTINGS).start()
     results: dict[str, object] = {
         "machine": describe_machine(),
         "seconds": arguments.seconds,

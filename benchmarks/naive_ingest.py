@@ -24,7 +24,8 @@ def create_workstation_metrics(
         key = database.scalars(select(ApiKey).where(ApiKey.key_hash == hash_key(x_api_key))).first()
         if key is None or "metrics:write" not in key.scopes:
             raise HTTPException(status_code=401, detail="Invalid API key")
-        values = inbox_values(payload, key.id)
+        # The ORM's JSON column takes the document as a dict.
+        values = inbox_values(payload, "", key.id)
         values["api_key_id"] = key.id
         values["payload"] = payload.model_dump(mode="json")
         values["message_files"] = payload.tws.message_files if payload.tws else None

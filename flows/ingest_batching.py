@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from prefect import flow
 
 from graphs.ingest.graph import build_graph
+from resync.database import get_engine
 from resync.settings import get_settings
 from tasks.alerts import publish_ingest_summary
 
@@ -23,10 +24,16 @@ def ingest_batching(
     settings = get_settings()
     batch_size = batch_size or settings.ingest_batch_size
     max_batches = max_batches or settings.ingest_max_batches_per_run
+    postgresql = get_engine().dialect.name == "postgresql"
     graph = build_graph().compile()
     state = graph.invoke(
-        {"batch_size": batch_size, "max_batches": max_batches},
-        # Three steps per batch plus the alert steps.
+        {
+            "batch_size": batch_size,
+            "max_batches": max_batches,
+            # SQLite has one writer at a time: side-by-side loads would only wait for each other.
+            "lanes": settings.ingest_parallel_batches if postgresql else 1,
+        },
+        # At most three steps per batch, plus the alert steps.
         config={"recursion_limit": 3 * max_batches + 10},
     )
     summary = {name: state.get(name, 0) for name in COUNTS}

@@ -58,8 +58,8 @@ def hold_inbox_for_claim(connection: Connection) -> None:
         connection.execute(select(func.pg_advisory_xact_lock(INBOX_LOCK)))
 
 
-def sample_values(payload: MetricsPayload) -> dict[str, Any]:
-    """The typed columns of a validated payload, and the document as JSON text."""
+def sample_values(payload: MetricsPayload, document: str) -> dict[str, Any]:
+    """The typed columns of a validated payload, and its document as received (JSON text)."""
     metrics = payload.metrics
     tws = payload.tws
     return {
@@ -69,14 +69,14 @@ def sample_values(payload: MetricsPayload) -> dict[str, Any]:
         "latency_method": payload.latency_method,
         "stdlist_mb": tws.stdlist_mb if tws else None,
         "message_files": to_json(tws.message_files).decode() if tws and tws.message_files else None,
-        "payload": payload.model_dump_json(exclude_none=True),
+        "payload": document,
     }
 
 
-def inbox_values(payload: MetricsPayload, api_key_id: uuid.UUID) -> dict[str, Any]:
+def inbox_values(payload: MetricsPayload, document: str, api_key_id: uuid.UUID) -> dict[str, Any]:
     """The inbox row for a validated payload: typed columns plus the raw document as JSON text."""
     return {
-        **sample_values(payload),
+        **sample_values(payload, document),
         "api_key_id": api_key_id.hex,
         "received_at": datetime.now(UTC),
     }

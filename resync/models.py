@@ -150,7 +150,8 @@ class MetricsInbox(SampleColumns, Base):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    payload: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    # `json`, not `jsonb`: the document as received, never queried inside.
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON(none_as_null=True))
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     api_key_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     error: Mapped[str | None] = mapped_column(Text)

@@ -1,44 +1,45 @@
-"""Spool-replay bodies validated in one pass: pydantic-core field rules, then column-wise checks.
+"""Spool-replay bodies validated in one pass by msgspec, then column-wise checks.
 
 `MetricsPayload` spends most of its time in Python (a model object per part, a timestamp
-validator and two model validators per sample). Here pydantic-core alone validates the body
-against TypedDicts with the same field types and constraints, and the rules that need Python
-(latency order, the accepted time window, NUL in unknown fields) run once over the batch, the
-numbers as numpy columns. When this path refuses a body, the caller validates it with
-`MetricsPayload`, which names each bad item's index and field. A property-based test holds the
-two to accepting the same bodies and storing the same values.
+validator and two model validators per sample). Here msgspec decodes the body straight into
+structs with the same field types and constraints, and the rules that need Python (latency
+order, the accepted time window) run once over the batch, the numbers as numpy columns. The
+structs know only the contract's names: a body with an unknown name, like any body this path
+refuses, is left to `MetricsPayload`, which keeps and reports unknown names and names each bad
+item's index and field. A property-based test holds the two to accepting the same bodies and
+storing the same values.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from operator import itemgetter
-from typing import Annotated, Any, Literal, NotRequired
+from operator import attrgetter
+from typing import Annotated, Literal
 
+import msgspec
 import numpy as np
-import orjson
 import polars as pl
-from pydantic import AwareDatetime, ConfigDict, Field, Strict, TypeAdapter, ValidationError
-from typing_extensions import TypedDict
+from msgspec import Meta, Struct
 
-from resync.inbox import INBOX_SCHEMA, sample_values
+from resync.inbox import INBOX_SCHEMA, UTC_TIME, sample_values
 from resync.schemas import (
     BATCH_MAX_ITEMS,
+    LABEL_PATTERN,
+    MAX_FLOAT,
     MAX_INT32,
     METRIC_NAMES,
-    Label,
+    WORKSTATION_PATTERN,
     MetricsPayload,
-    NonNegative,
-    Percent,
-    WorkstationName,
-    contains_nul,
 )
 from resync.settings import get_settings
 
-FIELDS_CONFIG = ConfigDict(extra="allow", allow_inf_nan=False)
+Percent = Annotated[float, Meta(ge=0, le=100)]
+NonNegative = Annotated[float, Meta(ge=0, le=MAX_FLOAT)]
+# Text patterns are checked once per distinct value (`_text_matches`).
+Label = Annotated[str, Meta(max_length=64)]
 
 
-class MetricsFields(TypedDict):
-    __pydantic_config__ = FIELDS_CONFIG  # type: ignore[misc]
+class Metrics(Struct, forbid_unknown_fields=True):
     cpu_percent: Percent
     memory_percent: Percent
     disk_percent: Percent
@@ -49,7 +50,7 @@ class MetricsFields(TypedDict):
     tcp_connectivity: Literal[0, 1]
     disk_io_read_kbs: NonNegative
     disk_io_write_kbs: NonNegative
-    process_count: Annotated[int, Field(ge=0, le=MAX_INT32)]
+    process_count: Annotated[int, Meta(ge=0, le=MAX_INT32)]
     load_avg_1: NonNegative
     load_avg_5: NonNegative
     load_avg_15: NonNegative
@@ -57,51 +58,40 @@ class MetricsFields(TypedDict):
     network_tx_kbs: NonNegative
 
 
-class HostFields(TypedDict, total=False):
-    __pydantic_config__ = FIELDS_CONFIG  # type: ignore[misc]
-    cpu_count: Annotated[int, Field(ge=1, le=100_000)] | None
-    memory_total_mb: NonNegative | None
-    disk_total_gb: NonNegative | None
-    os_type: Label | None
-    os_version: Label | None
-    agent_version: Label | None
+class HostFacts(Struct, forbid_unknown_fields=True):
+    cpu_count: Annotated[int, Meta(ge=1, le=100_000)] | None = None
+    memory_total_mb: NonNegative | None = None
+    disk_total_gb: NonNegative | None = None
+    os_type: Label | None = None
+    os_version: Label | None = None
+    agent_version: Label | None = None
 
 
-class TwsFields(TypedDict, total=False):
-    __pydantic_config__ = FIELDS_CONFIG  # type: ignore[misc]
-    stdlist_mb: NonNegative | None
-    message_files: Annotated[dict[Label, Percent], Field(max_length=256)] | None
+class TwsFacts(Struct, forbid_unknown_fields=True):
+    stdlist_mb: NonNegative | None = None
+    message_files: Annotated[dict[Label, Percent], Meta(max_length=256)] | None = None
 
 
-class PayloadFields(TypedDict):
-    """`MetricsPayload`'s fields; a timestamp must be text (the model refuses Unix numbers)."""
+class Sample(Struct, forbid_unknown_fields=True):
+    """`MetricsPayload`'s fields, known names only; a timestamp is text with a zone."""
 
-    __pydantic_config__ = FIELDS_CONFIG  # type: ignore[misc]
-    workstation: WorkstationName
-    timestamp: Annotated[AwareDatetime, Strict()]
-    metrics: MetricsFields
-    latency_method: NotRequired[Literal["icmp", "tcp"] | None]
-    host: NotRequired[HostFields | None]
-    tws: NotRequired[TwsFields | None]
+    workstation: str
+    timestamp: Annotated[datetime, Meta(tz=True)]
+    metrics: Metrics
+    latency_method: Literal["icmp", "tcp"] | None = None
+    host: HostFacts | None = None
+    tws: TwsFacts | None = None
 
 
-PAYLOAD_FIELDS = TypeAdapter(PayloadFields)
-BATCH_FIELDS = TypeAdapter(
-    Annotated[list[PayloadFields], Field(min_length=1, max_length=BATCH_MAX_ITEMS)]
-)
+SAMPLES = msgspec.json.Decoder(list[Sample])
+DOCUMENTS = msgspec.json.Decoder(list[msgspec.Raw])
+MESSAGE_FILES = msgspec.json.Encoder()
 SAMPLE_SCHEMA = {n: t for n, t in INBOX_SCHEMA.items() if n not in ("api_key_id", "received_at")}
-_read_metrics = itemgetter(*METRIC_NAMES)
+_read_metrics = attrgetter(*METRIC_NAMES)
 _LATENCIES = [METRIC_NAMES.index(n) for n in ("latency_min_ms", "latency_avg_ms", "latency_max_ms")]
 _PACKET_LOSS = METRIC_NAMES.index("packet_loss_percent")
-_KNOWN = {
-    name: frozenset(fields.__annotations__)
-    for name, fields in (
-        ("payload", PayloadFields),
-        ("metrics", MetricsFields),
-        ("host", HostFields),
-        ("tws", TwsFields),
-    )
-}
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -115,41 +105,30 @@ class SampleBatch:
 def read_sample_batch(body: bytes) -> SampleBatch | None:
     """The samples of `body` if every rule of `MetricsPayload` holds, else None (ask the model)."""
     try:
-        samples = BATCH_FIELDS.validate_json(body)
-    except ValidationError:
+        samples = SAMPLES.decode(body)
+    except msgspec.DecodeError:
         return None
-    metrics = np.array([_read_metrics(s["metrics"]) for s in samples], dtype=np.float64)
+    if not 1 <= len(samples) <= BATCH_MAX_ITEMS:
+        return None
+    metrics = np.array([_read_metrics(s.metrics) for s in samples], dtype=np.float64)
     if not _latencies_consistent(metrics):
         return None
-    times = [s["timestamp"].astimezone(UTC) for s in samples]
-    if not _within_window(min(times), max(times)):
+    times = pl.Series([(s.timestamp - EPOCH) // MICROSECOND for s in samples]).cast(UTC_TIME)
+    if not (_within_window(times.min(), times.max()) and _text_matches(samples)):
         return None
-    ignored = []
-    for index, sample in enumerate(samples):
-        sample["timestamp"] = times[index]
-        unknown = unknown_names(sample)
-        if unknown:
-            if contains_nul(_unknown_values(sample, unknown)):
-                return None
-            ignored.append((index, unknown))
-    return SampleBatch(frame=_inbox_frame(samples, times, metrics), ignored=ignored)
+    documents = [bytes(document).decode() for document in DOCUMENTS.decode(body)]
+    return SampleBatch(frame=_inbox_frame(samples, times, metrics, documents), ignored=[])
 
 
-def batch_from_payloads(payloads: list[MetricsPayload]) -> SampleBatch:
-    """The same batch from payloads the model validated (bodies this module refused)."""
-    frame = pl.DataFrame([sample_values(p) for p in payloads], schema=SAMPLE_SCHEMA)
+def batch_from_payloads(payloads: list[MetricsPayload], body: bytes) -> SampleBatch:
+    """The same batch from payloads the model validated out of `body` (bodies refused above)."""
+    documents = [bytes(document).decode() for document in DOCUMENTS.decode(body)]
+    frame = pl.DataFrame(
+        [sample_values(p, d) for p, d in zip(payloads, documents, strict=True)],
+        schema=SAMPLE_SCHEMA,
+    )
     ignored = [(i, names) for i, p in enumerate(payloads) if (names := p.ignored_fields())]
     return SampleBatch(frame=frame, ignored=ignored)
-
-
-def unknown_names(sample: dict[str, Any]) -> list[str]:
-    """Names the contract does not know, in `MetricsPayload.ignored_fields` order."""
-    names = [name for name in sample if name not in _KNOWN["payload"]]
-    for part_name in ("metrics", "host", "tws"):
-        part = sample.get(part_name)
-        if part:
-            names += [f"{part_name}.{n}" for n in part if n not in _KNOWN[part_name]]
-    return names
 
 
 def _latencies_consistent(metrics: np.ndarray) -> bool:
@@ -168,27 +147,34 @@ def _within_window(earliest: datetime, latest: datetime) -> bool:
     )
 
 
-def _unknown_values(sample: dict[str, Any], unknown: list[str]) -> dict[str, Any]:
-    """The unknown names of `sample` with their values (the model's `model_extra`, merged)."""
-    values = {}
-    for name in unknown:
-        part, _, field = name.rpartition(".")
-        values[name] = (sample[part] if part else sample)[field]
-    return values
+def _text_matches(samples: list[Sample]) -> bool:
+    """Workstation names and host/TWS labels match the contract's patterns (each once)."""
+    hosts = [s.host for s in samples if s.host is not None]
+    labels = {h.os_type for h in hosts} | {h.os_version for h in hosts}
+    labels |= {h.agent_version for h in hosts}
+    labels |= {n for s in samples if s.tws and s.tws.message_files for n in s.tws.message_files}
+    labels.discard(None)
+    names = {s.workstation for s in samples}
+    return all(re.fullmatch(WORKSTATION_PATTERN, name) for name in names) and all(
+        re.fullmatch(LABEL_PATTERN, label) for label in labels
+    )
 
 
 def _inbox_frame(
-    samples: list[dict[str, Any]], times: list[datetime], metrics: np.ndarray
+    samples: list[Sample], times: pl.Series, metrics: np.ndarray, documents: list[str]
 ) -> pl.DataFrame:
-    tws = [s.get("tws") or {} for s in samples]
-    files = [t.get("message_files") for t in tws]
-    columns: dict[str, Any] = {
-        "workstation": [s["workstation"] for s in samples],
+    tws = [s.tws or TwsFacts() for s in samples]
+    columns = {
+        "workstation": [s.workstation for s in samples],
         "sample_time": times,
         **{name: pl.Series(metrics[:, i], nan_to_null=True) for i, name in enumerate(METRIC_NAMES)},
-        "latency_method": [s.get("latency_method") for s in samples],
-        "stdlist_mb": [t.get("stdlist_mb") for t in tws],
-        "message_files": [orjson.dumps(f).decode() if f else None for f in files],
-        "payload": [PAYLOAD_FIELDS.dump_json(s, exclude_none=True).decode() for s in samples],
+        "latency_method": [s.latency_method for s in samples],
+        "stdlist_mb": [t.stdlist_mb for t in tws],
+        "message_files": [
+            MESSAGE_FILES.encode(t.message_files).decode() if t.message_files else None for t in tws
+        ],
+        "payload": documents,
     }
-    return pl.DataFrame(columns, schema=SAMPLE_SCHEMA)
+    return pl.DataFrame(columns, schema=SAMPLE_SCHEMA).with_columns(
+        pl.col("workstation").str.to_uppercase()
+    )

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     # Inbox → history
     ingest_batch_size: int = Field(default=100_000, ge=1)
     ingest_max_batches_per_run: int = Field(default=100, ge=1)
+    # Batches validated and loaded at the same time, each in its own transaction: the database
+    # and the flow work on two at once, one per core of a small server.
+    ingest_parallel_batches: int = Field(default=2, ge=1, le=16)
     ingest_claim_timeout_seconds: int = Field(default=600, ge=10)
 
     # Collector cadence and FTA link

@@ -241,10 +241,11 @@ def _refresh_workstations(connection: Connection, newest: list[int]) -> None:
     """Upsert each FTA of the batch with its newest sample's time and host/TWS facts."""
     if not newest:
         return
+    # In name order: batches loaded side by side then lock the same rows in the same order.
     rows = connection.execute(
-        select(MetricsInbox.workstation, MetricsInbox.sample_time, MetricsInbox.payload).where(
-            MetricsInbox.id.in_(newest)
-        )
+        select(MetricsInbox.workstation, MetricsInbox.sample_time, MetricsInbox.payload)
+        .where(MetricsInbox.id.in_(newest))
+        .order_by(MetricsInbox.workstation)
     ).all()
     statement = conflict_insert(connection.dialect.name, Workstation)
     newer = statement.excluded.last_sample_at > Workstation.last_sample_at

@@ -78,7 +78,7 @@ async def read_batch_body(request: Request) -> SampleBatch:
     body = await request.body()
     batch = read_sample_batch(body)
     if batch is None:
-        batch = batch_from_payloads(validate_body(PayloadBatch, body))
+        batch = batch_from_payloads(validate_body(PayloadBatch, body), body)
     return batch
 
 
@@ -94,14 +94,16 @@ async def create_workstation_metrics(
     response: Response,
 ) -> MetricsAccepted:
     """Accept one FTA sample: 202 once committed to the inbox, 200 for a re-sent sample."""
-    (stored,) = await request.app.state.inbox_writer.submit([inbox_values(payload, key.id)])
-    if stored.duplicate:
+    document = (await request.body()).decode()
+    stored = await request.app.state.inbox_writer.submit([inbox_values(payload, document, key.id)])
+    (row_id,), (duplicate,) = stored.ids, stored.duplicates
+    if duplicate:
         response.status_code = status.HTTP_200_OK
     return MetricsAccepted(
-        id=stored.id,
+        id=row_id,
         workstation=payload.workstation,
         timestamp=payload.timestamp,
-        duplicate=stored.duplicate,
+        duplicate=duplicate,
         ignored=payload.ignored_fields(),
     )
 
@@ -129,11 +131,11 @@ async def create_workstation_metrics_batch(
         received_at=pl.lit(datetime.now(UTC), dtype=UTC_TIME),
     )
     stored = await request.app.state.inbox_writer.submit(rows)
-    duplicates = sum(sample.duplicate for sample in stored)
+    duplicates = sum(stored.duplicates)
     return BatchAccepted(
-        accepted=len(stored) - duplicates,
+        accepted=len(stored.ids) - duplicates,
         duplicates=duplicates,
-        ids=[sample.id for sample in stored],
+        ids=stored.ids,
         ignored=[IgnoredFields(index=index, fields=fields) for index, fields in batch.ignored],
     )
 

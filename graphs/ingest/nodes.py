@@ -14,27 +14,33 @@ from tasks.ingest import (
 
 
 def claim_batch(state: IngestState) -> dict[str, Any]:
-    claimed = claim_inbox_batch(state["batch_size"])
-    if claimed is None:
-        return {"current_batch": None}
+    """Claim up to `lanes` batches (fewer when the inbox runs dry or the run's limit is near)."""
+    wanted = min(state["lanes"], state["max_batches"] - len(state.get("batch_ids", [])))
+    claimed: list[dict[str, int]] = []
+    while len(claimed) < wanted:
+        batch = claim_inbox_batch(state["batch_size"])
+        if batch is None:
+            break
+        claimed.append(batch)
     return {
-        "current_batch": claimed,
-        "batch_ids": [claimed["batch_id"]],
-        "claimed": claimed["claimed"],
+        "current_batches": claimed,
+        "batch_ids": [batch["batch_id"] for batch in claimed],
+        "claimed": sum(batch["claimed"] for batch in claimed),
     }
 
 
 def validate_batch(state: IngestState) -> dict[str, Any]:
-    checked = validate_inbox_batch(_current_batch(state))
-    return {"rejected": checked["rejected"]}
+    checked = validate_inbox_batch.map(_current_batches(state)).result()
+    return {"rejected": sum(result["rejected"] for result in checked)}
 
 
 def load_history(state: IngestState) -> dict[str, Any]:
-    return load_history_batch(_current_batch(state))
+    loaded = load_history_batch.map(_current_batches(state)).result()
+    return {name: sum(result[name] for result in loaded) for name in ("loaded", "duplicates")}
 
 
 def evaluate_alerts(state: IngestState) -> dict[str, Any]:
-    return {**evaluate_alert_rules(), "current_batch": None}
+    return {**evaluate_alert_rules(), "current_batches": []}
 
 
 def notify(state: IngestState) -> dict[str, Any]:
@@ -46,7 +52,7 @@ def prune_inbox(state: IngestState) -> dict[str, Any]:
 
 
 def route_after_claim(state: IngestState) -> Literal["validate_batch", "evaluate_alerts"]:
-    return "evaluate_alerts" if state.get("current_batch") is None else "validate_batch"
+    return "validate_batch" if state.get("current_batches") else "evaluate_alerts"
 
 
 def route_after_load(state: IngestState) -> Literal["claim_batch", "evaluate_alerts"]:
@@ -55,8 +61,8 @@ def route_after_load(state: IngestState) -> Literal["claim_batch", "evaluate_ale
     return "evaluate_alerts"
 
 
-def _current_batch(state: IngestState) -> dict[str, int]:
-    batch = state.get("current_batch")
-    if batch is None:
+def _current_batches(state: IngestState) -> list[dict[str, int]]:
+    batches = state.get("current_batches")
+    if not batches:
         raise ValueError("no batch is claimed in this state; claim_batch must run first")
-    return batch
+    return batches

@@ -11,9 +11,11 @@ class IngestState(TypedDict, total=False):
     """Inbox rows claimed per batch."""
     max_batches: int
     """Stop claiming after this many batches; the next run continues."""
-    current_batch: dict[str, int] | None
-    """The batch being validated and loaded (its id and inbox-id range), or None when the
-    inbox had nothing pending."""
+    lanes: int
+    """Batches validated and loaded side by side (each in its own transaction)."""
+    current_batches: list[dict[str, int]]
+    """The batches being validated and loaded (ids and inbox-id ranges); empty when the inbox
+    had nothing pending."""
     batch_ids: Annotated[list[int], operator.add]
     claimed: Annotated[int, operator.add]
     rejected: Annotated[int, operator.add]

@@ -8,8 +8,6 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import orjson
-import polars as pl
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
@@ -145,33 +143,27 @@ def samples(draw: st.DrawFn) -> dict[str, Any]:
 
 def judge_by_model(body: bytes) -> Any:
     try:
-        return batch_from_payloads(PayloadBatch.validate_json(body))
+        return batch_from_payloads(PayloadBatch.validate_json(body), body)
     except ValidationError:
         return None
 
 
-def canonical_documents(frame: pl.DataFrame) -> pl.DataFrame:
-    """Stored documents with sorted keys: the same JSON value, whatever order it was written in."""
-    return frame.with_columns(
-        pl.col("payload").map_elements(
-            lambda text: orjson.dumps(orjson.loads(text), option=orjson.OPT_SORT_KEYS).decode(),
-            return_dtype=pl.String,
-        )
-    )
-
-
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(samples(), min_size=1, max_size=3))
-def test_fast_path_and_model_accept_the_same_batches_with_the_same_values(batch) -> None:
+def test_what_the_fast_path_accepts_the_model_accepts_with_the_same_values(batch) -> None:
     body = json.dumps(batch).encode()
 
     fast, model = read_sample_batch(body), judge_by_model(body)
-    event("accepted" if model is not None else "refused")
+    event("fast path" if fast is not None else "model" if model is not None else "refused")
 
-    assert (fast is None) == (model is None)
     if fast is not None:
-        assert_frame_equal(canonical_documents(fast.frame), canonical_documents(model.frame))
-        assert fast.ignored == model.ignored
+        assert model is not None
+        assert_frame_equal(fast.frame, model.frame)
+        assert fast.ignored == model.ignored == []
+    elif model is not None and not model.ignored:
+        # Valid bodies without unknown names leave the fast path only in forms it does not
+        # read itself (a whole float for an integer, a non-RFC 3339 time); name them here.
+        event("valid, left to the model")
 
 
 @given(st.sampled_from([b"", b"{}", b"[]", b"[1]", b"[{}]", b"[NaN]", b'[{"a":1e400}]']))
@@ -180,12 +172,17 @@ def test_bodies_that_are_not_sample_lists_are_left_to_the_model(body) -> None:
     assert judge_by_model(body) is None
 
 
-def test_the_seed_sample_takes_the_fast_path() -> None:
+def test_the_seed_sample_takes_the_fast_path_and_unknown_names_the_model() -> None:
     sample = {**EXAMPLE_PAYLOAD, "timestamp": (NOW - timedelta(minutes=5)).isoformat()}
-    body = json.dumps([sample, {**sample, "workstation": "ws-prod-02", "new": 1}]).encode()
+    body = json.dumps([sample, {**sample, "workstation": "ws-prod-02"}]).encode()
+    with_unknown = json.dumps([sample, {**sample, "new": 1}]).encode()
 
     batch = read_sample_batch(body)
 
     assert batch is not None
     assert batch.frame["workstation"].to_list() == ["WS-PROD-01", "WS-PROD-02"]
-    assert batch.ignored == [(1, ["new"])]
+    assert batch.frame["payload"].to_list()[1] == json.dumps(
+        {**sample, "workstation": "ws-prod-02"}
+    )
+    assert read_sample_batch(with_unknown) is None
+    assert judge_by_model(with_unknown).ignored == [(1, ["new"])]

@@ -20,7 +20,7 @@ def free_port() -> int:
 class PostgresServer:
     """initdb + pg_ctl into a fresh directory; as root, both run as user `postgres`."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: dict[str, str] | None = None) -> None:
         for binary in ("initdb", "pg_ctl"):
             if shutil.which(binary) is None:
                 raise RuntimeError(
@@ -31,6 +31,7 @@ class PostgresServer:
         self.data = self.directory / "data"
         self.port = free_port()
         self.database = "resync"
+        self.settings = settings or {}
 
     def _run(self, *command: str) -> None:
         if os.geteuid() == 0:
@@ -44,7 +45,7 @@ class PostgresServer:
         options = (
             f"-p {self.port} -k {self.directory} "
             "-c listen_addresses=127.0.0.1 -c max_connections=200"
-        )
+        ) + "".join(f" -c {name}={value}" for name, value in self.settings.items())
         self._run(
             "pg_ctl",
             "-D",
