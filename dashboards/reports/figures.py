@@ -40,7 +40,7 @@ AXIS = {
     "tickcolor": HISTORY,
     "zeroline": False,
 }
-# A sheet of 3 rows and the legend fills an A4 landscape page below a heading (273 × 164 mm):
+# A sheet of 3 rows and the legend fills an A4 landscape page below a heading (273 × 168 mm):
 # a row is the caption and the date labels, the plot, then the date ticks.
 CHARTS_PER_SHEET = 3
 SHEET_WIDTH = 1300
