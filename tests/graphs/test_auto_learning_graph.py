@@ -1,4 +1,5 @@
-"""The auto-learning graph: its steps in order, node by node, and a resume after a crash."""
+"""The auto-learning graph: its steps, node by node, a resume after a crash, and how the action
+policies it learns steer the maintenance graph's route."""
 
 from datetime import UTC, datetime
 
@@ -8,10 +9,14 @@ from sqlalchemy import func, select
 
 from graphs.auto_learning import nodes
 from graphs.auto_learning.graph import STEPS, build_graph
+from graphs.maintenance.nodes import route_after_recommend
 from resync.database import get_engine, session_scope
 from resync.learned_parameters import active_parameters
 from resync.learning import Proposal
+from resync.learning.action_policy import apply_action_policies
 from resync.learning_store import record_changes, revert_change
+from resync.maintenance.actions import propose
+from resync.maintenance.types import Finding
 from resync.models import LearnedChange, LearningOutcome
 from resync.settings import get_settings
 from tests.support.learning_history import (
@@ -137,3 +142,35 @@ def test_revert_brings_back_the_change_before(database_url: str) -> None:
         revert_change(session, first)
     with get_engine().connect() as connection:
         assert active_parameters(connection, "forecast_model") == {}
+
+
+def test_learned_policies_steer_the_maintenance_route() -> None:
+    def finding(confidence: float, command: str, policy: str | None) -> dict:
+        arguments = {
+            "clean_stdlist": {"older_than_days": 10},
+            "move_jobs_off_workstation": {"job_limit": 0},
+        }
+        found = Finding(
+            workstation="WS1",
+            kind="disk_filling",
+            resource="disk_percent",
+            predicted_failure_date=None,
+            confidence=confidence,
+            evidence_summary="s",
+            actions=[propose("WS1", "disk_filling", command, command, **arguments[command])],
+        )
+        policies = {f"disk_filling/{command}": {"policy": policy}} if policy else {}
+        return apply_action_policies([found], policies)[0].model_dump(mode="json")
+
+    def route(*findings: dict) -> str:
+        return route_after_recommend({"findings": list(findings)})
+
+    assert route(finding(0.6, "clean_stdlist", None)) == "human_review"
+    # Reviewers always approve it: an unsure finding's auto-approvable action runs alone.
+    assert route(finding(0.6, "clean_stdlist", "auto")) == "execute_actions"
+    # Never for an action the catalogue keeps for a person.
+    assert route(finding(0.9, "move_jobs_off_workstation", "auto")) == "human_review"
+    assert route(finding(0.9, "clean_stdlist", None)) == "execute_actions"
+    assert route(finding(0.9, "clean_stdlist", "review")) == "human_review"
+    # Withheld: nothing left to decide.
+    assert route(finding(0.6, "clean_stdlist", "withhold")) == "execute_actions"
