@@ -7,6 +7,7 @@ A submission is a list of inbox rows (single samples) or a polars frame of them 
 """
 
 import asyncio
+import io
 import logging
 import queue
 import threading
@@ -227,9 +228,10 @@ def _copy_rows(
         rows = pl.concat([_inbox_frame(frame) for frame in frames])
         if ids is not None:
             rows = rows.insert_column(0, pl.Series("id", ids[len(singles) :]))
-        csv = rows.write_csv(include_header=False, datetime_format=CSV_TIME)
+        csv = io.BytesIO()
+        rows.write_csv(csv, include_header=False, datetime_format=CSV_TIME)
         with cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy:
-            copy.write(csv)
+            copy.write(csv.getbuffer())
 
 
 def _keys(rows: Rows) -> list[Key]:

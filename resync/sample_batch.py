@@ -113,9 +113,10 @@ def read_sample_batch(body: bytes) -> SampleBatch | None:
     metrics = np.array([_read_metrics(s.metrics) for s in samples], dtype=np.float64)
     if not _latencies_consistent(metrics):
         return None
-    times = pl.Series([(s.timestamp - EPOCH) // MICROSECOND for s in samples]).cast(UTC_TIME)
-    if not (_within_window(times.min(), times.max()) and _text_matches(samples)):
+    micros = [(s.timestamp - EPOCH) // MICROSECOND for s in samples]
+    if not (_within_window(min(micros), max(micros)) and _text_matches(samples)):
         return None
+    times = pl.Series(micros).cast(UTC_TIME)
     documents = [bytes(document).decode() for document in DOCUMENTS.decode(body)]
     return SampleBatch(frame=_inbox_frame(samples, times, metrics, documents), ignored=[])
 
@@ -139,12 +140,13 @@ def _latencies_consistent(metrics: np.ndarray) -> bool:
     return bool(np.where(missing, metrics[:, _PACKET_LOSS] == 100, ordered).all())
 
 
-def _within_window(earliest: datetime, latest: datetime) -> bool:
+def _within_window(earliest: int, latest: int) -> bool:
+    """Whether these times (microseconds since 1970 UTC) are in the accepted window."""
     settings = get_settings()
-    now = datetime.now(UTC)
-    return now - timedelta(days=settings.retention_days) <= earliest and latest <= now + timedelta(
-        seconds=settings.max_clock_skew_seconds
-    )
+    now = datetime.now(UTC) - EPOCH
+    oldest = (now - timedelta(days=settings.retention_days)) // MICROSECOND
+    newest = (now + timedelta(seconds=settings.max_clock_skew_seconds)) // MICROSECOND
+    return oldest <= earliest and latest <= newest
 
 
 def _text_matches(samples: list[Sample]) -> bool:

@@ -140,7 +140,10 @@ def within_accepted_window(value: datetime, name: str, clock: str) -> datetime:
     """`value` in UTC; refused beyond the clock-skew allowance or past the retention."""
     settings = get_settings()
     now = datetime.now(UTC)
-    value = value.astimezone(UTC)
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01 east of UTC, 9999-12-31 west of it
+        raise ValueError(f"{name} is outside the years 1 to 9999 in UTC") from None
     if value > now + timedelta(seconds=settings.max_clock_skew_seconds):
         raise ValueError(
             f"{name} is more than {settings.max_clock_skew_seconds} s in the future; "

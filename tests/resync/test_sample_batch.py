@@ -37,6 +37,8 @@ ODD_VALUES = [
     1e16,
 ]
 ODD_VALUES += [2_147_483_647, 2_147_483_648, 245.5, 245.0, 2**63, [], {}]
+# Valid text whose instant in UTC falls outside the years datetime can hold.
+EDGES_OF_TIME = ["0001-01-01T00:04:00+03:00", "9999-12-31T23:59:00-05:00"]
 OFFSETS = {"Z", "+00:00", "+02:00", "-05:30", "+23:59", "", "+2400"}
 
 
@@ -46,7 +48,8 @@ def timestamps() -> st.SearchStrategy[Any]:
         [timedelta(minutes=m) for m in (-60, -4, 0, 1, 90)] + [timedelta(days=d) for d in (3, 399)]
     ) | st.sampled_from([timedelta(days=401), timedelta(days=-1)])
     text = st.builds(_stamp, ages, st.sampled_from(sorted(OFFSETS)), st.booleans())
-    return text | st.sampled_from([1732700000, 1732700000.5, "yesterday", "2024-02-30T10:00:00Z"])
+    odd = [1732700000, 1732700000.5, "yesterday", "2024-02-30T10:00:00Z", *EDGES_OF_TIME]
+    return text | st.sampled_from(odd)
 
 
 def _stamp(age: timedelta, offset: str, fraction: bool) -> str:
@@ -166,7 +169,12 @@ def test_what_the_fast_path_accepts_the_model_accepts_with_the_same_values(batch
         event("valid, left to the model")
 
 
-@given(st.sampled_from([b"", b"{}", b"[]", b"[1]", b"[{}]", b"[NaN]", b'[{"a":1e400}]']))
+@given(
+    st.sampled_from([b"", b"{}", b"[]", b"[1]", b"[{}]", b"[NaN]", b'[{"a":1e400}]'])
+    | st.sampled_from(EDGES_OF_TIME).map(
+        lambda at: json.dumps([{**EXAMPLE_PAYLOAD, "timestamp": at}]).encode()
+    )
+)
 def test_bodies_that_are_not_sample_lists_are_left_to_the_model(body) -> None:
     assert read_sample_batch(body) is None
     assert judge_by_model(body) is None
