@@ -50,9 +50,8 @@ class InboxWriter:
         self._queue: queue.SimpleQueue[Submission | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="inbox-writer", daemon=True)
         self._connection: Connection | None = None
-        self._store = (
-            self._store_postgresql if engine.dialect.name == "postgresql" else self._store_sqlite
-        )
+        self._postgresql = engine.dialect.name == "postgresql"
+        self._store = self._store_postgresql if self._postgresql else self._store_sqlite
 
     def start(self) -> None:
         self._thread.start()
@@ -112,25 +111,39 @@ class InboxWriter:
         singles = [row for rows, _ in group if isinstance(rows, list) for row in rows]
         frames = [rows for rows, _ in group if isinstance(rows, pl.DataFrame)]
         try:
-            connection = self._connect()
-            with connection.begin():
-                hold_inbox_for_write(connection)
-                stored = self._store(connection, singles, frames)
-                if isinstance(stored, dict):
-                    results = _results_by_key(connection, group, stored)
+            try:
+                results = self._transaction(group, singles, frames, all_new=self._postgresql)
+            except UniqueViolation:
+                # Some key was stored before (a re-send): again, skipping what is there.
+                results = self._transaction(group, singles, frames, all_new=False)
         except Exception as error:
             logger.exception("inbox write failed for %d submissions", len(group))
             self._disconnect()
             for _, future in group:
                 future.set_exception(error)
             return
-        if isinstance(stored, list):
-            results, offset = [], 0
-            for rows, _ in group:
-                results.append(Stored(stored[offset : offset + len(rows)], [False] * len(rows)))
-                offset += len(rows)
         for result, (_, future) in zip(results, group, strict=True):
             future.set_result(result)
+
+    def _transaction(
+        self,
+        group: list[Submission],
+        singles: list[dict[str, Any]],
+        frames: list[pl.DataFrame],
+        all_new: bool,
+    ) -> list[Stored]:
+        connection = self._connect()
+        with connection.begin():
+            hold_inbox_for_write(connection)
+            if all_new:
+                ids = self._store_new(connection, singles, frames)
+            else:
+                return _results_by_key(connection, group, self._store(connection, singles, frames))
+        results, offset = [], 0
+        for rows, _ in group:
+            results.append(Stored(ids[offset : offset + len(rows)], [False] * len(rows)))
+            offset += len(rows)
+        return results
 
     def _store_sqlite(
         self, connection: Connection, singles: list[dict[str, Any]], frames: list[pl.DataFrame]
@@ -151,12 +164,13 @@ class InboxWriter:
         found = connection.execute(statement, rows)
         return {(r.workstation, r.sample_time): r.id for r in found}
 
-    def _store_postgresql(
+    def _store_new(
         self, connection: Connection, singles: list[dict[str, Any]], frames: list[pl.DataFrame]
-    ) -> list[int] | dict[Key, int]:
-        # Re-sent samples are rare: COPY straight into the inbox with ids drawn beforehand (all
-        # new: the ids in row order). Only when a key is already there, go through the staging
-        # table, which skips those (the inserted rows' ids by key).
+    ) -> list[int]:
+        """Rows whose keys are all new, COPY'd straight into the inbox; their ids in row order.
+
+        A key already stored raises UniqueViolation: the caller then uses `_store`.
+        """
         cursor = connection.connection.driver_connection.cursor()
         count = len(singles) + sum(len(frame) for frame in frames)
         cursor.execute(
@@ -165,19 +179,22 @@ class InboxWriter:
             (count,),
         )
         ids = [row_id for (row_id,) in cursor.fetchall()]
-        try:
-            with connection.begin_nested():
-                _copy_rows(cursor, "metrics_inbox", singles, frames, ids)
-        except UniqueViolation:
-            _copy_rows(cursor, "inbox_staging", singles, frames, None)
-            names = ", ".join(INBOX_COLUMNS)
-            cursor.execute(
-                f"INSERT INTO metrics_inbox ({names}) SELECT {names} FROM inbox_staging "
-                "ON CONFLICT (workstation, sample_time) DO NOTHING "
-                "RETURNING id, workstation, sample_time"
-            )
-            return {(workstation, at): row_id for row_id, workstation, at in cursor.fetchall()}
+        _copy_rows(cursor, "metrics_inbox", singles, frames, ids)
         return ids
+
+    def _store_postgresql(
+        self, connection: Connection, singles: list[dict[str, Any]], frames: list[pl.DataFrame]
+    ) -> dict[Key, int]:
+        """Rows through the staging table, skipping keys already stored; new ids by key."""
+        cursor = connection.connection.driver_connection.cursor()
+        _copy_rows(cursor, "inbox_staging", singles, frames, None)
+        names = ", ".join(INBOX_COLUMNS)
+        cursor.execute(
+            f"INSERT INTO metrics_inbox ({names}) SELECT {names} FROM inbox_staging "
+            "ON CONFLICT (workstation, sample_time) DO NOTHING "
+            "RETURNING id, workstation, sample_time"
+        )
+        return {(workstation, at): row_id for row_id, workstation, at in cursor.fetchall()}
 
 
 # Microseconds and an explicit UTC offset, which PostgreSQL reads exactly.

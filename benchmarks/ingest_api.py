@@ -3,7 +3,7 @@
     .venv/bin/python -m benchmarks.ingest_api [--seconds 20]
 
 Single payloads come from wrk (C, one thread, 32 connections, a distinct sample per request);
-batches from Python threads posting pre-serialised 5,000-sample bodies. Each figure counts only
+batches from 4 Python threads posting pre-serialised 5,000-sample bodies. Each figure counts only
 acknowledged requests, and the rows are counted in the inbox afterwards. With `--baseline-ref`
 the batches are also posted, in the same run, to the API of that commit (`git archive`).
 """
@@ -106,12 +106,12 @@ def _percentile(output: str, label: str) -> float:
     return round(float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)], 2)
 
 
-def batch_bodies(threads: int = 3) -> list[bytes]:
-    """Distinct 5,000-sample bodies (500 FTAs × 10 seconds each), enough for `threads` clients."""
+def batch_bodies(seconds: int) -> list[bytes]:
+    """Distinct 5,000-sample bodies (500 FTAs × 10 seconds each): 80,000 samples/s' worth."""
     profiles = demo_estate(500)
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=300)
     bodies: list[bytes] = []
-    for index in range(threads * 40):
+    for index in range(16 * seconds):
         moment = start + timedelta(minutes=index)
         rng = random.Random(index)
         items = [
@@ -124,7 +124,7 @@ def batch_bodies(threads: int = 3) -> list[bytes]:
 
 
 def run_batches(
-    url: str, key: str, seconds: int, bodies: list[bytes], threads: int = 3
+    url: str, key: str, seconds: int, bodies: list[bytes], threads: int = 4
 ) -> dict[str, float]:
     """Post the distinct `bodies` from `threads` clients for `seconds`."""
     accepted = 0
@@ -249,7 +249,7 @@ def main() -> None:
     parser.add_argument("--baseline-ref", help="a commit whose API also takes the batches")
     arguments = parser.parse_args()
     baseline = export_tree(arguments.baseline_ref) if arguments.baseline_ref else None
-    bodies = batch_bodies()
+    bodies = batch_bodies(arguments.seconds)
     server = PostgresServer(POSTGRES_SETTINGS).start()
     results: dict[str, object] = {
         "machine": describe_machine(),

@@ -6,7 +6,6 @@ import subprocess
 from datetime import UTC, datetime
 from typing import Any
 
-
 # The benchmarks' PostgreSQL is configured as a server of this size would be in production
 # (the defaults are sized for a laptop: 128 MB of buffers, a checkpoint every 1 GB of WAL).
 POSTGRES_SETTINGS = {"shared_buffers": "2GB", "max_wal_size": "8GB", "wal_buffers": "64MB"}

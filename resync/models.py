@@ -1,5 +1,6 @@
 """Application tables: API keys and their audit trail, metrics inbox and history, alerts."""
 
+import json
 import uuid
 from datetime import UTC, date, datetime
 from typing import Any
@@ -49,6 +50,19 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class JsonText(TypeDecorator[dict[str, Any]]):
+    """A JSON document kept as the text it arrived in (never parsed by the database)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | dict[str, Any] | None, dialect: Any) -> str | None:
+        return value if value is None or isinstance(value, str) else json.dumps(value)
+
+    def process_result_value(self, value: str | None, dialect: Any) -> dict[str, Any] | None:
+        return None if value is None else json.loads(value)
 
 
 def utcnow() -> datetime:
@@ -150,8 +164,7 @@ class MetricsInbox(SampleColumns, Base):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    # `json`, not `jsonb`: the document as received, never queried inside.
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON(none_as_null=True))
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonText)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     api_key_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     error: Mapped[str | None] = mapped_column(Text)

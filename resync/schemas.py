@@ -71,6 +71,8 @@ EXAMPLE_PAYLOAD: dict[str, Any] = {
 Percent = Annotated[float, Field(ge=0, le=100)]
 NonNegative = Annotated[float, Field(ge=0, le=MAX_FLOAT)]
 WorkstationName = Annotated[str, StringConstraints(pattern=WORKSTATION_PATTERN, to_upper=True)]
+# Free text from people (comments, names): anything but NUL, which the database cannot store.
+FREE_TEXT_PATTERN = r"^[^\x00]*$"
 # Host and TWS labels: printable ASCII.
 LABEL_PATTERN = r"^[\x20-\x7e]*$"
 Label = Annotated[str, StringConstraints(max_length=64, pattern=LABEL_PATTERN)]

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from api.deps import SessionDep, WorkflowsReadKey, WorkflowsWriteKey
 from resync.alert_reviews import AlertNotFound, alerts_with_reviews, record_alert_review
 from resync.models import Alert, AlertReview
-from resync.schemas import WORKSTATION_PATTERN
+from resync.schemas import FREE_TEXT_PATTERN, WORKSTATION_PATTERN
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
 
@@ -23,11 +23,19 @@ Verdict = Literal["confirmed", "false_alarm"]
 MAX_ID = 2**63 - 1
 
 
+Comment = Annotated[str, StringConstraints(max_length=2000, pattern=FREE_TEXT_PATTERN)]
+
+
 class AlertReviewCreate(BaseModel):
     verdict: Verdict = Field(description="confirmed: a real problem; false_alarm: it was not")
-    comment: str | None = Field(default=None, max_length=2000, description="Why, for the record")
+    comment: Comment | None = Field(default=None, description="Why, for the record")
     reviewer: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+        Annotated[
+            str,
+            StringConstraints(
+                strip_whitespace=True, min_length=1, max_length=120, pattern=FREE_TEXT_PATTERN
+            ),
+        ]
         | None
     ) = Field(default=None, description="Who decided (default: the API key's name)")
 
@@ -73,7 +81,7 @@ def read_alerts(
     session: SessionDep,
     _key: WorkflowsReadKey,
     workstation: Annotated[str | None, Query(pattern=WORKSTATION_PATTERN)] = None,
-    rule: Annotated[str | None, Query(max_length=40)] = None,
+    rule: Annotated[str | None, Query(max_length=40, pattern=r"^[a-z][a-z0-9_]*$")] = None,
     open: Annotated[bool | None, Query(description="true: not resolved yet")] = None,
     reviewed: Annotated[bool | None, Query(description="true: a verdict was given")] = None,
     verdict: Verdict | None = None,

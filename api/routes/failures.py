@@ -13,19 +13,26 @@ from resync.joblog.classification import EvidenceLine, FailureClass
 from resync.joblog.redaction import redact_secrets
 from resync.joblog.similarity import SimilarCase
 from resync.models import FailureAnalysis, FailureResolution, JobExecution
+from resync.schemas import FREE_TEXT_PATTERN
 
 router = APIRouter(prefix="/api/v1/jobs/failures", tags=["failures"])
 
 
+Name = Annotated[str, StringConstraints(max_length=120, pattern=FREE_TEXT_PATTERN)]
+
+
 class ResolutionCreate(BaseModel):
     resolution: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)
+        str,
+        StringConstraints(
+            strip_whitespace=True, min_length=1, max_length=4000, pattern=FREE_TEXT_PATTERN
+        ),
     ] = Field(description="What fixed the failure")
     failure_class: FailureClass | None = Field(
         default=None, description="The real failure class, when the card's was wrong or unknown"
     )
-    resolved_by: str | None = Field(
-        default=None, max_length=120, description="Who resolved it (default: the key's name)"
+    resolved_by: Name | None = Field(
+        default=None, description="Who resolved it (default: the key's name)"
     )
 
 

@@ -150,6 +150,19 @@ def test_unknown_alert_is_404_and_a_bad_verdict_422(client: TestClient, alerts, 
     assert review_count() == 0
 
 
+def test_nul_in_text_is_422_not_a_database_error(client: TestClient, alerts, make_key) -> None:
+    writer = keyed(make_key, "workflows:write")
+    review = f"/api/v1/alerts/{alerts['cpu']}/review"
+    for body in (
+        {"verdict": "confirmed", "comment": "a\x00b"},
+        {"verdict": "confirmed", "reviewer": "\x00"},
+    ):
+        assert client.post(review, headers=writer, json=body).status_code == 422
+    listed = client.get("/api/v1/alerts?rule=%25%00", headers=keyed(make_key, "workflows:read"))
+    assert listed.status_code == 422
+    assert review_count() == 0
+
+
 def test_scopes(client: TestClient, alerts, make_key) -> None:
     reader = keyed(make_key, "workflows:read")
     refused = client.post(

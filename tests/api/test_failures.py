@@ -147,6 +147,8 @@ def test_unknown_and_unanalysed_runs_are_404(client: TestClient, runs, make_key)
         {"resolution": "   "},
         {"resolution": "x" * 4001},
         {"resolution": "x", "failure_class": "bad"},
+        {"resolution": "disk\x00cleaned"},
+        {"resolution": "x", "resolved_by": "ops\x00"},
     ],
 )
 def test_bad_resolution_is_422_and_writes_nothing(client: TestClient, runs, make_key, body) -> None:
