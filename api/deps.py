@@ -16,6 +16,8 @@ from resync.database import session_scope
 bearer_scheme = HTTPBearer(auto_error=False, description="Authorization: Bearer rsk_…")
 api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="X-API-Key: rsk_…")
 
+# Offsets beyond a signed 64-bit integer overflow SQLite (a 500); no list is that long.
+MAX_OFFSET = 2**62
 MISSING_KEY = "Missing API key: send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'"
 ROTATED_KEY = (
     "Invalid API key: the key was rotated and its grace period has ended; use its replacement"

@@ -12,7 +12,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, status
 from pydantic import BaseModel, Field, StringConstraints
 from sqlalchemy import func, select
 
-from api.deps import SessionDep, WorkflowsReadKey, WorkflowsWriteKey
+from api.deps import MAX_OFFSET, SessionDep, WorkflowsReadKey, WorkflowsWriteKey
 from resync.alert_reviews import AlertNotFound, alerts_with_reviews, record_alert_review
 from resync.models import Alert, AlertReview
 from resync.schemas import FREE_TEXT_PATTERN, WORKSTATION_PATTERN
@@ -86,7 +86,7 @@ def read_alerts(
     reviewed: Annotated[bool | None, Query(description="true: a verdict was given")] = None,
     verdict: Verdict | None = None,
     limit: Annotated[int, Query(ge=1, le=1_000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> AlertsPublic:
     """Alerts, newest first, each with its reviewer's verdict (null when not reviewed)."""
     query = alerts_with_reviews()

@@ -21,15 +21,12 @@ from api.api_key_schemas import (
     ApiKeysPublic,
     ApiKeyStats,
 )
-from api.deps import AdminReadKey, AdminWriteKey, SessionDep
+from api.deps import MAX_OFFSET, AdminReadKey, AdminWriteKey, SessionDep
 from api.key_cache import KnownKey
 from resync import api_key_admin
 from resync.api_key_admin import Actor, KeyConflictError, KeyNotFoundError
 from resync.api_keys import SCOPES
 from resync.models import ApiKey
-
-# Offsets beyond a signed 64-bit integer overflow SQLite (a 500); no estate has that many keys.
-MAX_OFFSET = 2**62
 
 router = APIRouter(prefix="/api/v1/admin/api-keys", tags=["admin"])
 
