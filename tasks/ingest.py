@@ -45,7 +45,7 @@ def _batch_rows(batch: dict[str, int]) -> Any:
 
 @task(cache_policy=NONE)
 def claim_inbox_batch(batch_size: int) -> dict[str, int] | None:
-    """Claim the next `batch_size` inbox rows as one batch, or take over an abandoned claim."""
+    """Claim the next `batch_size` inbox ids as one batch, or take over an abandoned claim."""
     engine = get_engine()
     now = datetime.now(UTC)
     cutoff = now - timedelta(seconds=get_settings().ingest_claim_timeout_seconds)
@@ -71,23 +71,16 @@ def claim_inbox_batch(batch_size: int) -> dict[str, int] | None:
                 "batch_id": abandoned.id,
                 "first_inbox_id": abandoned.first_inbox_id,
                 "last_inbox_id": abandoned.last_inbox_id,
-                "claimed": abandoned.claimed_rows,
             }
         watermark = connection.execute(
             select(func.coalesce(func.max(IngestBatch.last_inbox_id), 0))
         ).scalar_one()
-        ids = (
-            select(MetricsInbox.id)
-            .where(MetricsInbox.id > watermark)
-            .order_by(MetricsInbox.id)
-            .limit(batch_size)
-            .subquery()
-        )
-        first, last, count = connection.execute(
-            select(func.min(ids.c.id), func.max(ids.c.id), func.count())
-        ).one()
-        if count == 0:
+        # Every id up to the newest is committed (no write is in flight): the batch is the next
+        # `batch_size` ids, counted when validated (ids can have gaps).
+        newest = connection.execute(select(func.max(MetricsInbox.id))).scalar_one()
+        if newest is None or newest <= watermark:
             return None
+        first, last = watermark + 1, min(newest, watermark + batch_size)
         batch_id = connection.execute(
             insert(IngestBatch)
             .values(
@@ -95,12 +88,11 @@ def claim_inbox_batch(batch_size: int) -> dict[str, int] | None:
                 last_inbox_id=last,
                 status="claimed",
                 claimed_at=now,
-                claimed_rows=count,
                 flow_run_id=run_id,
             )
             .returning(IngestBatch.id)
         ).scalar_one()
-    return {"batch_id": batch_id, "first_inbox_id": first, "last_inbox_id": last, "claimed": count}
+    return {"batch_id": batch_id, "first_inbox_id": first, "last_inbox_id": last}
 
 
 def _read_batch_frame(connection: Connection, batch: dict[str, int]) -> pl.DataFrame:
@@ -113,28 +105,29 @@ def _read_batch_frame(connection: Connection, batch: dict[str, int]) -> pl.DataF
 
 @task(cache_policy=NONE)
 def validate_inbox_batch(batch: dict[str, int]) -> dict[str, int]:
-    """Check the batch against the HistoryBatch schema; failing rows are set aside with a reason."""
+    """Count the batch's rows and check them against the HistoryBatch schema; failing rows are
+    set aside with a reason."""
     engine = get_engine()
     with engine.connect() as connection:
         frame = _read_batch_frame(connection, batch)
     invalid = find_invalid_rows(frame) if frame.height else {}
-    if invalid:
-        get_run_logger().warning(
-            "batch %d: %d rows fail the history schema", batch["batch_id"], len(invalid)
-        )
-        with engine.begin() as connection:
+    with engine.begin() as connection:
+        if invalid:
+            get_run_logger().warning(
+                "batch %d: %d rows fail the history schema", batch["batch_id"], len(invalid)
+            )
             connection.execute(
                 update(MetricsInbox)
                 .where(MetricsInbox.id == bindparam("row_id"))
                 .values(error=bindparam("reason")),
                 [{"row_id": row_id, "reason": reason} for row_id, reason in invalid.items()],
             )
-            connection.execute(
-                update(IngestBatch)
-                .where(IngestBatch.id == batch["batch_id"])
-                .values(rejected_rows=len(invalid))
-            )
-    return {"checked": frame.height, "rejected": len(invalid)}
+        connection.execute(
+            update(IngestBatch)
+            .where(IngestBatch.id == batch["batch_id"])
+            .values(claimed_rows=frame.height, rejected_rows=len(invalid))
+        )
+    return {"claimed": frame.height, "rejected": len(invalid)}
 
 
 @task(cache_policy=NONE)

@@ -22,16 +22,12 @@ def claim_batch(state: IngestState) -> dict[str, Any]:
         if batch is None:
             break
         claimed.append(batch)
-    return {
-        "current_batches": claimed,
-        "batch_ids": [batch["batch_id"] for batch in claimed],
-        "claimed": sum(batch["claimed"] for batch in claimed),
-    }
+    return {"current_batches": claimed, "batch_ids": [batch["batch_id"] for batch in claimed]}
 
 
 def validate_batch(state: IngestState) -> dict[str, Any]:
     checked = validate_inbox_batch.map(_current_batches(state)).result()
-    return {"rejected": sum(result["rejected"] for result in checked)}
+    return {name: sum(result[name] for result in checked) for name in ("claimed", "rejected")}
 
 
 def load_history(state: IngestState) -> dict[str, Any]:
