@@ -5,6 +5,9 @@
 The inbox is filled with COPY (demo-estate samples, typed columns and raw JSON, as the API
 writes them), then the real flow runs under a temporary Prefect server. The naive baseline
 moves rows one at a time (read, insert into history, commit) on a slice of the same size class.
+The flow's time is its run as the Prefect API records it (start to end, alert evaluation
+included), and its batch loop (first claim to last load); the client's call also includes the
+Prefect client's own start and teardown.
 """
 
 import argparse
@@ -86,6 +89,15 @@ def naive_move(dsn: str, rows: int) -> float:
     return rows / (time.perf_counter() - began)
 
 
+def flow_run_seconds(flow_run_id: object) -> float:
+    """The run's duration as the Prefect API records it (start to end, as the UI shows)."""
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(flow_run_id)
+    return (run.end_time - run.start_time).total_seconds()
+
+
 def batch_loop_seconds(flow_run_id: object) -> float:
     """From the first claim's start to the last history load's end, read from the Prefect API."""
     from prefect.client.orchestration import get_client
@@ -133,10 +145,12 @@ def main() -> None:
             elapsed = time.perf_counter() - began
             summary = state.result()
             moving = batch_loop_seconds(state.state_details.flow_run_id)
+            running = flow_run_seconds(state.state_details.flow_run_id)
         results["flow"] = {
             **summary,
-            "seconds": round(elapsed, 2),
-            "rows_per_s": round(summary["loaded"] / elapsed, 1),
+            "call_seconds": round(elapsed, 2),
+            "seconds": round(running, 2),
+            "rows_per_s": round(summary["loaded"] / running, 1),
             "batch_loop_seconds": round(moving, 2),
             "batch_loop_rows_per_s": round(summary["loaded"] / moving, 1),
             "batch_size": get_settings().ingest_batch_size,
