@@ -1,9 +1,14 @@
 """Group commit into the metrics inbox: requests wait for the transaction that holds their rows.
 
-One writer thread drains every submission waiting at that moment and stores them in a single
+A writer thread drains every submission waiting at that moment and stores them in a single
 transaction; each request is acknowledged only after that commit returned. Under load the
 batches grow by themselves, so the commit cost is shared; when idle a request is written alone.
 A submission is a list of inbox rows (single samples) or a polars frame of them (a batch).
+
+On PostgreSQL single samples have a writer of their own, so a spool replay never delays a live
+sample, and batches have several, each with its own connection: while one transaction's COPY
+runs in its server process, the next batch is being prepared and sent. SQLite takes one
+writer at a time, so there one writer takes everything.
 """
 
 import asyncio
@@ -18,7 +23,7 @@ from typing import Any
 
 import polars as pl
 from psycopg import Cursor
-from psycopg.errors import UniqueViolation
+from psycopg.errors import DeadlockDetected, UniqueViolation
 from sqlalchemy import Connection, Engine, Text, bindparam, select, tuple_, type_coerce
 from sqlalchemy.dialects import sqlite
 
@@ -29,8 +34,10 @@ logger = logging.getLogger(__name__)
 
 
 Key = tuple[str, datetime]
+WRITE_ATTEMPTS = 4
 Rows = list[dict[str, Any]] | pl.DataFrame
 Submission = tuple[Rows, Future]
+WriteQueue = queue.SimpleQueue[Submission | None]
 
 
 @dataclass(frozen=True)
@@ -44,66 +51,81 @@ class Stored:
 class InboxWriter:
     """Writes submitted rows to `metrics_inbox`, idempotently on (workstation, sample_time)."""
 
-    def __init__(self, engine: Engine, max_rows_per_transaction: int) -> None:
+    def __init__(self, engine: Engine, max_rows_per_transaction: int, batch_writers: int) -> None:
         self._engine = engine
         self._max_rows = max_rows_per_transaction
-        self._queue: queue.SimpleQueue[Submission | None] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._run, name="inbox-writer", daemon=True)
-        self._connection: Connection | None = None
         self._postgresql = engine.dialect.name == "postgresql"
+        self._singles: WriteQueue = queue.SimpleQueue()
+        self._batches: WriteQueue = queue.SimpleQueue() if self._postgresql else self._singles
+        self._threads = [threading.Thread(target=self._run, args=(self._singles,), daemon=True)]
+        if self._postgresql:
+            self._threads += [
+                threading.Thread(target=self._run, args=(self._batches,), daemon=True)
+                for _ in range(batch_writers)
+            ]
+        self._local = threading.local()
         self._store = self._store_postgresql if self._postgresql else self._store_sqlite
 
     def start(self) -> None:
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
 
     def stop(self) -> None:
-        self._queue.put(None)
-        self._thread.join(timeout=30)
-        if self._connection is not None:
-            self._connection.close()
+        self._singles.put(None)
+        if self._batches is not self._singles:
+            self._batches.put(None)
+        for thread in self._threads:
+            thread.join(timeout=30)
 
     async def submit(self, rows: Rows) -> Stored:
         """Store `rows` (all or none) and return their ids once committed."""
         future: Future[Stored] = Future()
-        self._queue.put((rows, future))
+        pending = self._batches if isinstance(rows, pl.DataFrame) else self._singles
+        pending.put((rows, future))
         return await asyncio.wrap_future(future)
 
-    def _run(self) -> None:
+    def _run(self, pending: WriteQueue) -> None:
+        self._local.connection = None
         while True:
-            first = self._queue.get()
+            first = pending.get()
             if first is None:
+                # Passed on, so that every writer of this queue stops.
+                pending.put(None)
+                if self._local.connection is not None:
+                    self._local.connection.close()
                 return
             group = [first]
             size = len(first[0])
             while size < self._max_rows:
                 try:
-                    item = self._queue.get_nowait()
+                    item = pending.get_nowait()
                 except queue.Empty:
                     break
                 if item is None:
-                    self._queue.put(None)
+                    pending.put(None)
                     break
                 group.append(item)
                 size += len(item[0])
             self._write(group)
 
     def _connect(self) -> Connection:
-        """The writer's own connection, kept open: no pool checkout or ping per transaction."""
-        if self._connection is None:
-            self._connection = self._engine.connect()
-            if self._engine.dialect.name == "postgresql":
+        """This writer's own connection, kept open: no pool checkout or ping per transaction."""
+        if self._local.connection is None:
+            connection = self._engine.connect()
+            if self._postgresql:
                 names = ", ".join(INBOX_COLUMNS)
-                self._connection.exec_driver_sql(
+                connection.exec_driver_sql(
                     f"CREATE TEMP TABLE inbox_staging ON COMMIT DELETE ROWS AS "
                     f"SELECT {names} FROM metrics_inbox WITH NO DATA"
                 )
-                self._connection.commit()
-        return self._connection
+                connection.commit()
+            self._local.connection = connection
+        return self._local.connection
 
     def _disconnect(self) -> None:
-        if self._connection is not None:
-            self._connection.invalidate()
-            self._connection = None
+        if self._local.connection is not None:
+            self._local.connection.invalidate()
+            self._local.connection = None
 
     def _write(self, group: list[Submission]) -> None:
         # Single samples first: the stores write them before the batches.
@@ -111,11 +133,7 @@ class InboxWriter:
         singles = [row for rows, _ in group if isinstance(rows, list) for row in rows]
         frames = [rows for rows, _ in group if isinstance(rows, pl.DataFrame)]
         try:
-            try:
-                results = self._transaction(group, singles, frames, all_new=self._postgresql)
-            except UniqueViolation:
-                # Some key was stored before (a re-send): again, skipping what is there.
-                results = self._transaction(group, singles, frames, all_new=False)
+            results = self._store_group(group, singles, frames)
         except Exception as error:
             logger.exception("inbox write failed for %d submissions", len(group))
             self._disconnect()
@@ -124,6 +142,24 @@ class InboxWriter:
             return
         for result, (_, future) in zip(results, group, strict=True):
             future.set_result(result)
+
+    def _store_group(
+        self, group: list[Submission], singles: list[dict[str, Any]], frames: list[pl.DataFrame]
+    ) -> list[Stored]:
+        """The group in one transaction: on PostgreSQL first COPY'd as all new; again through the
+        staging table, skipping what is stored, when a key was stored before (a re-send) or when
+        PostgreSQL cancelled the transaction to end a deadlock with another writer (each waiting
+        for a key the other holds)."""
+        all_new = self._postgresql
+        for _ in range(WRITE_ATTEMPTS - 1):
+            try:
+                return self._transaction(group, singles, frames, all_new)
+            except UniqueViolation:
+                pass
+            except DeadlockDetected:
+                logger.warning("inbox write cancelled as a deadlock victim; writing it again")
+            all_new = False
+        return self._transaction(group, singles, frames, all_new)
 
     def _transaction(
         self,
@@ -215,13 +251,21 @@ def _results_by_key(
             )
         )
         existing = {(r.workstation, r.sample_time): r.id for r in found}
-    return [
-        Stored(
-            [inserted[key] if key in inserted else existing[key] for key in submitted],
-            [key not in inserted for key in submitted],
+    # A key sent twice in the transaction is new only where it comes first.
+    reported: set[Key] = set()
+    results = []
+    for submitted in keys:
+        duplicates = []
+        for key in submitted:
+            duplicates.append(key not in inserted or key in reported)
+            reported.add(key)
+        results.append(
+            Stored(
+                [inserted[key] if key in inserted else existing[key] for key in submitted],
+                duplicates,
+            )
         )
-        for submitted in keys
-    ]
+    return results
 
 
 def _copy_rows(

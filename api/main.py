@@ -59,7 +59,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.key_cache = KeyCache(engine, ttl=settings.key_cache_ttl_seconds)
         app.state.usage_recorder = UsageRecorder(engine, settings.usage_flush_interval_seconds)
-        app.state.inbox_writer = InboxWriter(engine, settings.inbox_max_rows_per_transaction)
+        app.state.inbox_writer = InboxWriter(
+            engine, settings.inbox_max_rows_per_transaction, settings.inbox_batch_writers
+        )
         app.state.usage_recorder.start()
         app.state.inbox_writer.start()
         # Everything loaded so far lives as long as the process: keep it out of the collector's

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     single_body_limit_bytes: int = 64 * 1024
     batch_body_limit_bytes: int = 16 * 1024 * 1024
     inbox_max_rows_per_transaction: int = Field(default=10_000, ge=1)
+    # Batch (spool replay) transactions written at the same time on PostgreSQL, each on its own
+    # connection, beside the writer of single samples (SQLite takes one writer at a time).
+    inbox_batch_writers: int = Field(default=2, ge=1, le=16)
     key_cache_ttl_seconds: float = Field(default=5.0, gt=0, le=5.0)
     usage_flush_interval_seconds: float = Field(default=2.0, gt=0, le=5.0)
 

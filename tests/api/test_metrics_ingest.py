@@ -84,6 +84,17 @@ def test_batch_is_stored_whole(client: TestClient, writer_key) -> None:
     assert inbox_count() == 100
 
 
+def test_a_sample_twice_in_one_batch_is_stored_once(client: TestClient, writer_key) -> None:
+    items = [payload("FTA1", minutes_ago(5)), payload("FTA1", minutes_ago(10))]
+    response = client.post(BATCH, json=[*items, items[0]], headers=writer_key)
+
+    assert response.status_code == 202
+    assert (response.json()["accepted"], response.json()["duplicates"]) == (2, 1)
+    ids = response.json()["ids"]
+    assert ids[0] == ids[2] != ids[1]
+    assert inbox_count() == 2
+
+
 def test_batch_with_one_bad_item_stores_nothing_and_names_it(client: TestClient, writer_key):
     items = [payload("FTA1", minutes_ago(5 * i)) for i in range(1, 6)]
     items[3]["metrics"]["disk_percent"] = 101
