@@ -116,5 +116,10 @@ def findings_markdown(findings: list[dict[str, Any]], insight: Mapping[str, str]
             "",
             *_statistics(finding),
             *(_action_line(action) for action in finding["actions"]),
+            *(
+                f"- `{command}` not proposed: reviewers rejected it for this problem "
+                "(learned policy; `resync learning revert` brings it back)"
+                for command in finding["evidence"].get("withheld_actions", [])
+            ),
         ]
     return "\n".join(lines)

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, StringConstraints
 from sqlalchemy import func, select
 
 from api.deps import MAX_OFFSET, SessionDep, WorkflowsReadKey, WorkflowsWriteKey
+from api.routes.workstations import OpenAlertPublic
 from resync.alert_reviews import AlertNotFound, alerts_with_reviews, record_alert_review
 from resync.models import Alert, AlertReview
 from resync.schemas import FREE_TEXT_PATTERN, WORKSTATION_PATTERN
@@ -47,15 +48,8 @@ class AlertReviewPublic(BaseModel):
     decided_at: datetime
 
 
-class AlertPublic(BaseModel):
-    id: int
+class AlertPublic(OpenAlertPublic):
     workstation: str
-    rule: str
-    severity: str
-    message: str
-    value: float | None
-    opened_at: datetime
-    last_seen_at: datetime
     resolved_at: datetime | None
     review: AlertReviewPublic | None
 

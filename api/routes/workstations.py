@@ -14,7 +14,7 @@ from resync.models import Alert, Workstation, WorkstationMetrics
 router = APIRouter(prefix="/api/v1/workstations", tags=["workstations"])
 
 
-class AlertPublic(BaseModel):
+class OpenAlertPublic(BaseModel):
     id: int
     rule: str
     severity: str
@@ -32,7 +32,7 @@ class WorkstationPublic(BaseModel):
     last_sample: MetricsSample | None
     host: dict[str, Any] | None
     tws: dict[str, Any] | None
-    open_alerts: list[AlertPublic]
+    open_alerts: list[OpenAlertPublic]
 
 
 class WorkstationsPublic(BaseModel):
@@ -89,7 +89,9 @@ def read_workstations(
                 last_sample=sample_from_row(last) if last is not None else None,
                 host=workstation.host,
                 tws=workstation.tws,
-                open_alerts=[AlertPublic.model_validate(a, from_attributes=True) for a in alerts],
+                open_alerts=[
+                    OpenAlertPublic.model_validate(a, from_attributes=True) for a in alerts
+                ],
             )
         )
     return WorkstationsPublic(data=data, count=len(data))

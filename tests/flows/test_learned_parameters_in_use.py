@@ -15,6 +15,7 @@ from flows.capacity_forecast import capacity_forecast
 from graphs.maintenance.nodes import route_after_recommend
 from resync.cli import app
 from resync.database import session_scope
+from resync.maintenance_report import findings_markdown
 from resync.models import CapacityForecast, LearnedChange
 from resync.settings import get_settings
 from tasks.maintenance import recommend_actions
@@ -62,7 +63,15 @@ def predictions(workstation: str) -> list[dict]:
             "evidence": {
                 "threshold": 90.0,
                 "peak_now": 70.0,
-                "degradations": [{"resource": resource, "value": 1.0}],
+                "degradations": [
+                    {
+                        "resource": resource,
+                        "statistic": "slope_per_day",
+                        "value": 1.0,
+                        "window": {"start": "2026-10-28T00:00:00", "end": "2026-11-27T00:00:00"},
+                        "detail": {"r_squared": 0.97},
+                    }
+                ],
             },
         }
         for kind, resource in (
@@ -106,6 +115,9 @@ def test_reviewers_rejections_change_what_the_next_maintenance_run_proposes_and_
     }
     message = next(f for f in after if f["kind"] == "message_file_filling")
     assert message["evidence"]["withheld_actions"] == ["resize_message_file"]
+    # The reviewer's briefing says what is no longer proposed, and why.
+    briefing = findings_markdown(after, {"insight": "", "analyst": "deterministic"})
+    assert "- `resize_message_file` not proposed: reviewers rejected it" in briefing
     assert route_after_recommend({"findings": after}) == "human_review"
 
     reverted = CliRunner().invoke(app, ["learning", "revert", str(withhold.id)])
