@@ -32,19 +32,16 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from benchmarks.auto_learning_signals import run_action_policies, run_capacity
+from benchmarks.auto_learning_signals import held_out_calibration, run_action_policies, run_capacity
 from benchmarks.machine import describe_machine
 from resync.alert_rules import alert_rules
 from resync.learning import (
-    apply_calibration,
     brier_score,
     expected_calibration_error,
     propose_alert_tuning,
-    propose_calibrations,
     replay_rule,
 )
 from resync.learning.alert_tuning import review_gate
-from resync.learning.calibration import choose_calibrator
 from resync.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -193,28 +190,12 @@ def score_confidence(confidence: np.ndarray, happened: np.ndarray) -> dict:
 
 def run_confidence(weeks: int, per_week: int, seed: int, settings: Settings) -> dict:
     records = prediction_records(np.random.default_rng(seed), weeks, per_week)
-    half = records.height // 2
-    train, held = records.head(half), records.tail(records.height - half)
-    proposals, skipped = propose_calibrations(
-        train,
-        {},
-        min_outcomes=settings.learning_min_outcomes,
-        holdout_fraction=settings.learning_holdout_fraction,
-    )
-    calibrators = {p.target: p.parameters_after for p in proposals if p.applied}
-    raw = held["confidence"].to_numpy()
-    calibrated = np.array(
-        [
-            apply_calibration(c, choose_calibrator(calibrators, kind))
-            for c, kind in zip(raw, held["kind"], strict=True)
-        ]
-    )
+    held, raw, calibrated, learned = held_out_calibration(records, settings)
     happened = held["happened"].to_numpy()
     return {
         "predictions": records.height,
         "held_out": held.height,
-        "proposals": {p.target: {"applied": p.applied, "reason": p.reason} for p in proposals},
-        "skipped": skipped,
+        **learned,
         "baseline": score_confidence(raw, happened),
         "learned": score_confidence(calibrated, happened),
     }

@@ -143,9 +143,11 @@ def _calibration_scores(confidence: np.ndarray, happened: np.ndarray) -> dict:
     }
 
 
-def run_capacity(weeks: int, per_week: int, seed: int, settings: Settings) -> dict:
-    """Nominal against calibrated saturation probability on the held-out second half."""
-    records = capacity_records(np.random.default_rng(seed), weeks, per_week)
+def held_out_calibration(
+    records: pl.DataFrame, settings: Settings, **options: str
+) -> tuple[pl.DataFrame, np.ndarray, np.ndarray, dict]:
+    """Calibrators learned on the older half of `records` and applied to the newer half: that
+    half, its stated and its calibrated confidences, and what was proposed."""
     half = records.height // 2
     train, held = records.head(half), records.tail(records.height - half)
     proposals, skipped = propose_calibrations(
@@ -153,15 +155,28 @@ def run_capacity(weeks: int, per_week: int, seed: int, settings: Settings) -> di
         {},
         min_outcomes=settings.learning_min_outcomes,
         holdout_fraction=settings.learning_holdout_fraction,
-        change_type=CHANGE_TYPE,
+        **options,
     )
     calibrators = {p.target: p.parameters_after for p in proposals if p.applied}
-    nominal = held["confidence"].to_numpy()
+    stated = held["confidence"].to_numpy()
     calibrated = np.array(
         [
             float(apply_calibration(c, choose_calibrator(calibrators, kind)))
-            for c, kind in zip(nominal, held["kind"], strict=True)
+            for c, kind in zip(stated, held["kind"], strict=True)
         ]
+    )
+    learned = {
+        "proposals": {p.target: {"applied": p.applied, "reason": p.reason} for p in proposals},
+        "skipped": skipped,
+    }
+    return held, stated, calibrated, learned
+
+
+def run_capacity(weeks: int, per_week: int, seed: int, settings: Settings) -> dict:
+    """Nominal against calibrated saturation probability on the held-out second half."""
+    records = capacity_records(np.random.default_rng(seed), weeks, per_week)
+    held, nominal, calibrated, learned = held_out_calibration(
+        records, settings, change_type=CHANGE_TYPE
     )
     happened = held["happened"].to_numpy()
     per_resource = {}
@@ -176,8 +191,7 @@ def run_capacity(weeks: int, per_week: int, seed: int, settings: Settings) -> di
         "forecasts": records.height,
         "held_out": held.height,
         "true_rates_expected_likely": TRUE_RATES,
-        "proposals": {p.target: {"applied": p.applied, "reason": p.reason} for p in proposals},
-        "skipped": skipped,
+        **learned,
         "baseline": _calibration_scores(nominal, happened),
         "learned": _calibration_scores(calibrated, happened),
         "per_resource": per_resource,

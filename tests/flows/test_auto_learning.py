@@ -22,24 +22,13 @@ from resync.models import (
     LearningOutcome,
     Workstation,
 )
-from resync.settings import get_settings
 from tests.support.learning_feedback import (
     MAILBOX_COMMENT,
     STDLIST_COMMENT,
-    store_learning_estate,
 )
 from tests.support.learning_history import FILLING, SPIKY
 
 PROJECT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def history(database_url: str, monkeypatch: pytest.MonkeyPatch) -> datetime:
-    monkeypatch.setenv("RESYNC_LEARNING_MIN_OUTCOMES", "20")
-    get_settings.cache_clear()
-    now = datetime.now(UTC).replace(microsecond=0)
-    store_learning_estate(now)
-    return now
 
 
 def artifacts(flow_run_id: uuid.UUID) -> dict[str, str]:
@@ -56,7 +45,9 @@ def changes() -> dict[tuple[str, str], LearnedChange]:
         return {(row.change_type, row.target): row for row in rows}
 
 
-def test_flow_judges_outcomes_and_applies_what_improves(history: datetime, prefect_api) -> None:
+def test_flow_judges_outcomes_and_applies_what_improves(
+    learning_estate: datetime, prefect_api
+) -> None:
     state = auto_learning(return_state=True)
     result = state.result()
 
@@ -111,7 +102,7 @@ def test_flow_judges_outcomes_and_applies_what_improves(history: datetime, prefe
 
 
 def test_second_run_judges_nothing_twice_and_scores_against_what_is_in_force(
-    history: datetime, prefect_api
+    learning_estate: datetime, prefect_api
 ) -> None:
     auto_learning()
     second = auto_learning()
@@ -131,7 +122,9 @@ def test_second_run_judges_nothing_twice_and_scores_against_what_is_in_force(
     assert latest.reason.startswith("not applied:")
 
 
-def test_learning_list_and_revert_from_the_command_line(history: datetime, prefect_api) -> None:
+def test_learning_list_and_revert_from_the_command_line(
+    learning_estate: datetime, prefect_api
+) -> None:
     auto_learning()
     tuning = changes()["alert_rule", f"cpu_saturation/{SPIKY}"]
     runner = CliRunner()

@@ -17,21 +17,11 @@ from resync.cli import app
 from resync.database import session_scope
 from resync.maintenance_report import findings_markdown
 from resync.models import CapacityForecast, LearnedChange
-from resync.settings import get_settings
 from tasks.maintenance import recommend_actions
 from tests.support.capacity_data import history_frame, now_hour, store_history
-from tests.support.learning_feedback import REVIEWED, store_learning_estate
+from tests.support.learning_feedback import REVIEWED
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
-
-
-@pytest.fixture
-def history(database_url: str, monkeypatch: pytest.MonkeyPatch) -> datetime:
-    monkeypatch.setenv("RESYNC_LEARNING_MIN_OUTCOMES", "20")
-    get_settings.cache_clear()
-    now = datetime.now(UTC).replace(microsecond=0)
-    store_learning_estate(now)
-    return now
 
 
 def changes() -> dict[tuple[str, str], LearnedChange]:
@@ -88,7 +78,7 @@ def proposed(findings: list[dict]) -> dict[str, list[tuple[str, bool]]]:
 
 
 def test_reviewers_rejections_change_what_the_next_maintenance_run_proposes_and_routes(
-    history: datetime,
+    learning_estate: datetime,
 ) -> None:
     before = recommend_actions.fn(predictions(REVIEWED), {})
     assert proposed(before) == {
@@ -127,7 +117,7 @@ def test_reviewers_rejections_change_what_the_next_maintenance_run_proposes_and_
 
 
 def test_capacity_outcomes_calibrate_the_next_capacity_run(
-    history: datetime, client: TestClient, make_key
+    learning_estate: datetime, client: TestClient, make_key
 ) -> None:
     auto_learning()
     calibration = changes()["capacity_calibration", "disk_saturation"]

@@ -20,37 +20,37 @@ from tests.support.fake_hwa import JOBS_PATH, FakeHwa, plan_job, self_signed_cer
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeHwa]:
+def master() -> Iterator[FakeHwa]:
     with FakeHwa(token="hwa-api-key-0123456789") as server:
         yield server
 
 
-def basic_client(fake: FakeHwa, **options) -> HwaClient:
-    return HwaClient(fake.url, user=fake.user, password=fake.password, **options)
+def basic_client(master: FakeHwa, **options) -> HwaClient:
+    return HwaClient(master.url, user=master.user, password=master.password, **options)
 
 
-def test_job_runs_are_read_across_pages(fake: FakeHwa) -> None:
-    fake.jobs = [plan_job(f"run-{n}") for n in range(7)]
-    with basic_client(fake, page_size=3) as client:
+def test_job_runs_are_read_across_pages(master: FakeHwa) -> None:
+    master.jobs = [plan_job(f"run-{n}") for n in range(7)]
+    with basic_client(master, page_size=3) as client:
         runs = client.list_job_runs("status = 'ABEND'")
 
     assert [run.run_id for run in runs] == [f"run-{n}" for n in range(7)]
-    pages = [(r.query["limit"], r.query["offset"]) for r in fake.requests]
+    pages = [(r.query["limit"], r.query["offset"]) for r in master.requests]
     assert pages == [("3", "0"), ("3", "3"), ("3", "6")]
-    assert {r.query["oql"] for r in fake.requests} == {"status = 'ABEND'"}
-    assert all(r.path == JOBS_PATH for r in fake.requests)
+    assert {r.query["oql"] for r in master.requests} == {"status = 'ABEND'"}
+    assert all(r.path == JOBS_PATH for r in master.requests)
 
 
-def test_paging_stops_on_an_exactly_full_last_page(fake: FakeHwa) -> None:
-    fake.jobs = [plan_job(f"run-{n}") for n in range(6)]
-    with basic_client(fake, page_size=3) as client:
+def test_paging_stops_on_an_exactly_full_last_page(master: FakeHwa) -> None:
+    master.jobs = [plan_job(f"run-{n}") for n in range(6)]
+    with basic_client(master, page_size=3) as client:
         assert len(client.list_job_runs()) == 6
-    assert len(fake.requests) == 2
-    assert "oql" not in fake.requests[0].query
+    assert len(master.requests) == 2
+    assert "oql" not in master.requests[0].query
 
 
-def test_a_job_item_becomes_a_plan_job_run(fake: FakeHwa) -> None:
-    fake.jobs = [
+def test_a_job_item_becomes_a_plan_job_run(master: FakeHwa) -> None:
+    master.jobs = [
         plan_job(
             "MDM;JOBS;LOAD",
             workstation="FTA01",
@@ -61,7 +61,7 @@ def test_a_job_item_becomes_a_plan_job_run(fake: FakeHwa) -> None:
             estimated_duration_ms=600_000,
         )
     ]
-    with basic_client(fake) as client:
+    with basic_client(master) as client:
         (run,) = client.list_job_runs()
 
     assert run == PlanJobRun(
@@ -77,53 +77,53 @@ def test_a_job_item_becomes_a_plan_job_run(fake: FakeHwa) -> None:
     )
 
 
-def test_a_running_job_has_no_end(fake: FakeHwa) -> None:
-    fake.jobs = [plan_job("r1", status="EXEC", return_code=None, end=None)]
-    with basic_client(fake) as client:
+def test_a_running_job_has_no_end(master: FakeHwa) -> None:
+    master.jobs = [plan_job("r1", status="EXEC", return_code=None, end=None)]
+    with basic_client(master) as client:
         (run,) = client.list_job_runs()
     assert run.status == "EXEC"
     assert run.ended_at is None
     assert run.return_code is None
 
 
-def test_basic_auth_header_is_sent(fake: FakeHwa) -> None:
-    with basic_client(fake) as client:
+def test_basic_auth_header_is_sent(master: FakeHwa) -> None:
+    with basic_client(master) as client:
         client.list_job_runs()
-    expected = base64.b64encode(f"{fake.user}:{fake.password}".encode()).decode()
-    assert fake.requests[0].headers["Authorization"] == f"Basic {expected}"
+    expected = base64.b64encode(f"{master.user}:{master.password}".encode()).decode()
+    assert master.requests[0].headers["Authorization"] == f"Basic {expected}"
 
 
-def test_token_is_sent_as_bearer(fake: FakeHwa) -> None:
-    with HwaClient(fake.url, token=fake.token) as client:
+def test_token_is_sent_as_bearer(master: FakeHwa) -> None:
+    with HwaClient(master.url, token=master.token) as client:
         client.list_job_runs()
-    assert fake.requests[0].headers["Authorization"] == f"Bearer {fake.token}"
+    assert master.requests[0].headers["Authorization"] == f"Bearer {master.token}"
 
 
-def test_wrong_password_is_an_auth_error(fake: FakeHwa) -> None:
-    client = HwaClient(fake.url, user=fake.user, password="wrong")
+def test_wrong_password_is_an_auth_error(master: FakeHwa) -> None:
+    client = HwaClient(master.url, user=master.user, password="wrong")
     with client, pytest.raises(HwaAuthError, match=r"refused the request \(401\)"):
         client.list_job_runs()
 
 
-def test_injected_401_is_an_auth_error(fake: FakeHwa) -> None:
-    fake.fail_next(401)
-    with basic_client(fake) as client, pytest.raises(HwaAuthError, match="RESYNC_HWA_TOKEN"):
+def test_injected_401_is_an_auth_error(master: FakeHwa) -> None:
+    master.fail_next(401)
+    with basic_client(master) as client, pytest.raises(HwaAuthError, match="RESYNC_HWA_TOKEN"):
         client.list_job_runs()
 
 
-def test_server_error_mid_paging_is_unavailable(fake: FakeHwa) -> None:
-    fake.jobs = [plan_job(f"run-{n}") for n in range(5)]
-    with basic_client(fake, page_size=2) as client:
+def test_server_error_mid_paging_is_unavailable(master: FakeHwa) -> None:
+    master.jobs = [plan_job(f"run-{n}") for n in range(5)]
+    with basic_client(master, page_size=2) as client:
         runs = client.iter_job_runs()
         assert [next(runs).run_id, next(runs).run_id] == ["run-0", "run-1"]
-        fake.fail_next(500)
+        master.fail_next(500)
         with pytest.raises(HwaUnavailable, match=r"failed \(500\).*retry later"):
             next(runs)
 
 
-def test_slow_master_times_out(fake: FakeHwa) -> None:
-    fake.delay_next(1.5)
-    client = basic_client(fake, timeout=0.3)
+def test_slow_master_times_out(master: FakeHwa) -> None:
+    master.delay_next(1.5)
+    client = basic_client(master, timeout=0.3)
     with client, pytest.raises(HwaUnavailable, match=r"did not answer within 0.3 s"):
         client.list_job_runs()
 
@@ -155,36 +155,36 @@ def test_tls_is_verified_against_the_ca_bundle(tmp_path: Path) -> None:
             assert [run.run_id for run in trusted.list_job_runs()] == ["r1"]
 
 
-def test_unreadable_answer_is_a_response_error(fake: FakeHwa) -> None:
-    fake.jobs = [{"id": "r1", "name": "J"}]
-    with basic_client(fake) as client, pytest.raises(HwaResponseError, match="no job_stream"):
+def test_unreadable_answer_is_a_response_error(master: FakeHwa) -> None:
+    master.jobs = [{"id": "r1", "name": "J"}]
+    with basic_client(master) as client, pytest.raises(HwaResponseError, match="no job_stream"):
         client.list_job_runs()
 
 
-def test_joblog_is_read_as_text(fake: FakeHwa) -> None:
-    fake.joblogs["MDM;JOBS;LOAD"] = "===== JOBINFO =====\nExit Status : 12\n"
-    with basic_client(fake) as client:
+def test_joblog_is_read_as_text(master: FakeHwa) -> None:
+    master.joblogs["MDM;JOBS;LOAD"] = "===== JOBINFO =====\nExit Status : 12\n"
+    with basic_client(master) as client:
         assert client.get_joblog("MDM;JOBS;LOAD") == "===== JOBINFO =====\nExit Status : 12\n"
-    assert fake.requests[0].path == "/twsd/api/v2/plan/job/run/MDM%3BJOBS%3BLOAD/joblog"
+    assert master.requests[0].path == "/twsd/api/v2/plan/job/run/MDM%3BJOBS%3BLOAD/joblog"
 
 
-def test_missing_joblog_says_so(fake: FakeHwa) -> None:
-    with basic_client(fake) as client, pytest.raises(HwaError, match=r"\(404\)"):
+def test_missing_joblog_says_so(master: FakeHwa) -> None:
+    with basic_client(master) as client, pytest.raises(HwaError, match=r"\(404\)"):
         client.get_joblog("nope")
 
 
-def test_client_from_settings(fake: FakeHwa, tmp_path: Path) -> None:
-    settings = Settings(hwa_url=fake.url + "/", hwa_token=fake.token)
+def test_client_from_settings(master: FakeHwa, tmp_path: Path) -> None:
+    settings = Settings(hwa_url=master.url + "/", hwa_token=master.token)
     with HwaClient.from_settings(settings) as client:
-        assert client.base_url == fake.url
+        assert client.base_url == master.url
         client.list_job_runs()
-    assert fake.requests[0].headers["Authorization"] == f"Bearer {fake.token}"
+    assert master.requests[0].headers["Authorization"] == f"Bearer {master.token}"
 
     with pytest.raises(HwaError, match="RESYNC_HWA_URL is not set"):
         HwaClient.from_settings(Settings())
     with pytest.raises(HwaError, match="No HWA credentials"):
-        HwaClient.from_settings(Settings(hwa_url=fake.url, hwa_user="twsuser"))
+        HwaClient.from_settings(Settings(hwa_url=master.url, hwa_user="twsuser"))
     with pytest.raises(HwaError, match="RESYNC_HWA_CA_BUNDLE"):
         HwaClient.from_settings(
-            Settings(hwa_url=fake.url, hwa_token="t", hwa_ca_bundle=tmp_path / "missing.pem")
+            Settings(hwa_url=master.url, hwa_token="t", hwa_ca_bundle=tmp_path / "missing.pem")
         )

@@ -22,11 +22,11 @@ from resync.models import (
     CapacityForecastRun,
     MaintenanceFinding,
     MaintenanceReview,
-    MaintenanceRun,
 )
 from tests.support.learning_history import (
     FILLING,
     STEADY,
+    insert_maintenance_run,
     store_disk_histories,
     store_past_findings,
     store_reviewed_alerts,
@@ -53,19 +53,8 @@ def store_action_reviews(now: datetime, runs: int = 10) -> None:
     """Ten reviewed runs a week apart, oldest first (see the module docstring)."""
     with get_engine().begin() as connection:
         for run in range(runs):
-            run_id = uuid.uuid4()
             created = now - timedelta(weeks=runs - run)
-            connection.execute(
-                insert(MaintenanceRun).values(
-                    id=run_id,
-                    thread_id=f"maintenance-{run_id}",
-                    status="finished",
-                    started_at=created,
-                    findings_at=created,
-                    insight="",
-                    analyst="deterministic",
-                )
-            )
+            run_id = insert_maintenance_run(connection, created)
             for kind in ACTIONS:
                 connection.execute(
                     insert(MaintenanceFinding).values(

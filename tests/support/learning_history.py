@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 import polars as pl
-from sqlalchemy import insert
+from sqlalchemy import Connection, insert
 
 from resync.database import get_engine
 from resync.models import (
@@ -45,24 +45,30 @@ def store_disk_histories(now: datetime, days: int = 25) -> None:
         store_history(frame)
 
 
+def insert_maintenance_run(connection: Connection, created: datetime) -> uuid.UUID:
+    """A finished maintenance run that found what it found at `created`; its id."""
+    run_id = uuid.uuid4()
+    connection.execute(
+        insert(MaintenanceRun).values(
+            id=run_id,
+            thread_id=f"maintenance-{run_id}",
+            status="finished",
+            started_at=created,
+            findings_at=created,
+            insight="",
+            analyst="deterministic",
+        )
+    )
+    return run_id
+
+
 def store_past_findings(now: datetime, runs: int = 4, confidence: float = 0.9) -> int:
     """`runs` maintenance runs, each with a finding per FTA due 2 + run days ago."""
     count = 0
     with get_engine().begin() as connection:
         for run in range(runs):
-            run_id = uuid.uuid4()
             created = now - timedelta(days=20 - run)
-            connection.execute(
-                insert(MaintenanceRun).values(
-                    id=run_id,
-                    thread_id=f"maintenance-{run_id}",
-                    status="finished",
-                    started_at=created,
-                    findings_at=created,
-                    insight="",
-                    analyst="deterministic",
-                )
-            )
+            run_id = insert_maintenance_run(connection, created)
             due: date = (now - timedelta(days=2 + run)).date()
             rows = [
                 {
