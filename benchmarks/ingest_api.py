@@ -2,10 +2,11 @@
 
     .venv/bin/python -m benchmarks.ingest_api [--seconds 20]
 
-Single payloads come from wrk (C, one thread, 32 connections, a distinct sample per request);
-batches from 4 Python threads posting pre-serialised 5,000-sample bodies. Each figure counts only
-acknowledged requests, and the rows are counted in the inbox afterwards. With `--baseline-ref`
-the batches are also posted, in the same run, to the API of that commit (`git archive`).
+Single payloads come from wrk (C, one thread, 32 connections, a distinct sample per request),
+three runs against one API process, the run of median throughput reported; batches from 4 Python
+threads posting pre-serialised 5,000-sample bodies. Each figure counts only acknowledged
+requests, and the rows are counted in the inbox afterwards. With `--baseline-ref` the batches
+are also posted, in the same run, to the API of that commit (`git archive`).
 """
 
 import argparse
@@ -65,6 +66,7 @@ def start_api(
 
 
 _wrk_runs = iter(range(1000))
+SINGLE_RUNS = 3
 
 
 def run_wrk(url: str, key: str, seconds: int) -> dict[str, float]:
@@ -88,14 +90,12 @@ def run_wrk(url: str, key: str, seconds: int) -> dict[str, float]:
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(r"Socket errors: (.*)", output)
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", output)
-    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
     return {
         "acknowledged_per_s": round(
             (requests - int(errors.group(1) if errors else 0)) / seconds, 1
         ),
         "p50_ms": _percentile(output, "50%"),
-        "p99_ms": round(float(p99.group(1)) * scale, 2),
+        "p99_ms": _percentile(output, "99%"),
         "non_2xx": int(errors.group(1)) if errors else 0,
         "socket_errors": socket_errors.group(1) if socket_errors else "",
     }
@@ -223,11 +223,14 @@ def measure(
         process, api = start_api(module, url, workers)
         try:
             run_wrk(api, key, 3)  # warm-up
-            single = run_wrk(api, key, seconds)
+            runs = [run_wrk(api, key, seconds) for _ in range(SINGLE_RUNS)]
         finally:
             process.terminate()
             process.wait()
-        single["inbox_rows"] = inbox_rows(url)
+        # The run of median throughput is the figure: a neighbour's burst on this shared
+        # machine stalls one run now and then; every run is recorded.
+        median = sorted(runs, key=lambda run: run["acknowledged_per_s"])[SINGLE_RUNS // 2]
+        single = {**median, "runs": runs, "inbox_rows": inbox_rows(url)}
         figures[f"single_{name}"] = single
         print(workers, name, single, flush=True)
     figures["batch_resync"] = measure_batches(server, "batch", workers, seconds, ROOT, bodies)
