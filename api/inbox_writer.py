@@ -6,9 +6,9 @@ batches grow by themselves, so the commit cost is shared; when idle a request is
 A submission is a list of inbox rows (single samples) or a polars frame of them (a batch).
 
 On PostgreSQL single samples have a writer of their own, so a live sample never waits for a
-spool replay's transaction, and batches have several, each with its own connection: while one transaction's COPY
-runs in its server process, the next batch is being prepared and sent. SQLite takes one
-writer at a time, so there one writer takes everything.
+spool replay's transaction, and batches have several, each with its own connection: while one
+transaction's COPY runs in its server process, the next batch is being prepared and sent.
+SQLite takes one writer at a time, so there one writer takes everything.
 """
 
 import asyncio
