@@ -57,14 +57,17 @@ class InboxWriter:
         self._postgresql = engine.dialect.name == "postgresql"
         self._singles: WriteQueue = queue.SimpleQueue()
         self._batches: WriteQueue = queue.SimpleQueue() if self._postgresql else self._singles
-        self._threads = [threading.Thread(target=self._run, args=(self._singles,), daemon=True)]
+        self._threads = [self._writer("inbox-writer", self._singles)]
         if self._postgresql:
             self._threads += [
-                threading.Thread(target=self._run, args=(self._batches,), daemon=True)
-                for _ in range(batch_writers)
+                self._writer(f"inbox-batch-writer-{number}", self._batches)
+                for number in range(batch_writers)
             ]
         self._local = threading.local()
         self._store = self._store_postgresql if self._postgresql else self._store_sqlite
+
+    def _writer(self, name: str, pending: WriteQueue) -> threading.Thread:
+        return threading.Thread(target=self._run, args=(pending,), name=name, daemon=True)
 
     def start(self) -> None:
         for thread in self._threads:

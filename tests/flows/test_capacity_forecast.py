@@ -18,7 +18,7 @@ from resync.database import session_scope
 from resync.models import CapacityForecast, CapacityForecastRun, Report
 from resync.settings import get_settings
 from resync.stack import Stack
-from tests.support.capacity_data import history_frame, now_hour, store_daily_jobs, store_history
+from tests.support.capacity_data import history_frame, now_hour, store_history, store_hourly_jobs
 from tests.support.fake_anthropic import FakeAnthropic
 
 HOST = {"cpu_count": 8, "memory_total_mb": 32768, "disk_total_gb": 500}
@@ -32,7 +32,7 @@ def estate(database_url: str) -> None:
     store_history(history_frame("FTA-FILL", 14, end, disk_start=60, disk_per_day=1.0), HOST)
     store_history(history_frame("FTA-FLAT", 14, end, seed=1))
     store_history(history_frame("FTA-NEW", 3, end, seed=2))
-    store_daily_jobs("FTA-FLAT", 14, end, per_day=24)
+    store_hourly_jobs("FTA-FLAT", 14, end)
 
 
 def run_rows(run_id: str) -> tuple[CapacityForecastRun, dict[tuple[str, str], CapacityForecast]]:

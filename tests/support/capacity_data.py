@@ -68,26 +68,28 @@ def store_history(frame: pl.DataFrame, host: dict | None = None) -> None:
         )
 
 
-def store_daily_jobs(workstation: str, days: int, end: datetime, per_day: int) -> None:
-    """`per_day` job runs a day for `days` days before `end`, one an hour from 00:30."""
+def store_hourly_jobs(workstation: str, days: int, end: datetime) -> None:
+    """A job run an hour, at half past, for the `days` days up to the last half past before
+    `end` (so every trailing day up to `end` holds 24, whatever the time of day)."""
+    last = end.replace(minute=30, second=0, microsecond=0)
+    if last > end:
+        last -= timedelta(hours=1)
     rows = []
-    for day in range(days):
-        start = (end - timedelta(days=days - day)).replace(minute=30, second=0, microsecond=0)
-        for job in range(per_day):
-            started = start + timedelta(hours=job % 24)
-            rows.append(
-                {
-                    "workstation": workstation,
-                    "job_stream": "DAILY",
-                    "job_name": f"JOB{job:03d}",
-                    "run_id": f"{workstation}-{day}-{job}",
-                    "status": "SUCC",
-                    "return_code": 0,
-                    "started_at": started,
-                    "ended_at": started + timedelta(minutes=5),
-                    "duration": 300.0,
-                }
-            )
+    for hour in range(days * 24):
+        started = last - timedelta(hours=hour)
+        rows.append(
+            {
+                "workstation": workstation,
+                "job_stream": "HOURLY",
+                "job_name": f"JOB{started.hour:02d}",
+                "run_id": f"{workstation}-{hour}",
+                "status": "SUCC",
+                "return_code": 0,
+                "started_at": started,
+                "ended_at": started + timedelta(minutes=5),
+                "duration": 300.0,
+            }
+        )
     with get_engine().begin() as connection:
         connection.execute(insert(JobExecution), rows)
 
