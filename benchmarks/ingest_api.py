@@ -5,8 +5,9 @@
 Single payloads come from wrk (C, one thread, 32 connections, a distinct sample per request),
 three runs against one API process, the run of median throughput reported; batches from 4 Python
 threads posting pre-serialised 5,000-sample bodies. Each figure counts only acknowledged
-requests, and the rows are counted in the inbox afterwards. With `--baseline-ref` the batches
-are also posted, in the same run, to the API of that commit (`git archive`).
+requests, and the rows are counted in the inbox afterwards. Then both at once: wrk's single
+payloads while two clients replay batches (mixed). With `--baseline-ref` the batches and the
+mixed load also go, in the same run, to the API of that commit (`git archive`).
 """
 
 import argparse
@@ -212,6 +213,30 @@ def measure_batches(
     return batch
 
 
+def measure_mixed(
+    server: PostgresServer, name: str, workers: int, seconds: int, root: Path, bodies: list[bytes]
+) -> dict[str, object]:
+    """Single payloads from wrk while two clients replay batches, against one API."""
+    url = fresh_database(server, f"bench_{name}_{workers}")
+    key = make_key(url)
+    process, api = start_api("api.main:app", url, workers, root)
+    replays: dict[str, float] = {}
+    try:
+        run_wrk(api, key, 3)  # warm-up
+        replaying = threading.Thread(
+            target=lambda: replays.update(run_batches(api, key, seconds, bodies, threads=2))
+        )
+        replaying.start()
+        single = run_wrk(api, key, seconds)
+        replaying.join()
+    finally:
+        process.terminate()
+        process.wait()
+    figures = {"single": single, "batch": replays, "inbox_rows": inbox_rows(url)}
+    print(workers, name, figures, flush=True)
+    return figures
+
+
 def measure(
     server: PostgresServer, workers: int, seconds: int, baseline: Path | None, bodies: list[bytes]
 ) -> dict[str, object]:
@@ -237,6 +262,11 @@ def measure(
     if baseline is not None:
         figures["batch_baseline"] = measure_batches(
             server, "batch_baseline", workers, seconds, baseline, bodies
+        )
+    figures["mixed_resync"] = measure_mixed(server, "mixed", workers, seconds, ROOT, bodies)
+    if baseline is not None:
+        figures["mixed_baseline"] = measure_mixed(
+            server, "mixed_baseline", workers, seconds, baseline, bodies
         )
     figures["single_speedup_vs_naive"] = round(
         figures["single_resync"]["acknowledged_per_s"]
