@@ -80,3 +80,10 @@ def inbox_values(payload: MetricsPayload, document: str, api_key_id: uuid.UUID) 
         "api_key_id": api_key_id.hex,
         "received_at": datetime.now(UTC),
     }
+
+
+def inbox_frame(samples: pl.DataFrame, api_key_id: uuid.UUID) -> pl.DataFrame:
+    """The inbox rows of a validated batch (`SampleBatch.frame`): its samples, key and receipt."""
+    return samples.with_columns(
+        api_key_id=pl.lit(api_key_id.hex), received_at=pl.lit(datetime.now(UTC), dtype=UTC_TIME)
+    )

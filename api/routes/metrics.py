@@ -1,16 +1,15 @@
 """FTA metrics: ingest of single samples and spool replays, and the history of one workstation."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
-import polars as pl
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
 from pydantic import AwareDatetime, BaseModel, Field, TypeAdapter
 from sqlalchemy import func, select
 
 from api.deps import IngestKey, MetricsReadKey, SessionDep
 from api.json_body import component_ref, json_body, request_body, validate_body
-from resync.inbox import UTC_TIME, inbox_values
+from resync.inbox import inbox_frame, inbox_values
 from resync.models import WorkstationMetrics
 from resync.sample_batch import SampleBatch, batch_from_payloads, read_sample_batch
 from resync.schemas import BATCH_MAX_ITEMS, METRIC_NAMES, WORKSTATION_PATTERN, MetricsPayload
@@ -126,11 +125,7 @@ async def create_workstation_metrics_batch(
     request: Request,
 ) -> BatchAccepted:
     """Accept up to 5,000 samples (a spool replay) all or none; 202 once committed."""
-    rows = batch.frame.with_columns(
-        api_key_id=pl.lit(key.id.hex),
-        received_at=pl.lit(datetime.now(UTC), dtype=UTC_TIME),
-    )
-    stored = await request.app.state.inbox_writer.submit(rows)
+    stored = await request.app.state.inbox_writer.submit(inbox_frame(batch.frame, key.id))
     duplicates = sum(stored.duplicates)
     return BatchAccepted(
         accepted=len(stored.ids) - duplicates,

@@ -5,7 +5,7 @@ import json
 import random
 import threading
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import polars as pl
 import psycopg
@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from api.inbox_writer import InboxWriter, Rows, Stored
-from resync.inbox import UTC_TIME, inbox_values
+from resync.inbox import inbox_frame, inbox_values
 from resync.models import MetricsInbox
 from resync.sample_batch import read_sample_batch
 from resync.schemas import MetricsPayload
@@ -25,9 +25,7 @@ KEY_ID = uuid.uuid4()
 def batch_rows(samples: list[dict]) -> pl.DataFrame:
     batch = read_sample_batch(json.dumps(samples).encode())
     assert batch is not None
-    return batch.frame.with_columns(
-        api_key_id=pl.lit(KEY_ID.hex), received_at=pl.lit(datetime.now(UTC), dtype=UTC_TIME)
-    )
+    return inbox_frame(batch.frame, KEY_ID)
 
 
 def single_rows(sample: dict) -> list[dict]:
