@@ -20,6 +20,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -197,17 +199,27 @@ def make_key(database_url: str) -> str:
     return key
 
 
-def measure_batches(
-    server: PostgresServer, name: str, workers: int, seconds: int, root: Path, bodies: list[bytes]
-) -> dict[str, object]:
-    url = fresh_database(server, f"bench_{name}_{workers}")
+@contextmanager
+def running_api(
+    server: PostgresServer, name: str, workers: int, root: Path, module: str = "api.main:app"
+) -> Iterator[tuple[str, str, str]]:
+    """`module`'s API from `root` on a fresh database: its URL, a metrics:write key, the API's
+    address; the API is stopped on leaving."""
+    url = fresh_database(server, f"bench_{name}")
     key = make_key(url)
-    process, api = start_api("api.main:app", url, workers, root)
+    process, api = start_api(module, url, workers, root)
     try:
-        batch = run_batches(api, key, seconds, bodies)
+        yield url, key, api
     finally:
         process.terminate()
         process.wait()
+
+
+def measure_batches(
+    server: PostgresServer, name: str, workers: int, seconds: int, root: Path, bodies: list[bytes]
+) -> dict[str, object]:
+    with running_api(server, f"{name}_{workers}", workers, root) as (url, key, api):
+        batch = run_batches(api, key, seconds, bodies)
     batch["inbox_rows"] = inbox_rows(url)
     print(workers, name, batch, flush=True)
     return batch
@@ -217,11 +229,8 @@ def measure_mixed(
     server: PostgresServer, name: str, workers: int, seconds: int, root: Path, bodies: list[bytes]
 ) -> dict[str, object]:
     """Single payloads from wrk while two clients replay batches, against one API."""
-    url = fresh_database(server, f"bench_{name}_{workers}")
-    key = make_key(url)
-    process, api = start_api("api.main:app", url, workers, root)
     replays: dict[str, float] = {}
-    try:
+    with running_api(server, f"{name}_{workers}", workers, root) as (url, key, api):
         run_wrk(api, key, 3)  # warm-up
         replaying = threading.Thread(
             target=lambda: replays.update(run_batches(api, key, seconds, bodies, threads=2))
@@ -229,9 +238,6 @@ def measure_mixed(
         replaying.start()
         single = run_wrk(api, key, seconds)
         replaying.join()
-    finally:
-        process.terminate()
-        process.wait()
     figures = {"single": single, "batch": replays, "inbox_rows": inbox_rows(url)}
     print(workers, name, figures, flush=True)
     return figures
@@ -243,15 +249,9 @@ def measure(
     """Naive and Resync single-payload ingest, then batches, each on a fresh database."""
     figures: dict[str, object] = {"load_average_1m_before": os.getloadavg()[0]}
     for name, module in (("naive", "benchmarks.naive_ingest:app"), ("resync", "api.main:app")):
-        url = fresh_database(server, f"bench_{name}_{workers}")
-        key = make_key(url)
-        process, api = start_api(module, url, workers)
-        try:
+        with running_api(server, f"{name}_{workers}", workers, ROOT, module) as (url, key, api):
             run_wrk(api, key, 3)  # warm-up
             runs = [run_wrk(api, key, seconds) for _ in range(SINGLE_RUNS)]
-        finally:
-            process.terminate()
-            process.wait()
         # The run of median throughput is the figure: a neighbour's burst on this shared
         # machine stalls one run now and then; every run is recorded.
         median = sorted(runs, key=lambda run: run["acknowledged_per_s"])[SINGLE_RUNS // 2]
