@@ -16,7 +16,7 @@ from prefect.runtime import flow_run
 
 from graphs.auto_learning.graph import build_graph
 from graphs.auto_learning.nodes import proposals_and_skipped
-from resync.checkpoints import open_checkpointer
+from resync.checkpoints import invoke_or_continue, open_checkpointer
 from resync.settings import get_settings
 
 
@@ -36,8 +36,7 @@ def auto_learning(as_of: datetime | None = None) -> dict[str, Any]:
     with open_checkpointer(get_settings()) as checkpointer:
         graph = build_graph().compile(checkpointer=checkpointer)
         config = {"configurable": {"thread_id": str(flow_run_id or uuid.uuid4())}}
-        resuming = graph.get_state(config).next
-        state = graph.invoke(None if resuming else inputs, config=config)
+        state = invoke_or_continue(graph, inputs, config)
     proposals, _ = proposals_and_skipped(state)
     return {
         "outcomes": state["outcomes"],

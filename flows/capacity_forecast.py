@@ -15,7 +15,7 @@ from pydantic import Field
 from graphs.capacity.graph import build_graph
 from graphs.capacity.nodes import summarize
 from resync.capacity_series import RESOURCES
-from resync.checkpoints import open_checkpointer
+from resync.checkpoints import invoke_or_continue, open_checkpointer
 from resync.schemas import WORKSTATION_PATTERN
 from resync.settings import get_settings
 
@@ -48,8 +48,7 @@ def capacity_forecast(
     with open_checkpointer(settings) as checkpointer:
         graph = build_graph().compile(checkpointer=checkpointer)
         config = {"configurable": {"thread_id": thread_id}}
-        resuming = graph.get_state(config).next
-        state = graph.invoke(None if resuming else inputs, config=config)
+        state = invoke_or_continue(graph, inputs, config)
     return {
         **summarize(state),
         "analyst": state["insight"]["analyst"],

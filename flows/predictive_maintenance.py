@@ -15,7 +15,7 @@ from prefect import flow
 from prefect.runtime import flow_run
 
 from graphs.maintenance.graph import build_graph
-from resync.checkpoints import open_checkpointer
+from resync.checkpoints import invoke_or_continue, open_checkpointer
 from resync.maintenance_store import RunTakenOver
 from resync.settings import get_settings
 from tasks.maintenance_review import (
@@ -43,11 +43,7 @@ def _drive_graph(
     config = {"configurable": {"thread_id": run["thread_id"]}}
     with open_checkpointer() as checkpointer:
         graph = build_graph().compile(checkpointer=checkpointer)
-        snapshot = graph.get_state(config)
-        if not snapshot.values:
-            graph.invoke({"run_id": run["run_id"]}, config)
-        elif snapshot.next:
-            graph.invoke(None, config)
+        invoke_or_continue(graph, {"run_id": run["run_id"]}, config)
         while (snapshot := graph.get_state(config)).interrupts:
             request = snapshot.interrupts[0].value
             if submitted is not None:

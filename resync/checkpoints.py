@@ -4,10 +4,13 @@ production. A graph compiled with one of these resumes from its last completed n
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.postgres import PostgresSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.graph.state import CompiledStateGraph
 from sqlalchemy.engine import make_url
 
 from resync.settings import Settings, get_settings
@@ -37,3 +40,18 @@ def open_checkpointer(settings: Settings | None = None) -> Iterator[BaseCheckpoi
     with SqliteSaver.from_conn_string(path) as saver:
         saver.setup()
         yield saver
+
+
+def invoke_or_continue(
+    graph: CompiledStateGraph, inputs: dict[str, Any], config: RunnableConfig
+) -> dict[str, Any]:
+    """Start the config's thread with `inputs`, or continue it from its last checkpoint.
+
+    A thread that has a checkpoint is always continued, even when its snapshot names no next
+    node: checkpoints are saved in the background while the next node runs, so a process killed
+    just after a node finished can leave the checkpoint before that node plus the node's stored
+    writes, which shows no next node until the graph is continued. Continuing a finished thread
+    returns its final state without running a node.
+    """
+    started = bool(graph.get_state(config).values)
+    return graph.invoke(None if started else inputs, config)
