@@ -87,8 +87,8 @@ async def read_batch_body(request: Request) -> SampleBatch:
     openapi_extra=request_body(component_ref(MetricsPayload)),
 )
 async def create_workstation_metrics(
-    payload: Annotated[MetricsPayload, Depends(json_body(SamplePayload))],
     key: IngestKey,
+    payload: Annotated[MetricsPayload, Depends(json_body(SamplePayload))],
     request: Request,
     response: Response,
 ) -> MetricsAccepted:
@@ -120,8 +120,8 @@ async def create_workstation_metrics(
     ),
 )
 async def create_workstation_metrics_batch(
-    batch: Annotated[SampleBatch, Depends(read_batch_body)],
     key: IngestKey,
+    batch: Annotated[SampleBatch, Depends(read_batch_body)],
     request: Request,
 ) -> BatchAccepted:
     """Accept up to 5,000 samples (a spool replay) all or none; 202 once committed."""

@@ -17,6 +17,7 @@ from resync.settings import get_settings
 from tests.support.payloads import payload
 
 PUBLIC_PATHS = {"/healthz", "/readyz"}
+INVALID_BODY = [{"workstation": "9 not a name", "cpu_percent": -1}]
 
 
 def protected_routes() -> list[tuple[str, str, str]]:
@@ -91,12 +92,14 @@ def test_auth_matrix(
     _, wrong_scope = make_key([other for other in SCOPES if other != scope])
     bad_keys = {**bad_keys, "wrong scope": ({"X-API-Key": wrong_scope}, 403, None)}
     for name, (headers, status, detail) in bad_keys.items():
-        response = client.request(method, path, headers=headers, json=body)
-        assert response.status_code == status, name
-        expected = detail or f"API key lacks the '{scope}' scope"
-        assert response.json()["detail"] == expected, name
-        if status == 401:
-            assert response.headers["WWW-Authenticate"] == "Bearer"
+        # A body that no route accepts gets the same answer: the key is checked before the body.
+        for sent in (body, INVALID_BODY):
+            response = client.request(method, path, headers=headers, json=sent)
+            assert response.status_code == status, (name, sent)
+            expected = detail or f"API key lacks the '{scope}' scope"
+            assert response.json()["detail"] == expected, (name, sent)
+            if status == 401:
+                assert response.headers["WWW-Authenticate"] == "Bearer"
 
 
 def test_bad_checksum_is_refused_without_a_database_query(client: TestClient) -> None:
