@@ -7,9 +7,7 @@ from pathlib import Path
 
 from resync.checkpoints import invoke_or_continue, open_checkpointer
 from tests.support.killed_graph import build_graph
-from tests.support.maintenance_flow_process import kill_hard, wait_until
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.maintenance_flow_process import ROOT, kill_hard, wait_until
 
 
 def test_a_thread_killed_before_its_checkpoint_was_saved_continues_after_the_node(

@@ -8,13 +8,13 @@ writes MARKER and waits to be killed.
 
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any, TypedDict
 
 from langgraph.graph import END, START, StateGraph
 
 from resync.checkpoints import open_checkpointer
+from tests.support.maintenance_flow_process import sleep_until_killed
 
 NODES = ("a", "b", "c", "d", "e")
 
@@ -57,8 +57,7 @@ def _killed_after_c(thread: str, marker: Path) -> None:
 
         def blocking_put(config: Any, checkpoint: Any, metadata: Any, new_versions: Any) -> Any:
             if "c" in checkpoint["channel_values"]:
-                while True:
-                    time.sleep(60)
+                sleep_until_killed()
             return put(config, checkpoint, metadata, new_versions)
 
         def recording_put_writes(
@@ -71,8 +70,7 @@ def _killed_after_c(thread: str, marker: Path) -> None:
         def announce_and_wait() -> None:
             writes_of_c_stored.wait()
             marker.write_text("d")
-            while True:
-                time.sleep(60)
+            sleep_until_killed()
 
         saver.put, saver.put_writes = blocking_put, recording_put_writes
         graph = build_graph([], before_d=announce_and_wait).compile(checkpointer=saver)

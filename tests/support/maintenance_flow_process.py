@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from prefect.settings import get_current_settings
 
@@ -76,11 +76,15 @@ class FlowThread(threading.Thread):
         return self.result
 
 
+def sleep_until_killed() -> NoReturn:
+    while True:
+        time.sleep(60)
+
+
 def _block_forever(marker: Path) -> Callable[..., Any]:
     def blocked(*_args: Any, **_kwargs: Any) -> Any:
         marker.write_text(str(os.getpid()))
-        while True:
-            time.sleep(60)
+        sleep_until_killed()
 
     return blocked
 
