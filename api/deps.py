@@ -10,8 +10,8 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy.orm import Session
 
 from api.key_cache import KnownKey
-from resync.api_keys import KeyFormatError, check_key_format, hash_key
-from resync.database import session_scope
+from resync.db.engine import session_scope
+from resync.keys.format import KeyFormatError, check_key_format, hash_key
 
 bearer_scheme = HTTPBearer(auto_error=False, description="Authorization: Bearer rsk_…")
 api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="X-API-Key: rsk_…")

@@ -27,8 +27,8 @@ from psycopg.errors import DeadlockDetected, UniqueViolation
 from sqlalchemy import Connection, Engine, Text, bindparam, select, tuple_, type_coerce
 from sqlalchemy.dialects import sqlite
 
-from resync.inbox import INBOX_COLUMNS, INBOX_SCHEMA, hold_inbox_for_write
-from resync.models import MetricsInbox
+from resync.db.models import MetricsInbox
+from resync.ingest.inbox import INBOX_COLUMNS, INBOX_SCHEMA, hold_inbox_for_write
 
 logger = logging.getLogger(__name__)
 

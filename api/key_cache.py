@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine, select
 
-from resync.key_usage import NewAddresses, Uses, hour_of, prune_hourly_usage, write_usage
-from resync.models import ApiKey
+from resync.db.models import ApiKey
+from resync.keys.usage import NewAddresses, Uses, hour_of, prune_hourly_usage, write_usage
 
 logger = logging.getLogger(__name__)
 

@@ -28,8 +28,8 @@ from api.routes import (
     reports,
     workstations,
 )
-from resync.database import make_engine
-from resync.schemas import MetricsPayload
+from resync.db.engine import make_engine
+from resync.ingest.payload import MetricsPayload
 from resync.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ half, beside the baseline (nothing learned) measured in the same run on the same
 - Alert rules. FTAs report CPU every 5 minutes for `--days` days. One FTA in four starts a
   nightly batch that holds CPU above 95 % for 3–6 samples: reviewers reject every such alert
   ("batch start, not saturation"). Every FTA also saturates for real now and then (1–4 hours
-  above 95 %): reviewers confirm those. The rules of `resync.alert_rules` are replayed
+  above 95 %): reviewers confirm those. The rules of `resync.alerts.rules` are replayed
   (`replay_rule`), the first half's alerts reviewed, and `propose_alert_tuning` run per rule ×
   FTA with the flow's gates and bounds. Held out: precision of the alerts raised (share that
   overlap a real saturation) and recall (share of real saturations alerted).
@@ -34,14 +34,9 @@ import polars as pl
 
 from benchmarks.auto_learning_signals import held_out_calibration, run_action_policies, run_capacity
 from benchmarks.machine import describe_machine
-from resync.alert_rules import alert_rules
-from resync.learning import (
-    brier_score,
-    expected_calibration_error,
-    propose_alert_tuning,
-    replay_rule,
-)
-from resync.learning.alert_tuning import review_gate
+from resync.alerts.rules import alert_rules
+from resync.learning.alert_tuning import propose_alert_tuning, replay_rule, review_gate
+from resync.learning.calibration import brier_score, expected_calibration_error
 from resync.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -20,14 +20,14 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import polars as pl
 
-from resync.learning import (
+from resync.learning.action_policy import CATALOGUE, policy_outcome, propose_action_policy
+from resync.learning.calibration import (
     apply_calibration,
     brier_score,
+    choose_calibrator,
     expected_calibration_error,
     propose_calibrations,
 )
-from resync.learning.action_policy import CATALOGUE, policy_outcome, propose_action_policy
-from resync.learning.calibration import choose_calibrator
 from resync.learning.capacity import CHANGE_TYPE, NOMINAL_PROBABILITY, outcome_kind
 from resync.maintenance.actions import CATALOGUE as ACTIONS
 from resync.settings import Settings

@@ -25,7 +25,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from resync.joblog import classify_joblog, redact_joblog
+from resync.joblog.classification import classify_joblog
+from resync.joblog.redaction import redact_joblog
 from resync.joblog.signatures import matching_classes
 
 HERE = Path(__file__).parent

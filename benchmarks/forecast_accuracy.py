@@ -34,9 +34,9 @@ from statsforecast.models import AutoETS, AutoTheta
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
 from benchmarks.machine import describe_machine
-from resync.forecasting.backtest import MISS_RATE_CORRECTION, interval_half_widths, mase
-from resync.forecasting.forecaster import forecast_values
-from resync.forecasting.resample import resample_hourly
+from resync.capacity.forecasting.backtest import MISS_RATE_CORRECTION, interval_half_widths, mase
+from resync.capacity.forecasting.forecaster import forecast_values
+from resync.capacity.forecasting.resample import resample_hourly
 
 ROOT = Path(__file__).resolve().parent.parent
 SEASON = 24

@@ -25,9 +25,9 @@ from psycopg.types.json import Jsonb
 
 from benchmarks.machine import POSTGRES_SETTINGS, describe_machine
 from resync.cli import alembic_config
-from resync.demo import demo_estate, sample
-from resync.inbox import INBOX_COLUMNS
-from resync.schemas import METRIC_NAMES
+from resync.demo.estate import demo_estate, sample
+from resync.ingest.inbox import INBOX_COLUMNS
+from resync.ingest.payload import METRIC_NAMES
 from resync.settings import get_settings
 from tests.support.postgres import PostgresServer
 

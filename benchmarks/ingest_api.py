@@ -30,11 +30,11 @@ from alembic import command
 from sqlalchemy import func, select
 
 from benchmarks.machine import POSTGRES_SETTINGS, describe_machine
-from resync.api_keys import create_api_key
 from resync.cli import alembic_config
-from resync.database import make_engine, session_scope
-from resync.demo import demo_estate, sample
-from resync.models import MetricsInbox
+from resync.db.engine import make_engine, session_scope
+from resync.db.models import MetricsInbox
+from resync.demo.estate import demo_estate, sample
+from resync.keys.format import create_api_key
 from tests.support.postgres import PostgresServer, free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,6 +1,6 @@
 """Maintenance-analytics accuracy on synthetic estates with known futures.
 
-`resync.maintenance.simulation` makes estates (default 3 × 200 FTAs, 30 days of 5-minute
+`resync.demo.simulation` makes estates (default 3 × 200 FTAs, 30 days of 5-minute
 metrics and job runs each) with injected scenarios (disk filling with a job creeping along,
 memory leak, degrading link, Mailbox.msg filling, a job starting to fail) and controls (healthy,
 noisy but healthy, a disk cleaned up, a disk filling only in 45–100 days, weekend batch files);
@@ -29,10 +29,12 @@ import numpy as np
 import polars as pl
 
 from benchmarks.machine import describe_machine
-from resync.maintenance import analyze_degradation, correlate, predict, recommend
-from resync.maintenance.prediction import failure_threshold
+from resync.demo.simulation import Estate, benchmark_labels, generate_estate
+from resync.maintenance.correlation import correlate
+from resync.maintenance.degradation import analyze_degradation
+from resync.maintenance.prediction import failure_threshold, predict
+from resync.maintenance.recommendation import recommend
 from resync.maintenance.series import hourly_levels, kind_of, resource_samples
-from resync.maintenance.simulation import Estate, benchmark_labels, generate_estate
 from resync.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

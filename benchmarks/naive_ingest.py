@@ -6,11 +6,11 @@ from fastapi import FastAPI, Header, HTTPException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from resync.api_keys import check_key_format, hash_key
-from resync.database import get_engine
-from resync.inbox import inbox_values
-from resync.models import ApiKey, MetricsInbox
-from resync.schemas import MetricsPayload
+from resync.db.engine import get_engine
+from resync.db.models import ApiKey, MetricsInbox
+from resync.ingest.inbox import inbox_values
+from resync.ingest.payload import MetricsPayload
+from resync.keys.format import check_key_format, hash_key
 
 app = FastAPI()
 

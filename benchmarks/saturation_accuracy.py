@@ -24,7 +24,7 @@ import numpy as np
 import polars as pl
 
 from benchmarks.machine import describe_machine
-from resync.forecasting import forecast_resource
+from resync.capacity.forecasting.capacity import forecast_resource
 from resync.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

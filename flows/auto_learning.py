@@ -16,7 +16,7 @@ from prefect.runtime import flow_run
 
 from graphs.auto_learning.graph import build_graph
 from graphs.auto_learning.nodes import proposals_and_skipped
-from resync.checkpoints import invoke_or_continue, open_checkpointer
+from graphs.checkpoints import invoke_or_continue, open_checkpointer
 from resync.settings import get_settings
 
 

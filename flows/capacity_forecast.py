@@ -6,7 +6,7 @@ flow run id as its thread: a crashed run's retry resumes after its last complete
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from prefect import flow
 from prefect.runtime import flow_run
@@ -14,12 +14,10 @@ from pydantic import Field
 
 from graphs.capacity.graph import build_graph
 from graphs.capacity.nodes import summarize
-from resync.capacity_series import RESOURCES
-from resync.checkpoints import invoke_or_continue, open_checkpointer
-from resync.schemas import WORKSTATION_PATTERN
+from graphs.checkpoints import invoke_or_continue, open_checkpointer
+from resync.capacity.resources import RESOURCES, Resource
+from resync.ingest.payload import WORKSTATION_PATTERN
 from resync.settings import get_settings
-
-Resource = Literal["cpu", "memory", "disk", "latency", "workload"]
 
 
 def _run_name() -> str:

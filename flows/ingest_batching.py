@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from prefect import flow
 
 from graphs.ingest.graph import build_graph
-from resync.database import get_engine
+from resync.db.engine import get_engine
 from resync.settings import get_settings
 from tasks.alerts import publish_ingest_summary
 

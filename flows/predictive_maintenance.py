@@ -14,9 +14,9 @@ from langgraph.types import Command
 from prefect import flow
 from prefect.runtime import flow_run
 
+from graphs.checkpoints import invoke_or_continue, open_checkpointer
 from graphs.maintenance.graph import build_graph
-from resync.checkpoints import invoke_or_continue, open_checkpointer
-from resync.maintenance_store import RunTakenOver
+from resync.maintenance.store import RunTakenOver
 from resync.settings import get_settings
 from tasks.maintenance_review import (
     answer_from_form,

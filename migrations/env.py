@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from resync.database import make_engine
-from resync.models import Base
+from resync.db.engine import make_engine
+from resync.db.models import Base
 from resync.settings import get_settings
 
 config = context.config

@@ -9,9 +9,9 @@ import typer
 from alembic import command
 from alembic.config import Config
 
-from resync.api_keys import create_api_key, key_status, list_api_keys, revoke_api_key
-from resync.database import session_scope
-from resync.learning_cli import learning_app
+from resync.db.engine import session_scope
+from resync.keys.format import create_api_key, key_status, list_api_keys, revoke_api_key
+from resync.learning.cli import learning_app
 from resync.settings import get_settings
 
 app = typer.Typer(help="Resync: operations analytics for TWS / HCL Workload Automation estates.")
@@ -117,7 +117,7 @@ def demo(
     ] = 5.0,
 ) -> None:
     """Post a demo estate through the real API: history, then live samples until Ctrl-C."""
-    from resync.demo_sender import run_demo
+    from resync.demo.sender import run_demo
 
     with session_scope() as session:
         _, key = create_api_key(

@@ -116,7 +116,7 @@ def start_demo_master(stack: Stack) -> str:
             "RESYNC_HWA_PASSWORD": secrets.token_urlsafe(18),
         }
     )
-    stack.start("demo-hwa", sys.executable, "-m", "resync.demo_jobs", "--port", str(port))
+    stack.start("demo-hwa", sys.executable, "-m", "resync.demo.jobs", "--port", str(port))
     return f"http://127.0.0.1:{port}   (demo: a fake master serving the demo's job runs)"
 
 

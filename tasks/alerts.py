@@ -10,15 +10,15 @@ from prefect.blocks.notifications import NotificationBlock
 from prefect.cache_policies import NONE
 from sqlalchemy import select
 
-from resync.alert_rules import (
+from resync.alerts.rules import (
     SILENT_RULE,
     evaluate_alert_rules,
     find_silent_workstations,
     lookback_samples,
 )
-from resync.database import get_engine, session_scope
-from resync.learned_parameters import alert_overrides
-from resync.models import Alert, Workstation, WorkstationMetrics
+from resync.db.engine import get_engine, session_scope
+from resync.db.models import Alert, Workstation, WorkstationMetrics
+from resync.learning.parameters import alert_overrides
 from resync.settings import get_settings
 
 RULE_COLUMNS = (

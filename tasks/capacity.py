@@ -14,36 +14,35 @@ from multiprocessing import get_context
 from typing import Any
 
 import polars as pl
-from prefect import get_run_logger, task
-from prefect.cache_policies import NONE
+from prefect import get_run_logger
 from prefect.runtime import flow_run
 from sqlalchemy import bindparam, delete, insert, select, update
 
-from resync.capacity_planning import assess_saturation, recommend
-from resync.capacity_series import (
+from resync.capacity.planning import assess_saturation, recommend
+from resync.capacity.series import (
     forecast_workstations,
     hourly_series,
     trailing_day_job_counts,
     trend_row,
 )
-from resync.capacity_store import (
+from resync.capacity.store import (
     load_hourly_job_starts,
     load_hourly_metrics,
     workstations_with_metrics,
 )
-from resync.database import get_engine
-from resync.learned_parameters import active_parameters, model_preferences
+from resync.db.engine import get_engine
+from resync.db.models import CapacityForecast, CapacityForecastRun, Workstation
 from resync.learning.capacity import CHANGE_TYPE as CAPACITY_CALIBRATION
 from resync.learning.capacity import saturation_probability
-from resync.models import CapacityForecast, CapacityForecastRun, Workstation
+from resync.learning.parameters import active_parameters, model_preferences
 from resync.settings import get_settings
+from tasks.database import database_task
 
-DATABASE_RETRIES: dict[str, Any] = {"retries": 2, "retry_delay_seconds": [2, 10]}
 CHUNKS_PER_WORKER = 4
 FORECAST_COLUMNS = ("status", "model", "mase", "saturation_date", "saturation_date_earliest")
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def open_forecast_run(history_days: int, horizon_days: int) -> dict[str, Any]:
     """Insert the run row; its window is the `history_days` up to now."""
     now = datetime.now(UTC)
@@ -66,7 +65,7 @@ def open_forecast_run(history_days: int, horizon_days: int) -> dict[str, Any]:
     return {"run_id": str(run_id), "window_start": start.isoformat(), "as_of": now.isoformat()}
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def find_forecast_workstations(window_start: str, as_of: str, names: list[str] | None) -> list[str]:
     """The FTAs with samples in the window (only `names` when given)."""
     start, end = datetime.fromisoformat(window_start), datetime.fromisoformat(as_of)
@@ -94,7 +93,7 @@ def _hourly_frame(
     return hourly.join(workload, on=["workstation", "sample_time"], how="full", coalesce=True)
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def analyze_metric_trends(
     run_id: str, window_start: str, as_of: str, workstations: list[str], resources: list[str]
 ) -> dict[str, int]:
@@ -123,7 +122,7 @@ def _chunks(frame: pl.DataFrame, count: int) -> list[pl.DataFrame]:
     return [frame.filter(pl.col("workstation").is_in(group)) for group in groups]
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def forecast_metric_series(
     run_id: str,
     window_start: str,
@@ -151,7 +150,7 @@ def forecast_metric_series(
     # A fresh server process with the forecasting modules imported forks the workers: no
     # inherited threads (as with spawn), without paying the imports in every worker.
     context = get_context("forkserver")
-    context.set_forkserver_preload(["resync.capacity_series"])
+    context.set_forkserver_preload(["resync.capacity.series"])
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         results = pool.map(
             forecast_workstations,
@@ -206,7 +205,7 @@ def _at_risk_rows(run: uuid.UUID) -> list[dict[str, Any]]:
         return [dict(row._mapping) for row in connection.execute(query)]
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def assess_forecast_saturation(run_id: str, as_of: str) -> dict[str, int]:
     """Days to saturation, the order-by date (crossing − procurement lead time) and the
     probability of the crossing by its date, calibrated by what auto-learning applied."""
@@ -229,7 +228,7 @@ def assess_forecast_saturation(run_id: str, as_of: str) -> dict[str, int]:
     return {"expected": risks["expected"], "likely": risks["likely"]}
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def recommend_scaling(run_id: str, horizon_days: int) -> dict[str, Any]:
     """Size CPU, memory or disk for each series at risk from its FTA's host facts, with cost."""
     settings = get_settings().model_copy(update={"forecast_horizon_days": horizon_days})

@@ -10,10 +10,10 @@ from prefect.cache_policies import NONE
 from sqlalchemy import func, select, update
 
 from resync.analyst import write_insight
-from resync.capacity_insight import TASK, TOP_AT_RISK, CapacityInsight, deterministic_insight
-from resync.database import get_engine
-from resync.models import CapacityForecast, CapacityForecastRun
-from tasks.capacity import DATABASE_RETRIES
+from resync.capacity.insight import TASK, TOP_AT_RISK, CapacityInsight, deterministic_insight
+from resync.db.engine import get_engine
+from resync.db.models import CapacityForecast, CapacityForecastRun
+from tasks.database import database_task
 
 AT_RISK_COLUMNS = (
     "workstation",
@@ -70,7 +70,7 @@ def _insight_data(run: uuid.UUID, summary: dict[str, Any]) -> dict[str, Any]:
     return {**summary, "at_risk": at_risk}
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def write_capacity_insight(run_id: str, summary: dict[str, Any]) -> dict[str, str]:
     """The insight paragraph (Claude, or the deterministic analyst) stored on the run row."""
     run = uuid.UUID(run_id)
@@ -90,7 +90,7 @@ def write_capacity_insight(run_id: str, summary: dict[str, Any]) -> dict[str, st
     return {"analyst": insight.analyst, "note": insight.note, "insight": insight.value.paragraph}
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def finish_forecast_run(run_id: str, workstation_count: int) -> None:
     """Mark the run finished: the report and the API read finished runs only."""
     with get_engine().begin() as connection:

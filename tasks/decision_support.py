@@ -17,27 +17,28 @@ from prefect.deployments import run_deployment
 from prefect.exceptions import ObjectNotFound
 from sqlalchemy import select
 
-from resync.database import session_scope
-from resync.failure_store import (
+from resync.db.engine import session_scope
+from resync.db.models import JobExecution
+from resync.joblog.analyst import classify_failure
+from resync.joblog.context import corroborating_readings, resource_state, run_history_summary
+from resync.joblog.recommendation import card_confidence, card_markdown, suggest_fix
+from resync.joblog.redaction import redact_joblog
+from resync.joblog.similarity import SimilarCase, rank_similar_failures
+from resync.joblog.store import (
     failed_runs_to_analyse,
     failure_time,
     load_failure_context,
     load_past_failures,
     store_failure_analysis,
 )
-from resync.joblog import SimilarCase, rank_similar_failures, redact_joblog
-from resync.joblog.analyst import classify_failure
-from resync.joblog.context import corroborating_readings, resource_state, run_history_summary
-from resync.joblog.recommendation import card_confidence, card_markdown, suggest_fix
-from resync.models import JobExecution
 from resync.settings import get_settings
+from tasks.database import database_task
 
-DATABASE_RETRIES = {"retries": 2, "retry_delay_seconds": [2, 10]}
 DEPLOYMENT = "decision-support/decision-support"
 ANALYSIS_BATCH = 500
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def select_failed_runs(run_ids: list[str] | None) -> list[str]:
     """The failed runs to analyse: those of `run_ids`, or every failed run without a card."""
     with session_scope() as session:
@@ -48,7 +49,7 @@ def select_failed_runs(run_ids: list[str] | None) -> list[str]:
     return selected
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def fetch_failure_context(run_id: str) -> dict[str, Any]:
     """The run, its redacted joblog, the job's run history, the FTA's resources and alerts."""
     settings = get_settings()
@@ -83,7 +84,7 @@ def classify_job_failure(joblog: str, return_code: int | None) -> dict[str, Any]
     }
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def find_similar_failures(run_id: str, joblog: str) -> list[dict[str, Any]]:
     """Past analysed failures ranked by joblog similarity, with their recorded resolutions."""
     settings = get_settings()
@@ -119,7 +120,7 @@ def recommend_failure_resolution(
     }
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def store_failure_card(card: dict[str, Any], joblog: str, flow_run_id: str | None) -> None:
     """Store the run's card (replacing an earlier one) with the redacted joblog it came from."""
     row = {

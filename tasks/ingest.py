@@ -10,12 +10,12 @@ from prefect.runtime import flow_run
 from sqlalchemy import Connection, and_, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from resync.database import conflict_insert, get_engine
-from resync.frames import read_frame
-from resync.history_schema import find_invalid_rows
-from resync.inbox import hold_inbox_for_claim
-from resync.models import IngestBatch, MetricsInbox, Workstation, WorkstationMetrics
-from resync.schemas import METRIC_NAMES
+from resync.db.engine import conflict_insert, get_engine
+from resync.db.frames import UTC_TIME, read_frame
+from resync.db.models import IngestBatch, MetricsInbox, Workstation, WorkstationMetrics
+from resync.ingest.history_schema import find_invalid_rows
+from resync.ingest.inbox import hold_inbox_for_claim
+from resync.ingest.payload import METRIC_NAMES
 from resync.settings import get_settings
 
 SAMPLE_COLUMNS = (
@@ -30,7 +30,7 @@ VALIDATED_COLUMNS = ("inbox_id", "workstation", "sample_time", *METRIC_NAMES)
 FRAME_SCHEMA = {
     "inbox_id": pl.Int64,
     "workstation": pl.String,
-    "sample_time": pl.Datetime("us", "UTC"),
+    "sample_time": UTC_TIME,
     **{name: pl.Float64 for name in METRIC_NAMES},
     "tcp_connectivity": pl.Int64,
     "process_count": pl.Int64,

@@ -16,11 +16,11 @@ from prefect.cache_policies import NONE
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
-from resync.database import session_scope
-from resync.hwa import HwaClient, HwaError, HwaUnavailable, PlanJobRun
-from resync.job_history import store_job_runs
-from resync.job_schemas import JobRun
-from resync.models import JobExecution
+from resync.db.engine import session_scope
+from resync.db.models import JobExecution
+from resync.jobs.hwa import HwaClient, HwaError, HwaUnavailable, PlanJobRun
+from resync.jobs.schemas import JobRun
+from resync.jobs.store import store_job_runs
 from resync.settings import get_settings
 
 FINISHED_STATUSES = ("SUCC", "ABEND", "CANCL", "FAIL", "DONE", "ERROR")

@@ -14,25 +14,22 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 
-from resync.alert_reviews import load_alert_reviews
-from resync.alert_rules import alert_rules
-from resync.capacity_series import hourly_series
-from resync.capacity_store import load_hourly_metrics, workstations_with_metrics
-from resync.database import get_engine, session_scope
-from resync.forecasting.resample import fill_gaps
-from resync.learned_parameters import active_parameters, alert_overrides
-from resync.learning import (
-    Proposal,
-    hourly_levels,
-    judge_outcomes,
-    propose_alert_tuning,
-    propose_calibrations,
-    propose_model_preference,
-)
+from resync.alerts.reviews import load_alert_reviews
+from resync.alerts.rules import alert_rules
+from resync.capacity.forecasting.resample import fill_gaps
+from resync.capacity.resources import SATURATING
+from resync.capacity.series import hourly_series
+from resync.capacity.store import load_hourly_metrics, workstations_with_metrics
+from resync.db.engine import get_engine, session_scope
 from resync.learning.action_policy import decision_summary
-from resync.learning.alert_tuning import review_gate
+from resync.learning.alert_tuning import propose_alert_tuning, review_gate
+from resync.learning.calibration import propose_calibrations
+from resync.learning.changes import Proposal
+from resync.learning.model_preference import propose_model_preference
+from resync.learning.outcomes import hourly_levels, judge_outcomes
+from resync.learning.parameters import active_parameters, alert_overrides
 from resync.learning.report import learning_markdown
-from resync.learning_store import (
+from resync.learning.store import (
     load_action_decisions,
     load_due_predictions,
     load_outcomes,
@@ -41,16 +38,14 @@ from resync.learning_store import (
     store_outcomes,
 )
 from resync.settings import get_settings
-
-DATABASE_RETRIES: dict[str, Any] = {"retries": 2, "retry_delay_seconds": [2, 10]}
-MODEL_RESOURCES = ("cpu", "memory", "disk")
+from tasks.database import database_task
 
 
 def _learned(proposals: list[Proposal], skipped: dict[str, str]) -> dict[str, Any]:
     return {"proposals": [dataclasses.asdict(p) for p in proposals], "skipped": skipped}
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def collect_prediction_outcomes(as_of: str) -> dict[str, int]:
     """Judge every finding and capacity forecast whose date has passed; store the outcomes."""
     now = datetime.fromisoformat(as_of)
@@ -81,7 +76,7 @@ def collect_prediction_outcomes(as_of: str) -> dict[str, int]:
     return counts
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def collect_review_feedback() -> dict[str, Any]:
     """Reviewer decisions: maintenance actions per kind × command with their latest comments,
     alert verdicts per rule."""
@@ -92,7 +87,7 @@ def collect_review_feedback() -> dict[str, Any]:
     return {"maintenance": maintenance, "alerts": verdicts}
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def calibrate_prediction_confidence() -> dict[str, Any]:
     """A confidence calibrator per maintenance kind with enough judged outcomes."""
     settings = get_settings()
@@ -110,7 +105,7 @@ def calibrate_prediction_confidence() -> dict[str, Any]:
     return _learned(proposals, skipped)
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def tune_alert_rules() -> dict[str, Any]:
     """New parameters for each rule × FTA that reviewers keep marking as false alarms."""
     settings = get_settings()
@@ -169,7 +164,7 @@ def tune_alert_rules() -> dict[str, Any]:
     return _learned(proposals, skipped)
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def select_forecast_models(as_of: str) -> dict[str, Any]:
     """Per FTA × CPU, memory and disk: the model that backtests best, if it forecasts better."""
     settings = get_settings()
@@ -181,7 +176,7 @@ def select_forecast_models(as_of: str) -> dict[str, Any]:
         hourly = load_hourly_metrics(connection, start, end, workstations)
     proposals, skipped = [], {}
     for (workstation,), frame in sorted(hourly.partition_by("workstation", as_dict=True).items()):
-        for resource in MODEL_RESOURCES:
+        for resource in SATURATING:
             target = f"{workstation}/{resource}"
             series = fill_gaps(hourly_series(frame, resource), "1h")
             found = propose_model_preference(
@@ -197,7 +192,7 @@ def select_forecast_models(as_of: str) -> dict[str, Any]:
     return _learned(proposals, skipped)
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def record_learned_changes(proposals: list[dict[str, Any]], flow_run_id: str | None) -> list[int]:
     """Store every proposal as a versioned learned change; the applied ones take effect."""
     records = [Proposal(**proposal) for proposal in proposals]

@@ -7,22 +7,18 @@ of `tasks.learning`.
 import dataclasses
 from typing import Any
 
-from prefect import task
-from prefect.cache_policies import NONE
-
-from resync.database import get_engine
-from resync.learned_parameters import active_parameters
-from resync.learning import propose_calibrations
+from resync.db.engine import get_engine
 from resync.learning.action_policy import propose_action_policy
+from resync.learning.calibration import propose_calibrations
 from resync.learning.capacity import CHANGE_TYPE
-from resync.learning_store import load_action_decisions, load_outcomes
+from resync.learning.parameters import active_parameters
+from resync.learning.store import load_action_decisions, load_outcomes
 from resync.maintenance.actions import CATALOGUE
 from resync.settings import get_settings
+from tasks.database import database_task
 
-DATABASE_RETRIES: dict[str, Any] = {"retries": 2, "retry_delay_seconds": [2, 10]}
 
-
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def learn_action_policies() -> dict[str, Any]:
     """Per finding kind × action: withhold, send to review or auto-approve it, as reviewers'
     decisions show, when that agrees better with their held-out decisions."""
@@ -58,7 +54,7 @@ def learn_action_policies() -> dict[str, Any]:
     return {"proposals": proposals, "skipped": skipped}
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def calibrate_saturation_probability() -> dict[str, Any]:
     """Per resource: how often a forecast saturation came true by its date, as a calibrator of
     the forecast's nominal probability."""

@@ -11,28 +11,22 @@ from typing import Any
 from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 
-from resync.database import get_engine, session_scope
-from resync.learned_parameters import active_parameters
+from resync.db.engine import get_engine, session_scope
+from resync.db.models import utcnow
 from resync.learning.action_policy import apply_action_policies
 from resync.learning.calibration import calibrate_predictions
-from resync.maintenance import (
-    Correlation,
-    Degradation,
-    Finding,
-    Prediction,
-    analyze_degradation,
-    correlate,
-    predict,
-    recommend,
-)
+from resync.learning.parameters import active_parameters
 from resync.maintenance.actions import ActionError, build_argv
-from resync.maintenance_execution import ActionOutcome, run_action
-from resync.maintenance_history import count_history, load_host_facts, load_jobs, load_metrics
-from resync.maintenance_store import finish_execution, run_reviews, start_execution, store_reviews
-from resync.models import utcnow
+from resync.maintenance.correlation import correlate
+from resync.maintenance.degradation import analyze_degradation
+from resync.maintenance.execution import ActionOutcome, run_action
+from resync.maintenance.history import count_history, load_host_facts, load_jobs, load_metrics
+from resync.maintenance.prediction import predict
+from resync.maintenance.recommendation import recommend
+from resync.maintenance.store import finish_execution, run_reviews, start_execution, store_reviews
+from resync.maintenance.types import Correlation, Degradation, Finding, Prediction
 from resync.settings import get_settings
-
-DATABASE_RETRIES = {"retries": 2, "retry_delay_seconds": [2, 10]}
+from tasks.database import database_task
 
 
 def _dump(records: list[Any]) -> list[dict[str, Any]]:
@@ -45,7 +39,7 @@ def _frames(window_start: str, window_end: str) -> tuple[Any, Any]:
         return load_metrics(connection, start, end), load_jobs(connection, start, end)
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def fetch_maintenance_data(now: datetime | None = None) -> dict[str, Any]:
     """Fix the analysis window (ending now), count what it holds, read the FTAs' host facts."""
     end = now or datetime.now(UTC)
@@ -69,7 +63,7 @@ def fetch_maintenance_data(now: datetime | None = None) -> dict[str, Any]:
     }
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def analyze_fta_degradation(window_start: str, window_end: str) -> list[dict[str, Any]]:
     """Resource trends, job slowdowns and rising failure rates on every FTA of the window."""
     metrics, jobs = _frames(window_start, window_end)
@@ -77,7 +71,7 @@ def analyze_fta_degradation(window_start: str, window_end: str) -> list[dict[str
     return _dump(analyze_degradation(metrics, jobs, now=now, settings=get_settings()))
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def correlate_degradations(
     window_start: str, window_end: str, degradations: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
@@ -87,7 +81,7 @@ def correlate_degradations(
     return _dump(correlate(records, metrics, jobs))
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def predict_failures(
     window_end: str, degradations: list[dict[str, Any]], correlations: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
@@ -104,7 +98,7 @@ def predict_failures(
     return _dump(calibrate_predictions(predictions, calibrators))
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def recommend_actions(
     predictions: list[dict[str, Any]], host_facts: dict[str, dict[str, Any]]
 ) -> list[dict[str, Any]]:
@@ -116,7 +110,7 @@ def recommend_actions(
     return _dump(apply_action_policies(recommend(records, host_facts, get_settings()), policies))
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def record_review_decisions(
     run_id: str, findings: list[dict[str, Any]], answer: dict[str, Any]
 ) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ from prefect.input.run_input import keyset_from_paused_state
 from prefect.runtime import flow_run
 from prefect.states import Crashed, Paused, Running
 
-from resync.maintenance_report import KIND_NAMES, findings_markdown
+from resync.maintenance.report import KIND_NAMES, findings_markdown
 from resync.settings import Settings
 
 REVIEW_PAUSE_KEY = "maintenance-review"

@@ -9,9 +9,14 @@ from prefect.cache_policies import NONE
 from sqlalchemy import select
 
 from resync.analyst import write_insight
-from resync.database import session_scope
-from resync.maintenance.types import Finding
-from resync.maintenance_report import (
+from resync.db.engine import session_scope
+from resync.db.models import (
+    MaintenanceActionExecution,
+    MaintenanceFinding,
+    MaintenanceReview,
+    Report,
+)
+from resync.maintenance.report import (
     BRIEFING_TASK,
     KIND_NAMES,
     MaintenanceBriefing,
@@ -19,19 +24,13 @@ from resync.maintenance_report import (
     deterministic_briefing,
     findings_markdown,
 )
-from resync.maintenance_store import claim_run, set_run_status, store_findings
-from resync.models import (
-    MaintenanceActionExecution,
-    MaintenanceFinding,
-    MaintenanceReview,
-    Report,
-)
+from resync.maintenance.store import claim_run, set_run_status, store_findings
+from resync.maintenance.types import Finding
 from resync.settings import get_settings
+from tasks.database import database_task
 
-DATABASE_RETRIES = {"retries": 2, "retry_delay_seconds": [2, 10]}
 
-
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def claim_maintenance_run(flow_run_id: uuid.UUID | None) -> dict[str, Any]:
     """The unfinished maintenance run to continue (its process died), or a new one."""
     with session_scope() as session:
@@ -49,7 +48,7 @@ def claim_maintenance_run(flow_run_id: uuid.UUID | None) -> dict[str, Any]:
     }
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def set_maintenance_status(run_id: str, flow_run_id: uuid.UUID | None, status: str) -> None:
     """Move the run to `status`; fails if another flow run has taken the run over."""
     with session_scope() as session:
@@ -69,7 +68,7 @@ def write_maintenance_briefing(findings: list[dict[str, Any]]) -> dict[str, str]
     }
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def store_maintenance_findings(
     run_id: str, findings: list[dict[str, Any]], insight: dict[str, str]
 ) -> None:
@@ -79,7 +78,7 @@ def store_maintenance_findings(
         store_findings(session, uuid.UUID(run_id), records, insight)
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def read_evidence_links() -> list[str]:
     """Markdown links for the reviewer: the findings API and the latest report's charts."""
     base = get_settings().public_api_url.rstrip("/")
@@ -93,7 +92,7 @@ def read_evidence_links() -> list[str]:
     return links
 
 
-@task(cache_policy=NONE, **DATABASE_RETRIES)
+@database_task
 def publish_maintenance_artifacts(
     run_id: str, findings: list[dict[str, Any]], insight: dict[str, str]
 ) -> None:

@@ -23,8 +23,8 @@ from dashboards.reports.data import (
 )
 from dashboards.reports.html import render_html
 from dashboards.reports.pdf import render_pdf
-from resync.database import session_scope
-from resync.models import Alert, CapacityForecast, CapacityForecastRun, Report
+from resync.db.engine import session_scope
+from resync.db.models import Alert, CapacityForecast, CapacityForecastRun, Report
 from resync.settings import get_settings
 
 

@@ -14,9 +14,9 @@ from prefect.testing.utilities import prefect_test_harness
 from sqlalchemy import Engine
 
 from api.main import create_app
-from resync.api_keys import create_api_key, revoke_api_key
 from resync.cli import alembic_config
-from resync.database import get_engine, session_scope
+from resync.db.engine import get_engine, session_scope
+from resync.keys.format import create_api_key, revoke_api_key
 from resync.settings import get_settings
 from tests.support.live_api import LiveApi
 from tests.support.postgres import PostgresServer

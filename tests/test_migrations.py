@@ -10,7 +10,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 
 from resync.cli import alembic_config
-from resync.models import Base
+from resync.db.models import Base
 from tests.conftest import BACKENDS
 from tests.support.postgres import PostgresServer
 

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 
 from api.deps import MAX_OFFSET, SessionDep, WorkflowsReadKey, WorkflowsWriteKey
 from api.routes.workstations import OpenAlertPublic
-from resync.alert_reviews import AlertNotFound, alerts_with_reviews, record_alert_review
-from resync.models import Alert, AlertReview
-from resync.schemas import FREE_TEXT_PATTERN, WORKSTATION_PATTERN
+from resync.alerts.reviews import AlertNotFound, alerts_with_reviews, record_alert_review
+from resync.db.models import Alert, AlertReview
+from resync.ingest.payload import FREE_TEXT_PATTERN, WORKSTATION_PATTERN
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
 

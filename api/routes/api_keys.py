@@ -9,7 +9,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from sqlalchemy import String, cast, func, select
 
-from api.api_key_schemas import (
+from api.deps import MAX_OFFSET, AdminReadKey, AdminWriteKey, SessionDep
+from api.key_cache import KnownKey
+from resync.db.models import ApiKey
+from resync.keys import admin as api_key_admin
+from resync.keys.admin import Actor, KeyConflictError, KeyNotFoundError
+from resync.keys.format import SCOPES
+from resync.keys.schemas import (
     ApiKeyBrief,
     ApiKeyCreate,
     ApiKeyCreated,
@@ -21,12 +27,6 @@ from api.api_key_schemas import (
     ApiKeysPublic,
     ApiKeyStats,
 )
-from api.deps import MAX_OFFSET, AdminReadKey, AdminWriteKey, SessionDep
-from api.key_cache import KnownKey
-from resync import api_key_admin
-from resync.api_key_admin import Actor, KeyConflictError, KeyNotFoundError
-from resync.api_keys import SCOPES
-from resync.models import ApiKey
 
 router = APIRouter(prefix="/api/v1/admin/api-keys", tags=["admin"])
 

@@ -5,10 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import Select, func, select
 
-from api.capacity_schemas import CapacityForecastPublic, CapacityForecastsPublic, Resource
 from api.deps import MetricsReadKey, SessionDep
-from resync.models import CapacityForecast, CapacityForecastRun
-from resync.schemas import WORKSTATION_PATTERN
+from resync.capacity.schemas import CapacityForecastPublic, CapacityForecastsPublic, Resource
+from resync.db.models import CapacityForecast, CapacityForecastRun
+from resync.ingest.payload import WORKSTATION_PATTERN
 
 router = APIRouter(prefix="/api/v1/capacity", tags=["capacity"])
 

@@ -8,12 +8,12 @@ from pydantic import BaseModel, Field, StringConstraints
 from sqlalchemy import select
 
 from api.deps import SessionDep, WorkflowsReadKey, WorkflowsWriteKey
-from resync.failure_store import latest_resolutions
+from resync.db.models import FailureAnalysis, FailureResolution, JobExecution
+from resync.ingest.payload import FREE_TEXT_PATTERN
 from resync.joblog.classification import EvidenceLine, FailureClass
 from resync.joblog.redaction import redact_secrets
 from resync.joblog.similarity import SimilarCase
-from resync.models import FailureAnalysis, FailureResolution, JobExecution
-from resync.schemas import FREE_TEXT_PATTERN
+from resync.joblog.store import latest_resolutions
 
 router = APIRouter(prefix="/api/v1/jobs/failures", tags=["failures"])
 

@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from api.deps import JobsWriteKey, MetricsReadKey, SessionDep
 from api.json_body import json_body, request_body
-from resync.job_history import store_job_runs
-from resync.job_schemas import JobRun, JobStatus
-from resync.models import JobExecution
-from resync.schemas import BATCH_MAX_ITEMS, WORKSTATION_PATTERN
+from resync.db.models import JobExecution
+from resync.ingest.payload import BATCH_MAX_ITEMS, WORKSTATION_PATTERN
+from resync.jobs.schemas import JobRun, JobStatus
+from resync.jobs.store import store_job_runs
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
 

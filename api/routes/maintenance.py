@@ -6,15 +6,15 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from api.deps import SessionDep, WorkflowsReadKey
-from api.maintenance_schemas import ActionReviewPublic, FindingPublic, FindingsPublic
-from resync.maintenance.types import Kind
-from resync.models import (
+from resync.db.models import (
     MaintenanceActionExecution,
     MaintenanceFinding,
     MaintenanceReview,
     MaintenanceRun,
 )
-from resync.schemas import WORKSTATION_PATTERN
+from resync.ingest.payload import WORKSTATION_PATTERN
+from resync.maintenance.schemas import ActionReviewPublic, FindingPublic, FindingsPublic
+from resync.maintenance.types import Kind
 
 router = APIRouter(prefix="/api/v1/maintenance", tags=["maintenance"])
 

@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from api.deps import IngestKey, MetricsReadKey, SessionDep
 from api.json_body import component_ref, json_body, request_body, validate_body
-from resync.inbox import inbox_frame, inbox_values
-from resync.models import WorkstationMetrics
-from resync.sample_batch import SampleBatch, batch_from_payloads, read_sample_batch
-from resync.schemas import BATCH_MAX_ITEMS, METRIC_NAMES, WORKSTATION_PATTERN, MetricsPayload
+from resync.db.models import WorkstationMetrics
+from resync.ingest.batch import SampleBatch, batch_from_payloads, read_sample_batch
+from resync.ingest.inbox import inbox_frame, inbox_values
+from resync.ingest.payload import BATCH_MAX_ITEMS, METRIC_NAMES, WORKSTATION_PATTERN, MetricsPayload
 
 router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from api.deps import SessionDep, WorkflowsReadKey
 from dashboards.reports.html import content_security_policy
-from resync.models import Report
+from resync.db.models import Report
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 

@@ -9,7 +9,7 @@ from sqlalchemy import and_, select
 
 from api.deps import MetricsReadKey, SessionDep
 from api.routes.metrics import MetricsSample, sample_from_row
-from resync.models import Alert, Workstation, WorkstationMetrics
+from resync.db.models import Alert, Workstation, WorkstationMetrics
 
 router = APIRouter(prefix="/api/v1/workstations", tags=["workstations"])
 

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
-Resource = Literal["cpu", "memory", "disk", "latency", "workload"]
+from resync.capacity.resources import Resource
 
 RESOURCE_LABELS: dict[str, str] = {
     "cpu": "CPU",

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from resync.models import UtcDateTime
+from resync.db.models import UtcDateTime
 
 # revision identifiers, used by Alembic.
 revision: str = "0001"

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from resync.models import UtcDateTime
+from resync.db.models import UtcDateTime
 
 # revision identifiers, used by Alembic.
 revision: str = "0003"

@@ -7,7 +7,7 @@ around it are kept so the failure stays readable.
 
 import re
 
-from resync.job_schemas import cap_joblog
+from resync.jobs.schemas import cap_joblog
 
 MASK = "[REDACTED]"
 

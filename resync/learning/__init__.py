@@ -7,29 +7,3 @@ series; `action_policy` learns from reviewers' decisions on maintenance actions 
 calibrates the probability of a forecast saturation. Every proposal carries its held-out score
 before and after and is applied only when that score improves (`resync.learning.changes`).
 """
-
-from resync.learning.alert_tuning import propose_alert_tuning, replay_rule
-from resync.learning.calibration import (
-    apply_calibration,
-    brier_score,
-    calibrate_predictions,
-    expected_calibration_error,
-    propose_calibrations,
-)
-from resync.learning.changes import Proposal
-from resync.learning.model_preference import propose_model_preference
-from resync.learning.outcomes import hourly_levels, judge_outcomes
-
-__all__ = [
-    "Proposal",
-    "apply_calibration",
-    "brier_score",
-    "calibrate_predictions",
-    "expected_calibration_error",
-    "hourly_levels",
-    "judge_outcomes",
-    "propose_alert_tuning",
-    "propose_calibrations",
-    "propose_model_preference",
-    "replay_rule",
-]

@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from resync.alert_rules import AlertRule
+from resync.alerts.rules import AlertRule
 from resync.learning.changes import Proposal, improves, verdict
 
 FALSE_ALARM = "false_alarm"

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from resync.forecasting.backtest import mase
-from resync.forecasting.forecaster import forecast_values
+from resync.capacity.forecasting.backtest import mase
+from resync.capacity.forecasting.forecaster import forecast_values
 from resync.learning.changes import Proposal, improves, verdict
 
 MIN_IMPROVEMENT = 0.05

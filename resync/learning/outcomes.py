@@ -8,6 +8,8 @@ cannot be judged and is left out.
 
 import polars as pl
 
+from resync.db.frames import UTC_TIME
+
 
 def hourly_levels(samples: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     """Hourly means of `columns` per FTA, long: (`workstation`, `resource`, `hour`, `value`)."""
@@ -17,7 +19,7 @@ def hourly_levels(samples: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
             schema={
                 "workstation": pl.String,
                 "resource": pl.String,
-                "hour": pl.Datetime("us", "UTC"),
+                "hour": UTC_TIME,
                 "value": pl.Float64,
             }
         )

@@ -8,6 +8,7 @@ object of file → percent full, as text, a struct or dicts); they become one lo
 
 import polars as pl
 
+from resync.db.frames import UTC_TIME
 from resync.maintenance.types import Kind
 
 # Resource series and the kind of problem their growth is.
@@ -25,7 +26,7 @@ FAILED_STATUSES = ("ABEND", "FAIL", "ERROR")
 LONG_SCHEMA = {
     "workstation": pl.String,
     "resource": pl.String,
-    "sample_time": pl.Datetime("us", "UTC"),
+    "sample_time": UTC_TIME,
     "value": pl.Float64,
 }
 
@@ -110,7 +111,7 @@ def job_runs(jobs: pl.DataFrame) -> pl.DataFrame:
             schema={
                 "workstation": pl.String,
                 "job": pl.String,
-                "started_at": pl.Datetime("us", "UTC"),
+                "started_at": UTC_TIME,
                 "duration": pl.Float64,
                 "status": pl.String,
                 "failed": pl.Boolean,

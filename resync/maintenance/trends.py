@@ -1,7 +1,7 @@
 """The trend of one resource series: how fast it grows, how sure that is, and where it is now.
 
 Hourly levels since the series' last downward level shift (a cleanup, a resize, a restart
-starts a new regime; `resync.forecasting.level_shift`; a step up is part of the growth), at
+starts a new regime; `resync.capacity.forecasting.level_shift`; a step up is part of the growth), at
 most the last `maintenance_trend_days`. The hour-of-day
 rhythm is estimated from the residuals of a first line and removed. A leak or a degrading link
 often starts mid-window, so the final least-squares fit is a hinge: flat, then a line from the
@@ -17,9 +17,9 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
-from resync.forecasting.level_shift import detect_level_shifts
-from resync.forecasting.resample import fill_gaps
-from resync.forecasting.trend import fit_linear_trend
+from resync.capacity.forecasting.level_shift import detect_level_shifts
+from resync.capacity.forecasting.resample import fill_gaps
+from resync.capacity.forecasting.trend import fit_linear_trend
 
 HOURS_PER_DAY = 24
 

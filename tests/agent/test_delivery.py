@@ -3,7 +3,7 @@
 import json
 import subprocess
 
-from resync.schemas import MetricsPayload
+from resync.ingest.payload import MetricsPayload
 from tests.agent.conftest import TEST_KEY, closed_port
 
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from resync.schemas import MetricsPayload
+from resync.ingest.payload import MetricsPayload
 
 DARWIN_METRICS = {
     "cpu_percent": 20,

@@ -10,7 +10,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from resync.schemas import METRIC_NAMES, MetricsPayload
+from resync.ingest.payload import METRIC_NAMES, MetricsPayload
 
 
 def physical_disks() -> set[str]:

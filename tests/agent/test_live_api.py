@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from resync.schemas import METRIC_NAMES
+from resync.ingest.payload import METRIC_NAMES
 
 # The agent does not care which database sits behind the API; PostgreSQL is the production one.
 pytestmark = [

@@ -9,8 +9,8 @@ from sqlalchemy import Engine, event
 
 from api.deps import ROTATED_KEY
 from api.key_cache import UsageRecorder
-from resync.database import session_scope
-from resync.models import ApiKey
+from resync.db.engine import session_scope
+from resync.db.models import ApiKey
 from resync.settings import get_settings
 from tests.support.admin_api import BASE, admin_key, admin_label, create, events_of, wait_until
 from tests.support.payloads import payload

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from resync.api_keys import check_key_format
+from resync.keys.format import check_key_format
 from resync.settings import get_settings
 from tests.support.admin_api import (
     BASE,

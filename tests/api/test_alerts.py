@@ -6,9 +6,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from resync.alert_reviews import load_alert_reviews
-from resync.database import get_engine, session_scope
-from resync.models import Alert, AlertReview, Workstation
+from resync.alerts.reviews import load_alert_reviews
+from resync.db.engine import get_engine, session_scope
+from resync.db.models import Alert, AlertReview, Workstation
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 

@@ -10,9 +10,9 @@ from sqlalchemy import event, select
 
 from api.deps import MISSING_KEY
 from api.main import ROUTERS
-from resync.api_keys import SCOPES, generate_key
-from resync.database import session_scope
-from resync.models import ApiKey
+from resync.db.engine import session_scope
+from resync.db.models import ApiKey
+from resync.keys.format import SCOPES, generate_key
 from resync.settings import get_settings
 from tests.support.payloads import payload
 

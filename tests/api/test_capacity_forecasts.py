@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import insert
 
-from resync.database import get_engine
-from resync.models import CapacityForecast, CapacityForecastRun
+from resync.db.engine import get_engine
+from resync.db.models import CapacityForecast, CapacityForecastRun
 
 NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
 

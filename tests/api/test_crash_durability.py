@@ -8,8 +8,8 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from resync.database import session_scope
-from resync.models import WorkstationMetrics
+from resync.db.engine import session_scope
+from resync.db.models import WorkstationMetrics
 from tests.support.live_api import LiveApi
 from tests.support.payloads import iso, minutes_ago, payload
 

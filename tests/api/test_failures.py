@@ -5,9 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from resync.database import session_scope
-from resync.failure_store import load_past_failures, store_failure_analysis
-from resync.joblog import classify_joblog, redact_joblog
+from resync.db.engine import session_scope
+from resync.joblog.classification import classify_joblog
+from resync.joblog.redaction import redact_joblog
+from resync.joblog.store import load_past_failures, store_failure_analysis
 
 RUN_ID = "WS-PROD-01;PAYROLL;LOAD/EMPLOYEES;3"
 JOBLOG = "Start\nsqlplus etl/Tiger99@PRD\nORA-28001: the password has expired\nExit Status : 1\n"

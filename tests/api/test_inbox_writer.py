@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import Engine, select
 
 from api.inbox_writer import InboxWriter, Rows, Stored
-from resync.inbox import inbox_frame, inbox_values
-from resync.models import MetricsInbox
-from resync.sample_batch import read_sample_batch
-from resync.schemas import MetricsPayload
+from resync.db.models import MetricsInbox
+from resync.ingest.batch import read_sample_batch
+from resync.ingest.inbox import inbox_frame, inbox_values
+from resync.ingest.payload import MetricsPayload
 from tests.support.payloads import minutes_ago, payload
 
 KEY_ID = uuid.uuid4()

@@ -4,10 +4,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from resync.database import session_scope
-from resync.job_schemas import TRUNCATION_MARK
-from resync.models import JobExecution
-from resync.schemas import BATCH_MAX_ITEMS
+from resync.db.engine import session_scope
+from resync.db.models import JobExecution
+from resync.ingest.payload import BATCH_MAX_ITEMS
+from resync.jobs.schemas import TRUNCATION_MARK
 from tests.support.job_runs import job_run
 from tests.support.payloads import iso, minutes_ago
 

@@ -9,10 +9,10 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
 
 from graphs.maintenance.graph import build_graph
-from resync.database import session_scope
+from resync.db.engine import session_scope
 from resync.maintenance.actions import propose
+from resync.maintenance.store import claim_run, set_run_status, store_findings
 from resync.maintenance.types import Finding
-from resync.maintenance_store import claim_run, set_run_status, store_findings
 from tests.support.maintenance_estate import REVIEWED_ESTATE, load_estate
 
 URL = "/api/v1/maintenance/findings"

@@ -6,8 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from resync.database import session_scope
-from resync.models import MetricsInbox
+from resync.db.engine import session_scope
+from resync.db.models import MetricsInbox
 from tests.support.payloads import iso, minutes_ago, payload
 
 SINGLE = "/api/v1/metrics/workstation"

@@ -7,8 +7,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from dashboards.reports.html import content_security_policy
-from resync.database import session_scope
-from resync.models import Report
+from resync.db.engine import session_scope
+from resync.db.models import Report
 
 REPORTS = "/api/v1/reports"
 HTML = "<!doctype html><title>r</title><script>draw()</script><p>WS-DISK</p>"

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from api.admin_panel import CONTENT_SECURITY_POLICY, NOT_BUILT, PANEL_DIRECTORY, mount_admin_panel
 from dashboards.reports.pdf import CHROMIUM_ARGS
-from resync.api_keys import generate_key
+from resync.keys.format import generate_key
 from tests.support.live_api import PROJECT_ROOT, LiveApi
 from tests.support.payloads import payload
 

@@ -13,15 +13,15 @@ from typer.testing import CliRunner
 
 from flows.auto_learning import auto_learning
 from resync.cli import app
-from resync.database import get_engine, session_scope
-from resync.learned_parameters import active_parameters, alert_overrides
-from resync.models import (
+from resync.db.engine import get_engine, session_scope
+from resync.db.models import (
     Alert,
     AlertReview,
     LearnedChange,
     LearningOutcome,
     Workstation,
 )
+from resync.learning.parameters import active_parameters, alert_overrides
 from tests.support.learning_feedback import (
     MAILBOX_COMMENT,
     STDLIST_COMMENT,

@@ -14,8 +14,8 @@ from prefect.utilities.templating import apply_values
 from sqlalchemy import select
 
 from flows.capacity_forecast import capacity_forecast
-from resync.database import session_scope
-from resync.models import CapacityForecast, CapacityForecastRun, Report
+from resync.db.engine import session_scope
+from resync.db.models import CapacityForecast, CapacityForecastRun, Report
 from resync.settings import get_settings
 from resync.stack import Stack
 from tests.support.capacity_data import history_frame, now_hour, store_history, store_hourly_jobs

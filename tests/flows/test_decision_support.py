@@ -16,16 +16,16 @@ from sqlalchemy import select
 
 from flows.decision_support import decision_support
 from flows.job_history_sync import job_history_sync
-from resync.database import session_scope
-from resync.job_history import store_job_runs
-from resync.job_schemas import JobRun
-from resync.models import (
+from resync.db.engine import session_scope
+from resync.db.models import (
     Alert,
     FailureAnalysis,
     FailureResolution,
     Workstation,
     WorkstationMetrics,
 )
+from resync.jobs.schemas import JobRun
+from resync.jobs.store import store_job_runs
 from resync.settings import get_settings
 from tasks.decision_support import DEPLOYMENT, start_failure_analysis
 from tests.support.fake_anthropic import FakeAnthropic

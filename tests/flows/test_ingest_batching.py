@@ -12,8 +12,8 @@ from prefect.client.orchestration import get_client
 from sqlalchemy import func, select, text, update
 
 from flows.ingest_batching import ingest_batching
-from resync.database import get_engine, session_scope
-from resync.models import Alert, IngestBatch, MetricsInbox, Workstation, WorkstationMetrics
+from resync.db.engine import get_engine, session_scope
+from resync.db.models import Alert, IngestBatch, MetricsInbox, Workstation, WorkstationMetrics
 from resync.settings import get_settings
 from tasks.ingest import claim_inbox_batch
 from tests.support.payloads import minutes_ago, payload

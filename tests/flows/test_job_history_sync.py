@@ -8,14 +8,14 @@ import pytest
 from sqlalchemy import select
 
 from flows.job_history_sync import job_history_sync
-from resync.database import session_scope
-from resync.demo import demo_estate
-from resync.demo_jobs import demo_plan
-from resync.hwa import HwaAuthError
-from resync.job_schemas import TRUNCATION_MARK
+from resync.db.engine import session_scope
+from resync.db.models import JobExecution
+from resync.demo.estate import demo_estate
+from resync.demo.jobs import demo_plan
+from resync.jobs.hwa import HwaAuthError
+from resync.jobs.schemas import TRUNCATION_MARK
 from resync.maintenance.jobs import job_slowdowns
 from resync.maintenance.series import job_runs
-from resync.models import JobExecution
 from resync.settings import get_settings
 from tests.support.fake_hwa import JOBS_PATH, FakeHwa, plan_job
 

@@ -14,9 +14,9 @@ from flows.auto_learning import auto_learning
 from flows.capacity_forecast import capacity_forecast
 from graphs.maintenance.nodes import route_after_recommend
 from resync.cli import app
-from resync.database import session_scope
-from resync.maintenance_report import findings_markdown
-from resync.models import CapacityForecast, LearnedChange
+from resync.db.engine import session_scope
+from resync.db.models import CapacityForecast, LearnedChange
+from resync.maintenance.report import findings_markdown
 from tasks.maintenance import recommend_actions
 from tests.support.capacity_data import history_frame, now_hour, store_history
 from tests.support.learning_feedback import REVIEWED

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 import tasks.maintenance
 from flows.predictive_maintenance import predictive_maintenance
-from resync.database import session_scope
-from resync.models import (
+from resync.db.engine import session_scope
+from resync.db.models import (
     MaintenanceActionExecution,
     MaintenanceFinding,
     MaintenanceReview,

@@ -11,8 +11,8 @@ from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from sqlalchemy import func, select
 
 from flows.report_generation import report_generation
-from resync.database import session_scope
-from resync.models import (
+from resync.db.engine import session_scope
+from resync.db.models import (
     Alert,
     CapacityForecast,
     CapacityForecastRun,

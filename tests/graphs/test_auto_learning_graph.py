@@ -10,14 +10,14 @@ from sqlalchemy import func, select
 from graphs.auto_learning import nodes
 from graphs.auto_learning.graph import STEPS, build_graph
 from graphs.maintenance.nodes import route_after_recommend
-from resync.database import get_engine, session_scope
-from resync.learned_parameters import active_parameters
-from resync.learning import Proposal
+from resync.db.engine import get_engine, session_scope
+from resync.db.models import LearnedChange, LearningOutcome
 from resync.learning.action_policy import apply_action_policies
-from resync.learning_store import record_changes, revert_change
+from resync.learning.changes import Proposal
+from resync.learning.parameters import active_parameters
+from resync.learning.store import record_changes, revert_change
 from resync.maintenance.actions import propose
 from resync.maintenance.types import Finding
-from resync.models import LearnedChange, LearningOutcome
 from resync.settings import get_settings
 from tests.support.learning_history import (
     SPIKY,

@@ -9,10 +9,10 @@ from sqlalchemy.exc import NoResultFound
 
 from graphs.decision_support import nodes
 from graphs.decision_support.graph import NODES, build_graph
-from resync.database import session_scope
-from resync.job_history import store_job_runs
-from resync.job_schemas import JobRun
-from resync.models import FailureAnalysis
+from resync.db.engine import session_scope
+from resync.db.models import FailureAnalysis
+from resync.jobs.schemas import JobRun
+from resync.jobs.store import store_job_runs
 
 pytestmark = pytest.mark.usefixtures("prefect_api", "database_url")
 

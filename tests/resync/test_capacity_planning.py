@@ -6,9 +6,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from resync.capacity_insight import deterministic_insight
-from resync.capacity_planning import assess_saturation, projected_peak, recommend, size_scaling
-from resync.capacity_series import (
+from resync.capacity.insight import deterministic_insight
+from resync.capacity.planning import assess_saturation, projected_peak, recommend, size_scaling
+from resync.capacity.series import (
     daily_series,
     forecast_row,
     forecast_workstations,

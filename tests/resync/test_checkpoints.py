@@ -5,7 +5,7 @@ import sys
 import uuid
 from pathlib import Path
 
-from resync.checkpoints import invoke_or_continue, open_checkpointer
+from graphs.checkpoints import invoke_or_continue, open_checkpointer
 from tests.support.killed_graph import build_graph
 from tests.support.maintenance_flow_process import ROOT, kill_hard, wait_until
 

@@ -6,19 +6,14 @@ import numpy as np
 import polars as pl
 import pytest
 
-from resync.forecasting import (
-    InsufficientHistory,
-    analyze_trend,
-    daily_peaks,
-    decompose,
-    detect_level_shifts,
-    fit_linear_trend,
-    fit_theil_sen_trend,
-    forecast_resource,
-    resample_daily_peak,
-    resample_hourly,
-)
-from resync.forecasting.backtest import interval_half_widths, mase
+from resync.capacity.forecasting.analysis import analyze_trend, daily_peaks
+from resync.capacity.forecasting.backtest import interval_half_widths, mase
+from resync.capacity.forecasting.capacity import forecast_resource
+from resync.capacity.forecasting.decomposition import decompose
+from resync.capacity.forecasting.forecaster import InsufficientHistory
+from resync.capacity.forecasting.level_shift import detect_level_shifts
+from resync.capacity.forecasting.resample import resample_daily_peak, resample_hourly
+from resync.capacity.forecasting.trend import fit_linear_trend, fit_theil_sen_trend
 from resync.settings import Settings
 
 START = datetime(2026, 10, 1)

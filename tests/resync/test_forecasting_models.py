@@ -8,9 +8,10 @@ import pytest
 from scipy import stats
 from statsmodels.tsa.forecasting.theta import ThetaModel
 
-from resync.forecasting import detect_level_shifts, fit_theil_sen_trend
-from resync.forecasting.forecaster import BACKTEST_ORIGINS, forecast_values
-from resync.forecasting.models import theta
+from resync.capacity.forecasting.forecaster import BACKTEST_ORIGINS, forecast_values
+from resync.capacity.forecasting.level_shift import detect_level_shifts
+from resync.capacity.forecasting.models import theta
+from resync.capacity.forecasting.trend import fit_theil_sen_trend
 
 HOURS = np.arange(21 * 24, dtype=float)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from resync.hwa import (
+from resync.jobs.hwa import (
     HwaAuthError,
     HwaClient,
     HwaError,

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from resync.job_schemas import TRUNCATION_MARK, JobRun, cap_joblog
+from resync.jobs.schemas import TRUNCATION_MARK, JobRun, cap_joblog
 
 
 def test_short_joblog_is_kept_whole() -> None:

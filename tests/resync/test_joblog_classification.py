@@ -3,8 +3,7 @@ recovered earlier errors, and `unknown` rather than a guess."""
 
 import pytest
 
-from resync.joblog import FAILURE_CLASSES, classify_joblog
-from resync.joblog.classification import FailureClass
+from resync.joblog.classification import FAILURE_CLASSES, FailureClass, classify_joblog
 
 FRAME = "=" * 63
 HEAD = f"{FRAME}\n= JOB       : WS-PROD-01#NIGHTLY.LOAD_SALES\n= USER      : twsuser\n{FRAME}\n"

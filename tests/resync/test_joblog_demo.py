@@ -3,9 +3,10 @@
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from resync.demo import demo_estate
-from resync.demo_jobs import demo_plan
-from resync.joblog import classify_joblog, redact_joblog
+from resync.demo.estate import demo_estate
+from resync.demo.jobs import demo_plan
+from resync.joblog.classification import classify_joblog
+from resync.joblog.redaction import redact_joblog
 
 
 def test_each_demo_failure_classifies_as_its_fta_scenario_says() -> None:

@@ -4,7 +4,7 @@ decisive line when the last error only says the job failed."""
 
 import pytest
 
-from resync.joblog import classify_joblog
+from resync.joblog.classification import classify_joblog
 
 FRAME = "=" * 63
 HEAD = f"{FRAME}\n= JOB       : WS-PROD-02#NIGHTLY.EXPORT_GL\n= USER      : batch\n{FRAME}\n"

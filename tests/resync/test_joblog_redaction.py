@@ -2,8 +2,8 @@
 
 import pytest
 
-from resync.job_schemas import TRUNCATION_MARK
 from resync.joblog.redaction import MASK, redact_joblog, redact_secrets
+from resync.jobs.schemas import TRUNCATION_MARK
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,11 @@ from datetime import UTC, datetime, timedelta
 
 import polars as pl
 
-from resync.failure_store import METRICS_SCHEMA, RUNS_SCHEMA
-from resync.joblog import PastFailure, rank_similar_failures
 from resync.joblog.context import corroborating_readings, resource_state, run_history_summary
 from resync.joblog.recommendation import REMEDIES, card_confidence, suggest_fix
-from resync.joblog.similarity import normalise_joblog
+from resync.joblog.similarity import PastFailure, normalise_joblog, rank_similar_failures
+from resync.joblog.store import METRICS_SCHEMA
+from resync.jobs.store import JOB_RUN_SCHEMA
 from resync.settings import Settings
 
 T0 = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
@@ -58,7 +58,7 @@ def test_ties_prefer_a_recorded_resolution_then_the_most_recent() -> None:
 
 
 def runs_frame(rows: list[tuple]) -> pl.DataFrame:
-    return pl.DataFrame(rows, schema=RUNS_SCHEMA, orient="row")
+    return pl.DataFrame(rows, schema=JOB_RUN_SCHEMA, orient="row")
 
 
 def test_run_history_compares_the_run_with_earlier_successes() -> None:

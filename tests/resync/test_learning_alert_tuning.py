@@ -6,9 +6,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from resync.alert_rules import alert_rules
-from resync.learning import propose_alert_tuning, replay_rule
-from resync.learning.alert_tuning import review_gate
+from resync.alerts.rules import alert_rules
+from resync.learning.alert_tuning import propose_alert_tuning, replay_rule, review_gate
 from resync.settings import Settings
 
 START = datetime(2026, 5, 1, tzinfo=UTC)

@@ -6,13 +6,14 @@ import numpy as np
 import polars as pl
 import pytest
 
-from resync.learning import (
+from resync.learning.calibration import (
     apply_calibration,
     brier_score,
+    choose_calibrator,
     expected_calibration_error,
+    fit_calibrator,
     propose_calibrations,
 )
-from resync.learning.calibration import choose_calibrator, fit_calibrator
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 

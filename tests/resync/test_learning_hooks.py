@@ -6,11 +6,11 @@ import polars as pl
 import pytest
 from sqlalchemy import select
 
-from resync.alert_rules import evaluate_alert_rules, lookback_samples
-from resync.database import session_scope
-from resync.learning import Proposal
-from resync.learning_store import record_changes, revert_change
-from resync.models import Alert, CapacityForecast
+from resync.alerts.rules import evaluate_alert_rules, lookback_samples
+from resync.db.engine import session_scope
+from resync.db.models import Alert, CapacityForecast
+from resync.learning.changes import Proposal
+from resync.learning.store import record_changes, revert_change
 from resync.settings import Settings
 from tasks.alerts import evaluate_alerts
 from tasks.capacity import analyze_metric_trends, forecast_metric_series, open_forecast_run

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from resync.forecasting.forecaster import forecast_values
-from resync.learning import propose_model_preference
+from resync.capacity.forecasting.forecaster import forecast_values
+from resync.learning.model_preference import propose_model_preference
 
 HOURS = np.arange(24 * 30)
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import polars as pl
 
-from resync.learning import hourly_levels, judge_outcomes
+from resync.learning.outcomes import hourly_levels, judge_outcomes
 
 START = datetime(2026, 3, 1, tzinfo=UTC)
 

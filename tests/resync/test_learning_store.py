@@ -6,20 +6,20 @@ from datetime import UTC, datetime, timedelta
 import polars as pl
 from sqlalchemy import insert, select, update
 
-from resync.database import get_engine, session_scope
-from resync.learning import hourly_levels, judge_outcomes
-from resync.learning_store import (
-    load_action_decisions,
-    load_due_predictions,
-    load_samples,
-    store_outcomes,
-)
-from resync.models import (
+from resync.db.engine import get_engine, session_scope
+from resync.db.models import (
     CapacityForecast,
     CapacityForecastRun,
     MaintenanceActionExecution,
     MaintenanceFinding,
     MaintenanceReview,
+)
+from resync.learning.outcomes import hourly_levels, judge_outcomes
+from resync.learning.store import (
+    load_action_decisions,
+    load_due_predictions,
+    load_samples,
+    store_outcomes,
 )
 from tests.support.learning_history import (
     FILLING,

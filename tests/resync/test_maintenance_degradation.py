@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import polars as pl
 
-from resync.maintenance import analyze_degradation
+from resync.maintenance.degradation import analyze_degradation
 from resync.maintenance.jobs import job_failure_rises, job_slowdowns
 from resync.maintenance.series import job_runs, message_file_samples
 from resync.maintenance.trends import fit_resource_trend

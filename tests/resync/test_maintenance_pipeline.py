@@ -4,17 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from resync.maintenance import (
-    Finding,
-    analyze_degradation,
-    correlate,
-    predict,
-    recommend,
-)
-from resync.maintenance.correlation import strength_of
-from resync.maintenance.prediction import crossing
-from resync.maintenance.simulation import SCENARIO_KINDS, benchmark_labels, generate_estate
-from resync.maintenance.types import Degradation, TimeWindow
+from resync.demo.simulation import SCENARIO_KINDS, benchmark_labels, generate_estate
+from resync.maintenance.correlation import correlate, strength_of
+from resync.maintenance.degradation import analyze_degradation
+from resync.maintenance.prediction import crossing, predict
+from resync.maintenance.recommendation import recommend
+from resync.maintenance.types import Degradation, Finding, TimeWindow
 from resync.settings import Settings
 
 NOW = datetime(2026, 11, 27, 12, tzinfo=UTC)

@@ -14,8 +14,8 @@ from polars.testing import assert_frame_equal
 from pydantic import ValidationError
 
 from api.routes.metrics import PayloadBatch
-from resync.sample_batch import batch_from_payloads, read_sample_batch
-from resync.schemas import EXAMPLE_PAYLOAD, METRIC_NAMES
+from resync.ingest.batch import batch_from_payloads, read_sample_batch
+from resync.ingest.payload import EXAMPLE_PAYLOAD, METRIC_NAMES
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 ODD_VALUES = [

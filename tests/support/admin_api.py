@@ -7,8 +7,8 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from resync.database import session_scope
-from resync.models import ApiKey, ApiKeyEvent
+from resync.db.engine import session_scope
+from resync.db.models import ApiKey, ApiKeyEvent
 
 BASE = "/api/v1/admin/api-keys"
 LAST_ADMIN = (

@@ -6,8 +6,8 @@ import numpy as np
 import polars as pl
 from sqlalchemy import insert
 
-from resync.database import get_engine
-from resync.models import JobExecution, Workstation, WorkstationMetrics
+from resync.db.engine import get_engine
+from resync.db.models import JobExecution, Workstation, WorkstationMetrics
 
 SAMPLE_MINUTES = 5
 CONSTANT_METRICS = {

@@ -21,7 +21,7 @@ def _crossing(start: datetime, values: np.ndarray, threshold: float) -> datetime
 
 
 def _recommendation(resource: str) -> dict[str, Any]:
-    """Shaped like `resync.capacity_planning.size_scaling`'s answer for a host of 4 vCPU,
+    """Shaped like `resync.capacity.planning.size_scaling`'s answer for a host of 4 vCPU,
     16 GB of memory and 200 GB of disk."""
     amount, unit, capacity, cost = {
         "cpu": (2, "vCPU", 4, 58.4),
@@ -61,7 +61,7 @@ def forecast_row(
     spread = 1.0 + 0.35 * np.sqrt(ahead / 24)
     first = now + timedelta(hours=1)
     expected = _crossing(first, means, threshold)
-    # Like resync.forecasting.saturation: the earliest likely crossing is the upper 80 % bound.
+    # As in resync.capacity.forecasting.saturation: earliest likely crossing = upper 80 % bound.
     earliest = _crossing(first, means + Z80 * spread, threshold)
     at_risk = expected is not None or earliest is not None
     series = None

@@ -1,9 +1,9 @@
-"""The fake HWA master for tests (`resync.demo_hwa`, shared with the demo) and a TLS helper."""
+"""The fake HWA master for tests (`resync.demo.master`, shared with the demo) and a TLS helper."""
 
 import subprocess
 from pathlib import Path
 
-from resync.demo_hwa import JOBS_PATH, FakeHwa, RecordedRequest, plan_job
+from resync.demo.master import JOBS_PATH, FakeHwa, RecordedRequest, plan_job
 
 __all__ = ["JOBS_PATH", "FakeHwa", "RecordedRequest", "plan_job", "self_signed_certificate"]
 

@@ -13,7 +13,7 @@ from typing import Any, TypedDict
 
 from langgraph.graph import END, START, StateGraph
 
-from resync.checkpoints import open_checkpointer
+from graphs.checkpoints import open_checkpointer
 from tests.support.maintenance_flow_process import sleep_until_killed
 
 NODES = ("a", "b", "c", "d", "e")

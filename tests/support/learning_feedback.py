@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import insert
 
-from resync.database import get_engine
-from resync.models import (
+from resync.db.engine import get_engine
+from resync.db.models import (
     CapacityForecast,
     CapacityForecastRun,
     MaintenanceFinding,

@@ -14,8 +14,8 @@ import numpy as np
 import polars as pl
 from sqlalchemy import Connection, insert
 
-from resync.database import get_engine
-from resync.models import (
+from resync.db.engine import get_engine
+from resync.db.models import (
     Alert,
     AlertReview,
     MaintenanceFinding,

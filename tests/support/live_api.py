@@ -10,8 +10,8 @@ from typing import Any
 
 import httpx
 
-from resync.api_keys import create_api_key, revoke_api_key
-from resync.database import session_scope
+from resync.db.engine import session_scope
+from resync.keys.format import create_api_key, revoke_api_key
 from tests.support.postgres import free_port, wait_for_port
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

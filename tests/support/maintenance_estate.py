@@ -1,12 +1,12 @@
-"""A synthetic estate (`resync.maintenance.simulation`) written to the test database's history."""
+"""A synthetic estate (`resync.demo.simulation`) written to the test database's history."""
 
 from datetime import UTC, datetime
 
 from sqlalchemy import insert
 
-from resync.database import get_engine
-from resync.maintenance.simulation import Estate, generate_estate
-from resync.models import JobExecution, Workstation, WorkstationMetrics
+from resync.db.engine import get_engine
+from resync.db.models import JobExecution, Workstation, WorkstationMetrics
+from resync.demo.simulation import Estate, generate_estate
 
 # FTA001 needs a review (extend_filesystem is never auto-approvable), FTA002 is healthy.
 REVIEWED_ESTATE = ("disk_filling", "healthy")

@@ -11,8 +11,8 @@ from prefect.client.schemas.objects import FlowRun
 from prefect.input.actions import read_flow_run_input
 from sqlalchemy import select
 
-from resync.database import session_scope
-from resync.models import MaintenanceRun
+from resync.db.engine import session_scope
+from resync.db.models import MaintenanceRun
 
 
 def wait_for_paused_run(timeout: float = 120.0) -> FlowRun:

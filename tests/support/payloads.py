@@ -4,7 +4,7 @@ import copy
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from resync.schemas import EXAMPLE_PAYLOAD
+from resync.ingest.payload import EXAMPLE_PAYLOAD
 
 SEED_METRICS = EXAMPLE_PAYLOAD["metrics"]
 

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from graphs.capacity import nodes
 from graphs.capacity.graph import build_graph
-from resync.checkpoints import open_checkpointer
-from resync.database import session_scope
-from resync.models import CapacityForecast, CapacityForecastRun
+from graphs.checkpoints import open_checkpointer
+from resync.db.engine import session_scope
+from resync.db.models import CapacityForecast, CapacityForecastRun
 from tests.support.capacity_data import history_frame, now_hour, store_history
 
 HOST = {"cpu_count": 4, "memory_total_mb": 16384, "disk_total_gb": 200}

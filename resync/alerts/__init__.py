@@ -1,0 +1,1 @@
+"""Alerts: the rules over recent FTA samples and reviewers' verdicts."""

@@ -1,0 +1,1 @@
+"""Capacity: per-series forecasts, saturation dates, sizing, the insight text."""

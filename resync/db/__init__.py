@@ -1,0 +1,1 @@
+"""Application database: engine and sessions, query frames, the tables by domain."""

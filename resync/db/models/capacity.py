@@ -1,0 +1,78 @@
+"""Capacity forecast runs and their per-series forecasts."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from resync.db.models.base import Base, JsonDocument, UtcDateTime, utcnow
+
+
+class CapacityForecastRun(Base):
+    """One capacity-forecast run: its window, how many FTAs it covered and its insight paragraph.
+
+    `analyst` is "deterministic" or the Claude model that wrote `insight`; `analyst_note` says
+    why the deterministic analyst was used when it was.
+    """
+
+    __tablename__ = "capacity_forecast_runs"
+    __table_args__ = (Index("ix_capacity_forecast_runs_started", "started_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    flow_run_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    history_days: Mapped[int] = mapped_column(Integer)
+    horizon_days: Mapped[int] = mapped_column(Integer)
+    workstation_count: Mapped[int] = mapped_column(Integer, default=0)
+    analyst: Mapped[str] = mapped_column(String(100), default="deterministic")
+    insight: Mapped[str] = mapped_column(Text, default="")
+    analyst_note: Mapped[str | None] = mapped_column(Text)
+
+
+class CapacityForecast(Base):
+    """The forecast of one FTA × resource in one run, with its saturation dates and sizing.
+
+    `series` (hourly history and the forecast with its intervals) is kept only where saturation
+    is expected or likely within the horizon, for the report's charts.
+    """
+
+    __tablename__ = "capacity_forecasts"
+    __table_args__ = (
+        UniqueConstraint("run_id", "workstation", "resource", name="uq_capacity_forecasts_series"),
+        Index("ix_capacity_forecasts_workstation", "workstation", "resource"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    run_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("capacity_forecast_runs.id", ondelete="CASCADE")
+    )
+    workstation: Mapped[str] = mapped_column(String(16))
+    resource: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(20))
+    threshold: Mapped[float | None] = mapped_column(Float)
+    current_value: Mapped[float | None] = mapped_column(Float)
+    trend_per_day: Mapped[float | None] = mapped_column(Float)
+    r_squared: Mapped[float | None] = mapped_column(Float)
+    model: Mapped[str | None] = mapped_column(String(40))
+    mase: Mapped[float | None] = mapped_column(Float)
+    saturation_date: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    saturation_date_earliest: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    order_by_date: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    days_to_saturation: Mapped[float | None] = mapped_column(Float)
+    # The calibrated probability of a crossing by the expected (else earliest likely) date.
+    saturation_probability: Mapped[float | None] = mapped_column(Float)
+    recommendation: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    series: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -1,0 +1,109 @@
+"""The FTA samples: the metrics inbox, ingest batches, history and the FTAs that reported."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Float,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from resync.db.models.base import Base, BigId, JsonDocument, JsonText, UtcDateTime, utcnow
+
+
+class SampleColumns:
+    """One FTA sample as typed columns: every metric of the payload plus the optional TWS facts."""
+
+    workstation: Mapped[str] = mapped_column(String(16))
+    sample_time: Mapped[datetime] = mapped_column(UtcDateTime)
+    cpu_percent: Mapped[float] = mapped_column(Float)
+    memory_percent: Mapped[float] = mapped_column(Float)
+    disk_percent: Mapped[float] = mapped_column(Float)
+    latency_min_ms: Mapped[float | None] = mapped_column(Float)
+    latency_avg_ms: Mapped[float | None] = mapped_column(Float)
+    latency_max_ms: Mapped[float | None] = mapped_column(Float)
+    packet_loss_percent: Mapped[float] = mapped_column(Float)
+    tcp_connectivity: Mapped[int] = mapped_column(SmallInteger)
+    disk_io_read_kbs: Mapped[float] = mapped_column(Float)
+    disk_io_write_kbs: Mapped[float] = mapped_column(Float)
+    process_count: Mapped[int] = mapped_column(Integer)
+    load_avg_1: Mapped[float] = mapped_column(Float)
+    load_avg_5: Mapped[float] = mapped_column(Float)
+    load_avg_15: Mapped[float] = mapped_column(Float)
+    network_rx_kbs: Mapped[float] = mapped_column(Float)
+    network_tx_kbs: Mapped[float] = mapped_column(Float)
+    latency_method: Mapped[str | None] = mapped_column(String(8))
+    stdlist_mb: Mapped[float | None] = mapped_column(Float)
+    message_files: Mapped[dict[str, float] | None] = mapped_column(JsonDocument)
+
+
+class MetricsInbox(SampleColumns, Base):
+    """Accepted payloads as received (raw JSON) and as typed columns, in arrival (id) order.
+
+    Ingest batches claim ranges of ids; rows are never updated except to set aside one that
+    fails the history schema (`error`).
+    """
+
+    __tablename__ = "metrics_inbox"
+    __table_args__ = (
+        UniqueConstraint("workstation", "sample_time", name="uq_metrics_inbox_sample"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonText)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    api_key_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class IngestBatch(Base):
+    """A claimed range of inbox ids: claimed → loaded; a claim left by a dead run is taken over."""
+
+    __tablename__ = "ingest_batches"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    first_inbox_id: Mapped[int] = mapped_column(BigInteger)
+    last_inbox_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="claimed")
+    claimed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    loaded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    claimed_rows: Mapped[int] = mapped_column(Integer, default=0)
+    rejected_rows: Mapped[int] = mapped_column(Integer, default=0)
+    loaded_rows: Mapped[int] = mapped_column(Integer, default=0)
+    flow_run_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class WorkstationMetrics(SampleColumns, Base):
+    """One row per FTA sample, every metric of the payload as a column.
+
+    The key (workstation, sample_time) is the table's only index: loads stay cheap, and every
+    read is per FTA over a time range.
+    """
+
+    __tablename__ = "workstation_metrics_history"
+
+    workstation: Mapped[str] = mapped_column(String(16), primary_key=True)
+    sample_time: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True)
+    inbox_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class Workstation(Base):
+    """Every FTA that has reported, with the latest host and TWS facts it sent."""
+
+    __tablename__ = "workstations"
+
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    first_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_sample_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    latency_method: Mapped[str | None] = mapped_column(String(8))
+    host: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    tws: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))

@@ -1,0 +1,186 @@
+"""A fake HWA master for tests and `make run`'s demo: the REST API v2 paths and JSON shapes
+`resync.jobs.hwa` reads, on 127.0.0.1.
+
+Real HTTP (http.server in a thread), so the real client code runs against it. It pages
+`/twsd/api/v2/plan/job` with `limit`/`offset` and answers `{"count", "results"}`, serves
+joblogs as text, checks basic auth or a bearer token, records every request, and injects
+failures: `fail_next(401)`, `fail_next(500)`, `delay_next(seconds)`.
+
+`resync run` serves the demo estate's plan on it (`python -m resync.demo.jobs`) and points
+RESYNC_HWA_URL there.
+"""
+
+import base64
+import json
+import ssl
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Self
+from urllib.parse import parse_qs, unquote, urlsplit
+
+JOBS_PATH = "/twsd/api/v2/plan/job"
+JOBLOG_PREFIX = "/twsd/api/v2/plan/job/run/"
+
+
+def plan_job(
+    run_id: str,
+    *,
+    workstation: str = "FTA01",
+    job_stream: str = "PAYROLL",
+    job_name: str = "LOAD_EMPLOYEES",
+    status: str = "SUCC",
+    return_code: int | None = 0,
+    start: str | None = "2026-11-27T10:00:00Z",
+    end: str | None = "2026-11-27T10:05:00Z",
+    estimated_duration_ms: int | None = 300_000,
+) -> dict[str, Any]:
+    """One item of `/plan/job`'s `results`, nested as the engine nests it (`resync.jobs.hwa`)."""
+    return {
+        "id": run_id,
+        "name": job_name,
+        "jobStreamInPlan": {
+            "name": job_stream,
+            "workstationKey": {"name": "/MDM"},
+            "startTime": "2026-11-27T00:05:00Z",
+        },
+        "jobDefinition": {
+            "jobDefinitionInPlanKey": {"workstationInPlanKey": {"name": f"/{workstation}"}},
+        },
+        "status": {"internalStatus": status, "returnCode": return_code},
+        "actualStart": start,
+        "actualEnd": end,
+        "estimatedDuration": estimated_duration_ms,
+    }
+
+
+@dataclass
+class RecordedRequest:
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+
+
+@dataclass
+class FakeHwa:
+    """The fake master; use as a context manager, or start() and stop().
+
+    With `certificate`, it speaks HTTPS (see `self_signed_certificate`).
+    """
+
+    user: str = "twsuser"
+    password: str = "s3cret-Pa55"
+    token: str | None = None
+    jobs: list[dict[str, Any]] = field(default_factory=list)
+    joblogs: dict[str, str] = field(default_factory=dict)
+    requests: list[RecordedRequest] = field(default_factory=list)
+    certificate: tuple[Path, Path] | None = None  # (certificate, key): serve HTTPS
+    port: int = 0  # 0: any free port
+    _faults: deque[tuple[str, float]] = field(default_factory=deque)
+
+    def __post_init__(self) -> None:
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler_for(self))
+        self._server.daemon_threads = True
+        scheme = "http"
+        if self.certificate is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self.certificate)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+            scheme = "https"
+        self.url = f"{scheme}://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self) -> Self:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+    def fail_next(self, status: int, times: int = 1) -> None:
+        """The next `times` requests answer `status` (after authentication)."""
+        self._faults.extend([("status", status)] * times)
+
+    def delay_next(self, seconds: float) -> None:
+        """The next request answers only after `seconds`."""
+        self._faults.append(("delay", seconds))
+
+    def authorized(self, header: str | None) -> bool:
+        if header is None:
+            return False
+        scheme, _, value = header.partition(" ")
+        if scheme == "Bearer":
+            return self.token is not None and value == self.token
+        if scheme == "Basic":
+            expected = base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
+            return value == expected
+        return False
+
+    def next_fault(self) -> tuple[str, float] | None:
+        return self._faults.popleft() if self._faults else None
+
+
+def _handler_for(fake: FakeHwa) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *_args: Any) -> None:  # quiet test output
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            parts = urlsplit(self.path)
+            query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
+            fake.requests.append(RecordedRequest(parts.path, query, dict(self.headers)))
+            if not fake.authorized(self.headers.get("Authorization")):
+                self._json(401, {"messages": ["AWSJCS011E Authentication failed"]})
+                return
+            fault = fake.next_fault()
+            if fault is not None and fault[0] == "delay":
+                time.sleep(fault[1])
+            elif fault is not None:
+                self._json(int(fault[1]), {"messages": [f"injected {int(fault[1])}"]})
+                return
+            if parts.path == JOBS_PATH:
+                self._jobs(query)
+            elif parts.path.startswith(JOBLOG_PREFIX) and parts.path.endswith("/joblog"):
+                run_id = unquote(parts.path[len(JOBLOG_PREFIX) : -len("/joblog")])
+                if run_id in fake.joblogs:
+                    self._send(200, "text/plain; charset=utf-8", fake.joblogs[run_id].encode())
+                else:
+                    self._json(404, {"messages": [f"AWSJPL523E job run {run_id} not found"]})
+            else:
+                self._json(404, {"messages": ["not found"]})
+
+        def _jobs(self, query: dict[str, str]) -> None:
+            try:
+                limit = int(query.get("limit", "50"))
+                offset = int(query.get("offset", "0"))
+            except ValueError:
+                self._json(400, {"messages": ["limit and offset must be integers"]})
+                return
+            page = fake.jobs[offset : offset + limit]
+            self._json(200, {"count": len(fake.jobs), "results": page})
+
+        def _json(self, status: int, body: Any) -> None:
+            self._send(status, "application/json", json.dumps(body).encode())
+
+        def _send(self, status: int, content_type: str, body: bytes) -> None:
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (a timeout test)
+
+    return Handler

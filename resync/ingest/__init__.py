@@ -1,0 +1,1 @@
+"""The FTA metrics contract: payload, batch decoding, the inbox, the history schema."""

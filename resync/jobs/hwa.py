@@ -1,0 +1,275 @@
+"""A client of the HCL Workload Automation / IBM Workload Scheduler REST API (v2) on the master.
+
+Two reads: the job runs of the current plan (`GET /twsd/api/v2/plan/job`, filtered with an OQL
+query and paged with `limit`/`offset`) and the joblog of one run
+(`GET /twsd/api/v2/plan/job/run/{id}/joblog`, plain text).
+
+Where the shapes come from (no live engine was available; keep the fake server in
+`resync/demo/master.py` in step with this module):
+- The `{"count": …, "results": […]}` envelope of v2 list endpoints: HCL's Developer's Guide
+  ("REST API - submitting a job stream in the current plan", v10.2.6), and `plan/jobstream`
+  answers recorded against a 10.2.8 engine.
+- OQL (`oql=`), e.g. `status = 'ABEND' ORDER BY ...`: HCL's "Using Orchestration Query Language".
+- The job item (`id`, `name`, `jobStreamInPlan.name`, `status.internalStatus`, the workstation
+  under `jobDefinition.jobDefinitionInPlanKey.workstationInPlanKey.name`): the JobInPlan shape
+  that public scripts read from the REST API. Start, end, return code and estimated duration are
+  read from the names listed in `_FIELD_PATHS`, first match wins; the parser is lenient so that a
+  differently nested engine answer needs only a new path there.
+- Joblog as `text/plain`, run ids such as `MDM;JOBS;NAME` (URL-quoted here): the same records.
+- Workstation names may carry a folder (`/MDM`, `/EU/FTA01`): the folder is dropped.
+"""
+
+import ssl
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+from urllib.parse import quote
+
+import httpx
+
+from resync.settings import Settings
+
+JOBS_PATH = "/twsd/api/v2/plan/job"
+JOBLOG_PATH = "/twsd/api/v2/plan/job/run/{run_id}/joblog"
+
+# For each field of a job run, where an engine's answer may hold it (first non-null wins).
+_FIELD_PATHS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "run_id": (("id",), ("jobId",)),
+    "job_name": (("name",), ("key", "name"), ("jobName",)),
+    "job_stream": (("jobStreamInPlan", "name"), ("jobStreamName",)),
+    "workstation": (
+        ("workstationKey", "name"),
+        ("jobDefinition", "jobDefinitionInPlanKey", "workstationInPlanKey", "name"),
+        ("jobStreamInPlan", "workstationKey", "name"),
+        ("workstationName",),
+    ),
+    "status": (("status", "internalStatus"), ("internalStatus",), ("status",)),
+    "return_code": (("status", "returnCode"), ("returnCode",)),
+    "started_at": (("actualStart",), ("status", "actualStart"), ("startTime",)),
+    "ended_at": (("actualEnd",), ("status", "actualEnd"), ("endTime",)),
+    "estimated_duration_ms": (("estimatedDuration",), ("jobDefinition", "estimatedDuration")),
+}
+
+
+class HwaError(Exception):
+    """The master's REST API could not answer the request; the message says what to do."""
+
+
+class HwaAuthError(HwaError):
+    """The master refused the credentials (401) or the user's rights (403)."""
+
+
+class HwaUnavailable(HwaError):
+    """The master did not answer: connection refused, TLS failure, timeout or a 5xx."""
+
+
+class HwaResponseError(HwaError):
+    """The master answered something this client cannot read."""
+
+
+@dataclass(frozen=True)
+class PlanJobRun:
+    """One job run of the current plan, as Resync stores it."""
+
+    run_id: str
+    workstation: str
+    job_stream: str
+    job_name: str
+    status: str
+    return_code: int | None
+    started_at: datetime | None
+    ended_at: datetime | None
+    estimated_duration: float | None  # seconds
+
+
+class HwaClient:
+    """Reads the master's plan over HTTPS: basic auth or a bearer token, TLS verified."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        token: str | None = None,
+        verify: bool | Path = True,
+        timeout: float = 30.0,
+        page_size: int = 500,
+    ) -> None:
+        if token is None and (user is None or password is None):
+            raise HwaError(
+                "No HWA credentials: set RESYNC_HWA_TOKEN, or RESYNC_HWA_USER and "
+                "RESYNC_HWA_PASSWORD"
+            )
+        if isinstance(verify, Path) and not verify.is_file():
+            raise HwaError(f"HWA CA bundle {verify} does not exist; fix RESYNC_HWA_CA_BUNDLE")
+        self.base_url = base_url.rstrip("/")
+        self.page_size = page_size
+        headers = {"Accept": "application/json"}
+        auth = None
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        else:
+            auth = httpx.BasicAuth(user or "", password or "")
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            auth=auth,
+            headers=headers,
+            verify=ssl.create_default_context(cafile=verify)
+            if isinstance(verify, Path)
+            else verify,
+            timeout=timeout,
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        """A client for the master named in `settings` (RESYNC_HWA_*)."""
+        if not settings.hwa_url:
+            raise HwaError("RESYNC_HWA_URL is not set; name the master, e.g. https://master:31116")
+        return cls(
+            settings.hwa_url,
+            user=settings.hwa_user,
+            password=settings.hwa_password.get_secret_value() if settings.hwa_password else None,
+            token=settings.hwa_token.get_secret_value() if settings.hwa_token else None,
+            verify=settings.hwa_ca_bundle or settings.hwa_verify_tls,
+            timeout=settings.hwa_timeout_seconds,
+            page_size=settings.hwa_page_size,
+        )
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        _type: type[BaseException] | None,
+        _error: BaseException | None,
+        _traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def iter_job_runs(self, oql: str | None = None) -> Iterator[PlanJobRun]:
+        """Every job run of the plan matching `oql`, page by page (`limit`/`offset`)."""
+        offset = 0
+        while True:
+            params: dict[str, Any] = {"limit": self.page_size, "offset": offset}
+            if oql:
+                params["oql"] = oql
+            page = self._get(JOBS_PATH, params).json()
+            if not isinstance(page, dict) or not isinstance(page.get("results"), list):
+                raise HwaResponseError(
+                    f"{JOBS_PATH} answered without a 'results' list; is {self.base_url} an "
+                    "HWA 10.x master with REST API v2?"
+                )
+            results = page["results"]
+            for item in results:
+                yield parse_job_run(item)
+            offset += len(results)
+            total = page.get("count")
+            if len(results) < self.page_size or (isinstance(total, int) and offset >= total):
+                return
+
+    def list_job_runs(self, oql: str | None = None) -> list[PlanJobRun]:
+        """All job runs of the plan matching `oql`."""
+        return list(self.iter_job_runs(oql))
+
+    def get_joblog(self, run_id: str) -> str:
+        """The joblog (stdlist) of one run, as text."""
+        return self._get(JOBLOG_PATH.format(run_id=quote(run_id, safe="")), None).text
+
+    def _get(self, path: str, params: dict[str, Any] | None) -> httpx.Response:
+        url = f"{self.base_url}{path}"
+        try:
+            response = self._http.get(path, params=params)
+        except httpx.TimeoutException:
+            raise HwaUnavailable(
+                f"HWA master at {self.base_url} did not answer within "
+                f"{self._http.timeout.read} s; check it is up or raise RESYNC_HWA_TIMEOUT_SECONDS"
+            ) from None
+        except httpx.ConnectError as error:
+            hint = (
+                "set RESYNC_HWA_CA_BUNDLE to the CA that signed the master's certificate"
+                if "CERTIFICATE" in str(error).upper()
+                else "check RESYNC_HWA_URL and that port 31116 is reachable"
+            )
+            raise HwaUnavailable(f"Cannot connect to {self.base_url} ({error}); {hint}") from None
+        except httpx.HTTPError as error:
+            raise HwaUnavailable(f"HWA request to {url} failed: {error}") from None
+        status = response.status_code
+        if status in (401, 403):
+            raise HwaAuthError(
+                f"HWA master refused the request ({status}) to {url}; check RESYNC_HWA_USER/"
+                "RESYNC_HWA_PASSWORD or RESYNC_HWA_TOKEN and the user's rights on the plan"
+            )
+        if status >= 500:
+            raise HwaUnavailable(f"HWA master failed ({status}) on {url}; retry later")
+        if status >= 400:
+            raise HwaError(f"HWA master refused {url} ({status}): {response.text[:200]}")
+        return response
+
+
+def parse_job_run(item: Any) -> PlanJobRun:
+    """A `PlanJobRun` from one item of `/plan/job`'s `results` (see the module docstring)."""
+    if not isinstance(item, dict):
+        raise HwaResponseError(f"job item is not an object: {item!r:.100}")
+    found = {field: _first(item, paths) for field, paths in _FIELD_PATHS.items()}
+    for required in ("run_id", "job_name", "job_stream", "workstation", "status"):
+        if not isinstance(found[required], str) or not found[required]:
+            raise HwaResponseError(f"job item has no {required}: {item!r:.200}")
+    estimated = found["estimated_duration_ms"]
+    return PlanJobRun(
+        run_id=found["run_id"],
+        workstation=_without_folder(found["workstation"]),
+        job_stream=_without_folder(found["job_stream"]),
+        job_name=_without_folder(found["job_name"]),
+        status=found["status"].upper(),
+        return_code=_integer(found["return_code"], "returnCode"),
+        started_at=_instant(found["started_at"]),
+        ended_at=_instant(found["ended_at"]),
+        estimated_duration=None if estimated is None else _integer(estimated, "duration") / 1000,
+    )
+
+
+def _first(item: dict[str, Any], paths: tuple[tuple[str, ...], ...]) -> Any:
+    for path in paths:
+        value: Any = item
+        for name in path:
+            value = value.get(name) if isinstance(value, dict) else None
+        if value is not None and not isinstance(value, dict):
+            return value
+    return None
+
+
+def _without_folder(name: str) -> str:
+    return name.rsplit("/", 1)[-1]
+
+
+def _integer(value: Any, name: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise HwaResponseError(f"{name} is not a number: {value!r:.50}")
+    try:
+        return int(value)
+    except ValueError:
+        raise HwaResponseError(f"{name} is not a number: {value!r:.50}") from None
+
+
+def _instant(value: Any) -> datetime | None:
+    """ISO 8601 with a zone ('Z' or an offset), or epoch milliseconds; always UTC."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value / 1000, UTC)
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise HwaResponseError(f"time is not ISO 8601: {value!r:.50}") from None
+    if moment.tzinfo is None:
+        raise HwaResponseError(f"time has no zone: {value!r:.50}")
+    return moment.astimezone(UTC)

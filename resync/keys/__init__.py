@@ -1,0 +1,1 @@
+"""API keys: the key format, the key records and their administration, usage."""

@@ -1,0 +1,190 @@
+"""Persistence of predictive-maintenance runs: claims, findings, review decisions, action audit.
+
+A run is claimed by one Prefect flow run at a time; an unfinished run (its process died) is
+taken over by the next flow run, which continues its LangGraph thread from the checkpoint.
+Every write that may be repeated after a crash is idempotent.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from resync.db.engine import conflict_insert
+from resync.db.models import (
+    MaintenanceActionExecution,
+    MaintenanceFinding,
+    MaintenanceReview,
+    MaintenanceRun,
+    utcnow,
+)
+from resync.maintenance.types import Finding
+
+UNFINISHED = ("running", "awaiting_review")
+
+
+class RunTakenOver(RuntimeError):
+    """Another flow run took this maintenance run over; this one must stop."""
+
+
+@dataclass(frozen=True)
+class ClaimedRun:
+    """The maintenance run a flow run drives, and the flow run it was taken from (if any)."""
+
+    run_id: uuid.UUID
+    thread_id: str
+    previous_flow_run_id: uuid.UUID | None
+
+
+def claim_run(session: Session, flow_run_id: uuid.UUID | None) -> ClaimedRun:
+    """Take over the unfinished run, if there is one, or start a new run."""
+    run = session.scalars(
+        select(MaintenanceRun)
+        .where(MaintenanceRun.status.in_(UNFINISHED))
+        .order_by(MaintenanceRun.started_at.desc())
+        .limit(1)
+        .with_for_update()
+    ).first()
+    if run is None:
+        run = MaintenanceRun(
+            id=uuid.uuid4(), thread_id=f"maintenance-{uuid.uuid4()}", flow_run_id=flow_run_id
+        )
+        session.add(run)
+        session.flush()
+        return ClaimedRun(run.id, run.thread_id, None)
+    previous = run.flow_run_id if run.flow_run_id != flow_run_id else None
+    run.flow_run_id = flow_run_id
+    run.status = "running"
+    return ClaimedRun(run.id, run.thread_id, previous)
+
+
+def set_run_status(
+    session: Session, run_id: uuid.UUID, flow_run_id: uuid.UUID | None, status: str
+) -> None:
+    """Move the run to `status`, provided `flow_run_id` still drives it (else RunTakenOver)."""
+    values: dict[str, Any] = {"status": status}
+    if status in ("finished", "failed"):
+        values["finished_at"] = utcnow()
+    changed = session.execute(
+        update(MaintenanceRun)
+        .where(MaintenanceRun.id == run_id, MaintenanceRun.flow_run_id == flow_run_id)
+        .values(**values)
+    ).rowcount
+    if changed == 0:
+        raise RunTakenOver(
+            f"maintenance run {run_id} is driven by another flow run now; this one stops"
+        )
+
+
+def store_findings(
+    session: Session, run_id: uuid.UUID, findings: list[Finding], insight: dict[str, str]
+) -> None:
+    """Replace the run's findings (a repeated store after a crash writes them once)."""
+    session.execute(delete(MaintenanceFinding).where(MaintenanceFinding.run_id == run_id))
+    session.add_all(
+        MaintenanceFinding(
+            id=uuid.uuid4(),
+            run_id=run_id,
+            workstation=finding.workstation,
+            kind=finding.kind,
+            resource=finding.resource,
+            predicted_failure_date=finding.predicted_failure_date,
+            confidence=finding.confidence,
+            evidence_summary=finding.evidence_summary,
+            evidence=finding.model_dump(mode="json")["evidence"],
+            actions=[action.model_dump(mode="json") for action in finding.actions],
+            review_status="pending" if finding.actions else "no_actions",
+        )
+        for finding in findings
+    )
+    session.execute(
+        update(MaintenanceRun)
+        .where(MaintenanceRun.id == run_id)
+        .values(
+            findings_at=utcnow(),
+            insight=insight["insight"],
+            analyst=insight["analyst"],
+            analyst_note=insight["analyst_note"] or None,
+        )
+    )
+
+
+def store_reviews(session: Session, run_id: uuid.UUID, decisions: list[dict[str, Any]]) -> None:
+    """Store each action's decision once and summarise them on the run's findings."""
+    if decisions:
+        statement = conflict_insert(
+            session.get_bind().dialect.name, MaintenanceReview
+        ).on_conflict_do_nothing(index_elements=["run_id", "action_id"])
+        session.execute(statement, [{"run_id": run_id, **decision} for decision in decisions])
+    stored = {
+        review.action_id: review
+        for review in session.scalars(
+            select(MaintenanceReview).where(MaintenanceReview.run_id == run_id)
+        )
+    }
+    findings = session.scalars(
+        select(MaintenanceFinding).where(MaintenanceFinding.run_id == run_id)
+    )
+    for finding in findings:
+        reviews = [stored.get(action["action_id"]) for action in finding.actions]
+        if reviews and all(review is not None for review in reviews):
+            finding.review_status = _review_status(reviews)
+
+
+def _review_status(reviews: list[MaintenanceReview]) -> str:
+    approved = [review for review in reviews if review.decision == "approved"]
+    if not approved:
+        return "rejected"
+    if len(approved) < len(reviews):
+        return "partly_approved"
+    if all(review.source == "auto_approved" for review in reviews):
+        return "auto_approved"
+    return "approved"
+
+
+def run_reviews(session: Session, run_id: uuid.UUID) -> dict[str, MaintenanceReview]:
+    """The run's stored decisions by action id."""
+    reviews = session.scalars(select(MaintenanceReview).where(MaintenanceReview.run_id == run_id))
+    return {review.action_id: review for review in reviews}
+
+
+def start_execution(
+    session: Session,
+    run_id: uuid.UUID,
+    action: dict[str, Any],
+    argv: list[str],
+    *,
+    dry_run: bool,
+    review: MaintenanceReview,
+) -> int | None:
+    """Audit an action about to run; None when it was already started once (never run twice)."""
+    statement = (
+        conflict_insert(session.get_bind().dialect.name, MaintenanceActionExecution)
+        .values(
+            run_id=run_id,
+            action_id=action["action_id"],
+            command=action["command"],
+            argv=argv,
+            dry_run=dry_run,
+            approved_by=review.decided_by or review.source,
+            approved_at=review.decided_at,
+            started_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["run_id", "action_id"])
+        .returning(MaintenanceActionExecution.id)
+    )
+    return session.execute(statement).scalar_one_or_none()
+
+
+def finish_execution(
+    session: Session, execution_id: int, exit_code: int | None, output: str, finished: datetime
+) -> None:
+    """Record an action's outcome on its audit row."""
+    session.execute(
+        update(MaintenanceActionExecution)
+        .where(MaintenanceActionExecution.id == execution_id)
+        .values(exit_code=exit_code, output=output, finished_at=finished)
+    )
