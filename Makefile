@@ -8,7 +8,7 @@ SYSTEM_PACKAGES := $(VENV)/.system-packages
 ADMIN_PANEL := dashboards/admin/dist/.built
 REPORT_RENDERER := dashboards/reports/node_modules/.installed
 
-.PHONY: run test setup lint clean
+.PHONY: run test setup lint lock clean
 
 run: setup
 	$(VENV)/bin/resync run
@@ -34,11 +34,18 @@ $(REPORT_RENDERER): dashboards/reports/package.json dashboards/reports/package-l
 	cd dashboards/reports && npm ci --no-audit --no-fund
 	touch $@
 
-$(INSTALLED): pyproject.toml
+# The versions the suite passed with (requirements.lock), then Resync itself on top of them.
+$(INSTALLED): pyproject.toml requirements.lock
 	test -x $(PYTHON) || python3.11 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
-	$(PYTHON) -m pip install --quiet -e '.[dev,bench]'
+	$(PYTHON) -m pip install --quiet -r requirements.lock
+	$(PYTHON) -m pip install --quiet --no-deps -e .
 	touch $@
+
+# Pins requirements.lock again from pyproject.toml (keeps current pins; add --upgrade to move them).
+lock: $(INSTALLED)
+	$(VENV)/bin/pip-compile --quiet --extra dev --extra bench --strip-extras --no-emit-index-url \
+		--no-emit-find-links --no-emit-trusted-host -o requirements.lock pyproject.toml
 
 lint: setup
 	$(VENV)/bin/ruff check .
