@@ -14,13 +14,12 @@ confidence one minus the adjusted p-value of their test.
 """
 
 import math
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from scipy import stats
 
 from resync.maintenance.summary import job_evidence, resource_summary
-from resync.maintenance.types import Correlation, Degradation, Prediction
+from resync.maintenance.types import Correlation, Crossing, Degradation, Prediction
 from resync.settings import Settings
 
 INTERVAL_Z = float(stats.norm.ppf(0.9))  # 80 % two-sided
@@ -39,19 +38,6 @@ def failure_threshold(resource: str, settings: Settings) -> float | None:
         "packet_loss_percent": 100.0,
         "latency_avg_ms": settings.link_latency_failure_ms,
     }.get(resource)
-
-
-@dataclass(frozen=True)
-class Crossing:
-    """When a degrading resource reaches its threshold, as days from now."""
-
-    degradation: Degradation
-    threshold: float
-    peak_now: float
-    expected_days: float
-    earliest_days: float
-    latest_days: float | None
-    confidence: float
 
 
 def crossing(

@@ -2,12 +2,9 @@
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from resync.maintenance.types import Correlation, Degradation
-
-if TYPE_CHECKING:
-    from resync.maintenance.prediction import Crossing
+from resync.maintenance.types import Correlation, Crossing, Degradation
 
 UNITS = {"latency_avg_ms": " ms", "stdlist_mb": " MB"}
 
@@ -62,7 +59,7 @@ def job_evidence(jobs: list[tuple[Degradation, Correlation | None]]) -> list[dic
 
 
 def resource_summary(
-    first: "Crossing",
+    first: Crossing,
     related: list[Degradation],
     jobs: list[tuple[Degradation, Correlation]],
     day: Callable[[float], date],

@@ -1,9 +1,10 @@
 """The records maintenance analytics pass along: degradation → correlation → prediction → finding.
 
 Plain pydantic models, so a LangGraph state holding them checkpoints as JSON and an API can
-return them as they are.
+return them as they are; only `Crossing`, which never leaves `predict`, is a plain dataclass.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -59,6 +60,19 @@ class Correlation(BaseModel):
     strength: Strength
     windows: int = Field(description="Number of aligned windows the statistic was computed on")
     window_size: str = Field(description="Width of each window, e.g. '1d'")
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """When a degrading resource reaches its threshold, as days from now."""
+
+    degradation: Degradation
+    threshold: float
+    peak_now: float
+    expected_days: float
+    earliest_days: float
+    latest_days: float | None
+    confidence: float
 
 
 class Prediction(BaseModel):
