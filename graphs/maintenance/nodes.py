@@ -10,9 +10,8 @@ from typing import Any, Literal
 from langgraph.types import interrupt
 
 from graphs.maintenance.state import MaintenanceState
-from resync.learning.action_policy import AUTO
-from resync.maintenance.actions import is_auto_approvable
-from resync.maintenance.types import ProposedAction
+from resync.maintenance.review_policy import needs_review
+from resync.maintenance.types import Finding
 from resync.settings import get_settings
 from tasks.maintenance import (
     analyze_fta_degradation,
@@ -73,21 +72,10 @@ def execute_actions(state: MaintenanceState) -> dict[str, Any]:
 
 
 def route_after_recommend(state: MaintenanceState) -> Literal["human_review", "execute_actions"]:
-    """A person reviews when a finding with actions is unsure or an action is not auto-approvable.
-
-    Findings without actions have nothing to decide and never need a review. Learned action
-    policies (in the finding's evidence) can only take auto-approval away, or waive the
-    confidence check for actions the catalogue lets run alone that reviewers always approve.
-    """
+    """A person reviews when the review policy names an action they must decide on."""
     if "findings" not in state:
         raise ValueError("no findings in this state; recommend must run before routing")
-    threshold = get_settings().review_confidence_threshold
-    for finding in state["findings"]:
-        actions = [ProposedAction.model_validate(action) for action in finding["actions"]]
-        policies = finding.get("evidence", {}).get("action_policies", {})
-        learned_auto = all(policies.get(action.command) == AUTO for action in actions)
-        if actions and finding["confidence"] < threshold and not learned_auto:
-            return "human_review"
-        if not all(is_auto_approvable(action) and action.auto_approvable for action in actions):
-            return "human_review"
+    findings = [Finding.model_validate(finding) for finding in state["findings"]]
+    if needs_review(findings, get_settings().review_confidence_threshold):
+        return "human_review"
     return "execute_actions"

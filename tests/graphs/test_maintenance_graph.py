@@ -42,7 +42,15 @@ def action(command: str, auto_approvable: bool = True) -> dict:
 
 
 def finding(confidence: float, *actions: dict) -> dict:
-    return {"workstation": "FTA001", "confidence": confidence, "actions": list(actions)}
+    return {
+        "workstation": "FTA001",
+        "kind": "disk_filling",
+        "resource": "disk_percent",
+        "predicted_failure_date": None,
+        "confidence": confidence,
+        "evidence_summary": "disk filling",
+        "actions": list(actions),
+    }
 
 
 def test_nodes_one_by_one(database_url: str) -> None:
@@ -100,21 +108,15 @@ def test_nodes_one_by_one(database_url: str) -> None:
     [
         ([], "execute_actions"),
         ([finding(0.95, action("clean_stdlist"))], "execute_actions"),
-        ([finding(0.5)], "execute_actions"),
         ([finding(0.79, action("clean_stdlist"))], "human_review"),
-        (
-            [finding(0.95, action("clean_stdlist")), finding(0.5, action("clean_stdlist"))],
-            "human_review",
-        ),
         (
             [finding(0.95, action("move_jobs_off_workstation", auto_approvable=False))],
             "human_review",
         ),
-        # The catalogue decides what is auto-approvable, not the proposal's own flag.
-        ([finding(0.95, action("extend_filesystem", auto_approvable=True))], "human_review"),
     ],
 )
 def test_routing_after_recommend(findings: list[dict], route: str) -> None:
+    # The policy's cases are in tests/resync/test_maintenance_review_policy.py.
     assert nodes.route_after_recommend({"findings": findings}) == route
 
 
