@@ -12,10 +12,11 @@ import psycopg
 import pytest
 from sqlalchemy import Engine, select
 
-from api.inbox_writer import InboxWriter, Rows, Stored
+from api.inbox_writer import InboxWriter
 from resync.db.models import MetricsInbox
 from resync.ingest.batch import read_sample_batch
 from resync.ingest.inbox import inbox_frame, inbox_values
+from resync.ingest.inbox_store import Rows, Stored
 from resync.ingest.payload import MetricsPayload
 from tests.support.payloads import minutes_ago, payload
 
