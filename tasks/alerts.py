@@ -2,32 +2,29 @@
 
 from datetime import UTC, datetime, timedelta
 
-import polars as pl
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.blocks.core import Block
 from prefect.blocks.notifications import NotificationBlock
 from prefect.cache_policies import NONE
-from sqlalchemy import select
 
 from resync.alerts.rules import (
-    SILENT_RULE,
+    RULE_COLUMNS,
     evaluate_alert_rules,
     find_silent_workstations,
     lookback_samples,
 )
+from resync.alerts.store import (
+    last_sample_times,
+    load_recent_samples,
+    mark_notified,
+    open_alerts_by_severity,
+    unnotified_alerts,
+    update_alerts,
+)
 from resync.db.engine import get_engine, session_scope
-from resync.db.models import Alert, Workstation, WorkstationMetrics
 from resync.learning.parameters import alert_overrides
 from resync.settings import get_settings
-
-RULE_COLUMNS = (
-    "cpu_percent",
-    "memory_percent",
-    "disk_percent",
-    "tcp_connectivity",
-    "packet_loss_percent",
-)
 
 
 @task(cache_policy=NONE)
@@ -41,59 +38,19 @@ def evaluate_alerts() -> dict[str, list[int] | int]:
         # Twice the samples the rules need, so a late or missing sample does not hide a condition.
         lookback = lookback_samples(settings, overrides)
         window = timedelta(seconds=settings.collector_interval_seconds * lookback * 2)
-        rows = connection.execute(
-            select(
-                WorkstationMetrics.workstation,
-                WorkstationMetrics.sample_time,
-                *(getattr(WorkstationMetrics, column) for column in RULE_COLUMNS),
-            ).where(WorkstationMetrics.sample_time >= now - window)
-        ).all()
-        last_samples = dict(
-            connection.execute(select(Workstation.name, Workstation.last_sample_at)).all()
-        )
-    recent = pl.DataFrame(
-        [tuple(row) for row in rows],
-        schema=["workstation", "sample_time", *RULE_COLUMNS],
-        orient="row",
-    )
+        recent = load_recent_samples(connection, now - window, RULE_COLUMNS)
+        last_samples = last_sample_times(connection)
     firing = evaluate_alert_rules(recent, settings, overrides) + find_silent_workstations(
         last_samples, now, settings
     )
-    firing_by_key = {(alert.workstation, alert.rule): alert for alert in firing}
     evaluated = set(recent["workstation"].to_list())
-
-    opened: list[Alert] = []
-    resolved = 0
     with session_scope(engine) as session:
-        open_alerts = session.scalars(select(Alert).where(Alert.resolved_at.is_(None))).all()
-        open_keys = set()
-        for alert in open_alerts:
-            key = (alert.workstation, alert.rule)
-            open_keys.add(key)
-            still = firing_by_key.get(key)
-            if still is not None:
-                alert.last_seen_at, alert.value, alert.message = now, still.value, still.message
-            elif alert.rule == SILENT_RULE or alert.workstation in evaluated:
-                alert.resolved_at = now
-                resolved += 1
-        for key, firing_alert in firing_by_key.items():
-            if key not in open_keys:
-                opened.append(
-                    Alert(
-                        workstation=firing_alert.workstation,
-                        rule=firing_alert.rule,
-                        severity=firing_alert.severity,
-                        message=firing_alert.message,
-                        value=firing_alert.value,
-                        opened_at=now,
-                        last_seen_at=now,
-                    )
-                )
-        session.add_all(opened)
-        session.flush()
-        opened_ids = [alert.id for alert in opened]
-    open_count = len(open_keys) - resolved + len(opened)
-    return {"opened_alert_ids": opened_ids, "resolved": resolved, "open": open_count}
+        changes = update_alerts(session, firing, evaluated, now)
+    return {
+        "opened_alert_ids": changes.opened_ids,
+        "resolved": changes.resolved,
+        "open": changes.open,
+    }
 
 
 @task(retries=3, retry_delay_seconds=[2, 10, 30], cache_policy=NONE)
@@ -103,9 +60,7 @@ def notify_alerts(alert_ids: list[int]) -> int:
     if not alert_ids or not block_name:
         return 0
     with session_scope() as session:
-        alerts = session.scalars(
-            select(Alert).where(Alert.id.in_(alert_ids), Alert.notified_at.is_(None))
-        ).all()
+        alerts = unnotified_alerts(session, alert_ids)
         if not alerts:
             return 0
         block = Block.load(block_name)
@@ -115,8 +70,7 @@ def notify_alerts(alert_ids: list[int]) -> int:
             )
         lines = [f"[{a.severity.upper()}] {a.workstation} {a.rule}: {a.message}" for a in alerts]
         block.notify(body="\n".join(lines), subject=f"Resync: {len(lines)} new FTA alert(s)")
-        for alert in alerts:
-            alert.notified_at = datetime.now(UTC)
+        mark_notified(alerts, datetime.now(UTC))
     get_run_logger().info("sent %d alerts through notification block %r", len(lines), block_name)
     return len(lines)
 
@@ -125,11 +79,7 @@ def notify_alerts(alert_ids: list[int]) -> int:
 def publish_ingest_summary(summary: dict[str, int]) -> None:
     """A markdown artifact of the run's counts and a table of every open alert."""
     with session_scope() as session:
-        alerts = session.scalars(
-            select(Alert)
-            .where(Alert.resolved_at.is_(None))
-            .order_by(Alert.severity, Alert.workstation)
-        ).all()
+        alerts = open_alerts_by_severity(session)
     create_markdown_artifact(
         key="ingest-batching-summary",
         markdown=(

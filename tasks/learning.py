@@ -14,8 +14,8 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 
-from resync.alerts.reviews import load_alert_reviews
 from resync.alerts.rules import alert_rules
+from resync.alerts.store import load_alert_reviews
 from resync.capacity.forecasting.resample import fill_gaps
 from resync.capacity.resources import SATURATING
 from resync.capacity.series import hourly_series

@@ -23,7 +23,12 @@ from resync.maintenance.execution import ActionOutcome, run_action
 from resync.maintenance.history import count_history, load_host_facts, load_jobs, load_metrics
 from resync.maintenance.prediction import predict
 from resync.maintenance.recommendation import recommend
-from resync.maintenance.store import finish_execution, run_reviews, start_execution, store_reviews
+from resync.maintenance.store import (
+    finish_execution,
+    run_action_decisions,
+    start_execution,
+    store_reviews,
+)
 from resync.maintenance.types import Correlation, Degradation, Finding, Prediction
 from resync.settings import get_settings
 from tasks.database import database_task
@@ -151,7 +156,7 @@ def execute_approved_actions(run_id: str, findings: list[dict[str, Any]]) -> lis
     logger = get_run_logger()
     outcomes = []
     with session_scope() as session:
-        reviews = run_reviews(session, uuid.UUID(run_id))
+        reviews = run_action_decisions(session, uuid.UUID(run_id)).reviews
     for finding in (Finding.model_validate(item) for item in findings):
         for action in finding.actions:
             review = reviews.get(action.action_id)

@@ -6,16 +6,10 @@ from typing import Any
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
-from sqlalchemy import select
 
 from resync.analyst import write_insight
 from resync.db.engine import session_scope
-from resync.db.models import (
-    MaintenanceActionExecution,
-    MaintenanceFinding,
-    MaintenanceReview,
-    Report,
-)
+from resync.db.models import MaintenanceActionExecution
 from resync.maintenance.report import (
     BRIEFING_TASK,
     KIND_NAMES,
@@ -24,7 +18,14 @@ from resync.maintenance.report import (
     deterministic_briefing,
     findings_markdown,
 )
-from resync.maintenance.store import claim_run, set_run_status, store_findings
+from resync.maintenance.store import (
+    claim_run,
+    latest_report,
+    run_action_decisions,
+    run_findings,
+    set_run_status,
+    store_findings,
+)
 from resync.maintenance.types import Finding
 from resync.settings import get_settings
 from tasks.database import database_task
@@ -84,11 +85,10 @@ def read_evidence_links() -> list[str]:
     base = get_settings().public_api_url.rstrip("/")
     links = [f"[The findings and their actions (API)]({base}/api/v1/maintenance/findings)"]
     with session_scope() as session:
-        report = session.execute(
-            select(Report.id, Report.title).order_by(Report.created_at.desc()).limit(1)
-        ).first()
+        report = latest_report(session)
     if report is not None:
-        links.append(f"[{report.title}: charts]({base}/api/v1/reports/{report.id}/html)")
+        report_id, title = report
+        links.append(f"[{title}: charts]({base}/api/v1/reports/{report_id}/html)")
     return links
 
 
@@ -97,23 +97,9 @@ def publish_maintenance_artifacts(
     run_id: str, findings: list[dict[str, Any]], insight: dict[str, str]
 ) -> None:
     """A markdown summary of the findings and a table of every action's review and outcome."""
-    key = uuid.UUID(run_id)
     with session_scope() as session:
-        reviews = {
-            r.action_id: r
-            for r in session.scalars(
-                select(MaintenanceReview).where(MaintenanceReview.run_id == key)
-            )
-        }
-        executions = {
-            e.action_id: e
-            for e in session.scalars(
-                select(MaintenanceActionExecution).where(MaintenanceActionExecution.run_id == key)
-            )
-        }
-        stored = session.scalars(
-            select(MaintenanceFinding).where(MaintenanceFinding.run_id == key)
-        ).all()
+        decisions = run_action_decisions(session, uuid.UUID(run_id))
+        stored = run_findings(session, uuid.UUID(run_id))
     create_markdown_artifact(
         key="maintenance-findings",
         markdown=f"# Predictive maintenance\n\n{findings_markdown(findings, insight)}",
@@ -122,8 +108,8 @@ def publish_maintenance_artifacts(
     rows = []
     for finding in stored:
         for action in finding.actions:
-            review = reviews.get(action["action_id"])
-            execution = executions.get(action["action_id"])
+            review = decisions.reviews.get(action["action_id"])
+            execution = decisions.executions.get(action["action_id"])
             rows.append(
                 {
                     "FTA": finding.workstation,

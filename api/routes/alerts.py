@@ -10,11 +10,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, status
 from pydantic import BaseModel, Field, StringConstraints
-from sqlalchemy import func, select
 
 from api.deps import MAX_OFFSET, SessionDep, WorkflowsReadKey, WorkflowsWriteKey
 from api.routes.workstations import OpenAlertPublic
-from resync.alerts.reviews import AlertNotFound, alerts_with_reviews, record_alert_review
+from resync.alerts.store import AlertNotFound, list_alerts, read_alert, record_alert_review
 from resync.db.models import Alert, AlertReview
 from resync.ingest.payload import FREE_TEXT_PATTERN, WORKSTATION_PATTERN
 
@@ -83,20 +82,17 @@ def read_alerts(
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> AlertsPublic:
     """Alerts, newest first, each with its reviewer's verdict (null when not reviewed)."""
-    query = alerts_with_reviews()
-    if workstation is not None:
-        query = query.where(Alert.workstation == workstation.upper())
-    if rule is not None:
-        query = query.where(Alert.rule == rule)
-    if open is not None:
-        query = query.where(Alert.resolved_at.is_(None) if open else Alert.resolved_at.is_not(None))
-    if reviewed is not None:
-        query = query.where(AlertReview.id.is_not(None) if reviewed else AlertReview.id.is_(None))
-    if verdict is not None:
-        query = query.where(AlertReview.verdict == verdict)
-    count = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = session.execute(query.limit(limit).offset(offset)).all()
-    return AlertsPublic(data=[_public(alert, review) for alert, review in rows], count=count or 0)
+    rows, count = list_alerts(
+        session,
+        workstation=workstation and workstation.upper(),
+        rule=rule,
+        open=open,
+        reviewed=reviewed,
+        verdict=verdict,
+        limit=limit,
+        offset=offset,
+    )
+    return AlertsPublic(data=[_public(alert, review) for alert, review in rows], count=count)
 
 
 @router.post("/{alert_id}/review")
@@ -114,4 +110,4 @@ def review_alert(
     except AlertNotFound:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"No alert with id {alert_id}") from None
     session.commit()
-    return _public(session.get(Alert, alert_id), review)
+    return _public(read_alert(session, alert_id), review)

@@ -3,17 +3,12 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
 
 from api.deps import SessionDep, WorkflowsReadKey
-from resync.db.models import (
-    MaintenanceActionExecution,
-    MaintenanceFinding,
-    MaintenanceReview,
-    MaintenanceRun,
-)
+from resync.db.models import MaintenanceActionExecution, MaintenanceReview
 from resync.ingest.payload import WORKSTATION_PATTERN
 from resync.maintenance.schemas import ActionReviewPublic, FindingPublic, FindingsPublic
+from resync.maintenance.store import latest_findings_run, run_action_decisions, run_findings
 from resync.maintenance.types import Kind
 
 router = APIRouter(prefix="/api/v1/maintenance", tags=["maintenance"])
@@ -44,40 +39,13 @@ def read_findings(
     kind: Kind | None = None,
 ) -> FindingsPublic:
     """The latest run's findings (healthy FTAs have none), optionally of one FTA or problem."""
-    latest = session.scalar(
-        select(MaintenanceRun.id)
-        .where(MaintenanceRun.findings_at.is_not(None))
-        .order_by(MaintenanceRun.findings_at.desc())
-        .limit(1)
-    )
+    latest = latest_findings_run(session)
     if latest is None:
         return FindingsPublic(data=[], count=0)
-    conditions = [MaintenanceFinding.run_id == latest]
-    if workstation is not None:
-        conditions.append(MaintenanceFinding.workstation == workstation.upper())
-    if kind is not None:
-        conditions.append(MaintenanceFinding.kind == kind)
-    findings = session.scalars(
-        select(MaintenanceFinding)
-        .where(*conditions)
-        .order_by(
-            MaintenanceFinding.predicted_failure_date.asc().nulls_last(),
-            MaintenanceFinding.workstation,
-            MaintenanceFinding.kind,
-        )
-    ).all()
-    reviews = {
-        review.action_id: review
-        for review in session.scalars(
-            select(MaintenanceReview).where(MaintenanceReview.run_id == latest)
-        )
-    }
-    executions = {
-        execution.action_id: execution
-        for execution in session.scalars(
-            select(MaintenanceActionExecution).where(MaintenanceActionExecution.run_id == latest)
-        )
-    }
+    findings = run_findings(
+        session, latest, workstation=workstation and workstation.upper(), kind=kind
+    )
+    decisions = run_action_decisions(session, latest)
     data = [
         FindingPublic(
             id=finding.id,
@@ -92,7 +60,9 @@ def read_findings(
             created_at=finding.created_at,
             actions=[
                 _action(
-                    action, reviews.get(action["action_id"]), executions.get(action["action_id"])
+                    action,
+                    decisions.reviews.get(action["action_id"]),
+                    decisions.executions.get(action["action_id"]),
                 )
                 for action in finding.actions
             ],

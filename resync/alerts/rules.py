@@ -34,6 +34,14 @@ class FiringAlert:
 
 
 SILENT_RULE = "silent"
+# The sample columns the rules read.
+RULE_COLUMNS = (
+    "cpu_percent",
+    "memory_percent",
+    "disk_percent",
+    "tcp_connectivity",
+    "packet_loss_percent",
+)
 # Learned parameters (threshold, samples) by (rule, workstation), from auto-learning.
 Overrides = Mapping[tuple[str, str], Mapping[str, Any]]
 

@@ -57,7 +57,7 @@ def learning_review_alert(
     reviewer: Annotated[str | None, typer.Option(help="Who decided")] = None,
 ) -> None:
     """Record whether an alert was a real problem; auto-learning tunes rules from these."""
-    from resync.alerts.reviews import record_alert_review
+    from resync.alerts.store import record_alert_review
 
     try:
         with session_scope() as session:

@@ -19,15 +19,24 @@ from resync.db.models import (
     MaintenanceFinding,
     MaintenanceReview,
     MaintenanceRun,
+    Report,
     utcnow,
 )
-from resync.maintenance.types import Finding
+from resync.maintenance.types import Finding, Kind
 
 UNFINISHED = ("running", "awaiting_review")
 
 
 class RunTakenOver(RuntimeError):
     """Another flow run took this maintenance run over; this one must stop."""
+
+
+@dataclass(frozen=True)
+class ActionDecisions:
+    """The review and the execution of each action of one run, by action id."""
+
+    reviews: dict[str, MaintenanceReview]
+    executions: dict[str, MaintenanceActionExecution]
 
 
 @dataclass(frozen=True)
@@ -119,16 +128,8 @@ def store_reviews(session: Session, run_id: uuid.UUID, decisions: list[dict[str,
             session.get_bind().dialect.name, MaintenanceReview
         ).on_conflict_do_nothing(index_elements=["run_id", "action_id"])
         session.execute(statement, [{"run_id": run_id, **decision} for decision in decisions])
-    stored = {
-        review.action_id: review
-        for review in session.scalars(
-            select(MaintenanceReview).where(MaintenanceReview.run_id == run_id)
-        )
-    }
-    findings = session.scalars(
-        select(MaintenanceFinding).where(MaintenanceFinding.run_id == run_id)
-    )
-    for finding in findings:
+    stored = run_action_decisions(session, run_id).reviews
+    for finding in run_findings(session, run_id):
         reviews = [stored.get(action["action_id"]) for action in finding.actions]
         if reviews and all(review is not None for review in reviews):
             finding.review_status = _review_status(reviews)
@@ -145,10 +146,55 @@ def _review_status(reviews: list[MaintenanceReview]) -> str:
     return "approved"
 
 
-def run_reviews(session: Session, run_id: uuid.UUID) -> dict[str, MaintenanceReview]:
-    """The run's stored decisions by action id."""
+def run_action_decisions(session: Session, run_id: uuid.UUID) -> ActionDecisions:
+    """The run's stored reviews and executions, each by action id."""
     reviews = session.scalars(select(MaintenanceReview).where(MaintenanceReview.run_id == run_id))
-    return {review.action_id: review for review in reviews}
+    executions = session.scalars(
+        select(MaintenanceActionExecution).where(MaintenanceActionExecution.run_id == run_id)
+    )
+    return ActionDecisions(
+        reviews={review.action_id: review for review in reviews},
+        executions={execution.action_id: execution for execution in executions},
+    )
+
+
+def latest_findings_run(session: Session) -> uuid.UUID | None:
+    """The run whose findings were stored last (None before any run stored findings)."""
+    return session.scalar(
+        select(MaintenanceRun.id)
+        .where(MaintenanceRun.findings_at.is_not(None))
+        .order_by(MaintenanceRun.findings_at.desc())
+        .limit(1)
+    )
+
+
+def run_findings(
+    session: Session, run_id: uuid.UUID, *, workstation: str | None = None, kind: Kind | None = None
+) -> list[MaintenanceFinding]:
+    """The run's findings, optionally of one FTA or problem, soonest failure first."""
+    conditions = [MaintenanceFinding.run_id == run_id]
+    if workstation is not None:
+        conditions.append(MaintenanceFinding.workstation == workstation)
+    if kind is not None:
+        conditions.append(MaintenanceFinding.kind == kind)
+    query = (
+        select(MaintenanceFinding)
+        .where(*conditions)
+        .order_by(
+            MaintenanceFinding.predicted_failure_date.asc().nulls_last(),
+            MaintenanceFinding.workstation,
+            MaintenanceFinding.kind,
+        )
+    )
+    return list(session.scalars(query))
+
+
+def latest_report(session: Session) -> tuple[uuid.UUID, str] | None:
+    """The id and title of the newest report, whose charts a reviewer may want to see."""
+    row = session.execute(
+        select(Report.id, Report.title).order_by(Report.created_at.desc()).limit(1)
+    ).first()
+    return None if row is None else (row.id, row.title)
 
 
 def start_execution(

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from resync.alerts.reviews import load_alert_reviews
+from resync.alerts.store import load_alert_reviews
 from resync.db.engine import get_engine, session_scope
 from resync.db.models import Alert, AlertReview, Workstation
 
