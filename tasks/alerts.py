@@ -1,4 +1,10 @@
-"""Alert tasks: evaluate the rules on recent samples, keep `alerts` in step, notify, summarise."""
+"""Alert tasks: evaluate the rules on recent samples, keep `alerts` in step, notify, summarise.
+
+Evaluating and summarising are retried like every database task: a repeated evaluation finds
+the alerts the first one opened still open (one per FTA × rule) and refreshes them, and a
+repeated summary only rewrites its artifacts. Notifying keeps its own retries, for the
+notification service's outages.
+"""
 
 from datetime import UTC, datetime, timedelta
 
@@ -25,9 +31,10 @@ from resync.alerts.store import (
 from resync.db.engine import get_engine, session_scope
 from resync.learning.parameters import alert_overrides
 from resync.settings import get_settings
+from tasks.database import database_task
 
 
-@task(cache_policy=NONE)
+@database_task
 def evaluate_alerts() -> dict[str, list[int] | int]:
     """Open alerts for rules now firing, refresh the ones still firing, resolve the rest."""
     settings = get_settings()
@@ -75,7 +82,7 @@ def notify_alerts(alert_ids: list[int]) -> int:
     return len(lines)
 
 
-@task(cache_policy=NONE)
+@database_task
 def publish_ingest_summary(summary: dict[str, int]) -> None:
     """A markdown artifact of the run's counts and a table of every open alert."""
     with session_scope() as session:
