@@ -2,7 +2,8 @@
 
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import text
+
+from resync.ingest.inbox_store import check_database
 
 router = APIRouter(tags=["health"])
 
@@ -16,13 +17,8 @@ def read_health() -> dict[str, str]:
 @router.get("/readyz")
 async def read_readiness(request: Request) -> dict[str, str]:
     """The database answers; 503 when it does not."""
-
-    def ping() -> None:
-        with request.app.state.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-
     try:
-        await run_in_threadpool(ping)
+        await run_in_threadpool(check_database, request.app.state.engine)
     except Exception as error:
         raise HTTPException(
             status_code=status.HTTP_503_SERVICE_UNAVAILABLE,

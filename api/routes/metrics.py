@@ -5,12 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
 from pydantic import AwareDatetime, BaseModel, Field, TypeAdapter
-from sqlalchemy import func, select
 
 from api.deps import IngestKey, MetricsReadKey, SessionDep
 from api.json_body import component_ref, json_body, request_body, validate_body
 from resync.db.models import WorkstationMetrics
 from resync.ingest.batch import SampleBatch, batch_from_payloads, read_sample_batch
+from resync.ingest.estate import read_samples
 from resync.ingest.inbox import inbox_frame, inbox_values
 from resync.ingest.payload import BATCH_MAX_ITEMS, METRIC_NAMES, WORKSTATION_PATTERN, MetricsPayload
 
@@ -147,21 +147,9 @@ def read_workstation_metrics(
     """History of one FTA, newest first, optionally between `since` and `until`."""
     if since is not None and until is not None and since > until:
         raise HTTPException(status_code=422, detail="'since' must not be later than 'until'")
-    name = workstation.upper()
-    conditions = [WorkstationMetrics.workstation == name]
-    if since is not None:
-        conditions.append(WorkstationMetrics.sample_time >= since)
-    if until is not None:
-        conditions.append(WorkstationMetrics.sample_time <= until)
-    count = session.scalar(select(func.count()).select_from(WorkstationMetrics).where(*conditions))
-    rows = session.scalars(
-        select(WorkstationMetrics)
-        .where(*conditions)
-        .order_by(WorkstationMetrics.sample_time.desc())
-        .limit(limit)
-    )
+    rows, count = read_samples(session, workstation.upper(), since, until, limit)
     data = [sample_from_row(row) for row in rows]
-    return MetricsSamplesPublic(data=data, count=count or 0)
+    return MetricsSamplesPublic(data=data, count=count)
 
 
 def sample_from_row(row: WorkstationMetrics) -> MetricsSample:

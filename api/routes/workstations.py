@@ -5,11 +5,11 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
-from sqlalchemy import and_, select
 
 from api.deps import MetricsReadKey, SessionDep
 from api.routes.metrics import MetricsSample, sample_from_row
-from resync.db.models import Alert, Workstation, WorkstationMetrics
+from resync.db.models import Alert
+from resync.ingest.estate import open_alerts_by_workstation, workstations_with_last_sample
 
 router = APIRouter(prefix="/api/v1/workstations", tags=["workstations"])
 
@@ -60,22 +60,8 @@ def read_workstations(
     silent_after = timedelta(
         seconds=settings.collector_interval_seconds * settings.silent_after_intervals
     )
-    rows = session.execute(
-        select(Workstation, WorkstationMetrics)
-        .outerjoin(
-            WorkstationMetrics,
-            and_(
-                WorkstationMetrics.workstation == Workstation.name,
-                WorkstationMetrics.sample_time == Workstation.last_sample_at,
-            ),
-        )
-        .order_by(Workstation.name)
-    ).all()
-    alerts_by_workstation: dict[str, list[Alert]] = {}
-    for alert in session.scalars(
-        select(Alert).where(Alert.resolved_at.is_(None)).order_by(Alert.opened_at)
-    ):
-        alerts_by_workstation.setdefault(alert.workstation, []).append(alert)
+    rows = workstations_with_last_sample(session)
+    alerts_by_workstation = open_alerts_by_workstation(session)
     now = datetime.now(UTC)
     data = []
     for workstation, last in rows:

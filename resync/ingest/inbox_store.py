@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 from psycopg import Cursor
 from psycopg.errors import DeadlockDetected, UniqueViolation
-from sqlalchemy import Connection, Engine, Text, bindparam, select, tuple_, type_coerce
+from sqlalchemy import Connection, Engine, Text, bindparam, select, text, tuple_, type_coerce
 from sqlalchemy.dialects import sqlite
 
 from resync.db.models import MetricsInbox
@@ -50,6 +50,12 @@ def open_writer_connection(engine: Engine) -> Connection:
         )
         connection.commit()
     return connection
+
+
+def check_database(engine: Engine) -> None:
+    """Raise unless the database the inbox is in answers (the API's readiness)."""
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
 
 
 def store_submissions(connection: Connection, submissions: list[Rows]) -> list[Stored]:
