@@ -5,57 +5,25 @@ same verdict twice is idempotent and answers 200 both times. Same code path as
 `resync learning review-alert`.
 """
 
-from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, status
-from pydantic import BaseModel, Field, StringConstraints
 
 from api.deps import MAX_OFFSET, SessionDep, WorkflowsReadKey, WorkflowsWriteKey
-from api.routes.workstations import OpenAlertPublic
+from resync.alerts.schemas import (
+    AlertPublic,
+    AlertReviewCreate,
+    AlertReviewPublic,
+    AlertsPublic,
+    Verdict,
+)
 from resync.alerts.store import AlertNotFound, list_alerts, read_alert, record_alert_review
 from resync.db.models import Alert, AlertReview
-from resync.ingest.payload import FREE_TEXT_PATTERN, WORKSTATION_PATTERN
+from resync.ingest.payload import WORKSTATION_PATTERN
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
 
-Verdict = Literal["confirmed", "false_alarm"]
 MAX_ID = 2**63 - 1
-
-
-Comment = Annotated[str, StringConstraints(max_length=2000, pattern=FREE_TEXT_PATTERN)]
-
-
-class AlertReviewCreate(BaseModel):
-    verdict: Verdict = Field(description="confirmed: a real problem; false_alarm: it was not")
-    comment: Comment | None = Field(default=None, description="Why, for the record")
-    reviewer: (
-        Annotated[
-            str,
-            StringConstraints(
-                strip_whitespace=True, min_length=1, max_length=120, pattern=FREE_TEXT_PATTERN
-            ),
-        ]
-        | None
-    ) = Field(default=None, description="Who decided (default: the API key's name)")
-
-
-class AlertReviewPublic(BaseModel):
-    verdict: Verdict
-    comment: str | None
-    decided_by: str | None
-    decided_at: datetime
-
-
-class AlertPublic(OpenAlertPublic):
-    workstation: str
-    resolved_at: datetime | None
-    review: AlertReviewPublic | None
-
-
-class AlertsPublic(BaseModel):
-    data: list[AlertPublic]
-    count: int
 
 
 def _public(alert: Alert, review: AlertReview | None) -> AlertPublic:

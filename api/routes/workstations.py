@@ -8,20 +8,11 @@ from pydantic import BaseModel
 
 from api.deps import MetricsReadKey, SessionDep
 from api.routes.metrics import MetricsSample, sample_from_row
+from resync.alerts.schemas import OpenAlertPublic
 from resync.db.models import Alert
 from resync.ingest.estate import open_alerts_by_workstation, workstations_with_last_sample
 
 router = APIRouter(prefix="/api/v1/workstations", tags=["workstations"])
-
-
-class OpenAlertPublic(BaseModel):
-    id: int
-    rule: str
-    severity: str
-    message: str
-    value: float | None
-    opened_at: datetime
-    last_seen_at: datetime
 
 
 class WorkstationPublic(BaseModel):

@@ -1,1 +1,2 @@
-"""Alerts: the rules over recent FTA samples and reviewers' verdicts."""
+"""Alerts: the rules over recent FTA samples (`rules`), the API's schemas and the store, the only
+module that reads or writes alerts and reviewers' verdicts on them."""

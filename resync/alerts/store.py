@@ -11,17 +11,18 @@ marking as false alarms.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, get_args
 
 import polars as pl
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from resync.alerts.rules import SILENT_RULE, FiringAlert
+from resync.alerts.schemas import Verdict
 from resync.db.frames import UTC_TIME
 from resync.db.models import Alert, AlertReview, Workstation, WorkstationMetrics, utcnow
 
-VERDICTS = ("confirmed", "false_alarm")
+VERDICTS: tuple[str, ...] = get_args(Verdict)
 
 
 class AlertNotFound(ValueError):
@@ -142,7 +143,7 @@ def list_alerts(
     rule: str | None = None,
     open: bool | None = None,
     reviewed: bool | None = None,
-    verdict: str | None = None,
+    verdict: Verdict | None = None,
     limit: int,
     offset: int,
 ) -> tuple[list[tuple[Alert, AlertReview | None]], int]:
