@@ -16,9 +16,16 @@ from typing import Any
 import polars as pl
 from prefect import get_run_logger
 from prefect.runtime import flow_run
-from sqlalchemy import bindparam, delete, insert, select, update
 
 from resync.capacity.planning import assess_saturation, recommend
+from resync.capacity.run_store import (
+    at_risk_rows,
+    insert_forecast_run,
+    replace_forecast_rows,
+    series_to_forecast,
+    update_forecast_rows,
+    workstation_hosts,
+)
 from resync.capacity.series import (
     forecast_workstations,
     hourly_series,
@@ -31,7 +38,6 @@ from resync.capacity.store import (
     workstations_with_metrics,
 )
 from resync.db.engine import get_engine
-from resync.db.models import CapacityForecast, CapacityForecastRun, Workstation
 from resync.learning.capacity import CHANGE_TYPE as CAPACITY_CALIBRATION
 from resync.learning.capacity import saturation_probability
 from resync.learning.parameters import active_parameters, model_preferences
@@ -49,17 +55,13 @@ def open_forecast_run(history_days: int, horizon_days: int) -> dict[str, Any]:
     run_id = uuid.uuid4()
     flow_run_id = flow_run.get_id()
     with get_engine().begin() as connection:
-        connection.execute(
-            insert(CapacityForecastRun).values(
-                id=run_id,
-                flow_run_id=uuid.UUID(flow_run_id) if flow_run_id else None,
-                started_at=now,
-                history_days=history_days,
-                horizon_days=horizon_days,
-                workstation_count=0,
-                analyst="deterministic",
-                insight="",
-            )
+        insert_forecast_run(
+            connection,
+            run_id,
+            uuid.UUID(flow_run_id) if flow_run_id else None,
+            now,
+            history_days,
+            horizon_days,
         )
     start = now - timedelta(days=history_days)
     return {"run_id": str(run_id), "window_start": start.isoformat(), "as_of": now.isoformat()}
@@ -108,9 +110,7 @@ def analyze_metric_trends(
                 rows.append(trend_row(workstation, resource, series, settings))
     run = uuid.UUID(run_id)
     with get_engine().begin() as connection:
-        connection.execute(delete(CapacityForecast).where(CapacityForecast.run_id == run))
-        if rows:
-            connection.execute(insert(CapacityForecast), [{**row, "run_id": run} for row in rows])
+        replace_forecast_rows(connection, run, rows)
     insufficient = sum(row["status"] == "insufficient_data" for row in rows)
     return {"series": len(rows), "insufficient": insufficient}
 
@@ -136,13 +136,8 @@ def forecast_metric_series(
     settings = get_settings().model_copy(update={"forecast_horizon_days": horizon_days})
     run = uuid.UUID(run_id)
     with get_engine().connect() as connection:
-        ready = connection.execute(
-            select(CapacityForecast.workstation, CapacityForecast.resource).where(
-                CapacityForecast.run_id == run, CapacityForecast.status == "forecast"
-            )
-        ).all()
+        wanted = series_to_forecast(connection, run)
         preferences = model_preferences(connection)
-    wanted = {(workstation, resource) for workstation, resource in ready}
     names = sorted({workstation for workstation, _ in wanted})
     hourly = _hourly_frame(window_start, as_of, names, resources)
     workers = settings.capacity_forecast_workers or os.cpu_count() or 1
@@ -174,35 +169,13 @@ def _update_rows(run: uuid.UUID, rows: list[dict[str, Any]], columns: tuple[str,
     """Set `columns` of the run's rows keyed by workstation and resource (None when absent)."""
     if not rows:
         return
-    statement = (
-        update(CapacityForecast)
-        .where(
-            CapacityForecast.run_id == run,
-            CapacityForecast.workstation == bindparam("key_workstation"),
-            CapacityForecast.resource == bindparam("key_resource"),
-        )
-        .values(**{name: bindparam(f"new_{name}") for name in columns})
-    )
-    parameters = [
-        {
-            "key_workstation": row["workstation"],
-            "key_resource": row["resource"],
-            **{f"new_{name}": row.get(name) for name in columns},
-        }
-        for row in rows
-    ]
     with get_engine().begin() as connection:
-        connection.execute(statement, parameters)
+        update_forecast_rows(connection, run, rows, columns)
 
 
 def _at_risk_rows(run: uuid.UUID) -> list[dict[str, Any]]:
-    query = select(CapacityForecast).where(
-        CapacityForecast.run_id == run,
-        (CapacityForecast.saturation_date.is_not(None))
-        | (CapacityForecast.saturation_date_earliest.is_not(None)),
-    )
     with get_engine().connect() as connection:
-        return [dict(row._mapping) for row in connection.execute(query)]
+        return at_risk_rows(connection, run)
 
 
 @database_task
@@ -234,13 +207,7 @@ def recommend_scaling(run_id: str, horizon_days: int) -> dict[str, Any]:
     settings = get_settings().model_copy(update={"forecast_horizon_days": horizon_days})
     rows = _at_risk_rows(uuid.UUID(run_id))
     with get_engine().connect() as connection:
-        hosts = dict(
-            connection.execute(
-                select(Workstation.name, Workstation.host).where(
-                    Workstation.name.in_({row["workstation"] for row in rows})
-                )
-            ).all()
-        )
+        hosts = workstation_hosts(connection, {row["workstation"] for row in rows})
     sized = []
     for row in rows:
         advice = recommend(row, hosts.get(row["workstation"]), settings)

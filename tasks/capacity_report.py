@@ -7,56 +7,26 @@ from typing import Any
 from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NONE
-from sqlalchemy import func, select, update
 
 from resync.analyst import write_insight
 from resync.capacity.insight import TASK, TOP_AT_RISK, CapacityInsight, deterministic_insight
+from resync.capacity.run_store import at_risk_series, mark_run_finished, record_run_insight
 from resync.db.engine import get_engine
-from resync.db.models import CapacityForecast, CapacityForecastRun
 from tasks.database import database_task
-
-AT_RISK_COLUMNS = (
-    "workstation",
-    "resource",
-    "current_value",
-    "threshold",
-    "saturation_date",
-    "saturation_date_earliest",
-    "order_by_date",
-    "days_to_saturation",
-    "saturation_probability",
-    "mase",
-    "recommendation",
-)
 
 
 def _date(value: datetime | None) -> str | None:
     return value.date().isoformat() if value else None
 
 
-def at_risk_series(run: uuid.UUID, limit: int | None = None) -> list[dict[str, Any]]:
-    """The run's series whose crossing is expected or likely, soonest first, without charts."""
-    forecast = CapacityForecast
-    query = (
-        select(*(getattr(forecast, name) for name in AT_RISK_COLUMNS))
-        .where(
-            forecast.run_id == run,
-            forecast.saturation_date.is_not(None) | forecast.saturation_date_earliest.is_not(None),
-        )
-        .order_by(
-            func.coalesce(forecast.saturation_date, forecast.saturation_date_earliest),
-            forecast.workstation,
-            forecast.resource,
-        )
-        .limit(limit)
-    )
+def _at_risk_series(run: uuid.UUID, limit: int | None = None) -> list[dict[str, Any]]:
     with get_engine().connect() as connection:
-        return [dict(row._mapping) for row in connection.execute(query)]
+        return at_risk_series(connection, run, limit)
 
 
 def _insight_data(run: uuid.UUID, summary: dict[str, Any]) -> dict[str, Any]:
     at_risk = []
-    for row in at_risk_series(run, TOP_AT_RISK):
+    for row in _at_risk_series(run, TOP_AT_RISK):
         advice = row.pop("recommendation") or {}
         at_risk.append(
             {
@@ -78,14 +48,8 @@ def write_capacity_insight(run_id: str, summary: dict[str, Any]) -> dict[str, st
         TASK, _insight_data(run, summary), CapacityInsight, deterministic_insight
     )
     with get_engine().begin() as connection:
-        connection.execute(
-            update(CapacityForecastRun)
-            .where(CapacityForecastRun.id == run)
-            .values(
-                analyst=insight.analyst,
-                insight=insight.value.paragraph,
-                analyst_note=insight.note or None,
-            )
+        record_run_insight(
+            connection, run, insight.analyst, insight.value.paragraph, insight.note or None
         )
     return {"analyst": insight.analyst, "note": insight.note, "insight": insight.value.paragraph}
 
@@ -94,11 +58,7 @@ def write_capacity_insight(run_id: str, summary: dict[str, Any]) -> dict[str, st
 def finish_forecast_run(run_id: str, workstation_count: int) -> None:
     """Mark the run finished: the report and the API read finished runs only."""
     with get_engine().begin() as connection:
-        connection.execute(
-            update(CapacityForecastRun)
-            .where(CapacityForecastRun.id == uuid.UUID(run_id))
-            .values(finished_at=datetime.now(UTC), workstation_count=workstation_count)
-        )
+        mark_run_finished(connection, uuid.UUID(run_id), datetime.now(UTC), workstation_count)
 
 
 @task(cache_policy=NONE)
@@ -121,7 +81,7 @@ def publish_capacity_artifacts(
         description=f"Capacity run {run_id}",
     )
     rows = []
-    for row in at_risk_series(uuid.UUID(run_id)):
+    for row in _at_risk_series(uuid.UUID(run_id)):
         advice = row["recommendation"] or {}
         rows.append(
             {

@@ -15,15 +15,14 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.deployments import run_deployment
 from prefect.exceptions import ObjectNotFound
-from sqlalchemy import select
 
 from resync.db.engine import session_scope
-from resync.db.models import JobExecution
 from resync.joblog.analyst import classify_failure
 from resync.joblog.context import corroborating_readings, resource_state, run_history_summary
 from resync.joblog.recommendation import card_confidence, card_markdown, suggest_fix
 from resync.joblog.redaction import redact_joblog
-from resync.joblog.similarity import SimilarCase, rank_similar_failures
+from resync.joblog.schemas import SimilarCase
+from resync.joblog.similarity import rank_similar_failures
 from resync.joblog.store import (
     failed_runs_to_analyse,
     failure_time,
@@ -31,6 +30,7 @@ from resync.joblog.store import (
     load_past_failures,
     store_failure_analysis,
 )
+from resync.jobs.store import get_job_run
 from resync.settings import get_settings
 from tasks.database import database_task
 
@@ -54,7 +54,7 @@ def fetch_failure_context(run_id: str) -> dict[str, Any]:
     """The run, its redacted joblog, the job's run history, the FTA's resources and alerts."""
     settings = get_settings()
     with session_scope() as session:
-        run = session.scalars(select(JobExecution).where(JobExecution.run_id == run_id)).one()
+        run = get_job_run(session, run_id)
         runs, metrics, alerts = load_failure_context(session.connection(), run, settings)
         failed_at = failure_time(run)
         return {

@@ -14,19 +14,16 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from pydantic import ValidationError
-from sqlalchemy import func, select
 
 from resync.db.engine import session_scope
-from resync.db.models import JobExecution
 from resync.jobs.hwa import HwaClient, HwaError, HwaUnavailable, PlanJobRun
 from resync.jobs.schemas import JobRun
-from resync.jobs.store import store_job_runs
+from resync.jobs.store import latest_job_end, store_job_runs, stored_run_ids
 from resync.settings import get_settings
 
 FINISHED_STATUSES = ("SUCC", "ABEND", "CANCL", "FAIL", "DONE", "ERROR")
 FAILED_STATUSES = ("ABEND", "FAIL", "ERROR")
 HWA_RETRY_DELAYS = [2, 10, 30]
-LOOKUP_CHUNK = 500
 
 
 def retry_when_unavailable(_task: Any, _task_run: Any, state: Any) -> bool:
@@ -56,7 +53,7 @@ def fetch_plan_job_runs() -> list[PlanJobRun]:
 def read_job_history_watermark() -> datetime | None:
     """The latest end time stored in `job_execution_history`, or None when it is empty."""
     with session_scope() as session:
-        return session.scalar(select(func.max(JobExecution.ended_at)))
+        return latest_job_end(session)
 
 
 @task(cache_policy=NONE)
@@ -74,13 +71,8 @@ def select_new_job_runs(
     }
     if not candidates:
         return []
-    run_ids, stored = list(candidates), set()
     with session_scope() as session:
-        for start in range(0, len(run_ids), LOOKUP_CHUNK):
-            chunk = run_ids[start : start + LOOKUP_CHUNK]
-            stored.update(
-                session.scalars(select(JobExecution.run_id).where(JobExecution.run_id.in_(chunk)))
-            )
+        stored = stored_run_ids(session, list(candidates))
     return [run for run_id, run in candidates.items() if run_id not in stored]
 
 

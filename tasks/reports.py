@@ -12,7 +12,6 @@ from prefect.artifacts import (
 )
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
-from sqlalchemy import select
 
 from dashboards.reports.data import (
     RESOURCE_LABELS,
@@ -23,8 +22,10 @@ from dashboards.reports.data import (
 )
 from dashboards.reports.html import render_html
 from dashboards.reports.pdf import render_pdf
+from resync.alerts.store import open_alerts_by_severity
+from resync.capacity.finished_runs import find_forecast_run, latest_finished_run, run_forecasts
 from resync.db.engine import session_scope
-from resync.db.models import Alert, CapacityForecast, CapacityForecastRun, Report
+from resync.reports.store import add_report
 from resync.settings import get_settings
 
 
@@ -58,26 +59,17 @@ def load_report_data(capacity_run_id: uuid.UUID | None = None) -> ReportData:
     now = datetime.now(UTC)
     with session_scope() as session:
         if capacity_run_id is None:
-            run = session.scalars(
-                select(CapacityForecastRun)
-                .where(CapacityForecastRun.finished_at.is_not(None))
-                .order_by(CapacityForecastRun.finished_at.desc())
-                .limit(1)
-            ).first()
+            run = latest_finished_run(session)
         else:
-            run = session.get(CapacityForecastRun, capacity_run_id)
+            run = find_forecast_run(session, capacity_run_id)
             if run is None or run.finished_at is None:
                 state = "does not exist" if run is None else "has not finished"
                 raise CapacityRunNotFound(
                     f"capacity run {capacity_run_id} {state}; "
                     "omit capacity_run_id for the latest finished run"
                 )
-        forecasts = (
-            session.scalars(select(CapacityForecast).where(CapacityForecast.run_id == run.id))
-            if run is not None
-            else []
-        )
-        alerts = session.scalars(select(Alert).where(Alert.resolved_at.is_(None)))
+        forecasts = run_forecasts(session, run.id) if run is not None else []
+        alerts = open_alerts_by_severity(session)
         return ReportData(
             kind="capacity" if run is not None else "estate",
             title=(
@@ -107,26 +99,24 @@ def render_report_pdf(data: ReportData) -> bytes:
 @task(retries=3, retry_delay_seconds=[2, 10, 30], cache_policy=NONE)
 def store_report(data: ReportData, html: str, pdf: bytes) -> uuid.UUID:
     """A `reports` row with the HTML, the PDF and the summary, in one transaction."""
-    encoded = html.encode()
-    report = Report(
-        id=uuid.uuid4(),
-        kind=data.kind,
-        title=data.title,
-        created_at=data.generated_at,
-        flow_run_id=uuid.UUID(flow_run.id) if flow_run.id else None,
-        capacity_run_id=data.run.id if data.run is not None else None,
-        summary=data.summary(),
-        html=html,
-        html_bytes=len(encoded),
-        pdf=pdf,
-        pdf_bytes=len(pdf),
-    )
+    report_id = uuid.uuid4()
     with session_scope() as session:
-        session.add(report)
+        add_report(
+            session,
+            report_id,
+            kind=data.kind,
+            title=data.title,
+            created_at=data.generated_at,
+            flow_run_id=uuid.UUID(flow_run.id) if flow_run.id else None,
+            capacity_run_id=data.run.id if data.run is not None else None,
+            summary=data.summary(),
+            html=html,
+            pdf=pdf,
+        )
     get_run_logger().info(
-        "stored report %s: HTML %d bytes, PDF %d bytes", report.id, len(encoded), len(pdf)
+        "stored report %s: HTML %d bytes, PDF %d bytes", report_id, len(html.encode()), len(pdf)
     )
-    return report.id
+    return report_id
 
 
 @task(cache_policy=NONE)

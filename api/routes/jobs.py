@@ -1,47 +1,25 @@
 """Job runs: pushed by the master for estates without REST access, read back per FTA."""
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from pydantic import AwareDatetime, BaseModel, Field, TypeAdapter
-from sqlalchemy import func, select
+from pydantic import AwareDatetime, Field, TypeAdapter
 
 from api.deps import JobsWriteKey, MetricsReadKey, SessionDep
 from api.json_body import json_body, request_body
-from resync.db.models import JobExecution
 from resync.ingest.payload import BATCH_MAX_ITEMS, WORKSTATION_PATTERN
-from resync.jobs.schemas import JobRun, JobStatus
-from resync.jobs.store import store_job_runs
+from resync.jobs.schemas import (
+    JobExecutionPublic,
+    JobExecutionsAccepted,
+    JobExecutionsPublic,
+    JobRun,
+    JobStatus,
+)
+from resync.jobs.store import read_job_runs, store_job_runs
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
 
 JobRunBatch = TypeAdapter(Annotated[list[JobRun], Field(min_length=1, max_length=BATCH_MAX_ITEMS)])
-
-
-class JobExecutionsAccepted(BaseModel):
-    accepted: int
-    duplicates: int
-    duplicate_run_ids: list[str]
-
-
-class JobExecutionPublic(BaseModel):
-    workstation: str
-    job_stream: str
-    job_name: str
-    run_id: str
-    status: str
-    return_code: int | None
-    started_at: datetime
-    ended_at: datetime | None
-    duration: float | None
-    joblog: str | None
-    received_at: datetime
-
-
-class JobExecutionsPublic(BaseModel):
-    data: list[JobExecutionPublic]
-    count: int
 
 
 @router.post(
@@ -87,19 +65,12 @@ def read_job_executions(
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
 ) -> JobExecutionsPublic:
     """Job runs, newest start first, optionally of one FTA, in one status, since a time."""
-    conditions = []
-    if workstation is not None:
-        conditions.append(JobExecution.workstation == workstation.upper())
-    if status is not None:
-        conditions.append(JobExecution.status == status)
-    if since is not None:
-        conditions.append(JobExecution.started_at >= since)
-    count = session.scalar(select(func.count()).select_from(JobExecution).where(*conditions))
-    rows = session.scalars(
-        select(JobExecution)
-        .where(*conditions)
-        .order_by(JobExecution.started_at.desc(), JobExecution.id.desc())
-        .limit(limit)
+    rows, count = read_job_runs(
+        session,
+        workstation=None if workstation is None else workstation.upper(),
+        status=status,
+        since=since,
+        limit=limit,
     )
     data = [JobExecutionPublic.model_validate(row, from_attributes=True) for row in rows]
-    return JobExecutionsPublic(data=data, count=count or 0)
+    return JobExecutionsPublic(data=data, count=count)

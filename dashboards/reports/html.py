@@ -7,9 +7,7 @@ remote image.
 """
 
 import base64
-import hashlib
 import json
-import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,8 +24,6 @@ DRAW_CHARTS = (
     " Plotly.newPlot(data.dataset.chart, figure.data, figure.layout,"
     " {displaylogo: false, responsive: true}); }"
 )
-NO_SCRIPT = "'none'"
-INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
 def _number(value: float | None, digits: int = 1) -> str:
@@ -100,18 +96,4 @@ def render_html(data: ReportData, chart_images: list[bytes] | None = None) -> st
         plotlyjs=get_plotlyjs() if charted and not printed else None,
         draw_charts=DRAW_CHARTS,
         cost_sources=sorted(cost_sources),
-    )
-
-
-def content_security_policy(html: str) -> str:
-    """A CSP that runs exactly the report's own inline scripts and fetches nothing."""
-    hashes = " ".join(
-        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
-        for body in INLINE_SCRIPT.findall(html)
-    )
-    return (
-        "default-src 'none'; "
-        f"script-src {hashes or NO_SCRIPT}; "
-        "style-src 'unsafe-inline'; img-src data:; font-src data:; "
-        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     )

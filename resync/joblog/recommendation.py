@@ -7,7 +7,7 @@ FTA's resources corroborate the class, lowered when nothing was proven.
 
 from typing import Any
 
-from resync.joblog.similarity import SimilarCase
+from resync.joblog.schemas import SimilarCase
 
 REMEDIES = {
     "disk_full": "Free space on the file system named in the evidence (old stdlist and job "

@@ -6,11 +6,11 @@ run of one job look alike. Word unigrams and bigrams, sub-linear term frequency.
 """
 
 import re
-from datetime import datetime
 
-from pydantic import BaseModel
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
+
+from resync.joblog.schemas import PastFailure, SimilarCase
 
 MIN_SIMILARITY = 0.2
 
@@ -20,30 +20,6 @@ _NOISE = re.compile(
     r"|\b[0-9a-f]{8,}\b|\[REDACTED\]|\d+",
     re.IGNORECASE,
 )
-
-
-class PastFailure(BaseModel):
-    """A failure already analysed, with the resolution an operator recorded (if any)."""
-
-    run_id: str
-    workstation: str
-    job_name: str
-    failed_at: datetime
-    failure_class: str
-    text: str
-    resolution: str | None = None
-
-
-class SimilarCase(BaseModel):
-    """A past failure like this one, how alike (cosine, 0–1) and what fixed it."""
-
-    run_id: str
-    workstation: str
-    job_name: str
-    failed_at: datetime
-    failure_class: str
-    similarity: float
-    resolution: str | None
 
 
 def normalise_joblog(joblog: str) -> str:

@@ -21,7 +21,7 @@ from resync.db.models import (
     WorkstationMetrics,
 )
 from resync.joblog.context import FAILED_STATUSES, READINGS
-from resync.joblog.similarity import PastFailure
+from resync.joblog.schemas import PastFailure
 from resync.jobs.store import JOB_RUN_SCHEMA
 from resync.settings import Settings
 
@@ -154,14 +154,33 @@ def load_past_failures(session: Session, exclude_run_id: str, limit: int) -> lis
     return past
 
 
+def find_failure_analysis(session: Session, run_id: str) -> FailureAnalysis | None:
+    """The run's card, or None when it has none."""
+    return session.scalar(select(FailureAnalysis).where(FailureAnalysis.run_id == run_id))
+
+
 def store_failure_analysis(session: Session, card: dict[str, Any]) -> None:
     """Write the run's card, replacing an earlier one (its resolutions are kept)."""
-    existing = session.scalar(
-        select(FailureAnalysis).where(FailureAnalysis.run_id == card["run_id"])
-    )
+    existing = find_failure_analysis(session, card["run_id"])
     if existing is None:
         session.add(FailureAnalysis(**card))
     else:
         for name, value in card.items():
             setattr(existing, name, value)
     session.flush()
+
+
+def add_failure_resolution(
+    session: Session,
+    run_id: str,
+    resolution: str,
+    failure_class: str | None,
+    resolved_by: str,
+) -> FailureResolution:
+    """Append what fixed the run (the latest resolution counts); flushed, so it is dated."""
+    row = FailureResolution(
+        run_id=run_id, resolution=resolution, failure_class=failure_class, resolved_by=resolved_by
+    )
+    session.add(row)
+    session.flush()
+    return row

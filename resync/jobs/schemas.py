@@ -1,4 +1,5 @@
-"""Job runs pushed by the master (`POST /api/v1/jobs/executions`) and their validation rules."""
+"""Job runs pushed by the master (`POST /api/v1/jobs/executions`), their validation rules, and
+the job-runs API's responses."""
 
 from datetime import datetime
 from typing import Annotated, Literal, get_args
@@ -101,6 +102,31 @@ class JobRun(BaseModel):
         if self.ended_at is None:
             return None
         return (self.ended_at - self.started_at).total_seconds()
+
+
+class JobExecutionsAccepted(BaseModel):
+    accepted: int
+    duplicates: int
+    duplicate_run_ids: list[str]
+
+
+class JobExecutionPublic(BaseModel):
+    workstation: str
+    job_stream: str
+    job_name: str
+    run_id: str
+    status: str
+    return_code: int | None
+    started_at: datetime
+    ended_at: datetime | None
+    duration: float | None
+    joblog: str | None
+    received_at: datetime
+
+
+class JobExecutionsPublic(BaseModel):
+    data: list[JobExecutionPublic]
+    count: int
 
 
 TRUNCATION_MARK = "[… joblog truncated by Resync: the beginning was dropped …]\n"

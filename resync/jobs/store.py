@@ -1,10 +1,11 @@
-"""Storing job runs in `job_execution_history`: insert once per run id, never update."""
+"""Job runs in `job_execution_history`: inserted once per run id, never updated, and read back."""
 
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 import polars as pl
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from resync.db.engine import conflict_insert
@@ -12,6 +13,9 @@ from resync.db.frames import UTC_TIME
 from resync.db.models import JobExecution, utcnow
 from resync.joblog.redaction import redact_joblog
 from resync.jobs.schemas import JobRun
+
+# Run ids per IN (...) list: well under the bound-parameter limits of SQLite and PostgreSQL.
+LOOKUP_CHUNK = 500
 
 # A job run as analyses read it, in `job_execution_history`'s column names.
 JOB_RUN_SCHEMA: dict[str, Any] = {
@@ -65,3 +69,55 @@ def store_job_runs(session: Session, runs: Sequence[JobRun], joblog_max_bytes: i
         first_seen.add(run.run_id)
         duplicates.append(not is_new)
     return duplicates
+
+
+def stored_run_ids(session: Session, run_ids: list[str]) -> set[str]:
+    """The run ids among `run_ids` already stored."""
+    stored: set[str] = set()
+    for start in range(0, len(run_ids), LOOKUP_CHUNK):
+        chunk = run_ids[start : start + LOOKUP_CHUNK]
+        stored.update(
+            session.scalars(select(JobExecution.run_id).where(JobExecution.run_id.in_(chunk)))
+        )
+    return stored
+
+
+def latest_job_end(session: Session) -> datetime | None:
+    """The latest end time stored, or None when no run is stored yet."""
+    return session.scalar(select(func.max(JobExecution.ended_at)))
+
+
+def get_job_run(session: Session, run_id: str) -> JobExecution:
+    """The stored run `run_id` (NoResultFound when there is none)."""
+    return session.scalars(select(JobExecution).where(JobExecution.run_id == run_id)).one()
+
+
+def job_run_status(session: Session, run_id: str) -> str | None:
+    """The status of the stored run `run_id`, or None when there is no such run."""
+    return session.scalar(select(JobExecution.status).where(JobExecution.run_id == run_id))
+
+
+def read_job_runs(
+    session: Session,
+    workstation: str | None,
+    status: str | None,
+    since: datetime | None,
+    limit: int,
+) -> tuple[list[JobExecution], int]:
+    """Up to `limit` runs, newest start first, of one FTA, in one status, started since a time
+    (each filter when given), and how many match in all."""
+    conditions = []
+    if workstation is not None:
+        conditions.append(JobExecution.workstation == workstation)
+    if status is not None:
+        conditions.append(JobExecution.status == status)
+    if since is not None:
+        conditions.append(JobExecution.started_at >= since)
+    count = session.scalar(select(func.count()).select_from(JobExecution).where(*conditions))
+    rows = session.scalars(
+        select(JobExecution)
+        .where(*conditions)
+        .order_by(JobExecution.started_at.desc(), JobExecution.id.desc())
+        .limit(limit)
+    )
+    return list(rows), count or 0

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from dashboards.reports.html import content_security_policy
 from resync.db.engine import session_scope
 from resync.db.models import Report
+from resync.reports.content_security import content_security_policy
 
 REPORTS = "/api/v1/reports"
 HTML = "<!doctype html><title>r</title><script>draw()</script><p>WS-DISK</p>"

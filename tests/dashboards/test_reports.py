@@ -17,8 +17,9 @@ from plotly.offline import get_plotlyjs_version
 from dashboards.reports import pdf
 from dashboards.reports.data import CapacityRun, Forecast, OpenAlert, ReportData
 from dashboards.reports.figures import caption, chart_sheet, chart_sheets, saturation_figure
-from dashboards.reports.html import content_security_policy, render_html
+from dashboards.reports.html import render_html
 from dashboards.reports.pdf import CHROMIUM_ARGS, find_chromium, find_plotly_bundle, render_pdf
+from resync.reports.content_security import content_security_policy
 from tests.support.capacity_rows import forecast_row, insufficient_row
 from tests.support.live_api import PROJECT_ROOT
 

@@ -6,7 +6,8 @@ import polars as pl
 
 from resync.joblog.context import corroborating_readings, resource_state, run_history_summary
 from resync.joblog.recommendation import REMEDIES, card_confidence, suggest_fix
-from resync.joblog.similarity import PastFailure, normalise_joblog, rank_similar_failures
+from resync.joblog.schemas import PastFailure
+from resync.joblog.similarity import normalise_joblog, rank_similar_failures
 from resync.joblog.store import METRICS_SCHEMA
 from resync.jobs.store import JOB_RUN_SCHEMA
 from resync.settings import Settings

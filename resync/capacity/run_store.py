@@ -1,0 +1,149 @@
+"""Writing a capacity-forecast run: its `capacity_forecast_runs` row and its forecast rows.
+
+The flow's tasks call these inside the transaction they open; each step rewrites only the
+columns it computes, keyed by FTA and resource, so the graph state carries ids and counts.
+"""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, update
+
+from resync.db.models import CapacityForecast, CapacityForecastRun, Workstation
+
+AT_RISK_COLUMNS = (
+    "workstation",
+    "resource",
+    "current_value",
+    "threshold",
+    "saturation_date",
+    "saturation_date_earliest",
+    "order_by_date",
+    "days_to_saturation",
+    "saturation_probability",
+    "mase",
+    "recommendation",
+)
+
+# Saturation expected (the forecast crosses) or likely (its upper 80 % bound crosses).
+_CROSSING = or_(
+    CapacityForecast.saturation_date.is_not(None),
+    CapacityForecast.saturation_date_earliest.is_not(None),
+)
+
+
+def insert_forecast_run(
+    connection: Connection,
+    run_id: uuid.UUID,
+    flow_run_id: uuid.UUID | None,
+    started_at: datetime,
+    history_days: int,
+    horizon_days: int,
+) -> None:
+    """The run's row, before any FTA is counted or any insight written."""
+    connection.execute(
+        insert(CapacityForecastRun).values(
+            id=run_id,
+            flow_run_id=flow_run_id,
+            started_at=started_at,
+            history_days=history_days,
+            horizon_days=horizon_days,
+            workstation_count=0,
+            analyst="deterministic",
+            insight="",
+        )
+    )
+
+
+def replace_forecast_rows(
+    connection: Connection, run: uuid.UUID, rows: list[dict[str, Any]]
+) -> None:
+    """The run's forecast rows become `rows` (a retried step does not add them twice)."""
+    connection.execute(delete(CapacityForecast).where(CapacityForecast.run_id == run))
+    if rows:
+        connection.execute(insert(CapacityForecast), [{**row, "run_id": run} for row in rows])
+
+
+def series_to_forecast(connection: Connection, run: uuid.UUID) -> set[tuple[str, str]]:
+    """The (FTA, resource) pairs of the run with enough history to forecast."""
+    query = select(CapacityForecast.workstation, CapacityForecast.resource).where(
+        CapacityForecast.run_id == run, CapacityForecast.status == "forecast"
+    )
+    return {(workstation, resource) for workstation, resource in connection.execute(query)}
+
+
+def update_forecast_rows(
+    connection: Connection, run: uuid.UUID, rows: list[dict[str, Any]], columns: tuple[str, ...]
+) -> None:
+    """Set `columns` of the run's rows keyed by workstation and resource (None when absent)."""
+    statement = (
+        update(CapacityForecast)
+        .where(
+            CapacityForecast.run_id == run,
+            CapacityForecast.workstation == bindparam("key_workstation"),
+            CapacityForecast.resource == bindparam("key_resource"),
+        )
+        .values(**{name: bindparam(f"new_{name}") for name in columns})
+    )
+    parameters = [
+        {
+            "key_workstation": row["workstation"],
+            "key_resource": row["resource"],
+            **{f"new_{name}": row.get(name) for name in columns},
+        }
+        for row in rows
+    ]
+    connection.execute(statement, parameters)
+
+
+def at_risk_rows(connection: Connection, run: uuid.UUID) -> list[dict[str, Any]]:
+    """Every column of the run's rows whose crossing is expected or likely."""
+    query = select(CapacityForecast).where(CapacityForecast.run_id == run, _CROSSING)
+    return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def at_risk_series(
+    connection: Connection, run: uuid.UUID, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """The run's series whose crossing is expected or likely, soonest first, without charts."""
+    forecast = CapacityForecast
+    query = (
+        select(*(getattr(forecast, name) for name in AT_RISK_COLUMNS))
+        .where(forecast.run_id == run, _CROSSING)
+        .order_by(
+            func.coalesce(forecast.saturation_date, forecast.saturation_date_earliest),
+            forecast.workstation,
+            forecast.resource,
+        )
+        .limit(limit)
+    )
+    return [dict(row._mapping) for row in connection.execute(query)]
+
+
+def workstation_hosts(connection: Connection, names: set[str]) -> dict[str, Any]:
+    """The host facts (CPUs, memory, disk) each FTA of `names` last reported, by name."""
+    query = select(Workstation.name, Workstation.host).where(Workstation.name.in_(names))
+    return dict(connection.execute(query).all())
+
+
+def record_run_insight(
+    connection: Connection, run: uuid.UUID, analyst: str, insight: str, note: str | None
+) -> None:
+    """Store the insight paragraph on the run row, with who wrote it and why."""
+    connection.execute(
+        update(CapacityForecastRun)
+        .where(CapacityForecastRun.id == run)
+        .values(analyst=analyst, insight=insight, analyst_note=note)
+    )
+
+
+def mark_run_finished(
+    connection: Connection, run: uuid.UUID, finished_at: datetime, workstation_count: int
+) -> None:
+    """Mark the run finished: the report and the API read finished runs only."""
+    connection.execute(
+        update(CapacityForecastRun)
+        .where(CapacityForecastRun.id == run)
+        .values(finished_at=finished_at, workstation_count=workstation_count)
+    )

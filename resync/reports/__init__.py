@@ -1,0 +1,1 @@
+"""Reports: the rendered capacity and estate reports (`reports` rows), their API and policy."""
