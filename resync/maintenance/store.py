@@ -2,7 +2,8 @@
 
 A run is claimed by one Prefect flow run at a time; an unfinished run (its process died) is
 taken over by the next flow run, which continues its LangGraph thread from the checkpoint.
-Every write that may be repeated after a crash is idempotent.
+Every write that may be repeated after a crash is idempotent. The findings API, the run's
+artifacts and the reviewer's links read the same rows back through the functions here.
 """
 
 import uuid
