@@ -66,12 +66,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.inbox_writer.start()
         # Everything loaded so far lives as long as the process: keep it out of the collector's
         # full passes, which otherwise stall every request for tens of milliseconds under load.
-        gc.collect()
-        gc.freeze()
+        if settings.api_gc_freeze:
+            gc.collect()
+            gc.freeze()
         try:
             yield
         finally:
-            gc.unfreeze()
+            if settings.api_gc_freeze:
+                gc.unfreeze()
             app.state.inbox_writer.stop()
             app.state.usage_recorder.stop()
             engine.dispose()

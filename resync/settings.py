@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     inbox_batch_writers: int = Field(default=2, ge=1, le=16)
     key_cache_ttl_seconds: float = Field(default=5.0, gt=0, le=5.0)
     usage_flush_interval_seconds: float = Field(default=2.0, gt=0, le=5.0)
+    api_gc_freeze: bool = Field(
+        default=True,
+        description="Freeze what the API loaded at start out of the collector's full passes "
+        "(a full collection per start: the tests, which start it hundreds of times, turn it off)",
+    )
 
     # Inbox → history
     ingest_batch_size: int = Field(default=100_000, ge=1)
