@@ -1,7 +1,8 @@
 """Capacity forecast: which FTA runs out of CPU, memory or disk, when, and what to order by when.
 
 Wraps the capacity graph (graphs/capacity), checkpointed on the application database with the
-flow run id as its thread: a crashed run's retry resumes after its last completed step.
+flow run id as its thread: a crashed run's retry resumes after its last completed step. Once the
+graph has finished the run, the report flow renders its report as a subflow.
 """
 
 import uuid
@@ -12,6 +13,7 @@ from prefect import flow
 from prefect.runtime import flow_run
 from pydantic import Field
 
+from flows.report_generation import report_generation
 from graphs.capacity.graph import build_graph
 from graphs.capacity.nodes import summarize
 from graphs.checkpoints import invoke_or_continue, open_checkpointer
@@ -47,10 +49,11 @@ def capacity_forecast(
         graph = build_graph().compile(checkpointer=checkpointer)
         config = {"configurable": {"thread_id": thread_id}}
         state = invoke_or_continue(graph, inputs, config)
+    report_id = report_generation(capacity_run_id=uuid.UUID(state["run_id"]))
     return {
         **summarize(state),
         "analyst": state["insight"]["analyst"],
-        "report_id": state["report_id"],
+        "report_id": str(report_id),
     }
 
 

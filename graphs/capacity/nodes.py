@@ -1,12 +1,11 @@
 """Nodes of the capacity-forecast graph; each calls Prefect tasks so each step is a task run.
 
-`generate_report` also runs the report flow as a subflow of the capacity run.
+`generate_report` writes the insight, finishes the run and publishes its artifacts; the flow
+then renders the HTML and PDF report of the finished run.
 """
 
-import uuid
 from typing import Any
 
-from flows.report_generation import report_generation
 from graphs.capacity.state import CapacityState
 from tasks.capacity import (
     analyze_metric_trends,
@@ -77,5 +76,4 @@ def generate_report(state: CapacityState) -> dict[str, Any]:
     insight = write_capacity_insight(state["run_id"], summary)
     finish_forecast_run(state["run_id"], len(state["workstations"]))
     publish_capacity_artifacts(state["run_id"], summary, insight)
-    report_id = report_generation(capacity_run_id=uuid.UUID(state["run_id"]))
-    return {"insight": insight, "report_id": str(report_id)}
+    return {"insight": insight}

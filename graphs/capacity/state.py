@@ -33,4 +33,3 @@ class CapacityState(TypedDict, total=False):
     """recommended, without_host_facts, monthly_cost, currency."""
     insight: dict[str, str]
     """analyst, note, insight (the paragraph)."""
-    report_id: str | None
