@@ -7,9 +7,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
-from resync.db.models import ApiKey
+from resync.keys.store import key_by_hash
 from resync.keys.usage import NewAddresses, Uses, hour_of, prune_hourly_usage, write_usage
 
 logger = logging.getLogger(__name__)
@@ -52,17 +52,7 @@ class KeyCache:
     def load(self, key_hash: str) -> KnownKey | None:
         """Read one key from the database and cache the answer (blocking; run off the loop)."""
         with self._engine.connect() as connection:
-            row = connection.execute(
-                select(
-                    ApiKey.id,
-                    ApiKey.name,
-                    ApiKey.key_prefix,
-                    ApiKey.scopes,
-                    ApiKey.expires_at,
-                    ApiKey.revoked_at,
-                    ApiKey.grace_until,
-                ).where(ApiKey.key_hash == key_hash)
-            ).one_or_none()
+            row = key_by_hash(connection, key_hash)
         known = None
         if row is not None:
             known = KnownKey(

@@ -34,7 +34,7 @@ from resync.cli import alembic_config
 from resync.db.engine import make_engine, session_scope
 from resync.db.models import MetricsInbox
 from resync.demo.estate import demo_estate, sample
-from resync.keys.format import create_api_key
+from resync.keys.admin import Actor, create_key
 from tests.support.postgres import PostgresServer, free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,7 +194,7 @@ def fresh_database(server: PostgresServer, name: str) -> str:
 def make_key(database_url: str) -> str:
     engine = make_engine(database_url)
     with session_scope(engine) as session:
-        _, key = create_api_key(session, name="bench", scopes=["metrics:write"])
+        _, key = create_key(session, Actor("bench"), name="bench", scopes=["metrics:write"])
     engine.dispose()
     return key
 

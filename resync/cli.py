@@ -10,7 +10,8 @@ from alembic import command
 from alembic.config import Config
 
 from resync.db.engine import session_scope
-from resync.keys.format import create_api_key, key_status, list_api_keys, revoke_api_key
+from resync.keys.admin import Actor, KeyConflictError, create_key, key_status, revoke_key
+from resync.keys.store import find_keys
 from resync.learning.cli import learning_app
 from resync.settings import get_settings
 
@@ -51,13 +52,13 @@ def keys_create(
     """Create a key and print it once; only its hash is stored."""
     try:
         with session_scope() as session:
-            record, plaintext = create_api_key(
+            record, plaintext = create_key(
                 session,
+                Actor("cli"),
                 name=name,
                 scopes=scope,
                 description=description,
                 expires_in_days=expires_in_days,
-                created_by="cli",
             )
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
@@ -83,7 +84,7 @@ def keys_create(
 def keys_list(include_revoked: bool = False) -> None:
     """List keys (never the key itself): id, prefix, status, scopes, name."""
     with session_scope() as session:
-        records = list_api_keys(session, include_revoked=include_revoked)
+        records, _ = find_keys(session, include_revoked=include_revoked)
         for record in records:
             typer.echo(
                 f"{record.id}  {record.key_prefix}…  {key_status(record):8}  "
@@ -99,8 +100,8 @@ def keys_revoke(
     """Revoke a key: it stops working on every route within 5 seconds."""
     try:
         with session_scope() as session:
-            revoke_api_key(session, key_id, reason=reason, revoked_by="cli")
-    except LookupError as error:
+            revoke_key(session, key_id, Actor("cli"), reason, keep_an_admin=False)
+    except (LookupError, KeyConflictError) as error:
         raise typer.BadParameter(str(error)) from None
     typer.echo(f"revoked {key_id}")
 
@@ -120,8 +121,8 @@ def demo(
     from resync.demo.sender import run_demo
 
     with session_scope() as session:
-        _, key = create_api_key(
-            session, name="demo-estate", scopes=["metrics:write"], created_by="resync demo"
+        _, key = create_key(
+            session, Actor("resync demo"), name="demo-estate", scopes=["metrics:write"]
         )
     run_demo(api_url, key, workstations=workstations, days=days, live_interval=live_interval)
 

@@ -16,10 +16,10 @@ from sqlalchemy import Engine
 from api.main import create_app
 from resync.cli import alembic_config
 from resync.db.engine import get_engine, session_scope
-from resync.keys.format import create_api_key, revoke_api_key
+from resync.keys import admin as key_admin
 from resync.settings import get_settings
 from tests.support.live_api import LiveApi
-from tests.support.postgres import PostgresServer
+from tests.support.postgres import TEST_CLUSTER_SETTINGS, PostgresServer
 
 # The temporary Prefect server's telemetry only adds writes (and lock waits) to its SQLite.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -30,7 +30,7 @@ _database_numbers = itertools.count()
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    server = PostgresServer().start()
+    server = PostgresServer(TEST_CLUSTER_SETTINGS).start()
     migrated = server.create_database("resync_template")
     command.upgrade(alembic_config(migrated), "head")
     yield server
@@ -84,12 +84,12 @@ def make_key(database_url: str) -> Callable[..., tuple[uuid.UUID, str]]:
 
     def make(scopes: list[str], expires_in_days: int | None = None) -> tuple[uuid.UUID, str]:
         with session_scope() as session:
-            record, plaintext = create_api_key(
+            record, plaintext = key_admin.create_key(
                 session,
+                key_admin.Actor("tests"),
                 name=f"test-{uuid.uuid4().hex[:8]}",
                 scopes=scopes,
                 expires_in_days=expires_in_days,
-                created_by="tests",
             )
         return record.id, plaintext
 
@@ -100,7 +100,9 @@ def make_key(database_url: str) -> Callable[..., tuple[uuid.UUID, str]]:
 def revoke_key(database_url: str) -> Callable[[uuid.UUID], None]:
     def revoke(key_id: uuid.UUID) -> None:
         with session_scope() as session:
-            revoke_api_key(session, key_id, reason="test", revoked_by="tests")
+            key_admin.revoke_key(
+                session, key_id, key_admin.Actor("tests"), "test", keep_an_admin=False
+            )
 
     return revoke
 

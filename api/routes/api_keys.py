@@ -7,11 +7,9 @@ from datetime import timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
-from sqlalchemy import String, cast, func, select
 
 from api.deps import MAX_OFFSET, AdminReadKey, AdminWriteKey, SessionDep
 from api.key_cache import KnownKey
-from resync.db.models import ApiKey
 from resync.keys import admin as api_key_admin
 from resync.keys.admin import Actor, KeyConflictError, KeyNotFoundError
 from resync.keys.format import SCOPES
@@ -27,6 +25,8 @@ from resync.keys.schemas import (
     ApiKeysPublic,
     ApiKeyStats,
 )
+from resync.keys.stats import key_stats
+from resync.keys.store import find_keys
 
 router = APIRouter(prefix="/api/v1/admin/api-keys", tags=["admin"])
 
@@ -81,17 +81,13 @@ def read_api_keys(
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> ApiKeysPublic:
     """Keys, newest first, without their plaintext or hash."""
-    query = select(ApiKey)
-    if not include_revoked:
-        query = query.where(ApiKey.revoked_at.is_(None))
-    if name:
-        query = query.where(func.lower(ApiKey.name).contains(name.lower(), autoescape=True))
-    if scope:
-        # Scopes are a JSON list of fixed words without quotes: the quoted word is exact.
-        query = query.where(cast(ApiKey.scopes, String).contains(f'"{scope}"', autoescape=True))
-    count = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    records = session.scalars(
-        query.order_by(ApiKey.created_at.desc(), ApiKey.id).limit(limit).offset(offset)
+    records, count = find_keys(
+        session,
+        include_revoked=include_revoked,
+        name=name,
+        scope=scope,
+        limit=limit,
+        offset=offset,
     )
     return ApiKeysPublic(data=[ApiKeyPublic.of(record) for record in records], count=count)
 
@@ -99,7 +95,7 @@ def read_api_keys(
 @router.get("/stats/summary")
 def read_api_key_stats(session: SessionDep, _key: AdminReadKey) -> ApiKeyStats:
     """Keys by status, expiring within 7 days, most used, newest, and requests in the last 24 h."""
-    stats = api_key_admin.key_stats(session)
+    stats = key_stats(session)
     brief = ApiKeyBrief.model_validate
     return ApiKeyStats(
         total=stats.total,

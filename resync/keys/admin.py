@@ -1,21 +1,26 @@
-"""Key administration: revoke, rotate and delete with a lock-out guard, the audit trail, stats."""
+"""Key administration: create, revoke, rotate and delete keys, each with its audit event, and
+the lock-out guard that keeps an admin key; a key's status."""
 
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from resync.db.models import ApiKey, ApiKeyEvent, ApiKeyHourlyUsage
-from resync.keys.format import create_api_key, key_status
-from resync.keys.usage import hour_of
+from resync.db.models import ApiKey, ApiKeyEvent
+from resync.keys.format import DISPLAY_PREFIX_CHARS, expand_scopes, generate_key, hash_key
+from resync.keys.store import (
+    add_event,
+    add_key,
+    delete_key_record,
+    find_key,
+    key_events,
+    lock_other_unrevoked_keys,
+)
 
 ADMIN_WRITE = "admin:write"
 DEFAULT_GRACE = timedelta(hours=24)
-EXPIRING_SOON = timedelta(days=7)
-STATS_TOP = 5
 
 
 class KeyNotFoundError(LookupError):
@@ -48,12 +53,23 @@ def record_event(
         client_address=actor.client_address,
         detail=detail or None,
     )
-    session.add(row)
-    return row
+    return add_event(session, row)
+
+
+def key_status(record: ApiKey, now: datetime | None = None) -> str:
+    """`active`, `revoked` or `expired` (a rotated key expires when its grace period ends)."""
+    now = now or datetime.now(UTC)
+    if record.revoked_at is not None:
+        return "revoked"
+    if record.expires_at is not None and record.expires_at <= now:
+        return "expired"
+    if record.grace_until is not None and record.grace_until <= now:
+        return "expired"
+    return "active"
 
 
 def get_key(session: Session, key_id: uuid.UUID) -> ApiKey:
-    record = session.get(ApiKey, key_id)
+    record = find_key(session, key_id)
     if record is None:
         raise KeyNotFoundError(key_id)
     return record
@@ -73,9 +89,7 @@ def _refuse_admin_lockout(session: Session, record: ApiKey, action: str) -> None
     if not _holds_admin_write(record, now):
         return
     # Locking every unrevoked key serialises two admins removing the last two admin keys.
-    others = session.scalars(
-        select(ApiKey).where(ApiKey.revoked_at.is_(None), ApiKey.id != record.id).with_for_update()
-    )
+    others = lock_other_unrevoked_keys(session, record.id)
     if not any(_holds_admin_write(other, now) for other in others):
         raise KeyConflictError(
             f"Cannot {action} the last active key with the '{ADMIN_WRITE}' scope; "
@@ -89,28 +103,49 @@ def create_key(
     *,
     name: str,
     scopes: list[str],
-    description: str | None,
-    expires_in_days: int | None,
+    description: str | None = None,
+    expires_in_days: int | None = None,
+    rotated_from_id: uuid.UUID | None = None,
 ) -> tuple[ApiKey, str]:
-    """Create a key and its `created` event; returns the record and the plaintext."""
-    record, plaintext = create_api_key(
-        session,
+    """Store a new key (its hash and display prefix only) with its `created` event; returns
+    the record and the plaintext, which is never stored."""
+    plaintext = generate_key()
+    expires_at = None
+    if expires_in_days is not None:
+        if expires_in_days < 1:
+            raise ValueError("expires_in_days must be at least 1")
+        expires_at = datetime.now(UTC) + timedelta(days=expires_in_days)
+    record = ApiKey(
         name=name,
-        scopes=scopes,
         description=description,
-        expires_in_days=expires_in_days,
+        key_prefix=plaintext[:DISPLAY_PREFIX_CHARS],
+        key_hash=hash_key(plaintext),
+        scopes=expand_scopes(scopes),
+        expires_at=expires_at,
         created_by=actor.label,
+        rotated_from_id=rotated_from_id,
     )
-    record_event(session, record.id, "created", actor, scopes=record.scopes)
+    add_key(session, record)
+    detail: dict[str, Any] = {"scopes": record.scopes}
+    if rotated_from_id is not None:
+        detail["rotated_from"] = str(rotated_from_id)
+    record_event(session, record.id, "created", actor, **detail)
     return record, plaintext
 
 
-def revoke_key(session: Session, key_id: uuid.UUID, actor: Actor, reason: str) -> ApiKey:
-    """Soft-revoke: the key stops working within the key cache's lifetime (≤ 5 s)."""
+def revoke_key(
+    session: Session, key_id: uuid.UUID, actor: Actor, reason: str, *, keep_an_admin: bool = True
+) -> ApiKey:
+    """Soft-revoke: the key stops working within the key cache's lifetime (≤ 5 s).
+
+    `keep_an_admin=False` lets the last admin key go: for the command line, which can always
+    create a new one (a leaked last admin key must be revocable at once).
+    """
     record = get_key(session, key_id)
     if record.revoked_at is not None:
         raise KeyConflictError(f"API key {key_id} is already revoked")
-    _refuse_admin_lockout(session, record, "revoke")
+    if keep_an_admin:
+        _refuse_admin_lockout(session, record, "revoke")
     record.revoked_at = datetime.now(UTC)
     record.revoked_by = actor.label
     record.revoked_reason = reason
@@ -123,8 +158,7 @@ def delete_key(session: Session, key_id: uuid.UUID, actor: Actor) -> None:
     record = get_key(session, key_id)
     _refuse_admin_lockout(session, record, "delete")
     record_event(session, key_id, "deleted", actor, name=record.name, key_prefix=record.key_prefix)
-    session.execute(delete(ApiKeyHourlyUsage).where(ApiKeyHourlyUsage.key_id == key_id))
-    session.delete(record)
+    delete_key_record(session, record)
 
 
 def rotate_key(
@@ -147,18 +181,17 @@ def rotate_key(
     lifetime_days = None
     if old.expires_at is not None:
         lifetime_days = max(1, round((old.expires_at - old.created_at) / timedelta(days=1)))
-    new, plaintext = create_api_key(
+    new, plaintext = create_key(
         session,
+        actor,
         name=old.name,
         scopes=list(old.scopes),
         description=old.description,
         expires_in_days=lifetime_days,
-        created_by=actor.label,
+        rotated_from_id=old.id,
     )
-    new.rotated_from_id = old.id
     old.replaced_by_id = new.id
     old.grace_until = now + grace
-    record_event(session, new.id, "created", actor, scopes=new.scopes, rotated_from=str(old.id))
     record_event(
         session,
         old.id,
@@ -175,68 +208,4 @@ def list_events(
 ) -> tuple[list[ApiKeyEvent], int]:
     """A key's audit trail, newest first, and its total length."""
     get_key(session, key_id)
-    where = ApiKeyEvent.key_id == key_id
-    count = session.scalar(select(func.count()).select_from(ApiKeyEvent).where(where)) or 0
-    rows = session.scalars(
-        select(ApiKeyEvent)
-        .where(where)
-        .order_by(ApiKeyEvent.occurred_at.desc(), ApiKeyEvent.id.desc())
-        .limit(limit)
-        .offset(offset)
-    )
-    return list(rows), count
-
-
-@dataclass
-class KeyStats:
-    """The numbers of the panel's header."""
-
-    total: int
-    active: int
-    revoked: int
-    expired: int
-    expiring_within_7_days: int
-    requests_last_24h: int
-    most_used: list[ApiKey]
-    recently_created: list[ApiKey]
-
-
-def _ends_at(record: ApiKey) -> datetime | None:
-    """When the key stops working on its own: expiry or the end of its rotation grace."""
-    return min(filter(None, (record.expires_at, record.grace_until)), default=None)
-
-
-def key_stats(session: Session, now: datetime | None = None) -> KeyStats:
-    """Totals by status, keys expiring within 7 days, the most used and newest keys.
-
-    `requests_last_24h` sums the current hour and the 23 before it.
-    """
-    now = now or datetime.now(UTC)
-    # Key tables hold hundreds of rows, not millions: one read and Python beats per-status SQL
-    # that would have to repeat the status rules (expiry, grace) in two dialects.
-    keys = list(session.scalars(select(ApiKey)))
-    statuses = [key_status(record, now) for record in keys]
-    active = [record for record, status in zip(keys, statuses, strict=True) if status == "active"]
-    soon = now + EXPIRING_SOON
-    expiring = [record for record in active if (end := _ends_at(record)) and end <= soon]
-    requests = session.scalar(
-        select(func.coalesce(func.sum(ApiKeyHourlyUsage.uses), 0)).where(
-            ApiKeyHourlyUsage.hour >= hour_of(now) - timedelta(hours=23)
-        )
-    )
-    return KeyStats(
-        total=len(keys),
-        active=len(active),
-        revoked=statuses.count("revoked"),
-        expired=statuses.count("expired"),
-        expiring_within_7_days=len(expiring),
-        requests_last_24h=int(requests or 0),
-        most_used=sorted(
-            (record for record in keys if record.usage_count),
-            key=lambda record: record.usage_count,
-            reverse=True,
-        )[:STATS_TOP],
-        recently_created=sorted(keys, key=lambda record: record.created_at, reverse=True)[
-            :STATS_TOP
-        ],
-    )
+    return key_events(session, key_id, limit, offset)

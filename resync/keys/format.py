@@ -1,16 +1,9 @@
-"""API keys: the `rsk_` format with its checksum, hashing, scopes, and the key records."""
+"""API keys: the `rsk_` format with its checksum, hashing, and the scopes a key can hold."""
 
 import hashlib
 import re
 import secrets
-import uuid
 import zlib
-from datetime import UTC, datetime, timedelta
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from resync.db.models import ApiKey
 
 KEY_PREFIX = "rsk_"
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -84,64 +77,3 @@ def expand_scopes(requested: list[str]) -> list[str]:
     if not expanded:
         raise ValueError("at least one scope is required")
     return sorted(expanded)
-
-
-def key_status(record: ApiKey, now: datetime | None = None) -> str:
-    """`active`, `revoked` or `expired` (a rotated key expires when its grace period ends)."""
-    now = now or datetime.now(UTC)
-    if record.revoked_at is not None:
-        return "revoked"
-    if record.expires_at is not None and record.expires_at <= now:
-        return "expired"
-    if record.grace_until is not None and record.grace_until <= now:
-        return "expired"
-    return "active"
-
-
-def create_api_key(
-    session: Session,
-    *,
-    name: str,
-    scopes: list[str],
-    description: str | None = None,
-    expires_in_days: int | None = None,
-    created_by: str | None = None,
-) -> tuple[ApiKey, str]:
-    """Store a new key (its hash and display prefix only) and return it with the plaintext."""
-    plaintext = generate_key()
-    expires_at = None
-    if expires_in_days is not None:
-        if expires_in_days < 1:
-            raise ValueError("expires_in_days must be at least 1")
-        expires_at = datetime.now(UTC) + timedelta(days=expires_in_days)
-    record = ApiKey(
-        name=name,
-        description=description,
-        key_prefix=plaintext[:DISPLAY_PREFIX_CHARS],
-        key_hash=hash_key(plaintext),
-        scopes=expand_scopes(scopes),
-        expires_at=expires_at,
-        created_by=created_by,
-    )
-    session.add(record)
-    session.flush()
-    return record, plaintext
-
-
-def list_api_keys(session: Session, include_revoked: bool = False) -> list[ApiKey]:
-    query = select(ApiKey).order_by(ApiKey.created_at.desc())
-    if not include_revoked:
-        query = query.where(ApiKey.revoked_at.is_(None))
-    return list(session.scalars(query))
-
-
-def revoke_api_key(session: Session, key_id: uuid.UUID, *, reason: str, revoked_by: str) -> ApiKey:
-    """Soft-revoke a key; raises LookupError when it does not exist."""
-    record = session.get(ApiKey, key_id)
-    if record is None:
-        raise LookupError(f"no API key with id {key_id}")
-    if record.revoked_at is None:
-        record.revoked_at = datetime.now(UTC)
-        record.revoked_by = revoked_by
-        record.revoked_reason = reason
-    return record

@@ -7,7 +7,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from resync.db.models import ApiKey
-from resync.keys.format import expand_scopes, key_status
+from resync.keys.admin import key_status
+from resync.keys.format import expand_scopes
 
 KeyStatus = Literal["active", "revoked", "expired"]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]

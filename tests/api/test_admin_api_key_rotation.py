@@ -172,6 +172,10 @@ def test_first_use_costs_no_write_per_request(engine: Engine, make_key) -> None:
     restarted = UsageRecorder(engine, interval=60)
     restarted.record(key_id, "10.0.0.1")
     restarted.flush()
-    assert events_of(key_id) == [("first_use", "10.0.0.1"), ("first_use", "10.0.0.2")]
+    assert events_of(key_id) == [
+        ("created", None),
+        ("first_use", "10.0.0.1"),
+        ("first_use", "10.0.0.2"),
+    ]
     with session_scope() as session:
         assert session.get(ApiKey, key_id).usage_count == 102

@@ -1,11 +1,14 @@
 """The key admin API on both backends: create, list, read, revoke, delete, with exact errors."""
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from resync.cli import app
 from resync.keys.format import check_key_format
 from resync.settings import get_settings
 from tests.support.admin_api import (
@@ -211,3 +214,26 @@ def test_permanent_delete_keeps_the_audit_trail(client: TestClient, admin) -> No
         "/api/v1/metrics/workstation", json=payload(), headers={"X-API-Key": fta["key"]}
     )
     assert response.status_code == 401
+
+
+def test_the_command_line_keeps_the_same_trail_and_may_revoke_the_last_admin(
+    client: TestClient,
+) -> None:
+    # Wide enough that the error box does not wrap the message.
+    runner = CliRunner(env={"COLUMNS": "200"})
+    created = runner.invoke(app, ["keys", "create", "--name", "first admin", "--scope", "admin:*"])
+    assert created.exit_code == 0, created.output
+    key_id = json.loads(
+        runner.invoke(app, ["keys", "create", "--name", "x", "--scope", "admin:*", "--json"]).output
+    )["id"]
+    listed = runner.invoke(app, ["keys", "list"]).output
+    assert key_id in listed and "first admin" in listed
+
+    for _ in range(2):
+        revoked = runner.invoke(app, ["keys", "revoke", key_id, "--reason", "leaked"])
+    assert revoked.exit_code == 2
+    assert f"API key {key_id} is already revoked" in revoked.output
+    assert events_of(key_id) == [("created", None), ("revoked", None)]
+    first_admin = next(line for line in listed.splitlines() if "first admin" in line)
+    last = runner.invoke(app, ["keys", "revoke", first_admin.split()[0], "--reason", "leaked"])
+    assert last.exit_code == 0, last.output

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from resync.db.engine import session_scope
-from resync.keys.format import create_api_key, revoke_api_key
+from resync.keys.admin import Actor, create_key, revoke_key
 from tests.support.postgres import free_port, wait_for_port
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -69,14 +69,14 @@ class LiveApi:
 
     def create_key(self, scopes: list[str]) -> tuple[str, str]:
         with session_scope() as session:
-            record, plaintext = create_api_key(
-                session, name=f"live-{uuid.uuid4().hex[:8]}", scopes=scopes, created_by="tests"
+            record, plaintext = create_key(
+                session, Actor("tests"), name=f"live-{uuid.uuid4().hex[:8]}", scopes=scopes
             )
         return str(record.id), plaintext
 
     def revoke_key(self, key_id: str) -> None:
         with session_scope() as session:
-            revoke_api_key(session, uuid.UUID(key_id), reason="test", revoked_by="tests")
+            revoke_key(session, uuid.UUID(key_id), Actor("tests"), "test", keep_an_admin=False)
 
     def ingest(self) -> dict[str, int]:
         """Run the ingest-batching flow (in this process, against the session's Prefect API)."""
