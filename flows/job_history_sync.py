@@ -5,10 +5,10 @@ from typing import Any
 
 from prefect import flow, get_run_logger
 
+from resync.jobs.schemas import FAILED_STATUSES
 from resync.settings import get_settings
 from tasks.decision_support import start_failure_analysis
 from tasks.job_history import (
-    FAILED_STATUSES,
     fetch_failed_joblogs,
     fetch_plan_job_runs,
     publish_job_history_summary,

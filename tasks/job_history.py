@@ -17,12 +17,10 @@ from pydantic import ValidationError
 
 from resync.db.engine import session_scope
 from resync.jobs.hwa import HwaClient, HwaError, HwaUnavailable, PlanJobRun
-from resync.jobs.schemas import JobRun
+from resync.jobs.schemas import FAILED_STATUSES, FINISHED_STATUSES, JobRun
 from resync.jobs.store import latest_job_end, store_job_runs, stored_run_ids
 from resync.settings import get_settings
 
-FINISHED_STATUSES = ("SUCC", "ABEND", "CANCL", "FAIL", "DONE", "ERROR")
-FAILED_STATUSES = ("ABEND", "FAIL", "ERROR")
 HWA_RETRY_DELAYS = [2, 10, 30]
 
 

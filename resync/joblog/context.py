@@ -11,9 +11,9 @@ from typing import Any
 
 import polars as pl
 
+from resync.jobs.schemas import FAILED_STATUSES
 from resync.settings import Settings
 
-FAILED_STATUSES = ("ABEND", "FAIL", "ERROR")
 READINGS = (
     "cpu_percent",
     "memory_percent",

@@ -20,8 +20,9 @@ from resync.db.models import (
     JobExecution,
     WorkstationMetrics,
 )
-from resync.joblog.context import FAILED_STATUSES, READINGS
+from resync.joblog.context import READINGS
 from resync.joblog.schemas import PastFailure
+from resync.jobs.schemas import FAILED_STATUSES
 from resync.jobs.store import JOB_RUN_SCHEMA
 from resync.settings import Settings
 

@@ -38,6 +38,9 @@ JobStatus = Literal[
     "FENCE",
 ]
 JOB_STATUSES: tuple[str, ...] = get_args(JobStatus)
+# The terminal states (only runs in one are stored by the sync), and the failures among them.
+FINISHED_STATUSES = ("SUCC", "ABEND", "CANCL", "FAIL", "DONE", "ERROR")
+FAILED_STATUSES = ("ABEND", "FAIL", "ERROR")
 
 # Job stream names: like workstation names, 16 characters; job names: up to 40 (distributed).
 JobStreamName = Annotated[
