@@ -1,34 +1,17 @@
 """The estate at a glance: every FTA with its last sample, status and open alerts."""
 
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel
 
 from api.deps import MetricsReadKey, SessionDep
-from api.routes.metrics import MetricsSample, sample_from_row
 from resync.alerts.schemas import OpenAlertPublic
 from resync.db.models import Alert
 from resync.ingest.estate import open_alerts_by_workstation, workstations_with_last_sample
+from resync.ingest.schemas import MetricsSample, WorkstationPublic, WorkstationsPublic
 
 router = APIRouter(prefix="/api/v1/workstations", tags=["workstations"])
-
-
-class WorkstationPublic(BaseModel):
-    name: str
-    status: Literal["ok", "warning", "critical", "silent"]
-    first_seen_at: datetime
-    last_sample_at: datetime
-    last_sample: MetricsSample | None
-    host: dict[str, Any] | None
-    tws: dict[str, Any] | None
-    open_alerts: list[OpenAlertPublic]
-
-
-class WorkstationsPublic(BaseModel):
-    data: list[WorkstationPublic]
-    count: int
 
 
 def workstation_status(
@@ -63,7 +46,7 @@ def read_workstations(
                 status=workstation_status(workstation.last_sample_at, alerts, now, silent_after),
                 first_seen_at=workstation.first_seen_at,
                 last_sample_at=workstation.last_sample_at,
-                last_sample=sample_from_row(last) if last is not None else None,
+                last_sample=MetricsSample.of(last) if last is not None else None,
                 host=workstation.host,
                 tws=workstation.tws,
                 open_alerts=[

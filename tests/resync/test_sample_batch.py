@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 from pydantic import ValidationError
 
-from api.routes.metrics import PayloadBatch
 from resync.ingest.batch import batch_from_payloads, read_sample_batch
 from resync.ingest.payload import EXAMPLE_PAYLOAD, METRIC_NAMES
+from resync.ingest.schemas import PayloadBatch
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 ODD_VALUES = [
