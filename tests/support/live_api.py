@@ -51,7 +51,11 @@ class LiveApi:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        wait_for_port(self.port, timeout=60)
+        try:
+            wait_for_port(self.port, timeout=60, process=self.process)
+        except RuntimeError as error:
+            log_end = "\n".join(self.log_path.read_text(errors="replace").splitlines()[-15:])
+            raise RuntimeError(f"{error}; the end of {self.log_path}:\n{log_end}") from error
 
     def stop(self) -> None:
         """Graceful stop (SIGTERM): in-flight writes finish before the process exits."""

@@ -87,11 +87,18 @@ class PostgresServer:
             shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def wait_for_port(port: int, timeout: float = 30.0) -> None:
+def wait_for_port(
+    port: int, timeout: float = 30.0, process: subprocess.Popen | None = None
+) -> None:
+    """Until something listens on the port; a `process` that exits first fails at once."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
                 return
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(
+                f"the process exited with {process.returncode} before 127.0.0.1:{port} listened"
+            )
         time.sleep(0.05)
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
