@@ -4,6 +4,7 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -35,17 +36,23 @@ class KnownKey:
 
 
 class KeyCache:
-    """Key records by hash, each kept at most `ttl` seconds so a revocation lands within it."""
+    """Key records by hash, each kept at most `ttl` seconds so a revocation lands within it.
 
-    def __init__(self, engine: Engine, ttl: float) -> None:
+    `clock` is what the seconds are counted on: monotonic time, or one the tests move forward.
+    """
+
+    def __init__(
+        self, engine: Engine, ttl: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._engine = engine
         self._ttl = ttl
+        self._clock = clock
         self._entries: dict[str, tuple[float, KnownKey | None]] = {}
 
     def cached(self, key_hash: str) -> tuple[bool, KnownKey | None]:
         """(hit, record) without touching the database."""
         entry = self._entries.get(key_hash)
-        if entry is None or time.monotonic() - entry[0] > self._ttl:
+        if entry is None or self._clock() - entry[0] > self._ttl:
             return False, None
         return True, entry[1]
 
@@ -66,7 +73,7 @@ class KeyCache:
             )
         if len(self._entries) >= MAX_CACHED_KEYS:
             self._entries.clear()
-        self._entries[key_hash] = (time.monotonic(), known)
+        self._entries[key_hash] = (self._clock(), known)
         return known
 
 

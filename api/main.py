@@ -2,7 +2,8 @@
 
 import gc
 import logging
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, status
@@ -48,8 +49,11 @@ ROUTERS = (
 )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the API for `settings` (the environment's by default)."""
+def create_app(
+    settings: Settings | None = None, key_cache_clock: Callable[[], float] = time.monotonic
+) -> FastAPI:
+    """Build the API for `settings` (the environment's by default); the key cache's TTL runs on
+    `key_cache_clock`, which tests move forward instead of waiting."""
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -57,7 +61,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings.sqlalchemy_url)
         app.state.settings = settings
         app.state.engine = engine
-        app.state.key_cache = KeyCache(engine, ttl=settings.key_cache_ttl_seconds)
+        app.state.key_cache = KeyCache(
+            engine, ttl=settings.key_cache_ttl_seconds, clock=key_cache_clock
+        )
         app.state.usage_recorder = UsageRecorder(engine, settings.usage_flush_interval_seconds)
         app.state.inbox_writer = InboxWriter(
             engine, settings.inbox_max_rows_per_transaction, settings.inbox_batch_writers

@@ -18,11 +18,16 @@ from resync.cli import alembic_config
 from resync.db.engine import get_engine, session_scope
 from resync.keys import admin as key_admin
 from resync.settings import get_settings
+from tests.support.clock import AdvancingClock
 from tests.support.live_api import LiveApi
 from tests.support.postgres import TEST_CLUSTER_SETTINGS, PostgresServer
 
 # The temporary Prefect server's telemetry only adds writes (and lock waits) to its SQLite.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# The tests start the API hundreds of times; a full collection at each start cost 0.5-2 s.
+os.environ.setdefault("RESYNC_API_GC_FREEZE", "false")
+# Tests that read usage counts wait for a flush: every 50 ms instead of every 2 s.
+os.environ.setdefault("RESYNC_USAGE_FLUSH_INTERVAL_SECONDS", "0.05")
 
 BACKENDS = ("sqlite", "postgresql")
 _database_numbers = itertools.count()
@@ -108,9 +113,15 @@ def revoke_key(database_url: str) -> Callable[[uuid.UUID], None]:
 
 
 @pytest.fixture
-def client(database_url: str) -> Iterator[TestClient]:
+def clock() -> AdvancingClock:
+    """The in-process API's key-cache clock: `clock.advance(ttl)` instead of sleeping."""
+    return AdvancingClock()
+
+
+@pytest.fixture
+def client(database_url: str, clock: AdvancingClock) -> Iterator[TestClient]:
     """The API in-process on the test database (lifespan started: writer, key cache, usage)."""
-    with TestClient(create_app(get_settings())) as test_client:
+    with TestClient(create_app(get_settings(), key_cache_clock=clock)) as test_client:
         yield test_client
 
 

@@ -121,15 +121,14 @@ def test_both_headers_are_accepted(client: TestClient, make_key) -> None:
     assert client.get("/api/v1/workstations", headers=bearer).status_code == 200
 
 
-def test_revocation_takes_effect_within_the_cache_ttl(client: TestClient, make_key, revoke_key):
+def test_revocation_takes_effect_within_the_cache_ttl(
+    client: TestClient, clock, make_key, revoke_key
+):
     key_id, key = make_key(["metrics:read"])
     headers = {"X-API-Key": key}
     assert client.get("/api/v1/workstations", headers=headers).status_code == 200
     revoke_key(key_id)
-    revoked_at = time.monotonic()
-    while client.get("/api/v1/workstations", headers=headers).status_code == 200:
-        assert time.monotonic() - revoked_at <= get_settings().key_cache_ttl_seconds + 0.5
-        time.sleep(0.1)
+    clock.advance(get_settings().key_cache_ttl_seconds)
     assert client.get("/api/v1/workstations", headers=headers).status_code == 401
 
 
