@@ -42,7 +42,7 @@ def claim_inbox_batch(batch_size: int) -> BatchRange | None:
 
 @database_task
 def validate_inbox_batch(batch: BatchRange) -> dict[str, int]:
-    """Count the batch's rows and check them against the HistoryBatch schema; failing rows are
+    """Count the batch's rows and check them against the history schema; failing rows are
     set aside with a reason.
 
     A retry reads the same rows and writes the same reasons and counts again.

@@ -2,89 +2,36 @@
 
 `MetricsPayload` spends most of its time in Python (a model object per part, a timestamp
 validator and two model validators per sample). Here msgspec decodes the body straight into
-structs with the same field types and constraints, and the rules that need Python (latency
-order, the accepted time window) run once over the batch, the numbers as numpy columns. The
-structs know only the contract's names: a body with an unknown name, like any body this path
-refuses, is left to `MetricsPayload`, which keeps and reports unknown names and names each bad
-item's index and field. A property-based test holds the two to accepting the same bodies and
-storing the same values.
+structs derived from the model (`structs.py`: the same fields, types and bounds), and the
+rules that need Python (latency order, the accepted time window, text patterns) run once over
+the batch, the numbers as numpy columns. The structs know only the contract's names: a body
+with an unknown name, like any body this path refuses, is left to `MetricsPayload`, which
+keeps and reports unknown names and names each bad item's index and field. A property-based
+test holds the two to accepting the same bodies and storing the same values.
 """
 
+import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import chain
 from operator import attrgetter
-from typing import Annotated, Literal
+from typing import Any
 
 import msgspec
 import numpy as np
 import polars as pl
-from msgspec import Meta, Struct
 
 from resync.db.frames import UTC_TIME
 from resync.ingest.inbox import INBOX_SCHEMA, sample_values
-from resync.ingest.payload import (
-    BATCH_MAX_ITEMS,
-    LABEL_PATTERN,
-    MAX_FLOAT,
-    MAX_INT32,
-    METRIC_NAMES,
-    WORKSTATION_PATTERN,
-    MetricsPayload,
-)
+from resync.ingest.payload import BATCH_MAX_ITEMS, METRIC_NAMES, MetricsPayload, TwsFacts
+from resync.ingest.structs import CONTRACT, KEYS, TextPath
 from resync.settings import get_settings
 
-Percent = Annotated[float, Meta(ge=0, le=100)]
-NonNegative = Annotated[float, Meta(ge=0, le=MAX_FLOAT)]
-# Text patterns are checked once per distinct value (`_text_matches`).
-Label = Annotated[str, Meta(max_length=64)]
+logger = logging.getLogger(__name__)
 
-
-class Metrics(Struct, forbid_unknown_fields=True):
-    cpu_percent: Percent
-    memory_percent: Percent
-    disk_percent: Percent
-    latency_min_ms: NonNegative | None
-    latency_avg_ms: NonNegative | None
-    latency_max_ms: NonNegative | None
-    packet_loss_percent: Percent
-    tcp_connectivity: Literal[0, 1]
-    disk_io_read_kbs: NonNegative
-    disk_io_write_kbs: NonNegative
-    process_count: Annotated[int, Meta(ge=0, le=MAX_INT32)]
-    load_avg_1: NonNegative
-    load_avg_5: NonNegative
-    load_avg_15: NonNegative
-    network_rx_kbs: NonNegative
-    network_tx_kbs: NonNegative
-
-
-class HostFacts(Struct, forbid_unknown_fields=True):
-    cpu_count: Annotated[int, Meta(ge=1, le=100_000)] | None = None
-    memory_total_mb: NonNegative | None = None
-    disk_total_gb: NonNegative | None = None
-    os_type: Label | None = None
-    os_version: Label | None = None
-    agent_version: Label | None = None
-
-
-class TwsFacts(Struct, forbid_unknown_fields=True):
-    stdlist_mb: NonNegative | None = None
-    message_files: Annotated[dict[Label, Percent], Meta(max_length=256)] | None = None
-
-
-class Sample(Struct, forbid_unknown_fields=True):
-    """`MetricsPayload`'s fields, known names only; a timestamp is text with a zone."""
-
-    workstation: str
-    timestamp: Annotated[datetime, Meta(tz=True)]
-    metrics: Metrics
-    latency_method: Literal["icmp", "tcp"] | None = None
-    host: HostFacts | None = None
-    tws: TwsFacts | None = None
-
-
-SAMPLES = msgspec.json.Decoder(list[Sample])
+SAMPLES = msgspec.json.Decoder(list[CONTRACT.root])
 DOCUMENTS = msgspec.json.Decoder(list[msgspec.Raw])
 MESSAGE_FILES = msgspec.json.Encoder()
 SAMPLE_SCHEMA = {n: t for n, t in INBOX_SCHEMA.items() if n not in ("api_key_id", "received_at")}
@@ -93,6 +40,7 @@ _LATENCIES = [METRIC_NAMES.index(n) for n in ("latency_min_ms", "latency_avg_ms"
 _PACKET_LOSS = METRIC_NAMES.index("packet_loss_percent")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
+NO_TWS = CONTRACT.structs[TwsFacts]()
 
 
 @dataclass(frozen=True)
@@ -104,22 +52,46 @@ class SampleBatch:
 
 
 def read_sample_batch(body: bytes) -> SampleBatch | None:
-    """The samples of `body` if every rule of `MetricsPayload` holds, else None (ask the model)."""
+    """The samples of `body` if every rule of `MetricsPayload` holds, else None: the caller
+    asks the model, several times slower, and the log says why (INFO)."""
+    try:
+        return _read_samples(body)
+    except _LeftToTheModel as reason:
+        logger.info("batch of %s left to the model: %s", _items(body), reason)
+        return None
+
+
+class _LeftToTheModel(Exception):
+    """Why a body is not read here."""
+
+
+def _read_samples(body: bytes) -> SampleBatch:
     try:
         samples = SAMPLES.decode(body)
-    except msgspec.DecodeError:
-        return None
+    except msgspec.DecodeError as error:
+        raise _LeftToTheModel(f"not decoded as contract samples ({error})") from None
     if not 1 <= len(samples) <= BATCH_MAX_ITEMS:
-        return None
+        raise _LeftToTheModel(f"not 1 to {BATCH_MAX_ITEMS} items")
     metrics = np.array([_read_metrics(s.metrics) for s in samples], dtype=np.float64)
     if not _latencies_consistent(metrics):
-        return None
+        raise _LeftToTheModel("latencies out of order, or null without 100 % packet loss")
     micros = [(s.timestamp - EPOCH) // MICROSECOND for s in samples]
-    if not (_within_window(min(micros), max(micros)) and _text_matches(samples)):
-        return None
+    if not _within_window(min(micros), max(micros)):
+        raise _LeftToTheModel("a timestamp outside the accepted window")
+    if (path := _text_mismatch(samples)) is not None:
+        raise _LeftToTheModel(f"a {'.'.join(path)} outside its pattern")
     times = pl.Series(micros).cast(UTC_TIME)
     documents = [bytes(document).decode() for document in DOCUMENTS.decode(body)]
     return SampleBatch(frame=_inbox_frame(samples, times, metrics, documents), ignored=[])
+
+
+def _items(body: bytes) -> str:
+    try:
+        count = len(DOCUMENTS.decode(body))
+    # msgspec gives up on JSON nested deeper than it recurses.
+    except (msgspec.DecodeError, RecursionError):
+        return "an unknown number of items"
+    return "1 item" if count == 1 else f"{count} items"
 
 
 def batch_from_payloads(payloads: list[MetricsPayload], body: bytes) -> SampleBatch:
@@ -150,23 +122,33 @@ def _within_window(earliest: int, latest: int) -> bool:
     return oldest <= earliest and latest <= newest
 
 
-def _text_matches(samples: list[Sample]) -> bool:
-    """Workstation names and host/TWS labels match the contract's patterns (each once)."""
-    hosts = [s.host for s in samples if s.host is not None]
-    labels = {h.os_type for h in hosts} | {h.os_version for h in hosts}
-    labels |= {h.agent_version for h in hosts}
-    labels |= {n for s in samples if s.tws and s.tws.message_files for n in s.tws.message_files}
-    labels.discard(None)
-    names = {s.workstation for s in samples}
-    return all(re.fullmatch(WORKSTATION_PATTERN, name) for name in names) and all(
-        re.fullmatch(LABEL_PATTERN, label) for label in labels
-    )
+def _text_mismatch(samples: list[Any]) -> TextPath | None:
+    """The first field whose text does not match its pattern (each distinct value once)."""
+    parts: dict[TextPath, list[Any]] = {(): samples}
+    for path, pattern in CONTRACT.text_patterns:
+        texts = set(_step(_parts_at(parts, path[:-1]), path[-1]))
+        texts.discard(None)
+        if not all(re.fullmatch(pattern, text) for text in texts):
+            return path
+    return None
+
+
+def _parts_at(parts: dict[TextPath, list[Any]], path: TextPath) -> list[Any]:
+    """What is at `path` in every sample, without None (kept in `parts` for the next path)."""
+    if path not in parts:
+        found = _step(_parts_at(parts, path[:-1]), path[-1])
+        parts[path] = [part for part in found if part is not None]
+    return parts[path]
+
+
+def _step(parents: list[Any], step: str) -> Iterable[Any]:
+    return chain.from_iterable(parents) if step == KEYS else map(attrgetter(step), parents)
 
 
 def _inbox_frame(
-    samples: list[Sample], times: pl.Series, metrics: np.ndarray, documents: list[str]
+    samples: list[Any], times: pl.Series, metrics: np.ndarray, documents: list[str]
 ) -> pl.DataFrame:
-    tws = [s.tws or TwsFacts() for s in samples]
+    tws = [s.tws or NO_TWS for s in samples]
     columns = {
         "workstation": [s.workstation for s in samples],
         "sample_time": times,
@@ -179,5 +161,5 @@ def _inbox_frame(
         "payload": documents,
     }
     return pl.DataFrame(columns, schema=SAMPLE_SCHEMA).with_columns(
-        pl.col("workstation").str.to_uppercase()
+        pl.col(*CONTRACT.upper_cased).str.to_uppercase()
     )

@@ -16,25 +16,6 @@ from pydantic import (
 
 from resync.settings import get_settings
 
-METRIC_NAMES: tuple[str, ...] = (
-    "cpu_percent",
-    "memory_percent",
-    "disk_percent",
-    "latency_min_ms",
-    "latency_avg_ms",
-    "latency_max_ms",
-    "packet_loss_percent",
-    "tcp_connectivity",
-    "disk_io_read_kbs",
-    "disk_io_write_kbs",
-    "process_count",
-    "load_avg_1",
-    "load_avg_5",
-    "load_avg_15",
-    "network_rx_kbs",
-    "network_tx_kbs",
-)
-
 # An agent replaying its spool sends at most this many samples in one request.
 BATCH_MAX_ITEMS = 5000
 # TWS workstation names: a letter, then letters, digits, '-' or '_'; 16 characters at most.
@@ -116,6 +97,10 @@ class Metrics(BaseModel):
         return self
 
 
+# The metric columns, in the contract's order.
+METRIC_NAMES: tuple[str, ...] = tuple(Metrics.model_fields)
+
+
 class HostFacts(BaseModel):
     """Optional facts about the FTA host, stored latest per workstation."""
 
@@ -156,7 +141,7 @@ def within_accepted_window(value: datetime, name: str, clock: str) -> datetime:
     return value
 
 
-def _refuse_epoch_numbers(value: Any) -> Any:
+def refuse_epoch_numbers(value: Any) -> Any:
     # pydantic would read a number as Unix time; the contract is ISO-8601 text with a zone.
     if isinstance(value, int | float):
         raise ValueError(
@@ -175,7 +160,7 @@ class MetricsPayload(BaseModel):
     )
 
     workstation: WorkstationName
-    timestamp: Annotated[AwareDatetime, BeforeValidator(_refuse_epoch_numbers)]
+    timestamp: Annotated[AwareDatetime, BeforeValidator(refuse_epoch_numbers)]
     metrics: Metrics
     latency_method: Literal["icmp", "tcp"] | None = None
     host: HostFacts | None = None

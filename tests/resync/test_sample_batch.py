@@ -5,9 +5,11 @@ time zones, unknown fields, NUL characters) and every one is judged by both.
 """
 
 import json
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
@@ -194,3 +196,27 @@ def test_the_seed_sample_takes_the_fast_path_and_unknown_names_the_model() -> No
     )
     assert read_sample_batch(with_unknown) is None
     assert judge_by_model(with_unknown).ignored == [(1, ["new"])]
+
+
+def test_a_batch_left_to_the_model_says_why_in_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    sample = {**EXAMPLE_PAYLOAD, "timestamp": (NOW - timedelta(minutes=5)).isoformat()}
+    bodies = [
+        [sample, {**sample, "new": 1}],
+        [sample, {**sample, "workstation": "9WS"}, sample],
+        [{**sample, "host": {"os_type": "Lin\tux"}}],
+        {"not": "a list"},
+    ]
+
+    with caplog.at_level(logging.INFO, logger="resync.ingest.batch"):
+        assert read_sample_batch(json.dumps([sample]).encode()) is not None
+        for body in bodies:
+            assert read_sample_batch(json.dumps(body).encode()) is None
+
+    assert caplog.messages == [
+        "batch of 2 items left to the model: not decoded as contract samples "
+        "(Object contains unknown field `new` - at `$[1]`)",
+        "batch of 3 items left to the model: a workstation outside its pattern",
+        "batch of 1 item left to the model: a host.os_type outside its pattern",
+        "batch of an unknown number of items left to the model: not decoded as contract samples "
+        "(Expected `array`, got `object`)",
+    ]
