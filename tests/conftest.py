@@ -1,4 +1,8 @@
-"""Shared fixtures: a real PostgreSQL server, databases on both backends, Prefect, the API."""
+"""Shared fixtures: a real PostgreSQL server, databases on both backends, Prefect, the API.
+
+The API, Prefect's server and Alembic are imported inside the fixtures that need them, so
+collecting (and a run of the unit tier) does not pay for them.
+"""
 
 import itertools
 import os
@@ -6,21 +10,21 @@ import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from alembic import command
-from fastapi.testclient import TestClient
-from prefect.testing.utilities import prefect_test_harness
 from sqlalchemy import Engine
 
-from api.main import create_app
-from resync.cli import alembic_config
 from resync.db.engine import get_engine, session_scope
 from resync.keys import admin as key_admin
 from resync.settings import get_settings
 from tests.support.clock import AdvancingClock
-from tests.support.live_api import LiveApi
 from tests.support.postgres import TEST_CLUSTER_SETTINGS, PostgresServer
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
+
+    from tests.support.live_api import LiveApi
 
 # The temporary Prefect server's telemetry only adds writes (and lock waits) to its SQLite.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -33,11 +37,18 @@ BACKENDS = ("sqlite", "postgresql")
 _database_numbers = itertools.count()
 
 
+def _migrate(url: str) -> None:
+    from alembic import command
+
+    from resync.cli import alembic_config
+
+    command.upgrade(alembic_config(url), "head")
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     server = PostgresServer(TEST_CLUSTER_SETTINGS).start()
-    migrated = server.create_database("resync_template")
-    command.upgrade(alembic_config(migrated), "head")
+    _migrate(server.create_database("resync_template"))
     yield server
     server.stop()
 
@@ -45,7 +56,7 @@ def postgres_server() -> Iterator[PostgresServer]:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sqlite-template") / "resync.db"
-    command.upgrade(alembic_config(f"sqlite:///{path}"), "head")
+    _migrate(f"sqlite:///{path}")
     return path
 
 
@@ -119,8 +130,12 @@ def clock() -> AdvancingClock:
 
 
 @pytest.fixture
-def client(database_url: str, clock: AdvancingClock) -> Iterator[TestClient]:
+def client(database_url: str, clock: AdvancingClock) -> Iterator["TestClient"]:
     """The API in-process on the test database (lifespan started: writer, key cache, usage)."""
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+
     with TestClient(create_app(get_settings(), key_cache_clock=clock)) as test_client:
         yield test_client
 
@@ -128,13 +143,17 @@ def client(database_url: str, clock: AdvancingClock) -> Iterator[TestClient]:
 @pytest.fixture(scope="session")
 def prefect_api() -> Iterator[None]:
     """A real, temporary Prefect server for the whole session."""
+    from prefect.testing.utilities import prefect_test_harness
+
     with prefect_test_harness(server_startup_timeout=120):
         yield
 
 
 @pytest.fixture
-def live_api(database_url: str, prefect_api: None) -> Iterator[LiveApi]:
+def live_api(database_url: str, prefect_api: None) -> Iterator["LiveApi"]:
     """The API as a uvicorn subprocess on the test database (see tests/support/live_api.py)."""
+    from tests.support.live_api import LiveApi
+
     api = LiveApi(database_url)
     api.start()
     yield api
