@@ -24,10 +24,13 @@ from resync.db.models.base import Base, BigId, JsonDocument, UtcDateTime, utcnow
 class MaintenanceRun(Base):
     """One predictive-maintenance run: its LangGraph thread and the Prefect flow run driving it.
 
-    `status` is running → awaiting_review → finished (or failed). An unfinished run is continued
-    from its checkpoint by the next flow run; `flow_run_id` then names the flow run that took it
-    over. `findings_at` is when its findings were stored (the API reads the latest such run);
-    `insight` is the briefing for the reviewer, written by `analyst`.
+    `status` is running → awaiting_review → finished (or failed). `heartbeat_at` is the last
+    sign of life of the process driving it, written every few seconds, also while it waits for a
+    review. An unfinished run whose heartbeat went stale (its process died) is continued from its
+    checkpoint by the next flow run; `flow_run_id` then names the flow run that took it over;
+    while the heartbeat is fresh, a new flow run leaves it alone. `findings_at` is when its
+    findings were stored (the API reads the latest such run); `insight` is the briefing for the
+    reviewer, written by `analyst`.
     """
 
     __tablename__ = "maintenance_runs"
@@ -39,6 +42,7 @@ class MaintenanceRun(Base):
     status: Mapped[str] = mapped_column(String(20), default="running")
     started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     findings_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     insight: Mapped[str] = mapped_column(Text, default="")
     analyst: Mapped[str] = mapped_column(String(100), default="deterministic")
