@@ -7,8 +7,9 @@ from fastapi import APIRouter, Request
 
 from api.deps import MetricsReadKey, SessionDep
 from resync.alerts.schemas import OpenAlertPublic
+from resync.alerts.store import open_alerts_by_workstation
 from resync.db.models import Alert
-from resync.ingest.estate import open_alerts_by_workstation, workstations_with_last_sample
+from resync.ingest.estate import workstations_with_last_sample
 from resync.ingest.schemas import MetricsSample, WorkstationPublic, WorkstationsPublic
 
 router = APIRouter(prefix="/api/v1/workstations", tags=["workstations"])

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, get_args
 
 import polars as pl
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Select, func, select
 from sqlalchemy.orm import Session
 
 from resync.alerts.rules import SILENT_RULE, FiringAlert
@@ -106,12 +106,21 @@ def mark_notified(alerts: list[Alert], at: datetime) -> None:
         alert.notified_at = at
 
 
+def _open_alerts() -> Select[tuple[Alert]]:
+    return select(Alert).where(Alert.resolved_at.is_(None))
+
+
 def open_alerts_by_severity(session: Session) -> list[Alert]:
     """Every alert not resolved yet, by severity, then FTA."""
-    query = (
-        select(Alert).where(Alert.resolved_at.is_(None)).order_by(Alert.severity, Alert.workstation)
-    )
-    return list(session.scalars(query))
+    return list(session.scalars(_open_alerts().order_by(Alert.severity, Alert.workstation)))
+
+
+def open_alerts_by_workstation(session: Session) -> dict[str, list[Alert]]:
+    """The alerts not yet resolved, oldest first, by workstation."""
+    alerts: dict[str, list[Alert]] = {}
+    for alert in session.scalars(_open_alerts().order_by(Alert.opened_at)):
+        alerts.setdefault(alert.workstation, []).append(alert)
+    return alerts
 
 
 def read_alert(session: Session, alert_id: int) -> Alert | None:

@@ -1,12 +1,11 @@
-"""The estate as the API reads it: one FTA's history, and every FTA with its last sample and
-open alerts."""
+"""The estate as the API reads it: one FTA's history, and every FTA with its last sample."""
 
 from datetime import datetime
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from resync.db.models import Alert, Workstation, WorkstationMetrics
+from resync.db.models import Workstation, WorkstationMetrics
 
 
 def read_samples(
@@ -48,13 +47,3 @@ def workstations_with_last_sample(
         .order_by(Workstation.name)
     ).all()
     return [(workstation, last) for workstation, last in rows]
-
-
-def open_alerts_by_workstation(session: Session) -> dict[str, list[Alert]]:
-    """The alerts not yet resolved, oldest first, by workstation."""
-    alerts: dict[str, list[Alert]] = {}
-    for alert in session.scalars(
-        select(Alert).where(Alert.resolved_at.is_(None)).order_by(Alert.opened_at)
-    ):
-        alerts.setdefault(alert.workstation, []).append(alert)
-    return alerts
