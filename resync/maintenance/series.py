@@ -9,6 +9,7 @@ object of file → percent full, as text, a struct or dicts); they become one lo
 import polars as pl
 
 from resync.db.frames import UTC_TIME
+from resync.jobs.schemas import FAILED_STATUSES
 from resync.maintenance.types import Kind
 
 # Resource series and the kind of problem their growth is.
@@ -22,7 +23,6 @@ RESOURCE_KINDS: dict[str, Kind] = {
 MESSAGE_FILE_PREFIX = "message_file:"
 # Series a job's durations are compared with in `correlate`.
 CORRELATED_RESOURCES = ("disk_percent", "memory_percent", "cpu_percent", "latency_avg_ms")
-FAILED_STATUSES = ("ABEND", "FAIL", "ERROR")
 LONG_SCHEMA = {
     "workstation": pl.String,
     "resource": pl.String,
