@@ -1,9 +1,12 @@
 """Predictive maintenance: what will fail on which FTA, proposed actions, a human review, audit.
 
 The flow drives the checkpointed maintenance graph. At the graph's review interrupt it pauses
-for the reviewer's answer in the Prefect UI and resumes the graph with it; a run left
-unfinished by a dead process is continued from its checkpoint by the next flow run, never
-restarted from `fetch_data`.
+for the reviewer's answer in the Prefect UI (for hours if need be) and resumes the graph with
+it. One maintenance run is active at a time, held by the run claim rather than a deployment
+concurrency limit (whose lease Prefect revokes when a run pauses): while the flow process
+driving a run keeps its heartbeat fresh, a new flow run ends at once, naming that run; a run
+whose process died is continued from its checkpoint by the next flow run, never restarted from
+`fetch_data`.
 """
 
 import uuid
@@ -26,6 +29,7 @@ from tasks.maintenance_review import (
 )
 from tasks.maintenance_runs import (
     claim_maintenance_run,
+    heartbeat,
     publish_maintenance_artifacts,
     read_evidence_links,
     set_maintenance_status,
@@ -64,20 +68,23 @@ def predictive_maintenance() -> dict[str, Any]:
     """Analyse the estate, propose preventive actions, have them reviewed, run the approved."""
     current = uuid.UUID(flow_run.id)
     run = claim_maintenance_run(current)
-    submitted = None
-    if run["previous_flow_run_id"] is not None:
-        submitted = release_abandoned_flow_run(run["previous_flow_run_id"])
-    try:
-        state = _drive_graph(run, current, submitted)
-    except RunTakenOver:
-        raise
-    except Exception:
-        # An error, unlike a dead process, is not retried from the checkpoint: the next run
-        # starts afresh on fresh data.
-        set_maintenance_status(run["run_id"], current, "failed")
-        raise
-    publish_maintenance_artifacts(run["run_id"], state["findings"], state["insight"])
-    set_maintenance_status(run["run_id"], current, "finished")
+    if run["active"] is not None:
+        return {"active": run["active"]}
+    with heartbeat(run["run_id"], current):
+        submitted = None
+        if run["previous_flow_run_id"] is not None:
+            submitted = release_abandoned_flow_run(run["previous_flow_run_id"])
+        try:
+            state = _drive_graph(run, current, submitted)
+        except RunTakenOver:
+            raise
+        except Exception:
+            # An error, unlike a dead process, is not retried from the checkpoint: the next run
+            # starts afresh on fresh data.
+            set_maintenance_status(run["run_id"], current, "failed")
+            raise
+        publish_maintenance_artifacts(run["run_id"], state["findings"], state["insight"])
+        set_maintenance_status(run["run_id"], current, "finished")
     return {
         "run_id": run["run_id"],
         "findings": len(state["findings"]),
@@ -85,6 +92,7 @@ def predictive_maintenance() -> dict[str, Any]:
         "approved": sum(d["decision"] == "approved" for d in state.get("decisions", [])),
         "executed": len(state.get("executions", [])),
         "analyst": state["insight"]["analyst"],
+        "active": None,
     }
 
 

@@ -9,6 +9,8 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "password", "admin", "test"}
+# A link's HMAC key: 32 characters of token_urlsafe carry 192 bits.
+MIN_LINK_SECRET = 32
 # A logical volume's device path, as `lvextend` takes it (/dev/mapper/vg-lv or /dev/vg/lv).
 LOGICAL_VOLUME_PATTERN = r"^/dev/(mapper/[A-Za-z0-9_.+-]+|[A-Za-z0-9_.+-]+/[A-Za-z0-9_.+-]+)$"
 
@@ -125,6 +127,18 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:8000",
         description="The API's address as readers reach it, for the report links in Prefect",
     )
+    link_signing_secret: SecretStr | None = Field(
+        default=None,
+        description="Key of the signed links in Prefect artifacts and reviews, the same for the "
+        "API and every flow; in development, one is generated once under data_dir",
+    )
+    link_lifetime_seconds: int = Field(
+        default=24 * 3600,
+        ge=60,
+        le=7 * 24 * 3600,
+        description="How long a signed link opens its resource (a review's links last at least "
+        "as long as the review waits)",
+    )
 
     # LLM analyst (optional)
     anthropic_api_key: SecretStr | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")
@@ -228,6 +242,18 @@ class Settings(BaseSettings):
     maintenance_review_poll_interval_seconds: int = Field(
         default=10, ge=1, description="How often the paused flow checks for the reviewer's answer"
     )
+    maintenance_heartbeat_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="How often the process driving a maintenance run says it is alive, also "
+        "while the run waits paused for its review",
+    )
+    maintenance_heartbeat_stale_seconds: float = Field(
+        default=180.0,
+        gt=0,
+        description="A maintenance run silent this long counts as abandoned (its process died): "
+        "the next run takes it over; until then a new run leaves it to its owner and ends",
+    )
     maintenance_execute_actions: bool = Field(
         default=False,
         description="Run approved actions for real; otherwise they are audited as dry runs",
@@ -296,16 +322,32 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
+    def heartbeat_stale_after_missed_beats(self) -> "Settings":
+        # A live run must survive a late beat or two, or a new run would take it over.
+        if self.maintenance_heartbeat_stale_seconds < 3 * self.maintenance_heartbeat_seconds:
+            raise ValueError(
+                "maintenance_heartbeat_stale_seconds must be at least three heartbeats "
+                f"({3 * self.maintenance_heartbeat_seconds:g} s) so a live run is never taken over"
+            )
+        return self
+
+    @model_validator(mode="after")
     def refuse_placeholder_secrets(self) -> "Settings":
         if self.environment == "development":
             return self
-        for name in ("anthropic_api_key", "hwa_password", "hwa_token"):
+        for name in ("anthropic_api_key", "hwa_password", "hwa_token", "link_signing_secret"):
             value = getattr(self, name)
             if value is not None and value.get_secret_value().lower() in PLACEHOLDER_SECRETS:
                 raise ValueError(
                     f"{name} is a placeholder value; set a real secret or unset it "
                     f"(placeholders are refused when environment={self.environment})"
                 )
+        link_secret = self.link_signing_secret
+        if link_secret is not None and len(link_secret.get_secret_value()) < MIN_LINK_SECRET:
+            raise ValueError(
+                f"link_signing_secret is shorter than {MIN_LINK_SECRET} characters; use a random "
+                "one, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+            )
         return self
 
     @property

@@ -44,7 +44,7 @@ def finding(workstation: str, kind: str, resource: str, days: int | None) -> Fin
 def stored_run(findings: list[Finding]) -> uuid.UUID:
     """A finished maintenance run whose findings are `findings`."""
     with session_scope() as session:
-        run = claim_run(session, None)
+        run = claim_run(session, None, timedelta(minutes=3))
         store_findings(session, run.run_id, findings, INSIGHT)
         set_run_status(session, run.run_id, None, "finished")
     return run.run_id
@@ -134,7 +134,7 @@ def test_a_key_without_workflows_read_is_refused(client: TestClient, make_key) -
 def test_reviewed_actions_show_their_decision_and_execution(client: TestClient, headers):
     load_estate(REVIEWED_ESTATE)
     with session_scope() as session:
-        run_id = str(claim_run(session, None).run_id)
+        run_id = str(claim_run(session, None, timedelta(minutes=3)).run_id)
     graph = build_graph().compile(checkpointer=InMemorySaver())
     config = {"configurable": {"thread_id": run_id}}
     graph.invoke({"run_id": run_id}, config)

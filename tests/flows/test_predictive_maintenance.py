@@ -1,11 +1,17 @@
 """The predictive-maintenance flow through a real Prefect API: review round trip, timeout policy,
-and `kill -9` of the flow's process mid-graph and while paused."""
+one active run at a time, and `kill -9` of the flow's process mid-graph and while paused."""
 
+import time
 import uuid
 
 import pytest
 from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterFlowRunId,
+    LogFilter,
+    LogFilterFlowRunId,
+)
 from prefect.flow_runs import resume_flow_run
 from sqlalchemy import select
 
@@ -26,6 +32,7 @@ from tests.support.maintenance_flow_process import (
     kill_hard,
     start_flow_process,
     wait_until,
+    wait_until_abandoned,
 )
 from tests.support.maintenance_prefect import (
     action_ids,
@@ -34,6 +41,7 @@ from tests.support.maintenance_prefect import (
     review_input,
     wait_for_paused_run,
 )
+from tests.support.signed_links import check_signed, markdown_links
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
@@ -52,9 +60,14 @@ NODE_TASKS = (
 ANALYSIS_TASKS = NODE_TASKS[:3]
 
 
+STALE_SECONDS = 3.0
+
+
 @pytest.fixture(autouse=True)
 def quick_polling(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RESYNC_MAINTENANCE_REVIEW_POLL_INTERVAL_SECONDS", "1")
+    monkeypatch.setenv("RESYNC_MAINTENANCE_HEARTBEAT_SECONDS", "0.5")
+    monkeypatch.setenv("RESYNC_MAINTENANCE_HEARTBEAT_STALE_SECONDS", str(STALE_SECONDS))
     get_settings.cache_clear()
 
 
@@ -83,6 +96,31 @@ def approve_stdlist_cleanup(flow_run_id: uuid.UUID, reviewer: str) -> tuple[str,
         run_input={clean: "approve", extend: "reject", "reviewer": reviewer, "comment": "ok"},
     )
     return clean, extend
+
+
+def start_while_another_is_active(active: uuid.UUID, status: str) -> None:
+    """A flow run started now ends at once, Completed, naming the active run in result and log."""
+    state = predictive_maintenance(return_state=True)
+
+    assert state.is_completed()
+    active_run = state.result()["active"]
+    run = the_run()
+    assert (active_run["run_id"], active_run["flow_run_id"]) == (str(run.id), str(active))
+    assert active_run["status"] == status
+    assert (run.flow_run_id, run.status) == (active, status)
+    expected = f"maintenance run {run.id} is still active ({status.replace('_', ' ')}, driven by "
+    expected += f"flow run {active}"
+    assert active_run["message"].startswith(expected)
+    assert flow_run_state(active) == ("Paused" if status == "awaiting_review" else "Running")
+
+    def logged() -> list[str]:
+        with get_client(sync_client=True) as client:
+            logs = client.read_logs(
+                LogFilter(flow_run_id=LogFilterFlowRunId(any_=[state.state_details.flow_run_id]))
+            )
+        return [log.message for log in logs if log.message.startswith(expected)]
+
+    wait_until(logged, timeout=30, what="the log line naming the active run")
 
 
 def review_input_of(flow_run_id: uuid.UUID, part: str):
@@ -140,9 +178,9 @@ def test_review_round_trip_in_the_prefect_ui(database_url: str) -> None:
     assert "slope_per_day" in description and "r_squared" in description
     assert "`rmstdlist 10`" in description and "lvextend --resizefs" in description
     assert "deterministic analyst: ANTHROPIC_API_KEY is not set" in description
-    base = get_settings().public_api_url
-    assert f"({base}/api/v1/maintenance/findings)" in description
-    assert f"[Capacity report: charts]({base}/api/v1/reports/{report.id}/html)" in description
+    links = markdown_links(description)
+    check_signed(links["The findings and their actions (API)"], "/api/v1/maintenance/findings")
+    check_signed(links["Capacity report: charts"], f"/api/v1/reports/{report.id}.html")
 
     approve_stdlist_cleanup(paused.id, "alice")
     result = flow.join_result()
@@ -159,6 +197,21 @@ def test_review_round_trip_in_the_prefect_ui(database_url: str) -> None:
     table = by_key["maintenance-actions"].data
     assert f'"action id": "{clean}"' in table and '"dry run: would run rmstdlist 10"' in table
     assert f'"action id": "{extend}"' in table and '"not run"' in table
+
+
+def test_a_run_started_during_a_long_review_ends_at_once(database_url: str) -> None:
+    load_estate(REVIEWED_ESTATE)
+    flow = FlowThread()
+    flow.start()
+    paused = wait_for_paused_run()
+    # Paused longer than the staleness: the heartbeat goes on while the flow waits.
+    time.sleep(STALE_SECONDS + 1)
+
+    start_while_another_is_active(paused.id, "awaiting_review")
+
+    clean, extend = approve_stdlist_cleanup(paused.id, "frank")
+    assert flow.join_result()["approved"] == 1
+    assert_only_the_approved_action_ran(clean, extend, "frank")
 
 
 def test_no_answer_in_time_rejects_every_action(
@@ -191,8 +244,12 @@ def test_killed_mid_graph_the_next_run_continues_from_the_checkpoint(
     marker = tmp_path / "blocked-in-predict"
     process = start_flow_process(database_url, marker)
     wait_until(marker.exists, what="the flow to reach predict")
-    kill_hard(process)
     killed = the_run().flow_run_id
+    # A node running longer than the staleness: its process is alive, the run is left to it.
+    time.sleep(STALE_SECONDS + 1)
+    start_while_another_is_active(killed, "running")
+    kill_hard(process)
+    wait_until_abandoned()
 
     flow = FlowThread()
     flow.start()
@@ -217,6 +274,7 @@ def test_killed_while_paused_the_next_run_asks_again(database_url: str) -> None:
     process = start_flow_process(database_url)
     first = wait_for_paused_run()
     kill_hard(process)
+    wait_until_abandoned()
 
     flow = FlowThread()
     flow.start()
@@ -239,6 +297,7 @@ def test_an_answer_given_to_the_dead_paused_run_is_used(database_url: str) -> No
     first = wait_for_paused_run()
     kill_hard(process)
     clean, extend = approve_stdlist_cleanup(first.id, "erin")
+    wait_until_abandoned()
 
     result = predictive_maintenance()
 
@@ -288,6 +347,7 @@ def test_an_action_whose_process_died_is_never_run_again(database_url: str, tmp_
     wait_until(marker.exists, what="the flow to start the approved action")
     kill_hard(process)
     killed = the_run().flow_run_id
+    wait_until_abandoned()
 
     result = predictive_maintenance()
 

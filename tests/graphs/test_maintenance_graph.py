@@ -28,7 +28,7 @@ pytestmark = pytest.mark.usefixtures("prefect_api")
 
 def new_run() -> str:
     with session_scope() as session:
-        return str(claim_run(session, None).run_id)
+        return str(claim_run(session, None, timedelta(minutes=3)).run_id)
 
 
 def action(command: str, auto_approvable: bool = True) -> dict:

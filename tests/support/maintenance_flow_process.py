@@ -17,6 +17,11 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from prefect.settings import get_current_settings
+from sqlalchemy import select
+
+from resync.db.engine import session_scope
+from resync.db.models import MaintenanceRun, utcnow
+from resync.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,6 +44,22 @@ def kill_hard(process: subprocess.Popen) -> None:
     """SIGKILL: no cleanup, no final state sent to Prefect, connections just drop."""
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
+
+
+def wait_until_abandoned() -> float:
+    """Until the unfinished run's heartbeat is stale (its process is dead); returns its age."""
+
+    def stale_age() -> float:
+        with session_scope() as session:
+            heartbeat = session.scalar(
+                select(MaintenanceRun.heartbeat_at).where(
+                    MaintenanceRun.status.in_(("running", "awaiting_review"))
+                )
+            )
+        age = (utcnow() - heartbeat).total_seconds()
+        return age if age > get_settings().maintenance_heartbeat_stale_seconds else 0.0
+
+    return wait_until(stale_age, what="the dead flow process's heartbeat to go stale")
 
 
 def wait_until(condition: Callable[[], Any], timeout: float = 120.0, what: str = "") -> Any:
