@@ -1,10 +1,12 @@
-"""Dependencies shared by the routes: database sessions and API-key authentication."""
+"""Dependencies shared by the routes: database sessions, API-key authentication and the signed
+links that let a browser read one resource without a key."""
 
+import time
 from collections.abc import Callable, Coroutine, Iterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request, Security, status
+from fastapi import Depends, HTTPException, Query, Request, Security, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
@@ -12,6 +14,15 @@ from sqlalchemy.orm import Session
 from api.key_cache import KnownKey
 from resync.db.engine import session_scope
 from resync.keys.format import KeyFormatError, check_key_format, hash_key
+from resync.links import (
+    EXPIRES,
+    NOT_ENABLED,
+    SIGNATURE,
+    LinkRefused,
+    LinkSigningNotConfigured,
+    signing_secret,
+    verify_link,
+)
 
 bearer_scheme = HTTPBearer(auto_error=False, description="Authorization: Bearer rsk_…")
 api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="X-API-Key: rsk_…")
@@ -82,10 +93,70 @@ def require_scope(scope: str) -> Callable[..., Coroutine[Any, Any, KnownKey]]:
     return authenticate
 
 
+def _link_secret(request: Request) -> bytes:
+    # Resolved at the first signed request: an API without a secret still serves keys.
+    secret = getattr(request.app.state, "link_secret", None)
+    if secret is None:
+        try:
+            secret = signing_secret(request.app.state.settings)
+        except LinkSigningNotConfigured:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=NOT_ENABLED) from None
+        request.app.state.link_secret = secret
+    return secret
+
+
+def _route_path(request: Request) -> str:
+    """The path the link was signed for: the request's, without a proxy's root_path."""
+    path, root = request.scope["path"], request.scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
+
+
+def require_scope_or_signed_link(
+    scope: str,
+) -> Callable[..., Coroutine[Any, Any, KnownKey | None]]:
+    """For a GET that shows one resource to a person: a key with `scope`, or (with no key sent)
+    a signed link to exactly this path and query, unexpired; None for a link."""
+    by_key = require_scope(scope)
+
+    async def authenticate(
+        request: Request,
+        bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
+        header_key: Annotated[str | None, Security(api_key_scheme)],
+        expires: Annotated[
+            str | None, Query(alias=EXPIRES, description="A signed link's expiry (Unix time)")
+        ] = None,
+        signature: Annotated[
+            str | None, Query(alias=SIGNATURE, description="A signed link's HMAC-SHA256")
+        ] = None,
+    ) -> KnownKey | None:
+        if bearer is not None or header_key or (expires is None and signature is None):
+            return await by_key(request, bearer, header_key)
+        secret = _link_secret(request)
+        try:
+            verify_link(
+                _route_path(request),
+                request.query_params.multi_items(),
+                expires,
+                signature,
+                secret,
+                now=time.time(),
+            )
+        except LinkRefused as refused:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, detail=str(refused)) from None
+        return None
+
+    authenticate.required_scope = scope  # type: ignore[attr-defined]
+    authenticate.accepts_signed_links = True  # type: ignore[attr-defined]
+    return authenticate
+
+
 IngestKey = Annotated[KnownKey, Depends(require_scope("metrics:write"))]
 MetricsReadKey = Annotated[KnownKey, Depends(require_scope("metrics:read"))]
 JobsWriteKey = Annotated[KnownKey, Depends(require_scope("jobs:write"))]
 WorkflowsReadKey = Annotated[KnownKey, Depends(require_scope("workflows:read"))]
+WorkflowsReadKeyOrLink = Annotated[
+    KnownKey | None, Depends(require_scope_or_signed_link("workflows:read"))
+]
 WorkflowsWriteKey = Annotated[KnownKey, Depends(require_scope("workflows:write"))]
 AdminReadKey = Annotated[KnownKey, Depends(require_scope("admin:read"))]
 AdminWriteKey = Annotated[KnownKey, Depends(require_scope("admin:write"))]

@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import SessionDep, WorkflowsReadKey
+from api.deps import SessionDep, WorkflowsReadKeyOrLink
 from resync.db.models import MaintenanceActionExecution, MaintenanceReview
 from resync.ingest.payload import WORKSTATION_PATTERN
 from resync.maintenance.schemas import ActionReviewPublic, FindingPublic, FindingsPublic
@@ -34,7 +34,7 @@ def _action(
 @router.get("/findings")
 def read_findings(
     session: SessionDep,
-    _key: WorkflowsReadKey,
+    _key: WorkflowsReadKeyOrLink,
     workstation: Annotated[str | None, Query(pattern=WORKSTATION_PATTERN)] = None,
     kind: Kind | None = None,
 ) -> FindingsPublic:

@@ -1,4 +1,5 @@
-"""Reports: the list of rendered reports, and each one as HTML or PDF."""
+"""Reports: the list of rendered reports, and each one as HTML or PDF (to a key, or to the
+signed link in a Prefect artifact)."""
 
 import re
 import uuid
@@ -7,7 +8,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, HTTPException, Response, status
 from sqlalchemy.orm import Session
 
-from api.deps import SessionDep, WorkflowsReadKey
+from api.deps import SessionDep, WorkflowsReadKey, WorkflowsReadKeyOrLink
 from resync.reports.content_security import content_security_policy
 from resync.reports.schemas import ReportPublic, ReportsPublic
 from resync.reports.store import find_report_document, list_reports
@@ -42,7 +43,7 @@ def read_reports(session: SessionDep, _key: WorkflowsReadKey) -> ReportsPublic:
 
 
 @router.get("/{report_id}.html", response_class=Response)
-def read_report_html(report_id: uuid.UUID, session: SessionDep, _key: WorkflowsReadKey):
+def read_report_html(report_id: uuid.UUID, session: SessionDep, _key: WorkflowsReadKeyOrLink):
     """The report as one self-contained HTML page (its inline scripts allowed, nothing fetched)."""
     _, html = _find(session, report_id, "html")
     return Response(
@@ -53,7 +54,7 @@ def read_report_html(report_id: uuid.UUID, session: SessionDep, _key: WorkflowsR
 
 
 @router.get("/{report_id}.pdf", response_class=Response)
-def read_report_pdf(report_id: uuid.UUID, session: SessionDep, _key: WorkflowsReadKey):
+def read_report_pdf(report_id: uuid.UUID, session: SessionDep, _key: WorkflowsReadKeyOrLink):
     """The report as a printable PDF (A4 landscape)."""
     title, pdf = _find(session, report_id, "pdf")
     file_name = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") + ".pdf"
