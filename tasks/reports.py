@@ -25,6 +25,7 @@ from dashboards.reports.pdf import render_pdf
 from resync.alerts.store import open_alerts_by_severity
 from resync.capacity.finished_runs import find_forecast_run, latest_finished_run, run_forecasts
 from resync.db.engine import session_scope
+from resync.links import link_expiry, report_path, signed_url
 from resync.reports.store import add_report
 from resync.settings import get_settings
 
@@ -121,9 +122,14 @@ def store_report(data: ReportData, html: str, pdf: bytes) -> uuid.UUID:
 
 @task(cache_policy=NONE)
 def publish_report_artifacts(report_id: uuid.UUID, data: ReportData) -> None:
-    """A markdown summary, a table of the FTAs at risk and links to the HTML and the PDF."""
+    """A markdown summary, a table of the FTAs at risk and signed links to the HTML and the PDF
+    (a browser opens them without an API key until they expire)."""
     summary = data.summary()
-    base = f"{get_settings().public_api_url.rstrip('/')}/api/v1/reports/{report_id}"
+    settings = get_settings()
+    expires_at = link_expiry(settings.link_lifetime_seconds)
+    html_url = signed_url(report_path(report_id, "html"), expires_at, settings=settings)
+    pdf_url = signed_url(report_path(report_id, "pdf"), expires_at, settings=settings)
+    until = f"{expires_at:%Y-%m-%d %H:%M} UTC"
     if data.run is None:
         analyst = "no capacity run"
     elif data.run.analyst == "deterministic":
@@ -138,7 +144,7 @@ def publish_report_artifacts(report_id: uuid.UUID, data: ReportData) -> None:
             "|---|---|---|---|---|\n"
             f"| {summary['workstations_at_risk']} | {summary['expected_saturations']} "
             f"| {summary['insufficient_data']} | {summary['open_alerts']} | {analyst} |\n\n"
-            f"[HTML]({base}.html) · [PDF]({base}.pdf)\n"
+            f"[HTML]({html_url}) · [PDF]({pdf_url}) (links open until {until})\n"
         ),
         description=f"{data.title}: the counts and where to read it",
     )
@@ -161,7 +167,7 @@ def publish_report_artifacts(report_id: uuid.UUID, data: ReportData) -> None:
     )
     create_link_artifact(
         key="report-link",
-        link=f"{base}.html",
+        link=html_url,
         link_text=data.title,
-        description="The report (HTML; the PDF is the same address ending in .pdf)",
+        description=f"The report as HTML, open until {until} (the PDF: report-summary)",
     )

@@ -21,6 +21,7 @@ from resync.db.models import (
 )
 from tests.dashboards.test_reports import require_chromium
 from tests.support.capacity_rows import forecast_row, insufficient_row
+from tests.support.signed_links import check_signed, markdown_links
 
 pytestmark = pytest.mark.usefixtures("database_url", "prefect_api")
 
@@ -115,9 +116,12 @@ def test_the_latest_finished_run_becomes_a_stored_report_with_artifacts() -> Non
     table = json.loads(artifacts["report-ftas-at-risk"].data)
     assert [(row["workstation"], row["resource"]) for row in table] == [("WS-DISK", "Disk")]
     assert table[0]["expected"] == _expected_date(latest)
-    assert artifacts["report-link"].data == (
-        f"[{report.title}](http://127.0.0.1:8000/api/v1/reports/{report_id}.html)"
-    )
+    html = markdown_links(artifacts["report-link"].data)[report.title]
+    expires_at = check_signed(html, f"/api/v1/reports/{report_id}.html")
+    summary = markdown_links(artifacts["report-summary"].data)
+    assert summary["HTML"] == html
+    assert check_signed(summary["PDF"], f"/api/v1/reports/{report_id}.pdf") == expires_at
+    assert f"open until {expires_at:%Y-%m-%d %H:%M} UTC" in artifacts["report-link"].description
 
 
 def _expected_date(run_id: uuid.UUID) -> str:
