@@ -1,4 +1,9 @@
-"""`resync run`: the whole system on one machine — Prefect server and worker, the API, the demo."""
+"""`resync run`: the whole system on one machine — Prefect server and worker, the API, the demo.
+
+It deploys the flows the way an operator does, from the repository root: `prefect work-pool
+create resync-local --type process`, then `prefect deploy --all`, whose build step
+(`deployment_settings`, below) supplies what `prefect.yaml` cannot know by itself.
+"""
 
 import logging
 import os
@@ -40,9 +45,6 @@ class Stack:
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
             "PREFECT_UI_API_URL": f"http://127.0.0.1:{self.prefect_port}/api",
             "RESYNC_DATA_DIR": str(self.data_dir),
-            "RESYNC_PROJECT_DIR": str(self.project_dir),
-            # prefect.yaml reads the capacity forecast's schedule time zone from here.
-            "RESYNC_CAPACITY_SCHEDULE_TIMEZONE": get_settings().capacity_schedule_timezone,
             **self.extra_environment,
         }
 
@@ -100,6 +102,23 @@ class Stack:
         self.processes.clear()
 
 
+def deployment_settings() -> dict[str, str]:
+    """The build step of `prefect.yaml`, run by `prefect deploy` in the repository root.
+
+    `directory` is that root, where the workers run the flows from (Prefect resolves a relative
+    directory against each run's temporary directory, not the deploy's). The settings are read
+    as every Resync process reads them (environment, then `.env`); an invalid one fails the
+    deploy before any deployment is created.
+    """
+    root = Path.cwd().resolve()
+    if not (root / "flows").is_dir():
+        raise RuntimeError(f"run `prefect deploy --all` in the Resync repository root, not {root}")
+    return {
+        "directory": str(root),
+        "capacity_schedule_timezone": get_settings().capacity_schedule_timezone,
+    }
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -151,7 +170,7 @@ def run_stack(project_dir: Path, data_dir: Path, api_port: int, prefect_port: in
         # A real master when RESYNC_HWA_URL names one, else the demo's fake one.
         hwa = get_settings().hwa_url or start_demo_master(stack)
         stack.command(prefect, "work-pool", "create", WORK_POOL, "--type", "process", "--overwrite")
-        stack.command(prefect, "--no-prompt", "deploy", "--all")
+        stack.command(prefect, "deploy", "--all")
         stack.start("prefect-worker", prefect, "worker", "start", "--pool", WORK_POOL)
         stack.start(
             "api",

@@ -17,7 +17,7 @@ from flows.capacity_forecast import capacity_forecast
 from resync.db.engine import session_scope
 from resync.db.models import CapacityForecast, CapacityForecastRun, Report
 from resync.settings import get_settings
-from resync.stack import Stack
+from resync.stack import deployment_settings
 from tests.support.capacity_data import history_frame, now_hour, store_history, store_hourly_jobs
 from tests.support.fake_anthropic import FakeAnthropic
 
@@ -132,20 +132,19 @@ def test_bad_parameters_are_refused_before_anything_is_written(
 
 
 def test_deployment_runs_sunday_0100_in_the_configured_time_zone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     document = yaml.safe_load((PROJECT / "prefect.yaml").read_text())
     [deployment] = [d for d in document["deployments"] if d["name"] == "capacity-forecast"]
     assert deployment["entrypoint"] == "flows/capacity_forecast.py:capacity_forecast"
-    # `resync run` passes the setting to `prefect deploy`, which fills {{ $VARIABLE }} from
-    # its environment.
+    # `prefect deploy`'s build step reads the setting; its output fills {{ resync.… }}.
+    assert document["build"] == [{"resync.stack.deployment_settings": {"id": "resync"}}]
     monkeypatch.setenv("RESYNC_CAPACITY_SCHEDULE_TIMEZONE", "Europe/Paris")
+    monkeypatch.chdir(PROJECT)
     get_settings.cache_clear()
     try:
-        environment = Stack(PROJECT, tmp_path, 8000, 4200).environment
+        outputs = deployment_settings()
     finally:
         get_settings.cache_clear()
-    for name in ("RESYNC_CAPACITY_SCHEDULE_TIMEZONE", "RESYNC_PROJECT_DIR"):
-        monkeypatch.setenv(name, environment[name])
-    [schedule] = apply_values(deployment, {}, remove_notset=False)["schedules"]
+    [schedule] = apply_values(deployment, {"resync": outputs})["schedules"]
     assert schedule == {"cron": "0 1 * * 0", "timezone": "Europe/Paris"}
