@@ -1,5 +1,6 @@
-# The two README commands: `make run` (the whole system on its embedded default) and
-# `make test` (the whole suite). Both install what they need first.
+# The README commands: `make run` (the whole system on its embedded default), `make test` (the
+# whole suite, what CI runs) and `make test-fast` (the unit and SQLite tiers, a few minutes).
+# All install what they need first.
 
 VENV := .venv
 PYTHON := $(VENV)/bin/python
@@ -8,13 +9,17 @@ SYSTEM_PACKAGES := $(VENV)/.system-packages
 ADMIN_PANEL := dashboards/admin/dist/.built
 REPORT_RENDERER := dashboards/reports/node_modules/.installed
 
-.PHONY: run test setup lint lock clean
+.PHONY: run test test-fast setup lint lock clean
 
 run: setup
 	$(VENV)/bin/resync run
 
 test: setup
 	$(VENV)/bin/pytest
+
+# Tiers are markers set from the fixtures a test uses (tests/support/tiers.py).
+test-fast: setup
+	$(VENV)/bin/pytest -m "not postgres and not prefect and not browser and not e2e"
 
 setup: $(SYSTEM_PACKAGES) $(INSTALLED) $(ADMIN_PANEL) $(REPORT_RENDERER)
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: a real PostgreSQL server, databases on both backends, Prefect, the API.
+"""Shared fixtures: a real PostgreSQL server, databases on both backends, Prefect, the API;
+each test's tier marker.
 
 The API, Prefect's server and Alembic are imported inside the fixtures that need them, so
 collecting (and a run of the unit tier) does not pay for them.
@@ -20,6 +21,7 @@ from resync.keys import admin as key_admin
 from resync.settings import get_settings
 from tests.support.clock import AdvancingClock
 from tests.support.postgres import TEST_CLUSTER_SETTINGS, PostgresServer
+from tests.support.tiers import BACKENDS, tiers_of
 
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
@@ -33,8 +35,14 @@ os.environ.setdefault("RESYNC_API_GC_FREEZE", "false")
 # Tests that read usage counts wait for a flush: every 50 ms instead of every 2 s.
 os.environ.setdefault("RESYNC_USAGE_FLUSH_INTERVAL_SECONDS", "0.05")
 
-BACKENDS = ("sqlite", "postgresql")
 _database_numbers = itertools.count()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        marked = {marker.name for marker in item.iter_markers()}
+        for tier in sorted(tiers_of(item) - marked):
+            item.add_marker(tier)
 
 
 def _migrate(url: str) -> None:

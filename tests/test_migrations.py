@@ -11,8 +11,8 @@ from sqlalchemy import create_engine, inspect
 
 from resync.cli import alembic_config
 from resync.db.models import Base
-from tests.conftest import BACKENDS
 from tests.support.postgres import PostgresServer
+from tests.support.tiers import BACKENDS
 
 
 @pytest.fixture(params=BACKENDS)

@@ -71,6 +71,7 @@ def test_panel_is_served_under_a_strict_csp(tmp_path: Path) -> None:
         assert (response.status_code, response.text) == (503, NOT_BUILT)
 
 
+@pytest.mark.browser
 def test_the_panel_end_to_end(panel_api: LiveApi, database_url: str) -> None:
     try:
         from playwright.sync_api import expect, sync_playwright

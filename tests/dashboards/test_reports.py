@@ -271,6 +271,7 @@ def _open_in_chromium(html_path: Path | None = None, csp_html: str | None = None
     return attempted, errors, violations, drawn
 
 
+@pytest.mark.browser
 def test_the_html_opens_offline_in_chromium_and_draws_every_chart(tmp_path: Path) -> None:
     path = tmp_path / "report.html"
     path.write_text(render_html(sample_report()))
@@ -281,6 +282,7 @@ def test_the_html_opens_offline_in_chromium_and_draws_every_chart(tmp_path: Path
     assert drawn >= 3
 
 
+@pytest.mark.browser
 def test_the_html_runs_under_its_content_security_policy() -> None:
     attempted, errors, violations, drawn = _open_in_chromium(csp_html=render_html(sample_report()))
     assert (attempted, errors, violations) == ([], [], [])
@@ -296,6 +298,7 @@ def _count_pixels(image, dominant: int) -> int:
     )
 
 
+@pytest.mark.browser
 def test_the_pdf_has_every_section_and_its_charts_are_drawn() -> None:
     require_chromium()
     pdf = render_pdf(sample_report())
