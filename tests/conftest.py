@@ -1,5 +1,5 @@
 """Shared fixtures: a real PostgreSQL server, databases on both backends, Prefect, the API;
-each test's tier marker.
+each test's tier marker; under CI, no test may skip.
 
 The API, Prefect's server and Alembic are imported inside the fixtures that need them, so
 collecting (and a run of the unit tier) does not pay for them.
@@ -43,6 +43,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         marked = {marker.name for marker in item.iter_markers()}
         for tier in sorted(tiers_of(item) - marked):
             item.add_marker(tier)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Under CI a skipped test is a failure: a missing chromium, PostgreSQL or npm bundle
+    there means the suite did not run, whatever the test's own message says."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"CI is set, so a test may not skip: {reason}"
 
 
 def _migrate(url: str) -> None:
