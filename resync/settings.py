@@ -192,6 +192,13 @@ class Settings(BaseSettings):
     failure_past_cases: int = Field(
         default=5000, ge=1, description="Most recent analysed failures similar-case search reads"
     )
+    failure_batch_runs: int = Field(
+        default=100,
+        ge=1,
+        le=500,
+        description="Failed runs analysed together: one task run per step for each batch in "
+        "Prefect, however many runs failed, and a batch's joblogs held in memory at once",
+    )
 
     # Maintenance analytics (degradation, correlation, failure prediction)
     maintenance_horizon_days: int = Field(

@@ -1,17 +1,18 @@
-"""Decision-support tasks: read a failed run's context, classify it, find similar cases, store.
+"""Decision-support tasks over a batch of failed runs: read their context, classify them, find
+similar past failures, write their root-cause cards (stored and published: tasks/failure_cards.py).
 
-Everything crossing a task boundary is JSON-safe. The joblog is redacted and capped as soon as
-it is read, so neither the card, the LLM nor the Prefect UI ever sees a secret from it.
+Each step is one task run for the whole batch, whatever its size: Prefect's database (SQLite in
+the embedded default) records a few task runs per flow run, not a handful per failed job.
+Everything crossing a task boundary is JSON-safe, lists in the batch's order. The joblog is
+redacted and capped as soon as it is read, so neither the card, the LLM nor the Prefect UI ever
+sees a secret from it.
 """
 
-import hashlib
-import re
-import uuid
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
 from prefect import get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.deployments import run_deployment
 from prefect.exceptions import ObjectNotFound
@@ -19,16 +20,16 @@ from prefect.exceptions import ObjectNotFound
 from resync.db.engine import session_scope
 from resync.joblog.analyst import classify_failure
 from resync.joblog.context import corroborating_readings, resource_state, run_history_summary
-from resync.joblog.recommendation import card_confidence, card_markdown, suggest_fix
+from resync.joblog.recommendation import card_confidence, suggest_fix
 from resync.joblog.redaction import redact_joblog
-from resync.joblog.schemas import SimilarCase
+from resync.joblog.schemas import PastFailure, SimilarCase
 from resync.joblog.similarity import rank_similar_failures
 from resync.joblog.store import (
     failed_runs_to_analyse,
     failure_time,
+    latest_resolutions,
     load_failure_context,
     load_past_failures,
-    store_failure_analysis,
 )
 from resync.jobs.store import get_job_run
 from resync.settings import get_settings
@@ -46,122 +47,142 @@ def select_failed_runs(run_ids: list[str] | None) -> list[str]:
     if run_ids is not None and len(selected) < len(set(run_ids)):
         missing = sorted(set(run_ids) - set(selected))
         get_run_logger().warning("Not failed job runs, or unknown, skipped: %s", missing)
+    get_run_logger().info("%d failed job run(s) to analyse", len(selected))
     return selected
 
 
 @database_task
-def fetch_failure_context(run_id: str) -> dict[str, Any]:
-    """The run, its redacted joblog, the job's run history, the FTA's resources and alerts."""
+def fetch_failure_contexts(run_ids: list[str]) -> list[dict[str, Any]]:
+    """Each run, its redacted joblog, the job's run history, the FTA's resources and alerts."""
     settings = get_settings()
+    contexts = []
     with session_scope() as session:
-        run = get_job_run(session, run_id)
-        runs, metrics, alerts = load_failure_context(session.connection(), run, settings)
-        failed_at = failure_time(run)
-        return {
-            "run": {
-                "run_id": run.run_id,
-                "workstation": run.workstation,
-                "job_stream": run.job_stream,
-                "job_name": run.job_name,
-                "status": run.status,
-                "return_code": run.return_code,
-                "failed_at": failed_at.isoformat(),
-            },
-            "joblog": redact_joblog(run.joblog, settings.joblog_max_bytes),
-            "run_history": run_history_summary(runs, run_id),
-            "resource_state": resource_state(metrics, alerts, failed_at),
-        }
+        for run_id in run_ids:
+            run = get_job_run(session, run_id)
+            runs, metrics, alerts = load_failure_context(session.connection(), run, settings)
+            failed_at = failure_time(run)
+            contexts.append(
+                {
+                    "run": {
+                        "run_id": run.run_id,
+                        "workstation": run.workstation,
+                        "job_stream": run.job_stream,
+                        "job_name": run.job_name,
+                        "status": run.status,
+                        "return_code": run.return_code,
+                        "failed_at": failed_at.isoformat(),
+                    },
+                    "joblog": redact_joblog(run.joblog, settings.joblog_max_bytes),
+                    "run_history": run_history_summary(runs, run_id),
+                    "resource_state": resource_state(metrics, alerts, failed_at),
+                }
+            )
+    get_run_logger().info("Read the context of %d failed run(s)", len(contexts))
+    return contexts
 
 
 @task(cache_policy=NONE)
-def classify_job_failure(joblog: str, return_code: int | None) -> dict[str, Any]:
-    """The failure class with its evidence lines; the LLM only where no signature applies."""
-    classification, insight = classify_failure(joblog, return_code, get_settings())
-    return {
-        **classification.model_dump(mode="json"),
-        "analyst": "deterministic" if insight is None else insight.analyst,
-        "analyst_note": None if insight is None else insight.note or None,
-    }
-
-
-@database_task
-def find_similar_failures(run_id: str, joblog: str) -> list[dict[str, Any]]:
-    """Past analysed failures ranked by joblog similarity, with their recorded resolutions."""
+def classify_job_failures(contexts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each run's failure class with its evidence lines; the LLM only where no signature applies."""
     settings = get_settings()
-    with session_scope() as session:
-        past = load_past_failures(session, run_id, settings.failure_past_cases)
-    similar = rank_similar_failures(joblog, past, settings.failure_similar_cases)
-    return [case.model_dump(mode="json") for case in similar]
-
-
-@task(cache_policy=NONE)
-def recommend_failure_resolution(
-    context: dict[str, Any], classification: dict[str, Any], similar: list[dict[str, Any]]
-) -> dict[str, Any]:
-    """The root-cause card: class, evidence, corroborating resources, similar cases, the fix."""
-    failure_class = classification["failure_class"]
-    corroborating = corroborating_readings(
-        context["resource_state"], failure_class, context["run_history"], get_settings()
-    )
-    cases = [SimilarCase.model_validate(case) for case in similar]
-    return {
-        **context["run"],
-        "failure_class": failure_class,
-        "confidence": card_confidence(classification, corroborating),
-        "method": classification["method"],
-        "explanation": classification["explanation"],
-        "evidence": classification["evidence"],
-        "resource_state": {**context["resource_state"], "corroborating": corroborating},
-        "run_history": context["run_history"],
-        "similar_cases": similar,
-        "suggested_fix": suggest_fix(failure_class, cases),
-        "analyst": classification["analyst"],
-        "analyst_note": classification["analyst_note"],
-    }
-
-
-@database_task
-def store_failure_card(card: dict[str, Any], joblog: str, flow_run_id: str | None) -> None:
-    """Store the run's card (replacing an earlier one) with the redacted joblog it came from."""
-    row = {
-        name: card[name]
-        for name in (
-            "run_id",
-            "workstation",
-            "job_stream",
-            "job_name",
-            "return_code",
-            "failure_class",
-            "confidence",
-            "method",
-            "explanation",
-            "evidence",
-            "resource_state",
-            "run_history",
-            "similar_cases",
-            "suggested_fix",
-            "analyst",
-            "analyst_note",
+    classifications = []
+    for context in contexts:
+        classification, insight = classify_failure(
+            context["joblog"], context["run"]["return_code"], settings
         )
-    }
-    row["failed_at"] = datetime.fromisoformat(card["failed_at"])
-    row["joblog"] = joblog
-    row["flow_run_id"] = None if flow_run_id is None else uuid.UUID(flow_run_id)
+        classifications.append(
+            {
+                **classification.model_dump(mode="json"),
+                "analyst": "deterministic" if insight is None else insight.analyst,
+                "analyst_note": None if insight is None else insight.note or None,
+            }
+        )
+    by_class = Counter(item["failure_class"] for item in classifications)
+    get_run_logger().info("Classified %d failed run(s): %s", len(contexts), dict(by_class))
+    return classifications
+
+
+def _recent_past(
+    stored: list[PastFailure], analysed: list[PastFailure], run_id: str, limit: int
+) -> list[PastFailure]:
+    """The `limit` most recent failures a run is compared with: the batch's runs analysed before
+    it (replacing their earlier cards) and the stored cards, never the run itself."""
+    superseded = {past.run_id for past in analysed} | {run_id}
+    merged = analysed + [past for past in stored if past.run_id not in superseded]
+    return sorted(merged, key=lambda past: past.failed_at, reverse=True)[:limit]
+
+
+@database_task
+def find_similar_failures(
+    contexts: list[dict[str, Any]], classifications: list[dict[str, Any]]
+) -> list[list[dict[str, Any]]]:
+    """Per run, past analysed failures ranked by joblog similarity, with their resolutions.
+
+    The batch's earlier runs count as past failures of its later ones, as they would if each
+    run were analysed and stored before the next.
+    """
+    settings = get_settings()
+    run_ids = [context["run"]["run_id"] for context in contexts]
+    limit = settings.failure_past_cases
     with session_scope() as session:
-        store_failure_analysis(session, row)
+        # The first run's stored card is left out; the others' are replaced as the batch goes.
+        stored = load_past_failures(session, run_ids[0], limit + len(run_ids))
+        resolutions = latest_resolutions(session, run_ids)
+    similar, analysed = [], []
+    for context, classification in zip(contexts, classifications, strict=True):
+        run = context["run"]
+        past = _recent_past(stored, analysed, run["run_id"], limit)
+        ranked = rank_similar_failures(context["joblog"], past, settings.failure_similar_cases)
+        similar.append([case.model_dump(mode="json") for case in ranked])
+        resolution = resolutions.get(run["run_id"])
+        analysed.append(
+            PastFailure(
+                run_id=run["run_id"],
+                workstation=run["workstation"],
+                job_name=run["job_name"],
+                failed_at=datetime.fromisoformat(run["failed_at"]),
+                failure_class=(resolution and resolution.failure_class)
+                or classification["failure_class"],
+                text=context["joblog"],
+                resolution=resolution.resolution if resolution else None,
+            )
+        )
+    return similar
 
 
 @task(cache_policy=NONE)
-def publish_failure_card(card: dict[str, Any]) -> None:
-    """The card as a markdown artifact, keyed by the run (readable, and unique by its hash)."""
-    readable = re.sub(r"[^a-z0-9-]+", "-", card["run_id"].lower()).strip("-")[:80]
-    digest = hashlib.sha256(card["run_id"].encode()).hexdigest()[:8]
-    key = f"failure-{readable}-{digest}"
-    create_markdown_artifact(
-        key=key,
-        markdown=card_markdown(card),
-        description=f"Root cause of {card['job_name']} on {card['workstation']}",
-    )
+def recommend_failure_resolutions(
+    contexts: list[dict[str, Any]],
+    classifications: list[dict[str, Any]],
+    similar: list[list[dict[str, Any]]],
+) -> list[dict[str, Any]]:
+    """Each run's root-cause card: class, evidence, corroborating resources, similar cases, fix."""
+    settings = get_settings()
+    cards = []
+    for context, classification, cases in zip(contexts, classifications, similar, strict=True):
+        failure_class = classification["failure_class"]
+        corroborating = corroborating_readings(
+            context["resource_state"], failure_class, context["run_history"], settings
+        )
+        cards.append(
+            {
+                **context["run"],
+                "failure_class": failure_class,
+                "confidence": card_confidence(classification, corroborating),
+                "method": classification["method"],
+                "explanation": classification["explanation"],
+                "evidence": classification["evidence"],
+                "resource_state": {**context["resource_state"], "corroborating": corroborating},
+                "run_history": context["run_history"],
+                "similar_cases": cases,
+                "suggested_fix": suggest_fix(
+                    failure_class, [SimilarCase.model_validate(case) for case in cases]
+                ),
+                "analyst": classification["analyst"],
+                "analyst_note": classification["analyst_note"],
+            }
+        )
+    return cards
 
 
 @task(cache_policy=NONE)

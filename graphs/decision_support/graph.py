@@ -1,17 +1,17 @@
-"""The decision-support graph: four steps from a failed run to its root-cause card."""
+"""The decision-support graph: four steps from a batch of failed runs to their root-cause cards."""
 
 from langgraph.graph import StateGraph
 
 from graphs.decision_support.nodes import (
-    classify_failure,
-    fetch_context,
+    classify_failures,
+    fetch_contexts,
     find_similar_cases,
-    recommend_resolution,
+    recommend_resolutions,
 )
 from graphs.decision_support.state import DecisionSupportState
 from graphs.sequence import sequential_graph
 
-STEPS = (fetch_context, classify_failure, find_similar_cases, recommend_resolution)
+STEPS = (fetch_contexts, classify_failures, find_similar_cases, recommend_resolutions)
 NODES = tuple(step.__name__ for step in STEPS)
 
 

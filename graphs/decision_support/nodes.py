@@ -1,4 +1,5 @@
-"""Nodes of the decision-support graph; each calls Prefect tasks so it shows as task runs."""
+"""Nodes of the decision-support graph; each calls one Prefect task for the whole batch, so a
+batch shows as one task run per step however many runs failed."""
 
 from typing import Any
 
@@ -6,32 +7,30 @@ from prefect.runtime import flow_run
 
 from graphs.decision_support.state import DecisionSupportState
 from tasks.decision_support import (
-    classify_job_failure,
-    fetch_failure_context,
+    classify_job_failures,
+    fetch_failure_contexts,
     find_similar_failures,
-    recommend_failure_resolution,
-    store_failure_card,
+    recommend_failure_resolutions,
 )
+from tasks.failure_cards import store_failure_cards
 
 
-def fetch_context(state: DecisionSupportState) -> dict[str, Any]:
-    return {"context": fetch_failure_context(state["run_id"])}
+def fetch_contexts(state: DecisionSupportState) -> dict[str, Any]:
+    return {"contexts": fetch_failure_contexts(state["run_ids"])}
 
 
-def classify_failure(state: DecisionSupportState) -> dict[str, Any]:
-    context = state["context"]
-    return {
-        "classification": classify_job_failure(context["joblog"], context["run"]["return_code"])
-    }
+def classify_failures(state: DecisionSupportState) -> dict[str, Any]:
+    return {"classifications": classify_job_failures(state["contexts"])}
 
 
 def find_similar_cases(state: DecisionSupportState) -> dict[str, Any]:
-    return {"similar_cases": find_similar_failures(state["run_id"], state["context"]["joblog"])}
+    return {"similar_cases": find_similar_failures(state["contexts"], state["classifications"])}
 
 
-def recommend_resolution(state: DecisionSupportState) -> dict[str, Any]:
-    card = recommend_failure_resolution(
-        state["context"], state["classification"], state["similar_cases"]
+def recommend_resolutions(state: DecisionSupportState) -> dict[str, Any]:
+    contexts = state["contexts"]
+    cards = recommend_failure_resolutions(
+        contexts, state["classifications"], state["similar_cases"]
     )
-    store_failure_card(card, state["context"]["joblog"], flow_run.id)
-    return {"card": card}
+    store_failure_cards(cards, [context["joblog"] for context in contexts], flow_run.id)
+    return {"cards": cards}

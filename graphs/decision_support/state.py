@@ -1,20 +1,20 @@
-"""State of the decision-support graph for one failed job run."""
+"""State of the decision-support graph for a batch of failed job runs."""
 
 from typing import Any, TypedDict
 
 
 class DecisionSupportState(TypedDict, total=False):
-    """What each node adds, in order.
+    """What each node adds, in order; every list follows the order of `run_ids`.
 
-    run_id: the plan's job-run id of the failed run (input).
-    context: the run, its redacted joblog, the job's run history, the FTA's resource state.
-    classification: failure class, evidence lines, confidence, method, analyst.
-    similar_cases: past failures ranked by joblog similarity, with their resolutions.
-    card: the root-cause card as stored and published.
+    run_ids: the plan's job-run ids of the failed runs (input).
+    contexts: each run, its redacted joblog, the job's run history, the FTA's resource state.
+    classifications: each run's failure class, evidence lines, confidence, method, analyst.
+    similar_cases: per run, past failures ranked by joblog similarity, with their resolutions.
+    cards: the root-cause cards as stored.
     """
 
-    run_id: str
-    context: dict[str, Any]
-    classification: dict[str, Any]
-    similar_cases: list[dict[str, Any]]
-    card: dict[str, Any]
+    run_ids: list[str]
+    contexts: list[dict[str, Any]]
+    classifications: list[dict[str, Any]]
+    similar_cases: list[list[dict[str, Any]]]
+    cards: list[dict[str, Any]]

@@ -1,6 +1,6 @@
-"""The decision-support flow on both backends with a real Prefect API: cards, artifacts, reuse."""
+"""The decision-support flow on both backends with a real Prefect API: cards, the run's artifact,
+reuse."""
 
-import hashlib
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -28,6 +28,7 @@ from resync.jobs.schemas import JobRun
 from resync.jobs.store import store_job_runs
 from resync.settings import get_settings
 from tasks.decision_support import DEPLOYMENT, start_failure_analysis
+from tasks.failure_cards import ARTIFACT_KEY
 from tests.support.fake_anthropic import FakeAnthropic
 from tests.support.fake_hwa import FakeHwa, plan_job
 
@@ -100,10 +101,6 @@ def store_full_disk(workstation: str = "WS-PROD-01") -> None:
         )
 
 
-def digest(run_id: str) -> str:
-    return hashlib.sha256(run_id.encode()).hexdigest()[:8]
-
-
 def artifacts(flow_run_id: uuid.UUID) -> dict[str, str]:
     with get_client(sync_client=True) as client:
         found = client.read_artifacts(
@@ -117,7 +114,7 @@ def cards() -> dict[str, FailureAnalysis]:
         return {row.run_id: row for row in session.scalars(select(FailureAnalysis))}
 
 
-def test_every_failed_run_not_yet_analysed_gets_a_card_and_an_artifact() -> None:
+def test_every_failed_run_not_yet_analysed_gets_a_card_in_the_runs_artifact() -> None:
     store_full_disk()
     for number in range(4):
         store_run(f"ok-{number}", hours_ago=30 - number, minutes=10)
@@ -162,13 +159,26 @@ def test_every_failed_run_not_yet_analysed_gets_a_card_and_an_artifact() -> None
     assert no_joblog.suggested_fix.startswith("No known cause was proven")
 
     published = artifacts(state.state_details.flow_run_id)
-    card = published[f"failure-ws-prod-01-payroll-load-employees-7-{digest(DISK_RUN)}"]
-    assert "**Root cause: disk_full** (confidence 0.95, signature, analyst: deterministic)" in card
-    assert "| 5 | gzip: /data/out/employees.csv.gz: No space left on device |" in card
-    assert "Hunter22" not in card
-    assert f"failure-other-fail-{digest('other-fail')}" in published
+    assert list(published) == [ARTIFACT_KEY]
+    cards_artifact = published[ARTIFACT_KEY]
+    assert cards_artifact.startswith("# Root causes of 3 failed job run(s)\n\n")
+    assert "unknown: 2, disk_full: 1" in cards_artifact
+    rows = [line for line in cards_artifact.splitlines() if line.startswith("| 20")]
+    assert [row.split(" | ")[3] for row in rows] == ["no-joblog", "other-fail", DISK_RUN]
+    assert (
+        f"| WS-PROD-01 | PAYROLL.LOAD_EMPLOYEES | {DISK_RUN} | disk_full | 0.95 | "
+        "gzip: /data/out/employees.csv.gz: No space left on device | Free space on"
+    ) in rows[2]
+    assert "**Root cause: disk_full** (confidence 0.95, signature, analyst: deterministic)" in (
+        cards_artifact
+    )
+    assert "| 5 | gzip: /data/out/employees.csv.gz: No space left on device |" in cards_artifact
+    assert "## Failed job BACKUP on WS-PROD-01" in cards_artifact
+    assert "Hunter22" not in cards_artifact
 
-    assert decision_support() == {"analysed": 0, "classes": {}}
+    again = decision_support(return_state=True)
+    assert again.result() == {"analysed": 0, "classes": {}}
+    assert artifacts(again.state_details.flow_run_id) == {}
 
 
 def test_on_demand_run_ids_reanalyse_and_use_recorded_resolutions() -> None:

@@ -1,4 +1,5 @@
-"""The decision-support graph node by node on both backends, then compiled, in order."""
+"""The decision-support graph node by node on both backends, then compiled, in order; a batch
+of runs goes through each step together, the earlier ones as past failures of the later ones."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -49,10 +50,10 @@ def history() -> None:
 
 
 def test_nodes_one_by_one(history) -> None:
-    state = {"run_id": "slow"}
+    state = {"run_ids": ["slow"]}
 
-    state |= nodes.fetch_context(state)
-    context = state["context"]
+    state |= nodes.fetch_contexts(state)
+    [context] = state["contexts"]
     assert context["run"]["return_code"] == 137
     assert context["run"]["failed_at"] == (STARTED + timedelta(minutes=31)).isoformat()
     assert "Secr3t" not in context["joblog"]
@@ -61,16 +62,17 @@ def test_nodes_one_by_one(history) -> None:
     assert context["run_history"]["duration_ratio"] == 3.1
     assert context["resource_state"]["samples"] == 0
 
-    state |= nodes.classify_failure(state)
-    assert state["classification"]["failure_class"] == "timeout"
-    assert [e["line"] for e in state["classification"]["evidence"]] == [2, 3]
-    assert state["classification"]["analyst"] == "deterministic"
+    state |= nodes.classify_failures(state)
+    [classification] = state["classifications"]
+    assert classification["failure_class"] == "timeout"
+    assert [e["line"] for e in classification["evidence"]] == [2, 3]
+    assert classification["analyst"] == "deterministic"
 
     state |= nodes.find_similar_cases(state)
-    assert state["similar_cases"] == []
+    assert state["similar_cases"] == [[]]
 
-    state |= nodes.recommend_resolution(state)
-    card = state["card"]
+    state |= nodes.recommend_resolutions(state)
+    [card] = state["cards"]
     assert card["resource_state"]["corroborating"] == [
         "this run lasted 3.1× the job's median successful run"
     ]
@@ -82,14 +84,36 @@ def test_nodes_one_by_one(history) -> None:
     assert stored.flow_run_id is None
 
 
+def test_a_batch_compares_each_run_with_the_runs_before_it(history) -> None:
+    store("slow-again", "ABEND", minutes=33, hours_before=-0.5, joblog=JOBLOG)
+    store("other", "ABEND", minutes=2, hours_before=-0.2, joblog="ORA-01653: unable to extend\n")
+    graph = build_graph().compile()
+
+    cards = graph.invoke({"run_ids": ["slow", "slow-again", "other"]})["cards"]
+
+    assert [card["run_id"] for card in cards] == ["slow", "slow-again", "other"]
+    assert [card["failure_class"] for card in cards] == ["timeout", "timeout", "database_error"]
+    first, second, third = (card["similar_cases"] for card in cards)
+    assert first == []
+    assert [case["run_id"] for case in second] == ["slow"]
+    assert second[0]["failure_class"] == "timeout" and second[0]["similarity"] > 0.9
+    assert third == []
+    with session_scope() as session:
+        assert set(session.scalars(select(FailureAnalysis.run_id))) == {
+            "slow",
+            "slow-again",
+            "other",
+        }
+
+
 def test_the_compiled_graph_runs_the_four_steps_in_order(history) -> None:
     graph = build_graph().compile(checkpointer=InMemorySaver())
     config = {"configurable": {"thread_id": "slow"}}
-    steps = [next(iter(update)) for update in graph.stream({"run_id": "slow"}, config)]
+    steps = [next(iter(update)) for update in graph.stream({"run_ids": ["slow"]}, config)]
     assert tuple(steps) == NODES
-    assert graph.get_state(config).values["card"]["failure_class"] == "timeout"
+    assert graph.get_state(config).values["cards"][0]["failure_class"] == "timeout"
 
 
-def test_an_unknown_run_stops_at_fetch_context() -> None:
+def test_an_unknown_run_stops_at_fetch_contexts() -> None:
     with pytest.raises(NoResultFound):
-        build_graph().compile().invoke({"run_id": "not-stored"})
+        build_graph().compile().invoke({"run_ids": ["not-stored"]})
