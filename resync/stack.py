@@ -38,8 +38,13 @@ class Stack:
 
     @property
     def environment(self) -> dict[str, str]:
+        derived = {}
+        if "public_api_url" not in get_settings().model_fields_set:
+            # Links in artifacts and reviews point at the API this stack starts, on its port.
+            derived["RESYNC_PUBLIC_API_URL"] = f"http://127.0.0.1:{self.api_port}"
         return {
             **os.environ,
+            **derived,
             "PREFECT_HOME": str(self.data_dir / "prefect"),
             "PREFECT_API_URL": f"http://127.0.0.1:{self.prefect_port}/api",
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
