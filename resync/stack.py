@@ -23,6 +23,19 @@ from resync.settings import get_settings
 logger = logging.getLogger(__name__)
 
 WORK_POOL = "resync-local"
+# Prefect's own SQLite takes one writer at a time: a request waits up to 60 s for the lock (a
+# PRAGMA Prefect fixes; PREFECT_SERVER_DATABASE_TIMEOUT does not change it), then is answered
+# 503. Prefect's client retries 503 (and 429, 502) with a backoff doubling from 2 s, five times
+# by default (about a minute), which bursts of writes under the demo outlasted: flow runs crashed
+# on submission. Eight retries ride out about eight minutes. No extra codes are retried
+# (PREFECT_CLIENT_RETRY_EXTRA_CODES): a 500 may follow a write that happened. An operator's own
+# values win.
+PREFECT_CLIENT_RETRIES = {
+    "PREFECT_CLIENT_MAX_RETRIES": "8",
+    # Longer than the server's lock wait: a request that waited it out gets its 503 and is
+    # retried, rather than timing out and being sent again while the first may still commit.
+    "PREFECT_API_REQUEST_TIMEOUT": "90",
+}
 
 
 @dataclass
@@ -43,6 +56,7 @@ class Stack:
             # Links in artifacts and reviews point at the API this stack starts, on its port.
             derived["RESYNC_PUBLIC_API_URL"] = f"http://127.0.0.1:{self.api_port}"
         return {
+            **PREFECT_CLIENT_RETRIES,
             **os.environ,
             **derived,
             "PREFECT_HOME": str(self.data_dir / "prefect"),
