@@ -31,6 +31,7 @@ from api.routes import (
 )
 from resync.db.engine import make_engine
 from resync.ingest.payload import MetricsPayload
+from resync.logs import configure_logging
 from resync.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.log_level)
         engine = make_engine(settings.sqlalchemy_url)
         app.state.settings = settings
         app.state.engine = engine
@@ -70,6 +72,11 @@ def create_app(
         )
         app.state.usage_recorder.start()
         app.state.inbox_writer.start()
+        logger.info(
+            "Resync API started on %s (%d spool-replay writers)",
+            engine.url.render_as_string(hide_password=True),
+            settings.inbox_batch_writers,
+        )
         # Everything loaded so far lives as long as the process: keep it out of the collector's
         # full passes, which otherwise stall every request for tens of milliseconds under load.
         if settings.api_gc_freeze:
@@ -83,6 +90,7 @@ def create_app(
             app.state.inbox_writer.stop()
             app.state.usage_recorder.stop()
             engine.dispose()
+            logger.info("Resync API stopped")
 
     app = FastAPIOffline(
         title="Resync API",

@@ -13,6 +13,7 @@ from resync.db.engine import session_scope
 from resync.keys.admin import Actor, KeyConflictError, create_key, key_status, revoke_key
 from resync.keys.store import find_keys
 from resync.learning.cli import learning_app
+from resync.logs import configure_logging
 from resync.settings import get_settings
 
 app = typer.Typer(help="Resync: operations analytics for TWS / HCL Workload Automation estates.")
@@ -23,6 +24,12 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(learning_app, name="learning")
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@app.callback()
+def main() -> None:
+    """Every command logs through the one configuration of the resync processes."""
+    configure_logging(get_settings().log_level)
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; defaults to a SQLite file under data_dir"
     )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO",
+        description="What the resync processes (command line, demo, fake master, API) log; "
+        "flow runs log through Prefect's logging settings",
+    )
 
     # Ingest
     retention_days: int = Field(default=400, ge=1)

@@ -69,6 +69,7 @@ class Stack:
 
     def command(self, *arguments: str) -> None:
         """Run a set-up command to completion; its output goes to the stack's log."""
+        logger.info("%s", " ".join([Path(arguments[0]).name, *arguments[1:]]))
         with (self.data_dir / "stack.log").open("ab") as log:
             subprocess.run(
                 arguments,
@@ -80,6 +81,7 @@ class Stack:
             )
 
     def start(self, name: str, *arguments: str) -> None:
+        logger.info("starting %s (log: %s)", name, self.data_dir / f"{name}.log")
         log = (self.data_dir / f"{name}.log").open("ab")
         process = subprocess.Popen(
             arguments,

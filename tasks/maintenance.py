@@ -1,10 +1,14 @@
 """Predictive-maintenance tasks, one per step of the graph: read, analyse, decide, act.
 
 Records cross task boundaries as JSON-safe dicts (`model_dump(mode="json")`) and are validated
-back into `resync.maintenance.types` models by the task that reads them.
+back into `resync.maintenance.types` models by the task that reads them. Each task says in the
+run's log what it is about to do and what it found, so a run reading a month of samples is not
+silent for the minute it takes.
 """
 
+import time
 import uuid
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -40,8 +44,22 @@ def _dump(records: list[Any]) -> list[dict[str, Any]]:
 
 def _frames(window_start: str, window_end: str) -> tuple[Any, Any]:
     start, end = datetime.fromisoformat(window_start), datetime.fromisoformat(window_end)
+    began = time.monotonic()
     with get_engine().connect() as connection:
-        return load_metrics(connection, start, end), load_jobs(connection, start, end)
+        metrics, jobs = load_metrics(connection, start, end), load_jobs(connection, start, end)
+    get_run_logger().info(
+        "read %d samples of %d FTAs and %d job runs in %.1f s",
+        metrics.height,
+        metrics["workstation"].n_unique(),
+        jobs.height,
+        time.monotonic() - began,
+    )
+    return metrics, jobs
+
+
+def _by_kind(records: list[dict[str, Any]]) -> str:
+    counts = Counter(record["kind"] for record in records)
+    return ", ".join(f"{kind} {count}" for kind, count in sorted(counts.items())) or "none"
 
 
 @database_task
@@ -49,6 +67,7 @@ def fetch_maintenance_data(now: datetime | None = None) -> dict[str, Any]:
     """Fix the analysis window (ending now), count what it holds, read the FTAs' host facts."""
     end = now or datetime.now(UTC)
     start = end - timedelta(days=get_settings().maintenance_history_days)
+    get_run_logger().info("counting the history of the last %d days", (end - start).days)
     with get_engine().connect() as connection:
         history = count_history(connection, start, end)
         host_facts = load_host_facts(connection)
@@ -71,9 +90,23 @@ def fetch_maintenance_data(now: datetime | None = None) -> dict[str, Any]:
 @database_task
 def analyze_fta_degradation(window_start: str, window_end: str) -> list[dict[str, Any]]:
     """Resource trends, job slowdowns and rising failure rates on every FTA of the window."""
+    logger = get_run_logger()
+    logger.info("reading the window's samples and job runs to find what is degrading")
     metrics, jobs = _frames(window_start, window_end)
     now = datetime.fromisoformat(window_end)
-    return _dump(analyze_degradation(metrics, jobs, now=now, settings=get_settings()))
+    began = time.monotonic()
+    logger.info(
+        "analysing resource trends, job slowdowns and failure rates of %d FTAs",
+        metrics["workstation"].n_unique(),
+    )
+    degradations = _dump(analyze_degradation(metrics, jobs, now=now, settings=get_settings()))
+    logger.info(
+        "%d degradations in %.1f s: %s",
+        len(degradations),
+        time.monotonic() - began,
+        _by_kind(degradations),
+    )
+    return degradations
 
 
 @database_task
@@ -81,9 +114,13 @@ def correlate_degradations(
     window_start: str, window_end: str, degradations: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """How each degraded job moves with its FTA's resources over the window."""
+    logger = get_run_logger()
+    logger.info("correlating %d degradations with their FTAs' resources", len(degradations))
     metrics, jobs = _frames(window_start, window_end)
     records = [Degradation.model_validate(item) for item in degradations]
-    return _dump(correlate(records, metrics, jobs))
+    correlations = _dump(correlate(records, metrics, jobs))
+    logger.info("%d correlations", len(correlations))
+    return correlations
 
 
 @database_task
@@ -100,7 +137,14 @@ def predict_failures(
     )
     with get_engine().connect() as connection:
         calibrators = active_parameters(connection, "calibration")
-    return _dump(calibrate_predictions(predictions, calibrators))
+    calibrated = _dump(calibrate_predictions(predictions, calibrators))
+    get_run_logger().info(
+        "%d failures predicted within %d days: %s",
+        len(calibrated),
+        get_settings().maintenance_horizon_days,
+        _by_kind(calibrated),
+    )
+    return calibrated
 
 
 @database_task
@@ -112,7 +156,14 @@ def recommend_actions(
     records = [Prediction.model_validate(item) for item in predictions]
     with get_engine().connect() as connection:
         policies = active_parameters(connection, "action_policy")
-    return _dump(apply_action_policies(recommend(records, host_facts, get_settings()), policies))
+    proposed = recommend(records, host_facts, get_settings())
+    findings = _dump(apply_action_policies(proposed, policies))
+    get_run_logger().info(
+        "%d findings, %d actions proposed",
+        len(findings),
+        sum(len(finding["actions"]) for finding in findings),
+    )
+    return findings
 
 
 @database_task

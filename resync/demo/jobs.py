@@ -10,10 +10,12 @@ permission or a bug no class describes.
 
 `python -m resync.demo.jobs --port N` serves that plan from a fake master (`resync.demo.master`),
 adding the runs due every five minutes, until SIGTERM; it accepts RESYNC_HWA_USER and
-RESYNC_HWA_PASSWORD. `resync run` starts it so the job-history sync has a master.
+RESYNC_HWA_PASSWORD, and logs its plan, each refresh and every request it serves. `resync run`
+starts it so the job-history sync has a master (its log: `.resync/demo-hwa.log`).
 """
 
 import argparse
+import logging
 import random
 import signal
 import threading
@@ -22,7 +24,11 @@ from typing import Any
 
 from resync.demo.estate import FtaProfile, demo_estate
 from resync.demo.master import FakeHwa, plan_job
+from resync.logs import configure_logging
 from resync.settings import get_settings
+
+# Named, not __name__: run with `python -m`, the module is __main__, outside Resync's loggers.
+logger = logging.getLogger("resync.demo.jobs")
 
 REFRESH_SECONDS = 300
 # (job stream, job name, hours between runs, typical minutes)
@@ -172,8 +178,14 @@ def demo_plan(
     return jobs, joblogs
 
 
+def _plan_summary(jobs: list[dict[str, Any]], joblogs: dict[str, str]) -> str:
+    running = sum(job["status"]["internalStatus"] == "EXEC" for job in jobs)
+    return f"{len(jobs)} job runs ({len(joblogs)} abended, {running} running)"
+
+
 def main() -> None:
     """Serve the demo estate's plan on 127.0.0.1 until SIGTERM or Ctrl-C."""
+    configure_logging(get_settings().log_level)
     parser = argparse.ArgumentParser(description="A fake HWA master serving the demo plan")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--workstations", type=int, default=20)
@@ -195,8 +207,23 @@ def main() -> None:
         joblogs=joblogs,
         port=arguments.port,
     ) as fake:
+        logger.info(
+            "fake HWA master on %s: %s of %d FTAs over %d days, new runs every %d s",
+            fake.url,
+            _plan_summary(jobs, joblogs),
+            len(profiles),
+            arguments.days,
+            REFRESH_SECONDS,
+        )
         while not stopped.wait(REFRESH_SECONDS):
+            known = len(fake.jobs)
             fake.jobs, fake.joblogs = demo_plan(profiles, start, datetime.now(UTC), arguments.days)
+            logger.info(
+                "plan refreshed: %s (%d new)",
+                _plan_summary(fake.jobs, fake.joblogs),
+                len(fake.jobs) - known,
+            )
+    logger.info("fake HWA master stopped")
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@
 
 Real HTTP (http.server in a thread), so the real client code runs against it. It pages
 `/twsd/api/v2/plan/job` with `limit`/`offset` and answers `{"count", "results"}`, serves
-joblogs as text, checks basic auth or a bearer token, records every request, and injects
-failures: `fail_next(401)`, `fail_next(500)`, `delay_next(seconds)`.
+joblogs as text, checks basic auth or a bearer token, records and logs every request (INFO,
+`resync.demo.master`), and injects failures: `fail_next(401)`, `fail_next(500)`,
+`delay_next(seconds)`.
 
 `resync run` serves the demo estate's plan on it (`python -m resync.demo.jobs`) and points
 RESYNC_HWA_URL there.
@@ -12,6 +13,7 @@ RESYNC_HWA_URL there.
 
 import base64
 import json
+import logging
 import ssl
 import threading
 import time
@@ -21,6 +23,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Self
 from urllib.parse import parse_qs, unquote, urlsplit
+
+logger = logging.getLogger(__name__)
 
 JOBS_PATH = "/twsd/api/v2/plan/job"
 JOBLOG_PREFIX = "/twsd/api/v2/plan/job/run/"
@@ -133,8 +137,11 @@ class FakeHwa:
 
 def _handler_for(fake: FakeHwa) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *_args: Any) -> None:  # quiet test output
-            pass
+        def log_message(self, message: str, *args: Any) -> None:
+            logger.info("%s %s", self.address_string(), message % args)
+
+        def log_error(self, message: str, *args: Any) -> None:
+            logger.warning("%s %s", self.address_string(), message % args)
 
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
             parts = urlsplit(self.path)
