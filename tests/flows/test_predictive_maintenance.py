@@ -35,6 +35,7 @@ from tests.support.maintenance_flow_process import (
     wait_until_abandoned,
 )
 from tests.support.maintenance_prefect import (
+    NODE_TASKS,
     action_ids,
     completed_task_runs,
     flow_run_state,
@@ -45,18 +46,6 @@ from tests.support.signed_links import check_signed, markdown_links
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
-# The task each node calls, in graph order (human_review's task runs after the interrupt).
-NODE_TASKS = (
-    "fetch_maintenance_data",
-    "analyze_fta_degradation",
-    "correlate_degradations",
-    "predict_failures",
-    "recommend_actions",
-    "write_maintenance_briefing",
-    "store_maintenance_findings",
-    "record_review_decisions",
-    "execute_approved_actions",
-)
 ANALYSIS_TASKS = NODE_TASKS[:3]
 
 

@@ -14,6 +14,19 @@ from sqlalchemy import select
 from resync.db.engine import session_scope
 from resync.db.models import MaintenanceRun
 
+# The task each node calls, in graph order (human_review's task runs after the interrupt).
+NODE_TASKS = (
+    "fetch_maintenance_data",
+    "analyze_fta_degradation",
+    "correlate_degradations",
+    "predict_failures",
+    "recommend_actions",
+    "write_maintenance_briefing",
+    "store_maintenance_findings",
+    "record_review_decisions",
+    "execute_approved_actions",
+)
+
 
 def wait_for_paused_run(timeout: float = 120.0) -> FlowRun:
     """The flow run driving the awaiting-review maintenance run, once Prefect shows it paused."""

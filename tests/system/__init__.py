@@ -1,0 +1,1 @@
+"""The system tier: the stack deployed and operated as the README tells an operator to."""
