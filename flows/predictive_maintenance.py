@@ -19,7 +19,7 @@ from prefect.runtime import flow_run
 
 from graphs.checkpoints import invoke_or_continue, open_checkpointer
 from graphs.maintenance.graph import build_graph
-from resync.maintenance.store import RunTakenOver
+from resync.maintenance.claims import RunTakenOver
 from resync.settings import get_settings
 from tasks.maintenance_review import (
     answer_from_form,

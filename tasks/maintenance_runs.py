@@ -17,6 +17,7 @@ from resync.analyst import write_insight
 from resync.db.engine import session_scope
 from resync.db.models import MaintenanceActionExecution
 from resync.links import FINDINGS_PATH, link_expiry, report_path, signed_url
+from resync.maintenance.claims import ActiveRun, claim_run, record_heartbeat, set_run_status
 from resync.maintenance.report import (
     BRIEFING_TASK,
     KIND_NAMES,
@@ -26,13 +27,9 @@ from resync.maintenance.report import (
     findings_markdown,
 )
 from resync.maintenance.store import (
-    ActiveRun,
-    claim_run,
     latest_report,
-    record_heartbeat,
     run_action_decisions,
     run_findings,
-    set_run_status,
     store_findings,
 )
 from resync.maintenance.types import Finding

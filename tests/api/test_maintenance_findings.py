@@ -11,7 +11,8 @@ from langgraph.types import Command
 from graphs.maintenance.graph import build_graph
 from resync.db.engine import session_scope
 from resync.maintenance.actions import propose
-from resync.maintenance.store import claim_run, set_run_status, store_findings
+from resync.maintenance.claims import claim_run, set_run_status
+from resync.maintenance.store import store_findings
 from resync.maintenance.types import Finding
 from tests.support.maintenance_estate import REVIEWED_ESTATE, load_estate
 

@@ -16,8 +16,8 @@ from graphs.maintenance import nodes
 from graphs.maintenance.graph import build_graph
 from resync.db.engine import session_scope
 from resync.db.models import MaintenanceActionExecution, MaintenanceFinding, MaintenanceReview
+from resync.maintenance.claims import claim_run
 from resync.maintenance.execution import ActionOutcome, run_action
-from resync.maintenance.store import claim_run
 from resync.settings import get_settings
 from tasks.maintenance_runs import write_maintenance_briefing
 from tests.support.fake_anthropic import FakeAnthropic

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 
 from resync.db.engine import session_scope
 from resync.db.models import MaintenanceRun, utcnow
-from resync.maintenance.store import (
+from resync.maintenance.claims import (
     ActiveRun,
     ClaimedRun,
     claim_run,
