@@ -17,9 +17,10 @@ run: setup
 test: setup
 	$(VENV)/bin/pytest
 
-# Tiers are markers set from the fixtures a test uses (tests/support/tiers.py).
+# Tiers are markers set from the fixtures a test uses (tests/support/tiers.py). Four workers on
+# two cores: most of these tests wait on the agent's one-second samples, not on a core.
 test-fast: setup
-	$(VENV)/bin/pytest -m "not postgres and not prefect and not browser and not e2e"
+	$(VENV)/bin/pytest -n 4 -m "not postgres and not prefect and not browser and not e2e"
 
 setup: $(SYSTEM_PACKAGES) $(INSTALLED) $(ADMIN_PANEL) $(REPORT_RENDERER)
 

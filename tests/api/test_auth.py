@@ -18,6 +18,8 @@ from tests.support.payloads import payload
 
 PUBLIC_PATHS = {"/healthz", "/readyz"}
 INVALID_BODY = [{"workstation": "9 not a name", "cpu_percent": -1}]
+# No such key or report; fixed, so that parallel workers (pytest -n) collect the same test ids.
+UNKNOWN_ID = str(uuid.UUID(int=1))
 
 
 def protected_routes() -> list[tuple[str, str, str]]:
@@ -34,8 +36,8 @@ def protected_routes() -> list[tuple[str, str, str]]:
         )
         path = (
             route.path.replace("{workstation}", "WS1")
-            .replace("{key_id}", str(uuid.uuid4()))
-            .replace("{report_id}", str(uuid.uuid4()))
+            .replace("{key_id}", UNKNOWN_ID)
+            .replace("{report_id}", UNKNOWN_ID)
         )
         for method in route.methods:
             routes.append((method, path, scope))
