@@ -1,12 +1,12 @@
 """Predictive maintenance: what will fail on which FTA, proposed actions, a human review, audit.
 
 The flow drives the checkpointed maintenance graph. At the graph's review interrupt it pauses
-for the reviewer's answer in the Prefect UI (for hours if need be) and resumes the graph with
-it. One maintenance run is active at a time, held by the run claim rather than a deployment
-concurrency limit (whose lease Prefect revokes when a run pauses): while the flow process
-driving a run keeps its heartbeat fresh, a new flow run ends at once, naming that run; a run
-whose process died is continued from its checkpoint by the next flow run, never restarted from
-`fetch_data`.
+for the reviewer's answer in the Prefect UI (for hours if need be), asking only the actions
+that need a person, and resumes the graph with it. One maintenance run is active at a time,
+held by the run claim rather than a deployment concurrency limit (whose lease Prefect revokes
+when a run pauses): while the flow process driving a run keeps its heartbeat fresh, a new flow
+run ends at once, naming that run; a run whose process died is continued from its checkpoint
+by the next flow run, never restarted from `fetch_data`.
 """
 
 import uuid
@@ -21,12 +21,7 @@ from graphs.checkpoints import invoke_or_continue, open_checkpointer
 from graphs.maintenance.graph import build_graph
 from resync.maintenance.claims import RunTakenOver
 from resync.settings import get_settings
-from tasks.maintenance_review import (
-    answer_from_form,
-    release_abandoned_flow_run,
-    request_review,
-    review_form,
-)
+from tasks.maintenance_review import answer_from_form, release_abandoned_flow_run, request_review
 from tasks.maintenance_runs import (
     claim_maintenance_run,
     heartbeat,
@@ -51,13 +46,10 @@ def _drive_graph(
         while (snapshot := graph.get_state(config)).interrupts:
             request = snapshot.interrupts[0].value
             if submitted is not None:
-                values = review_form(request["findings"]).model_validate(submitted).model_dump()
-                answer, submitted = answer_from_form(values, request["findings"]), None
+                answer, submitted = answer_from_form(request, submitted), None
             else:
                 set_maintenance_status(run["run_id"], current, "awaiting_review")
-                answer = request_review(
-                    request["findings"], request["insight"], read_evidence_links(), get_settings()
-                )
+                answer = request_review(request, read_evidence_links(), get_settings())
             set_maintenance_status(run["run_id"], current, "running")
             graph.invoke(Command(resume=answer), config)
         return snapshot.values

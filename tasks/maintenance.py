@@ -27,6 +27,7 @@ from resync.maintenance.execution import ActionOutcome, run_action
 from resync.maintenance.history import count_history, load_host_facts, load_jobs, load_metrics
 from resync.maintenance.prediction import predict
 from resync.maintenance.recommendation import recommend
+from resync.maintenance.review_policy import review_decisions
 from resync.maintenance.store import (
     finish_execution,
     run_action_decisions,
@@ -170,33 +171,25 @@ def recommend_actions(
 def record_review_decisions(
     run_id: str, findings: list[dict[str, Any]], answer: dict[str, Any]
 ) -> list[dict[str, Any]]:
-    """Store one decision per proposed action; an action the answer does not approve is rejected.
+    """Store one decision per proposed action: the answer's for the actions a person was asked,
+    auto-approval for the others (`resync.maintenance.review_policy.review_decisions`).
 
-    `answer` is {"approved": [action ids], "decided_by", "comment", "source"}.
+    `answer` is a `resync.maintenance.types.ReviewAnswer` as a dict.
     """
-    proposed = {action["action_id"] for finding in findings for action in finding["actions"]}
-    unknown = set(answer["approved"]) - proposed
-    if unknown:
-        raise ValueError(f"the review approves actions this run did not propose: {sorted(unknown)}")
+    decisions = review_decisions([Finding.model_validate(item) for item in findings], answer)
     decided_at = utcnow()
-    decisions = [
-        {
-            "action_id": action_id,
-            "decision": "approved" if action_id in answer["approved"] else "rejected",
-            "decided_by": answer["decided_by"],
-            "comment": answer["comment"] or None,
-            "decided_at": decided_at,
-            "source": answer["source"],
-        }
-        for action_id in sorted(proposed)
-    ]
     with session_scope() as session:
-        store_reviews(session, uuid.UUID(run_id), decisions)
-    approved = sum(decision["decision"] == "approved" for decision in decisions)
+        store_reviews(session, uuid.UUID(run_id), decisions, decided_at)
+    counts = Counter(f"{decision.decision} ({decision.source})" for decision in decisions)
     get_run_logger().info(
-        "review (%s): %d of %d actions approved", answer["source"], approved, len(decisions)
+        "review of %d actions: %s",
+        len(decisions),
+        ", ".join(f"{count} {outcome}" for outcome, count in sorted(counts.items())),
     )
-    return [{**decision, "decided_at": decided_at.isoformat()} for decision in decisions]
+    return [
+        {**decision.model_dump(mode="json"), "decided_at": decided_at.isoformat()}
+        for decision in decisions
+    ]
 
 
 @task(cache_policy=NONE)

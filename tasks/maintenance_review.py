@@ -1,9 +1,12 @@
-"""The human review in the Prefect UI: a form with one approve/reject field per proposed action.
+"""The human review in the Prefect UI: a form asking only the actions that need a person.
 
-The flow pauses with `pause_flow_run(wait_for_input=<form>)`; the pause's description shows the
-evidence. Nobody answering in time rejects every action (the timeout policy). A flow run that
-died while paused is marked crashed by the run that continues its work, which uses an answer
-already submitted to it or asks again.
+Before pausing, the flow run publishes the review sheet (a markdown artifact: the evidence in
+plain words, each action's risk, then the statistics); the form's description says in a few
+lines what fails where and when, and links to it. Each asked action is a required choice, with
+no default: approve, reject or cannot decide (not run). The actions nobody is asked run by the
+review policy. Nobody answering in time rejects every asked action (the timeout policy). A flow
+run that died while paused is marked crashed by the run that continues its work, which uses an
+answer already submitted to it or asks again.
 """
 
 import uuid
@@ -12,110 +15,142 @@ from typing import Any, Literal
 
 import pydantic
 from prefect import get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
-from prefect.client.orchestration import get_client
+from prefect.client.orchestration import SyncPrefectClient, get_client
+from prefect.client.schemas.objects import FlowRunInput
 from prefect.exceptions import FlowPauseTimeout, ObjectNotFound
 from prefect.flow_runs import pause_flow_run
 from prefect.input import RunInput
-from prefect.input.actions import read_flow_run_input
 from prefect.input.run_input import keyset_from_paused_state
 from prefect.runtime import flow_run
 from prefect.states import Crashed, Paused, Running
 
-from resync.maintenance.report import KIND_NAMES, findings_markdown
+from resync.maintenance.actions import action_risk, action_title, build_argv
+from resync.maintenance.review_sheet import form_description, review_sheet
+from resync.maintenance.types import Finding, ReviewAnswer
 from resync.settings import Settings
 
 REVIEW_PAUSE_KEY = "maintenance-review"
-APPROVE, REJECT = "approve", "reject"
+CHOICES = {"approve": "approved", "reject": "rejected", "cannot decide": "deferred"}
+Choice = Literal["approve", "reject", "cannot decide"]
 
 
-def _proposed(findings: list[dict[str, Any]]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    return [(finding, action) for finding in findings for action in finding["actions"]]
+def _findings(request: dict[str, Any]) -> list[Finding]:
+    return [Finding.model_validate(finding) for finding in request["findings"]]
 
 
-def review_form(findings: list[dict[str, Any]]) -> type[RunInput]:
-    """A RunInput with one approve/reject field per action id (default reject), name, comment."""
+def review_form(request: dict[str, Any]) -> type[RunInput]:
+    """A RunInput with a required choice per asked action, the reviewer's name and a comment.
+
+    `request` is the graph's interrupt: findings, insight and the ids of the asked actions.
+    """
+    asked = set(request["asked"])
     fields: dict[str, Any] = {
-        action["action_id"]: (
-            Literal["approve", "reject"],
+        action.action_id: (
+            Choice,
             pydantic.Field(
-                default=REJECT,
-                title=f"{finding['workstation']} · {KIND_NAMES[finding['kind']]} · "
-                f"{action['command']}",
-                description=action["description"],
+                title=f"{finding.workstation}: {action_title(action)}",
+                description=f"{action.description}. Runs `{' '.join(build_argv(action))}`. "
+                f"{action_risk(action)}.",
             ),
         )
-        for finding, action in _proposed(findings)
+        for finding in _findings(request)
+        for action in finding.actions
+        if action.action_id in asked
     }
     fields["reviewer"] = (
         str,
-        pydantic.Field(min_length=1, max_length=120, title="Your name (kept with the decision)"),
+        pydantic.Field(min_length=1, max_length=120, title="Your name (kept with the decisions)"),
     )
     fields["comment"] = (str, pydantic.Field(default="", max_length=2000, title="Comment"))
     return pydantic.create_model("MaintenanceReview", __base__=RunInput, **fields)
 
 
-def answer_from_form(values: dict[str, Any], findings: list[dict[str, Any]]) -> dict[str, Any]:
-    """The graph's resume value from the submitted form."""
-    return {
-        "approved": [
-            a["action_id"] for _, a in _proposed(findings) if values.get(a["action_id"]) == APPROVE
-        ],
-        "decided_by": values["reviewer"],
-        "comment": values.get("comment") or None,
-        "source": "reviewer",
-    }
+def answer_from_form(request: dict[str, Any], submitted: dict[str, Any]) -> dict[str, Any]:
+    """The graph's resume value from a submitted form: `values` (validated against the form
+    again), `submitted_at` and the `flow_run_id` that received it."""
+    values = review_form(request).model_validate(submitted["values"]).model_dump()
+    answer = ReviewAnswer(
+        decisions={action_id: CHOICES[values[action_id]] for action_id in request["asked"]},
+        source="reviewer",
+        decided_by=values["reviewer"],
+        comment=values["comment"] or None,
+        submitted_at=submitted["submitted_at"],
+        flow_run_id=submitted["flow_run_id"],
+    )
+    return answer.model_dump(mode="json")
 
 
-def timeout_answer() -> dict[str, Any]:
-    """The safe policy when nobody answered in time: every action rejected."""
-    return {"approved": [], "decided_by": None, "comment": None, "source": "timeout_policy"}
+def timeout_answer(request: dict[str, Any], flow_run_id: uuid.UUID) -> dict[str, Any]:
+    """The safe policy when nobody answered in time: every asked action rejected."""
+    answer = ReviewAnswer(
+        decisions=dict.fromkeys(request["asked"], "rejected"),
+        source="timeout_policy",
+        flow_run_id=flow_run_id,
+    )
+    return answer.model_dump(mode="json")
 
 
-def review_description(
-    findings: list[dict[str, Any]], insight: dict[str, str], links: list[str], deadline: datetime
-) -> str:
-    """The pause's markdown: the briefing, the evidence, links, and what to do by when."""
-    return "\n\n".join(
-        [
-            f"# Predictive maintenance: {len(_proposed(findings))} actions to review",
-            findings_markdown(findings, insight),
-            "\n".join(f"- {link}" for link in links),
-            f"Approve or reject each action. Anything not approved is rejected; with no answer "
-            f"by {deadline:%Y-%m-%d %H:%M} UTC every action is rejected.",
-        ]
+@task(cache_policy=NONE)
+def publish_review_sheet(
+    request: dict[str, Any], links: list[str], deadline: datetime, horizon_days: int
+) -> uuid.UUID:
+    """The review sheet as a markdown artifact of this flow run; its id."""
+    findings = _findings(request)
+    sheet = review_sheet(
+        findings, request["insight"], request["asked"], links, deadline, horizon_days
+    )
+    return create_markdown_artifact(
+        key=REVIEW_PAUSE_KEY,
+        markdown=sheet,
+        description=f"What to review by {deadline:%Y-%m-%d %H:%M} UTC, and why",
     )
 
 
-def request_review(
-    findings: list[dict[str, Any]], insight: dict[str, str], links: list[str], settings: Settings
-) -> dict[str, Any]:
+def _submitted_form(client: SyncPrefectClient, flow_run_id: uuid.UUID) -> FlowRunInput | None:
+    keyset = keyset_from_paused_state(Paused(pause_key=REVIEW_PAUSE_KEY))
+    found = client.filter_flow_run_input(flow_run_id, keyset["response"], 1, set())
+    return found[0] if found else None
+
+
+def request_review(request: dict[str, Any], links: list[str], settings: Settings) -> dict[str, Any]:
     """Pause this flow run for the reviewer's answer; on timeout apply the reject policy."""
     timeout = settings.maintenance_review_timeout_seconds
     deadline = datetime.now(UTC) + timedelta(seconds=timeout)
-    form = review_form(findings).with_initial_data(
-        description=review_description(findings, insight, links, deadline)
+    sheet = publish_review_sheet(request, links, deadline, settings.maintenance_horizon_days)
+    # Relative to the run's page (/runs/flow-run/<id>), so it opens wherever the UI is served.
+    description = form_description(
+        _findings(request), request["asked"], f"../../artifacts/artifact/{sheet}", deadline
     )
+    current = uuid.UUID(flow_run.id)
     try:
         answer = pause_flow_run(
-            wait_for_input=form,
+            wait_for_input=review_form(request).with_initial_data(description=description),
             timeout=timeout,
             poll_interval=settings.maintenance_review_poll_interval_seconds,
             key=REVIEW_PAUSE_KEY,
         )
     except FlowPauseTimeout:
-        get_run_logger().warning("no review within %d s: every action is rejected", timeout)
+        get_run_logger().warning("no review within %d s: every asked action is rejected", timeout)
         with get_client(sync_client=True) as client:
             client.set_flow_run_state(
-                flow_run.id, Running(message="review timed out: actions rejected"), force=True
+                current, Running(message="review timed out: asked actions rejected"), force=True
             )
-        return timeout_answer()
-    return answer_from_form(answer.model_dump(), findings)
+        return timeout_answer(request, current)
+    with get_client(sync_client=True) as client:
+        submitted = _submitted_form(client, current)
+    submitted_at = submitted.created if submitted is not None else None
+    return answer_from_form(
+        request,
+        {"values": answer.model_dump(), "submitted_at": submitted_at, "flow_run_id": current},
+    )
 
 
 @task(cache_policy=NONE)
 def release_abandoned_flow_run(previous: uuid.UUID) -> dict[str, Any] | None:
-    """Mark the flow run whose process died as crashed; return a review form submitted to it."""
+    """Mark the flow run whose process died as crashed; return a review form submitted to it
+    (`values`, `submitted_at`, `flow_run_id`)."""
     with get_client(sync_client=True) as client:
         try:
             state = client.read_flow_run(previous).state
@@ -128,8 +163,12 @@ def release_abandoned_flow_run(previous: uuid.UUID) -> dict[str, Any] | None:
                 Crashed(message=f"its process died; flow run {flow_run.id} continues its work"),
                 force=True,
             )
-    keyset = keyset_from_paused_state(Paused(pause_key=REVIEW_PAUSE_KEY))
-    submitted = read_flow_run_input(keyset["response"], flow_run_id=previous)
-    if submitted:
-        get_run_logger().info("using the review already submitted to flow run %s", previous)
-    return submitted
+        submitted = _submitted_form(client, previous)
+    if submitted is None:
+        return None
+    get_run_logger().info("using the review already submitted to flow run %s", previous)
+    return {
+        "values": submitted.decoded_value,
+        "submitted_at": submitted.created,
+        "flow_run_id": previous,
+    }

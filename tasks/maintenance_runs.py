@@ -15,21 +15,18 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from resync.analyst import write_insight
 from resync.db.engine import session_scope
-from resync.db.models import MaintenanceActionExecution
 from resync.links import FINDINGS_PATH, link_expiry, report_path, signed_url
 from resync.maintenance.claims import ActiveRun, claim_run, record_heartbeat, set_run_status
 from resync.maintenance.report import (
     BRIEFING_TASK,
-    KIND_NAMES,
     MaintenanceBriefing,
     briefing_data,
     deterministic_briefing,
-    findings_markdown,
 )
+from resync.maintenance.run_summary import summary_markdown, summary_rows
 from resync.maintenance.store import (
     latest_report,
     run_action_decisions,
-    run_findings,
     store_findings,
 )
 from resync.maintenance.types import Finding
@@ -159,44 +156,19 @@ def read_evidence_links() -> list[str]:
 def publish_maintenance_artifacts(
     run_id: str, findings: list[dict[str, Any]], insight: dict[str, str]
 ) -> None:
-    """A markdown summary of the findings and a table of every action's review and outcome."""
+    """A markdown summary (decisions, findings, analysis) and a table of every action's decision
+    and outcome."""
+    records = [Finding.model_validate(finding) for finding in findings]
     with session_scope() as session:
         decisions = run_action_decisions(session, uuid.UUID(run_id))
-        stored = run_findings(session, uuid.UUID(run_id))
+    horizon_days = get_settings().maintenance_horizon_days
     create_markdown_artifact(
         key="maintenance-findings",
-        markdown=f"# Predictive maintenance\n\n{findings_markdown(findings, insight)}",
-        description=f"{len(stored)} findings of maintenance run {run_id}",
+        markdown=summary_markdown(records, insight, decisions, horizon_days),
+        description=f"Findings and decisions of maintenance run {run_id}",
     )
-    rows = []
-    for finding in stored:
-        for action in finding.actions:
-            review = decisions.reviews.get(action["action_id"])
-            execution = decisions.executions.get(action["action_id"])
-            rows.append(
-                {
-                    "FTA": finding.workstation,
-                    "problem": KIND_NAMES[finding.kind],
-                    "action": action["description"],
-                    "action id": action["action_id"],
-                    "review": review.decision if review else "pending",
-                    "decided by": (review.decided_by or review.source) if review else "",
-                    "execution": _execution_outcome(execution),
-                }
-            )
     create_table_artifact(
         key="maintenance-actions",
-        table=rows,
-        description=f"Proposed actions of maintenance run {run_id}: review and outcome",
+        table=summary_rows(records, decisions),
+        description=f"Proposed actions of maintenance run {run_id}: decision and outcome",
     )
-
-
-def _execution_outcome(execution: MaintenanceActionExecution | None) -> str:
-    if execution is None:
-        return "not run"
-    if execution.finished_at is None:
-        return "started; its process died before the outcome was recorded"
-    if execution.exit_code is not None:
-        return f"exit {execution.exit_code}: {' '.join(execution.argv)}"
-    # A dry run, a refused action or a timeout: the output's first line says which.
-    return (execution.output or "").split("\n", 1)[0]

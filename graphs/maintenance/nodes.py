@@ -1,8 +1,9 @@
 """Nodes of the predictive-maintenance graph; each calls Prefect tasks so it shows as task runs.
 
-`human_review` interrupts the graph with the findings and waits for the flow to resume it with
-the reviewer's answer (`Command(resume=answer)`); nothing runs before the interrupt, so the
-node's second start, on resume, repeats no work.
+`human_review` interrupts the graph with the findings and the ids of the actions a person must
+decide (the review policy's), and waits for the flow to resume it with the answer
+(`Command(resume=answer)`, a `ReviewAnswer`); no task runs before the interrupt, so the node's
+second start, on resume, repeats no work. The actions nobody was asked are auto-approved.
 """
 
 from typing import Any, Literal
@@ -10,8 +11,8 @@ from typing import Any, Literal
 from langgraph.types import interrupt
 
 from graphs.maintenance.state import MaintenanceState
-from resync.maintenance.review_policy import needs_review
-from resync.maintenance.types import Finding
+from resync.maintenance.review_policy import actions_needing_review, needs_review
+from resync.maintenance.types import Finding, ReviewAnswer
 from resync.settings import get_settings
 from tasks.maintenance import (
     analyze_fta_degradation,
@@ -55,17 +56,21 @@ def recommend(state: MaintenanceState) -> dict[str, Any]:
 
 
 def human_review(state: MaintenanceState) -> dict[str, Any]:
-    answer = interrupt({"findings": state["findings"], "insight": state["insight"]})
+    findings = [Finding.model_validate(finding) for finding in state["findings"]]
+    threshold = get_settings().review_confidence_threshold
+    asked = [action.action_id for action in actions_needing_review(findings, threshold)]
+    request = {"findings": state["findings"], "insight": state["insight"], "asked": asked}
+    answer = interrupt(request)
     return {"decisions": record_review_decisions(state["run_id"], state["findings"], answer)}
 
 
 def execute_actions(state: MaintenanceState) -> dict[str, Any]:
     update: dict[str, Any] = {}
     if "decisions" not in state:
-        approved = [a["action_id"] for f in state["findings"] for a in f["actions"]]
-        answer = {"approved": approved, "decided_by": None, "comment": None}
+        # Nobody was asked: every action runs by the review policy.
+        nobody_asked = ReviewAnswer(source="auto_approved").model_dump(mode="json")
         update["decisions"] = record_review_decisions(
-            state["run_id"], state["findings"], {**answer, "source": "auto_approved"}
+            state["run_id"], state["findings"], nobody_asked
         )
     update["executions"] = execute_approved_actions(state["run_id"], state["findings"])
     return update

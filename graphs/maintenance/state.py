@@ -28,6 +28,7 @@ class MaintenanceState(TypedDict, total=False):
     insight: dict[str, str]
     """The briefing for the reviewer: insight, analyst, analyst_note."""
     decisions: list[dict[str, Any]]
-    """One decision per proposed action: action_id, decision, decided_by, comment, source."""
+    """One decision per proposed action (`resync.maintenance.types.ReviewDecision`, with the
+    `decided_at` it was stored at)."""
     executions: list[dict[str, Any]]
     """One outcome per approved action: action_id, argv, dry_run, exit_code."""

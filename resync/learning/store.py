@@ -178,9 +178,9 @@ def load_outcomes(connection: Connection, source: str) -> pl.DataFrame:
 
 
 def load_action_decisions(connection: Connection) -> pl.DataFrame:
-    """Reviewers' decisions on proposed maintenance actions (timeouts and auto-approvals are no
-    signal): `kind`, `command`, `confidence` (the finding's), `decision`, `comment`,
-    `decided_at`."""
+    """Reviewers' decisions on proposed maintenance actions (timeouts, auto-approvals and a
+    reviewer's "cannot decide" are no signal): `kind`, `command`, `confidence` (the finding's),
+    `decision`, `comment`, `decided_at`."""
     rows = connection.execute(
         select(
             MaintenanceFinding.kind,
@@ -192,7 +192,7 @@ def load_action_decisions(connection: Connection) -> pl.DataFrame:
             MaintenanceReview.decided_at,
         )
         .join(MaintenanceReview, MaintenanceReview.run_id == MaintenanceFinding.run_id)
-        .where(MaintenanceReview.source == "reviewer")
+        .where(MaintenanceReview.source == "reviewer", MaintenanceReview.decision != "deferred")
     ).all()
     records = []
     for kind, confidence, actions, action_id, decision, comment, decided_at in rows:

@@ -11,7 +11,7 @@ limit of a workstation, `lvextend --resizefs` grows a logical volume and its fil
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
@@ -62,31 +62,58 @@ class MoveJobsOffWorkstation(_Arguments):
 
 @dataclass(frozen=True)
 class CatalogueEntry:
-    """One allow-listed command: its argument model, argv builder and approval policy."""
+    """One allow-listed command: its argument model, argv builder and approval policy, and
+    for the reviewer its name and its risk in plain words."""
 
     arguments: type[_Arguments]
     argv: Callable[[_Arguments], list[str]]
     auto_approvable: bool
+    title: str
+    risk_level: Literal["low", "medium"]
+    risk: Callable[[_Arguments], str]
 
 
 CATALOGUE: dict[str, CatalogueEntry] = {
     "clean_stdlist": CatalogueEntry(
-        CleanStdlist, lambda a: ["rmstdlist", str(a.older_than_days)], auto_approvable=True
+        CleanStdlist,
+        lambda a: ["rmstdlist", str(a.older_than_days)],
+        auto_approvable=True,
+        title="clean old job logs",
+        risk_level="low",
+        risk=lambda a: (
+            f"job logs older than {a.older_than_days} days are deleted for "
+            "good; newer logs and running jobs are not touched"
+        ),
     ),
     "resize_message_file": CatalogueEntry(
         ResizeMessageFile,
         lambda a: ["evtsize", a.message_file, str(a.size_mb * MEGABYTE)],
         auto_approvable=True,
+        title="enlarge a message file",
+        risk_level="low",
+        risk=lambda a: f"{a.message_file} may then take up to {a.size_mb} MB of the FTA's disk",
     ),
     "extend_filesystem": CatalogueEntry(
         ExtendFilesystem,
         lambda a: ["lvextend", "--resizefs", "--size", f"+{a.add_gb}G", a.logical_volume],
         auto_approvable=False,
+        title="grow the file system",
+        risk_level="medium",
+        risk=lambda a: (
+            f"takes {a.add_gb} GB of the volume group for good (a mounted "
+            "file system cannot be shrunk back); fails, changing nothing, if the group lacks space"
+        ),
     ),
     "move_jobs_off_workstation": CatalogueEntry(
         MoveJobsOffWorkstation,
         lambda a: ["conman", f"limit cpu={a.workstation};{a.job_limit}"],
         auto_approvable=False,
+        title="stop new jobs on the FTA",
+        risk_level="medium",
+        risk=lambda a: (
+            f"at most {a.job_limit} jobs run on {a.workstation} until "
+            "someone raises its limit again; jobs that only it can run wait"
+        ),
     ),
 }
 
@@ -143,3 +170,15 @@ def build_argv(action: ProposedAction) -> list[str]:
 def is_auto_approvable(action: ProposedAction) -> bool:
     """Whether the catalogue lets this action run without a reviewer (never the action's say)."""
     return _entry(action.command).auto_approvable
+
+
+def action_title(action: ProposedAction) -> str:
+    """The action's name for a reviewer, e.g. "grow the file system"."""
+    return _entry(action.command).title
+
+
+def action_risk(action: ProposedAction) -> str:
+    """What could go wrong or be lost when the action runs, in plain words: "Risk (low): …"."""
+    entry = _entry(action.command)
+    arguments = validate_arguments(action.command, action.arguments)
+    return f"Risk ({entry.risk_level}): {entry.risk(arguments)}"

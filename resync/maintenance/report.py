@@ -43,13 +43,18 @@ def briefing_data(findings: list[dict[str, Any]]) -> dict[str, Any]:
                 "problem": KIND_NAMES[finding["kind"]],
                 "resource": finding["resource"],
                 "predicted_failure_date": finding["predicted_failure_date"],
-                "confidence": round(finding["confidence"], 3),
+                "confidence": round(finding["confidence"], 2),
                 "evidence_summary": finding["evidence_summary"],
                 "proposed_actions": [action["description"] for action in finding["actions"]],
             }
             for finding in findings
         ]
     }
+
+
+def counted(count: int, noun: str) -> str:
+    """ "1 action", "2 actions": a count with its noun, plural when it is not one."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def deterministic_briefing(data: Mapping[str, Any]) -> MaintenanceBriefing:
@@ -59,9 +64,10 @@ def deterministic_briefing(data: Mapping[str, Any]) -> MaintenanceBriefing:
         return MaintenanceBriefing(summary="No FTA is expected to fail within the horizon.")
     dated = [item for item in findings if item["predicted_failure_date"]]
     actions = sum(len(item["proposed_actions"]) for item in findings)
+    workstations = len({item["workstation"] for item in findings})
     text = (
-        f"{len(findings)} predicted problems on "
-        f"{len({item['workstation'] for item in findings})} FTAs, {actions} actions proposed."
+        f"{counted(len(findings), 'predicted problem')} on {counted(workstations, 'FTA')}, "
+        f"{counted(actions, 'action')} proposed."
     )
     if dated:
         soonest = min(dated, key=lambda item: item["predicted_failure_date"])

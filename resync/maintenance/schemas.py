@@ -4,9 +4,9 @@ import uuid
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from resync.maintenance.types import ArgumentValue, Kind
+from resync.maintenance.types import ArgumentValue, Decision, DecisionSource, Kind
 
 
 class ActionReviewPublic(BaseModel):
@@ -17,10 +17,21 @@ class ActionReviewPublic(BaseModel):
     arguments: dict[str, ArgumentValue]
     description: str
     auto_approvable: bool
-    review_status: Literal["pending", "approved", "rejected"]
-    review_source: Literal["reviewer", "timeout_policy", "auto_approved"] | None
-    decided_by: str | None
-    decided_at: datetime | None
+    review_status: Literal["pending"] | Decision = Field(
+        description="pending, approved, rejected or deferred (the reviewer could not decide: "
+        "not run, asked again by the next run)"
+    )
+    review_source: DecisionSource | None
+    decided_by: str | None = Field(description="The reviewer's name; none for a policy")
+    comment: str | None = Field(description="The reviewer's comment")
+    submitted_at: datetime | None = Field(
+        description="When the reviewer submitted the form in the Prefect UI"
+    )
+    flow_run_id: uuid.UUID | None = Field(
+        description="The Prefect flow run whose review form received the answer (or whose "
+        "review timed out)"
+    )
+    decided_at: datetime | None = Field(description="When the run recorded the decision")
     executed_at: datetime | None
     dry_run: bool | None
     exit_code: int | None

@@ -22,7 +22,7 @@ from resync.db.models import (
     Report,
     utcnow,
 )
-from resync.maintenance.types import Finding, Kind
+from resync.maintenance.types import Finding, Kind, ReviewDecision
 
 
 @dataclass(frozen=True)
@@ -66,13 +66,19 @@ def store_findings(
     )
 
 
-def store_reviews(session: Session, run_id: uuid.UUID, decisions: list[dict[str, Any]]) -> None:
+def store_reviews(
+    session: Session, run_id: uuid.UUID, decisions: list[ReviewDecision], decided_at: datetime
+) -> None:
     """Store each action's decision once and summarise them on the run's findings."""
     if decisions:
         statement = conflict_insert(
             session.get_bind().dialect.name, MaintenanceReview
         ).on_conflict_do_nothing(index_elements=["run_id", "action_id"])
-        session.execute(statement, [{"run_id": run_id, **decision} for decision in decisions])
+        rows = [
+            {"run_id": run_id, "decided_at": decided_at, **decision.model_dump()}
+            for decision in decisions
+        ]
+        session.execute(statement, rows)
     stored = run_action_decisions(session, run_id).reviews
     for finding in run_findings(session, run_id):
         reviews = [stored.get(action["action_id"]) for action in finding.actions]
@@ -83,7 +89,8 @@ def store_reviews(session: Session, run_id: uuid.UUID, decisions: list[dict[str,
 def _review_status(reviews: list[MaintenanceReview]) -> str:
     approved = [review for review in reviews if review.decision == "approved"]
     if not approved:
-        return "rejected"
+        # Nothing runs either way; "deferred" says a reviewer left it for the next run.
+        return "deferred" if any(r.decision == "deferred" for r in reviews) else "rejected"
     if len(approved) < len(reviews):
         return "partly_approved"
     if all(review.source == "auto_approved" for review in reviews):

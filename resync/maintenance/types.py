@@ -4,6 +4,7 @@ Plain pydantic models, so a LangGraph state holding them checkpoints as JSON and
 return them as they are; only `Crossing`, which never leaves `predict`, is a plain dataclass.
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
@@ -19,6 +20,8 @@ Kind = Literal[
     "job_failures",
 ]
 Strength = Literal["none", "weak", "moderate", "strong"]
+Decision = Literal["approved", "rejected", "deferred"]
+DecisionSource = Literal["reviewer", "timeout_policy", "auto_approved"]
 ArgumentValue = str | int | float
 
 
@@ -111,3 +114,31 @@ class Finding(Prediction):
     """A prediction and the actions proposed for it."""
 
     actions: list[ProposedAction] = Field(default_factory=list)
+
+
+class ReviewAnswer(BaseModel):
+    """What the review resumes the graph with: a decision on each action a person was asked.
+
+    From the Prefect form (`source` reviewer, `decided_by` and `comment` theirs, `submitted_at`
+    when Prefect stored the form, `flow_run_id` the flow run whose form received it) or from the
+    timeout policy (every asked action rejected). Empty `decisions`: nobody was asked.
+    """
+
+    decisions: dict[str, Decision] = Field(default_factory=dict)
+    source: DecisionSource
+    decided_by: str | None = None
+    comment: str | None = None
+    submitted_at: datetime | None = None
+    flow_run_id: uuid.UUID | None = None
+
+
+class ReviewDecision(BaseModel):
+    """The decision on one proposed action, as stored in `maintenance_reviews`."""
+
+    action_id: str
+    decision: Decision
+    source: DecisionSource
+    decided_by: str | None = None
+    comment: str | None = None
+    submitted_at: datetime | None = None
+    flow_run_id: uuid.UUID | None = None

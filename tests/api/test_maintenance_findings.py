@@ -143,11 +143,16 @@ def test_reviewed_actions_show_their_decision_and_execution(client: TestClient, 
     actions = {
         a["command"]: a["action_id"] for f in request.value["findings"] for a in f["actions"]
     }
+    # Only the file system extension needs a person; the stdlist clean-up runs by policy.
+    assert request.value["asked"] == [actions["extend_filesystem"]]
+    receiving, submitted_at = uuid.uuid4(), "2026-12-07T01:55:12+00:00"
     answer = {
-        "approved": [actions["clean_stdlist"]],
-        "decided_by": "alice",
-        "comment": None,
+        "decisions": {actions["extend_filesystem"]: "rejected"},
         "source": "reviewer",
+        "decided_by": "alice",
+        "comment": "the volume group is short of space",
+        "submitted_at": submitted_at,
+        "flow_run_id": str(receiving),
     }
     graph.invoke(Command(resume=answer), config)
 
@@ -166,13 +171,19 @@ def test_reviewed_actions_show_their_decision_and_execution(client: TestClient, 
     clean, extend = by_command["clean_stdlist"], by_command["extend_filesystem"]
     assert (clean["review_status"], clean["review_source"], clean["decided_by"]) == (
         "approved",
+        "auto_approved",
+        None,
+    )
+    assert (clean["comment"], clean["submitted_at"], clean["flow_run_id"]) == (None, None, None)
+    assert clean["dry_run"] is True and clean["executed_at"] is not None
+    assert (extend["review_status"], extend["review_source"], extend["decided_by"]) == (
+        "rejected",
         "reviewer",
         "alice",
     )
-    assert clean["dry_run"] is True and clean["executed_at"] is not None
-    assert (extend["review_status"], extend["dry_run"], extend["executed_at"]) == (
-        "rejected",
-        None,
-        None,
-    )
-    assert extend["auto_approvable"] is False
+    assert extend["comment"] == "the volume group is short of space"
+    assert extend["submitted_at"] == "2026-12-07T01:55:12Z"
+    assert extend["flow_run_id"] == str(receiving)
+    # Recorded when the run wrote it, after the reviewer submitted.
+    assert extend["decided_at"] > extend["submitted_at"]
+    assert (extend["dry_run"], extend["executed_at"]) == (None, None)

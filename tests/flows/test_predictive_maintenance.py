@@ -1,6 +1,9 @@
-"""The predictive-maintenance flow through a real Prefect API: review round trip, timeout policy,
-one active run at a time, and `kill -9` of the flow's process mid-graph and while paused."""
+"""The predictive-maintenance flow through a real Prefect API: review round trip (only the action
+needing a person asked, the evidence in the review sheet, the decisions in the artifacts),
+timeout policy, one active run at a time, and `kill -9` of the flow's process mid-graph and
+while paused."""
 
+import json
 import time
 import uuid
 
@@ -9,9 +12,11 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import (
     ArtifactFilter,
     ArtifactFilterFlowRunId,
+    ArtifactFilterKey,
     LogFilter,
     LogFilterFlowRunId,
 )
+from prefect.client.schemas.objects import Artifact
 from prefect.flow_runs import resume_flow_run
 from sqlalchemy import select
 
@@ -75,16 +80,15 @@ def executions() -> list[MaintenanceActionExecution]:
         return session.scalars(select(MaintenanceActionExecution)).all()
 
 
-def approve_stdlist_cleanup(flow_run_id: uuid.UUID, reviewer: str) -> tuple[str, str]:
-    """Answer the paused run's form: clean_stdlist approved, extend_filesystem rejected."""
+def approve_the_extension(flow_run_id: uuid.UUID, reviewer: str) -> str:
+    """Answer the paused run's form, which asks only extend_filesystem: approved."""
     schema = wait_until(lambda: review_input_of(flow_run_id, "schema"), what="the review form")
-    clean, extend = action_ids(schema)
-    assert clean.startswith("clean_stdlist-") and extend.startswith("extend_filesystem-")
+    [extend] = action_ids(schema)
+    assert extend.startswith("extend_filesystem-")
     resume_flow_run(
-        flow_run_id,
-        run_input={clean: "approve", extend: "reject", "reviewer": reviewer, "comment": "ok"},
+        flow_run_id, run_input={extend: "approve", "reviewer": reviewer, "comment": "ok"}
     )
-    return clean, extend
+    return extend
 
 
 def start_while_another_is_active(active: uuid.UUID, status: str) -> None:
@@ -117,19 +121,50 @@ def review_input_of(flow_run_id: uuid.UUID, part: str):
         return review_input(client.read_flow_run(flow_run_id), part)
 
 
-def assert_only_the_approved_action_ran(clean: str, extend: str, reviewer: str) -> None:
+def assert_the_decisions_ran(extend: str, reviewer: str, received_by: uuid.UUID) -> None:
+    """The reviewer's approval of the extension, received by flow run `received_by`, and the
+    stdlist clean-up auto-approved: both ran (dry runs)."""
     decided = reviews()
-    assert {a: r.decision for a, r in decided.items()} == {clean: "approved", extend: "rejected"}
-    assert {r.decided_by for r in decided.values()} == {reviewer}
-    assert {r.source for r in decided.values()} == {"reviewer"}
-    [execution] = executions()
-    assert execution.action_id == clean
-    assert (execution.argv, execution.dry_run, execution.approved_by) == (
+    [clean] = set(decided) - {extend}
+    assert clean.startswith("clean_stdlist-")
+    auto, reviewed = decided[clean], decided[extend]
+    assert (auto.decision, auto.source, auto.decided_by, auto.submitted_at) == (
+        "approved",
+        "auto_approved",
+        None,
+        None,
+    )
+    assert (reviewed.decision, reviewed.source, reviewed.decided_by, reviewed.comment) == (
+        "approved",
+        "reviewer",
+        reviewer,
+        "ok",
+    )
+    assert reviewed.flow_run_id == received_by
+    assert reviewed.submitted_at is not None and reviewed.submitted_at <= reviewed.decided_at
+    ran = {execution.action_id: execution for execution in executions()}
+    assert (ran[clean].argv, ran[clean].dry_run, ran[clean].approved_by) == (
         ["rmstdlist", "10"],
+        True,
+        "auto_approved",
+    )
+    assert (ran[extend].argv[:2], ran[extend].dry_run, ran[extend].approved_by) == (
+        ["lvextend", "--resizefs"],
         True,
         reviewer,
     )
     assert the_run().status == "finished"
+
+
+def review_sheet_of(flow_run_id: uuid.UUID) -> Artifact:
+    with get_client(sync_client=True) as client:
+        [sheet] = client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]),
+                key=ArtifactFilterKey(any_=["maintenance-review"]),
+            )
+        )
+    return sheet
 
 
 def test_review_round_trip_in_the_prefect_ui(database_url: str) -> None:
@@ -154,38 +189,63 @@ def test_review_round_trip_in_the_prefect_ui(database_url: str) -> None:
     with session_scope() as session:
         finding = session.scalars(select(MaintenanceFinding)).one()
     assert the_run().status == "awaiting_review"
-    clean, extend = action_ids(schema)
-    for action_id in (clean, extend):
-        assert schema["properties"][action_id]["enum"] == ["approve", "reject"]
-        assert schema["properties"][action_id]["default"] == "reject"
-    assert schema["required"] == ["reviewer"]
-    assert "FTA001" in schema["properties"][clean]["title"]
-    assert "# Predictive maintenance: 2 actions to review" in description
+    # Only the action needing a person is asked, as a required choice with no default.
+    [extend] = action_ids(schema)
+    field = schema["properties"][extend]
+    assert field["enum"] == ["approve", "reject", "cannot decide"]
+    assert "default" not in field
+    assert schema["required"] == [extend, "reviewer"]
+    assert field["title"] == "FTA001: grow the file system"
+    assert "`lvextend --resizefs --size" in field["description"]
+    assert "Risk (medium): takes" in field["description"]
+    # The form's description: what fails, what is asked, and the sheet with the evidence.
+    sheet = review_sheet_of(paused.id)
+    failure_day = f"{finding.predicted_failure_date:%a %d %b %Y}"
+    assert f"**FTA001: the disk holding TWS fills up around {failure_day}**" in description
+    assert "You decide 1 action below (1 other action auto-approved)." in description
+    assert (
+        f"[Read the evidence and each action's risk](../../artifacts/artifact/{sheet.id})"
+        in description
+    )
+    assert sheet.data.startswith("# Review needed: 1 action on FTA001\n")
+    assert f"{finding.confidence:.0%} chance it happens within" in sheet.data
+    assert "- **You decide: grow the file system.**" in sheet.data
+    assert "- **Runs on its own (auto-approved): clean old job logs.**" in sheet.data
+    statistics = sheet.data.split("## The analysis in full")[1]
     row = f"| FTA001 | disk filling | {finding.predicted_failure_date} | {finding.confidence:.0%} |"
-    assert row in description
-    assert "### FTA001: disk filling (disk_percent)" in description
-    assert "slope_per_day" in description and "r_squared" in description
-    assert "`rmstdlist 10`" in description and "lvextend --resizefs" in description
-    assert "deterministic analyst: ANTHROPIC_API_KEY is not set" in description
-    links = markdown_links(description)
+    assert row in statistics
+    assert "slope_per_day" in statistics and "r_squared" in statistics
+    assert "deterministic analyst: ANTHROPIC_API_KEY is not set" in statistics
+    links = markdown_links(sheet.data)
     check_signed(links["The findings and their actions (API)"], "/api/v1/maintenance/findings")
     check_signed(links["Capacity report: charts"], f"/api/v1/reports/{report.id}.html")
 
-    approve_stdlist_cleanup(paused.id, "alice")
+    assert approve_the_extension(paused.id, "alice") == extend
     result = flow.join_result()
 
-    assert result["approved"] == 1 and result["executed"] == 1
+    assert result["approved"] == 2 and result["executed"] == 2
     assert result["analyst"] == "deterministic"
-    assert_only_the_approved_action_ran(clean, extend, "alice")
+    assert_the_decisions_ran(extend, "alice", paused.id)
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(
             artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[paused.id]))
         )
     by_key = {artifact.key: artifact for artifact in artifacts}
-    assert "disk filling" in by_key["maintenance-findings"].data
-    table = by_key["maintenance-actions"].data
-    assert f'"action id": "{clean}"' in table and '"dry run: would run rmstdlist 10"' in table
-    assert f'"action id": "{extend}"' in table and '"not run"' in table
+    summary = by_key["maintenance-findings"].data
+    assert "- **FTA001: grow the file system**: approved by alice, submitted " in summary
+    assert (
+        f"to flow run [{str(paused.id)[:8]}](../../runs/flow-run/{paused.id}); dry run. “ok”"
+        in summary
+    )
+    assert "- **FTA001: clean old job logs**: auto-approved" in summary
+    table = json.loads(by_key["maintenance-actions"].data)
+    assert [
+        (row["action"], row["decision"], row["decided by"], row["outcome"]) for row in table
+    ] == [
+        ("clean old job logs", "approved", "auto-approved", "dry run"),
+        ("grow the file system", "approved", "alice", "dry run"),
+    ]
+    assert table[1]["flow run"] == str(paused.id)[:8] and table[1]["submitted (UTC)"]
 
 
 def test_a_run_started_during_a_long_review_ends_at_once(database_url: str) -> None:
@@ -198,12 +258,12 @@ def test_a_run_started_during_a_long_review_ends_at_once(database_url: str) -> N
 
     start_while_another_is_active(paused.id, "awaiting_review")
 
-    clean, extend = approve_stdlist_cleanup(paused.id, "frank")
-    assert flow.join_result()["approved"] == 1
-    assert_only_the_approved_action_ran(clean, extend, "frank")
+    extend = approve_the_extension(paused.id, "frank")
+    assert flow.join_result()["approved"] == 2
+    assert_the_decisions_ran(extend, "frank", paused.id)
 
 
-def test_no_answer_in_time_rejects_every_action(
+def test_no_answer_in_time_rejects_every_asked_action(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("RESYNC_MAINTENANCE_REVIEW_TIMEOUT_SECONDS", "2")
@@ -212,18 +272,25 @@ def test_no_answer_in_time_rejects_every_action(
 
     result = predictive_maintenance()
 
-    assert result["approved"] == 0 and result["executed"] == 0
-    decided = reviews()
-    assert len(decided) == 2
-    assert {(r.decision, r.source, r.decided_by) for r in decided.values()} == {
-        ("rejected", "timeout_policy", None)
-    }
-    assert executions() == []
+    # The extension was asked and nobody answered; the stdlist clean-up needed nobody.
+    assert result["approved"] == 1 and result["executed"] == 1
     run = the_run()
+    decided = {r.action_id.split("-")[0]: r for r in reviews().values()}
+    extend, clean = decided["extend_filesystem"], decided["clean_stdlist"]
+    assert (extend.decision, extend.source, extend.decided_by, extend.submitted_at) == (
+        "rejected",
+        "timeout_policy",
+        None,
+        None,
+    )
+    assert extend.flow_run_id == run.flow_run_id
+    assert (clean.decision, clean.source) == ("approved", "auto_approved")
+    assert [execution.action_id for execution in executions()] == [clean.action_id]
     assert run.status == "finished"
     assert flow_run_state(run.flow_run_id) == "Completed"
     with session_scope() as session:
-        assert session.scalars(select(MaintenanceFinding.review_status)).all() == ["rejected"]
+        statuses = session.scalars(select(MaintenanceFinding.review_status)).all()
+    assert statuses == ["partly_approved"]
 
 
 def test_killed_mid_graph_the_next_run_continues_from_the_checkpoint(
@@ -243,11 +310,11 @@ def test_killed_mid_graph_the_next_run_continues_from_the_checkpoint(
     flow = FlowThread()
     flow.start()
     paused = wait_for_paused_run()
-    clean, extend = approve_stdlist_cleanup(paused.id, "carol")
+    extend = approve_the_extension(paused.id, "carol")
     flow.join_result()
 
     assert paused.id != killed
-    assert_only_the_approved_action_ran(clean, extend, "carol")
+    assert_the_decisions_ran(extend, "carol", paused.id)
     assert flow_run_state(killed) == "Crashed"
     before, after = completed_task_runs([killed]), completed_task_runs([paused.id])
     assert {name: before[name] for name in NODE_TASKS if before[name]} == {
@@ -271,10 +338,10 @@ def test_killed_while_paused_the_next_run_asks_again(database_url: str) -> None:
         lambda: (run := wait_for_paused_run()).id != first.id and run, what="a second pause"
     )
     assert flow_run_state(first.id) == "Crashed"
-    clean, extend = approve_stdlist_cleanup(second.id, "dave")
+    extend = approve_the_extension(second.id, "dave")
     flow.join_result()
 
-    assert_only_the_approved_action_ran(clean, extend, "dave")
+    assert_the_decisions_ran(extend, "dave", second.id)
     counts = completed_task_runs([first.id, second.id])
     assert {name: counts[name] for name in NODE_TASKS} == {name: 1 for name in NODE_TASKS}
     assert not any(completed_task_runs([second.id])[name] for name in NODE_TASKS[:7])
@@ -285,13 +352,14 @@ def test_an_answer_given_to_the_dead_paused_run_is_used(database_url: str) -> No
     process = start_flow_process(database_url)
     first = wait_for_paused_run()
     kill_hard(process)
-    clean, extend = approve_stdlist_cleanup(first.id, "erin")
+    extend = approve_the_extension(first.id, "erin")
     wait_until_abandoned()
 
     result = predictive_maintenance()
 
-    assert result["approved"] == 1
-    assert_only_the_approved_action_ran(clean, extend, "erin")
+    assert result["approved"] == 2
+    # The answer was received by the flow run that died, not the one that recorded it.
+    assert_the_decisions_ran(extend, "erin", first.id)
     assert flow_run_state(first.id) == "Crashed"
     counts = completed_task_runs([first.id, the_run().flow_run_id])
     assert {name: counts[name] for name in NODE_TASKS} == {name: 1 for name in NODE_TASKS}

@@ -14,8 +14,9 @@ from sqlalchemy import select
 
 from graphs.maintenance import nodes
 from graphs.maintenance.graph import build_graph
-from resync.db.engine import session_scope
+from resync.db.engine import get_engine, session_scope
 from resync.db.models import MaintenanceActionExecution, MaintenanceFinding, MaintenanceReview
+from resync.learning.store import load_action_decisions
 from resync.maintenance.claims import claim_run
 from resync.maintenance.execution import ActionOutcome, run_action
 from resync.settings import get_settings
@@ -125,56 +126,121 @@ def test_routing_refuses_a_state_without_findings() -> None:
         nodes.route_after_recommend({"predictions": []})
 
 
-def test_review_interrupt_and_resume_run_only_the_approved_action(database_url: str) -> None:
-    load_estate(REVIEWED_ESTATE)
-    run_id = new_run()
+def paused_at_review(run_id: str):
+    """The graph of a REVIEWED_ESTATE run stopped at its review, with the action ids by command."""
     graph = build_graph().compile(checkpointer=InMemorySaver())
     config = {"configurable": {"thread_id": run_id}}
-
     graph.invoke({"run_id": run_id}, config)
-
     snapshot = graph.get_state(config)
     assert snapshot.next == ("human_review",)
     [request] = snapshot.interrupts
     actions = {
         a["command"]: a["action_id"] for f in request.value["findings"] for a in f["actions"]
     }
+    return graph, config, request.value, actions
+
+
+def stored_reviews() -> dict[str, MaintenanceReview]:
+    with session_scope() as session:
+        return {r.action_id: r for r in session.scalars(select(MaintenanceReview))}
+
+
+def test_only_the_action_needing_a_person_is_asked_the_other_is_auto_approved(
+    database_url: str,
+) -> None:
+    load_estate(REVIEWED_ESTATE)
+    run_id = new_run()
+    graph, config, request, actions = paused_at_review(run_id)
+    # A confident finding: the stdlist clean-up is auto-approvable, the file system is not.
+    assert request["asked"] == [actions["extend_filesystem"]]
+    receiving = uuid.uuid4()
     answer = {
-        "approved": [actions["clean_stdlist"]],
-        "decided_by": "alice",
-        "comment": "stdlist only",
+        "decisions": {actions["extend_filesystem"]: "approved"},
         "source": "reviewer",
+        "decided_by": "alice",
+        "comment": "the volume group has room",
+        "submitted_at": "2026-12-07T01:55:12+00:00",
+        "flow_run_id": str(receiving),
     }
+
     state = graph.invoke(Command(resume=answer), config)
 
     assert graph.get_state(config).next == ()
-    assert [e["action_id"] for e in state["executions"]] == [actions["clean_stdlist"]]
+    assert sorted(e["action_id"] for e in state["executions"]) == sorted(actions.values())
+    decided = stored_reviews()
+    clean, extend = decided[actions["clean_stdlist"]], decided[actions["extend_filesystem"]]
+    assert (clean.decision, clean.source, clean.decided_by, clean.comment) == (
+        "approved",
+        "auto_approved",
+        None,
+        None,
+    )
+    assert (clean.submitted_at, clean.flow_run_id) == (None, None)
+    assert (extend.decision, extend.source, extend.decided_by, extend.comment) == (
+        "approved",
+        "reviewer",
+        "alice",
+        "the volume group has room",
+    )
+    assert extend.submitted_at == datetime(2026, 12, 7, 1, 55, 12, tzinfo=UTC)
+    assert extend.flow_run_id == receiving
+    assert extend.decided_at > extend.submitted_at
     with session_scope() as session:
-        reviews = {r.action_id: r for r in session.scalars(select(MaintenanceReview))}
-        [execution] = session.scalars(select(MaintenanceActionExecution)).all()
         [stored] = session.scalars(select(MaintenanceFinding)).all()
-    assert reviews[actions["clean_stdlist"]].decision == "approved"
-    assert reviews[actions["extend_filesystem"]].decision == "rejected"
-    assert {r.decided_by for r in reviews.values()} == {"alice"}
-    assert {r.comment for r in reviews.values()} == {"stdlist only"}
-    assert stored.review_status == "partly_approved"
-    assert execution.argv == ["rmstdlist", "10"]
-    assert execution.dry_run is True
-    assert execution.exit_code is None
-    assert execution.output == "dry run: would run rmstdlist 10"
-    assert execution.approved_by == "alice"
-    assert execution.finished_at is not None
+        executed = {e.action_id: e for e in session.scalars(select(MaintenanceActionExecution))}
+    assert stored.review_status == "approved"
+    assert executed[actions["clean_stdlist"]].approved_by == "auto_approved"
+    assert executed[actions["clean_stdlist"]].argv == ["rmstdlist", "10"]
+    assert executed[actions["clean_stdlist"]].output == "dry run: would run rmstdlist 10"
+    extension = executed[actions["extend_filesystem"]]
+    assert (extension.approved_by, extension.dry_run, extension.exit_code) == ("alice", True, None)
+    assert extension.argv[:2] == ["lvextend", "--resizefs"]
+    assert extension.finished_at is not None
 
 
-def test_a_review_approving_an_unknown_action_is_refused(database_url: str) -> None:
+@pytest.mark.parametrize(
+    ("decision", "source", "learned_from"),
+    [("deferred", "reviewer", 0), ("rejected", "timeout_policy", 0), ("rejected", "reviewer", 1)],
+)
+def test_an_asked_action_not_approved_does_not_run_the_auto_approved_one_does(
+    database_url: str, decision: str, source: str, learned_from: int
+) -> None:
     load_estate(REVIEWED_ESTATE)
     run_id = new_run()
-    graph = build_graph().compile(checkpointer=InMemorySaver())
-    config = {"configurable": {"thread_id": run_id}}
-    graph.invoke({"run_id": run_id}, config)
-    answer = {"approved": ["rm-rf"], "decided_by": "eve", "comment": None, "source": "reviewer"}
+    graph, config, _, actions = paused_at_review(run_id)
+    answer = {"decisions": {actions["extend_filesystem"]: decision}, "source": source}
 
-    with pytest.raises(ValueError, match=r"did not propose: \['rm-rf'\]"):
+    state = graph.invoke(Command(resume=answer), config)
+
+    assert [e["action_id"] for e in state["executions"]] == [actions["clean_stdlist"]]
+    decided = stored_reviews()
+    extend = decided[actions["extend_filesystem"]]
+    assert (extend.decision, extend.source) == (decision, source)
+    assert decided[actions["clean_stdlist"]].source == "auto_approved"
+    with session_scope() as session:
+        statuses = session.scalars(select(MaintenanceFinding.review_status)).all()
+    assert statuses == ["partly_approved"]
+    # Only a reviewer's approval or rejection teaches the action policies anything.
+    with get_engine().connect() as connection:
+        assert load_action_decisions(connection).height == learned_from
+
+
+@pytest.mark.parametrize(
+    ("decisions", "error"),
+    [
+        ({"rm-rf": "approved"}, r"did not propose: \['rm-rf'\]"),
+        ({}, r"extend_filesystem-\w+ needs a person and the review did not decide it"),
+    ],
+)
+def test_a_review_deciding_the_wrong_actions_is_refused(
+    database_url: str, decisions: dict, error: str
+) -> None:
+    load_estate(REVIEWED_ESTATE)
+    run_id = new_run()
+    graph, config, _, _ = paused_at_review(run_id)
+    answer = {"decisions": decisions, "decided_by": "eve", "source": "reviewer"}
+
+    with pytest.raises(ValueError, match=error):
         graph.invoke(Command(resume=answer), config)
 
     with session_scope() as session:

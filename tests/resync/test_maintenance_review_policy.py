@@ -1,9 +1,16 @@
-"""The maintenance review policy: which proposed actions a person decides on, without a graph."""
+"""The maintenance review policy: which proposed actions a person decides on and every action's
+decision, without a graph."""
+
+from datetime import UTC, datetime
 
 import pytest
 
-from resync.maintenance.review_policy import actions_needing_review, needs_review
-from resync.maintenance.types import Finding, ProposedAction
+from resync.maintenance.review_policy import (
+    actions_needing_review,
+    needs_review,
+    review_decisions,
+)
+from resync.maintenance.types import Finding, ProposedAction, ReviewDecision
 
 THRESHOLD = 0.8
 
@@ -83,3 +90,44 @@ def test_names_the_actions_a_person_decides_on() -> None:
     unsure = finding(0.5, action("resize_message_file"))
     needing = actions_needing_review([sure, unsure], THRESHOLD)
     assert [a.command for a in needing] == ["extend_filesystem", "resize_message_file"]
+
+
+def test_decisions_are_the_answers_for_the_asked_actions_and_auto_approval_for_the_rest() -> None:
+    sure = finding(
+        0.95, action("clean_stdlist"), action("extend_filesystem", auto_approvable=False)
+    )
+    answer = {
+        "decisions": {"extend_filesystem-1": "deferred"},
+        "source": "reviewer",
+        "decided_by": "alice",
+        "comment": "ask the storage team",
+        "submitted_at": "2026-12-07T01:55:12Z",
+        "flow_run_id": "6f0e2a4c-51c8-4a8e-9d43-2f4c3f0f7f11",
+    }
+
+    clean, extend = review_decisions([sure], answer)
+
+    assert clean == ReviewDecision(
+        action_id="clean_stdlist-1", decision="approved", source="auto_approved"
+    )
+    assert (extend.action_id, extend.decision, extend.source, extend.decided_by) == (
+        "extend_filesystem-1",
+        "deferred",
+        "reviewer",
+        "alice",
+    )
+    assert extend.comment == "ask the storage team"
+    assert extend.submitted_at == datetime(2026, 12, 7, 1, 55, 12, tzinfo=UTC)
+    assert str(extend.flow_run_id) == answer["flow_run_id"]
+
+
+def test_nobody_asked_approves_only_what_the_catalogue_allows() -> None:
+    nobody_asked = {"source": "auto_approved"}
+    [clean] = review_decisions([finding(0.95, action("clean_stdlist"))], nobody_asked)
+    assert (clean.decision, clean.source) == ("approved", "auto_approved")
+    # An action kept for a person is never auto-approved, whatever the answer leaves out.
+    kept = finding(0.95, action("move_jobs_off_workstation", auto_approvable=False))
+    with pytest.raises(ValueError, match="move_jobs_off_workstation-1 needs a person"):
+        review_decisions([kept], nobody_asked)
+    with pytest.raises(ValueError, match=r"did not propose: \['rm-rf'\]"):
+        review_decisions([kept], {"decisions": {"rm-rf": "approved"}, "source": "reviewer"})

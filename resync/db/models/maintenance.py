@@ -54,7 +54,7 @@ class MaintenanceFinding(Base):
 
     `actions` holds the proposed actions as JSON (action_id, command, arguments, description,
     auto_approvable); their decisions are rows of `maintenance_reviews`. `review_status` is
-    pending, approved, rejected, partly_approved, auto_approved or no_actions.
+    pending, approved, rejected, deferred, partly_approved, auto_approved or no_actions.
     """
 
     __tablename__ = "maintenance_findings"
@@ -82,8 +82,12 @@ class MaintenanceFinding(Base):
 class MaintenanceReview(Base):
     """The decision on one proposed action of a run: who decided, when, and how.
 
-    `source` is reviewer (someone answered in the Prefect UI), timeout_policy (nobody answered
-    in time: rejected) or auto_approved (confident finding, auto-approvable actions only).
+    `decision` is approved, rejected or deferred (the reviewer could not decide: not run, asked
+    again by the next run). `source` is reviewer (someone answered in the Prefect UI),
+    timeout_policy (nobody answered in time: rejected) or auto_approved (an action the review
+    policy lets run without a person). `decided_at` is when the run wrote the decision;
+    `submitted_at` when the reviewer submitted the form, and `flow_run_id` the Prefect flow run
+    whose form received the answer (or whose review timed out).
     """
 
     __tablename__ = "maintenance_reviews"
@@ -101,6 +105,8 @@ class MaintenanceReview(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     source: Mapped[str] = mapped_column(String(20))
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    flow_run_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
 
 
 class MaintenanceActionExecution(Base):
