@@ -26,8 +26,8 @@ from prefect.input.run_input import keyset_from_paused_state
 from prefect.runtime import flow_run
 from prefect.states import Crashed, Paused, Running
 
-from resync.maintenance.actions import action_risk, action_title, build_argv
-from resync.maintenance.review_sheet import form_description, review_sheet
+from resync.maintenance.actions import action_title
+from resync.maintenance.review_sheet import field_description, form_description, review_sheet
 from resync.maintenance.types import Finding, ReviewAnswer
 from resync.settings import Settings
 
@@ -40,10 +40,11 @@ def _findings(request: dict[str, Any]) -> list[Finding]:
     return [Finding.model_validate(finding) for finding in request["findings"]]
 
 
-def review_form(request: dict[str, Any]) -> type[RunInput]:
+def review_form(request: dict[str, Any], sheet_link: str | None = None) -> type[RunInput]:
     """A RunInput with a required choice per asked action, the reviewer's name and a comment.
 
-    `request` is the graph's interrupt: findings, insight and the ids of the asked actions.
+    `request` is the graph's interrupt: findings, insight and the ids of the asked actions;
+    `sheet_link` the review sheet, linked again beside the name, which stays in view.
     """
     asked = set(request["asked"])
     fields: dict[str, Any] = {
@@ -51,17 +52,24 @@ def review_form(request: dict[str, Any]) -> type[RunInput]:
             Choice,
             pydantic.Field(
                 title=f"{finding.workstation}: {action_title(action)}",
-                description=f"{action.description}. Runs `{' '.join(build_argv(action))}`. "
-                f"{action_risk(action)}.",
+                description=field_description(finding, action),
             ),
         )
         for finding in _findings(request)
         for action in finding.actions
         if action.action_id in asked
     }
+    sheet = (
+        f"Read [the evidence and each action's risk]({sheet_link}) first." if sheet_link else None
+    )
     fields["reviewer"] = (
         str,
-        pydantic.Field(min_length=1, max_length=120, title="Your name (kept with the decisions)"),
+        pydantic.Field(
+            min_length=1,
+            max_length=120,
+            title="Your name (kept with the decisions)",
+            description=sheet,
+        ),
     )
     fields["comment"] = (str, pydantic.Field(default="", max_length=2000, title="Comment"))
     return pydantic.create_model("MaintenanceReview", __base__=RunInput, **fields)
@@ -120,13 +128,13 @@ def request_review(request: dict[str, Any], links: list[str], settings: Settings
     deadline = datetime.now(UTC) + timedelta(seconds=timeout)
     sheet = publish_review_sheet(request, links, deadline, settings.maintenance_horizon_days)
     # Relative to the run's page (/runs/flow-run/<id>), so it opens wherever the UI is served.
-    description = form_description(
-        _findings(request), request["asked"], f"../../artifacts/artifact/{sheet}", deadline
-    )
+    sheet_link = f"../../artifacts/artifact/{sheet}"
+    description = form_description(_findings(request), request["asked"], sheet_link, deadline)
+    form = review_form(request, sheet_link).with_initial_data(description=description)
     current = uuid.UUID(flow_run.id)
     try:
         answer = pause_flow_run(
-            wait_for_input=review_form(request).with_initial_data(description=description),
+            wait_for_input=form,
             timeout=timeout,
             poll_interval=settings.maintenance_review_poll_interval_seconds,
             key=REVIEW_PAUSE_KEY,

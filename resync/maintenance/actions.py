@@ -108,11 +108,12 @@ CATALOGUE: dict[str, CatalogueEntry] = {
         MoveJobsOffWorkstation,
         lambda a: ["conman", f"limit cpu={a.workstation};{a.job_limit}"],
         auto_approvable=False,
-        title="stop new jobs on the FTA",
+        title="stop new jobs",
         risk_level="medium",
         risk=lambda a: (
-            f"at most {a.job_limit} jobs run on {a.workstation} until "
-            "someone raises its limit again; jobs that only it can run wait"
+            ("no new job starts" if a.job_limit == 0 else f"at most {a.job_limit} jobs run")
+            + f" on {a.workstation} until someone raises its limit again; jobs that only it "
+            "can run wait"
         ),
     ),
 }
@@ -182,3 +183,8 @@ def action_risk(action: ProposedAction) -> str:
     entry = _entry(action.command)
     arguments = validate_arguments(action.command, action.arguments)
     return f"Risk ({entry.risk_level}): {entry.risk(arguments)}"
+
+
+def action_risk_level(action: ProposedAction) -> str:
+    """The action's risk in one word: low or medium."""
+    return _entry(action.command).risk_level

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from resync.maintenance.actions import action_risk, action_title, build_argv
+from resync.maintenance.actions import action_risk, action_risk_level, action_title, build_argv
 from resync.maintenance.report import counted, findings_markdown
 from resync.maintenance.types import Finding, Kind, ProposedAction
 
@@ -152,34 +152,39 @@ def _asked_findings(findings: list[Finding], asked: list[str]) -> list[Finding]:
     return [f for f in findings if any(action.action_id in asked for action in f.actions)]
 
 
+def field_description(finding: Finding, action: ProposedAction) -> str:
+    """Under an asked action's choice in the form: why, the command, the risk level.
+
+    Two lines or so: Prefect's Resume form shrinks its description to nothing once the fields
+    fill the box, so each field says on its own why it is asked.
+    """
+    why = WHAT_FAILS[finding.kind](finding.resource)
+    if finding.predicted_failure_date is not None:
+        day = finding.predicted_failure_date
+        why = ", ".join(filter(None, [f"{why} around {day:%a %d %b}", _in_days(finding)]))
+    return (
+        f"Why: {why} ({_likelihood(finding.confidence)}, {finding.confidence:.0%}). "
+        f"Runs `{' '.join(build_argv(action))}`. Risk: {action_risk_level(action)}."
+    )
+
+
 def form_description(
     findings: list[Finding], asked: list[str], sheet_link: str, deadline: datetime
 ) -> str:
-    """The top of the Resume form: what fails, what is asked, the link, the deadline."""
+    """The top of the Resume form, kept to three lines: the deadline, the sheet, the actions
+    that run on their own, the choices (each field says why it is asked)."""
     others = sum(len(finding.actions) for finding in findings) - len(asked)
-    lines = [
-        ", ".join(
-            filter(
-                None,
-                [
-                    f"- **{headline(finding)}**",
-                    _in_days(finding),
-                    f"{_likelihood(finding.confidence)} ({finding.confidence:.0%})",
-                ],
-            )
-        )
-        for finding in _asked_findings(findings, asked)
+    first = [
+        f"Decide by **{deadline:%a %d %b %H:%M} UTC** (no answer: rejected)",
+        f"**[Evidence and each action's risk]({sheet_link})**",
     ]
-    on_its_own = f" ({counted(others, 'other action')} auto-approved)" if others else ""
+    if others:
+        first.append(f"{counted(others, 'other action')} auto-approved")
     return "\n\n".join(
         [
-            "\n".join(lines),
-            f"You decide {counted(len(asked), 'action')} below{on_its_own}. "
-            f"**[Read the evidence and each action's risk]({sheet_link})** (also under "
-            "Artifacts).",
-            CHOICES_SENTENCE,
-            f"**No answer by {deadline:%a %d %b %H:%M} UTC:** the actions you are asked are "
-            "rejected.",
+            " · ".join(first),
+            "**approve** runs it right after you submit; **reject** and **cannot decide** do "
+            "not (cannot decide is not counted as a rejection).",
         ]
     )
 

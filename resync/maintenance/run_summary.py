@@ -1,9 +1,10 @@
 """What a finished maintenance run reports: each action's decision, who made it, when, and what ran.
 
 Two views of the same rows, for the run's artifacts in the Prefect UI: a markdown summary (the
-decisions in words, with the reviewer's comment, when they submitted and the flow run that
-received the answer, then the findings in plain words and the analysis) and a table with one
-short row per action, its cells kept short since Prefect shows a table's cells on one line.
+answer once, with the reviewer, when they submitted, the flow run that received it and the
+comment; then each action's decision and outcome, the findings in plain words and the analysis)
+and a table with one row per action. Prefect shows a table's cells on one line, so its cells
+are kept short enough for the artifact page at 1400 px; the full texts are in the markdown.
 """
 
 from collections.abc import Mapping
@@ -14,67 +15,67 @@ from resync.maintenance.actions import action_title
 from resync.maintenance.report import counted, findings_markdown
 from resync.maintenance.review_sheet import finding_section
 from resync.maintenance.store import ActionDecisions
-from resync.maintenance.types import Finding, ProposedAction
+from resync.maintenance.types import Finding
 
 DECISION_WORDS = {"approved": "approved", "rejected": "rejected", "deferred": "cannot decide"}
 SOURCE_WORDS = {"auto_approved": "auto-approved", "timeout_policy": "timeout policy"}
+NAME_CELL, OUTCOME_CELL = 20, 20
 
 
-def decided_by(review: MaintenanceReview | None) -> str:
-    """The reviewer's name, or the policy that decided."""
+def decision_words(review: MaintenanceReview | None) -> str:
+    """The decision as the summary says it: approved, cannot decide, auto-approved, …"""
     if review is None:
-        return ""
-    return review.decided_by or SOURCE_WORDS.get(review.source, review.source)
+        return "pending"
+    if review.source == "auto_approved":
+        return "auto-approved"
+    if review.source == "timeout_policy":
+        return "rejected (no answer in time)"
+    return DECISION_WORDS[review.decision]
 
 
 def outcome(execution: MaintenanceActionExecution | None) -> str:
-    """What running the action gave, in a few words."""
+    """What running the action gave, in a few words (the audit row keeps the output)."""
     if execution is None:
         return "not run"
     if execution.finished_at is None:
-        return "started; no outcome (its process died)"
+        return "died while running"
     if execution.exit_code is not None:
         return f"exit {execution.exit_code}"
     # A dry run, a refused action or a timeout: the output's first line says which.
     first_line = (execution.output or "").split("\n", 1)[0]
-    return "dry run" if first_line.startswith("dry run") else first_line
+    return "dry run" if first_line.startswith("dry run") else first_line.split(":", 1)[0]
 
 
-def _short(text: str, limit: int = 40) -> str:
+def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _when(moment: datetime | None) -> str:
-    return "" if moment is None else f"{moment:%Y-%m-%d %H:%M}"
-
-
-def _flow_run_link(review: MaintenanceReview) -> str:
-    short = str(review.flow_run_id)[:8]
+def _flow_run_link(flow_run_id: object) -> str:
     # Relative to the artifact's page (/artifacts/artifact/<id>) in the Prefect UI.
-    return f"[{short}](../../runs/flow-run/{review.flow_run_id})"
+    return f"[{str(flow_run_id)[:8]}](../../runs/flow-run/{flow_run_id})"
 
 
-def decision_line(finding: Finding, action: ProposedAction, decisions: ActionDecisions) -> str:
-    """One action's decision in words: what, decided how and by whom, when, the outcome."""
-    review = decisions.reviews.get(action.action_id)
-    what = f"**{finding.workstation}: {action_title(action)}**"
-    if review is None:
-        return f"- {what}: not decided"
-    if review.source == "auto_approved":
-        how = "auto-approved (the review policy lets it run without a person)"
-    elif review.source == "timeout_policy":
-        how = "rejected: nobody answered in time (timeout policy)"
-    else:
-        how = f"{DECISION_WORDS[review.decision]} by {review.decided_by}"
-    line = f"- {what}: {how}"
-    if review.submitted_at is not None:
-        line += f", submitted {review.submitted_at:%Y-%m-%d %H:%M:%S} UTC"
-    if review.flow_run_id is not None:
-        line += f" to flow run {_flow_run_link(review)}"
-    line += f"; {outcome(decisions.executions.get(action.action_id))}."
-    if review.comment:
-        line += f" “{' '.join(review.comment.split())}”"
-    return line
+def answer_lines(reviews: list[MaintenanceReview]) -> list[str]:
+    """Who answered the review, when, to which flow run, with what comment; or the timeout."""
+    lines = []
+    answers = {
+        (r.decided_by, r.submitted_at, r.flow_run_id, r.comment)
+        for r in reviews
+        if r.source == "reviewer"
+    }
+    for reviewer, submitted_at, flow_run_id, comment in sorted(answers, key=str):
+        line = f"Answered by **{reviewer}**"
+        if submitted_at is not None:
+            line += f", submitted {submitted_at:%Y-%m-%d %H:%M:%S} UTC"
+        if flow_run_id is not None:
+            line += f" to flow run {_flow_run_link(flow_run_id)}"
+        lines.append(line + (f": “{' '.join(comment.split())}”" if comment else "."))
+    for flow_run_id in {r.flow_run_id for r in reviews if r.source == "timeout_policy"}:
+        lines.append(
+            f"Nobody answered flow run {_flow_run_link(flow_run_id)} in time: the asked actions "
+            "were rejected (timeout policy)."
+        )
+    return lines
 
 
 def summary_markdown(
@@ -91,8 +92,14 @@ def summary_markdown(
         "",
     ]
     if actions:
-        lines += ["## Decisions", ""]
-        lines += [decision_line(finding, action, decisions) for finding, action in actions]
+        lines += ["## Decisions", "", *answer_lines(list(decisions.reviews.values())), ""]
+        for finding, action in actions:
+            review = decisions.reviews.get(action.action_id)
+            execution = decisions.executions.get(action.action_id)
+            lines.append(
+                f"- **{finding.workstation}: {action_title(action)}**: "
+                f"{decision_words(review)}; {outcome(execution)}."
+            )
         lines.append("")
     if findings:
         lines += ["## What will fail", ""]
@@ -103,23 +110,27 @@ def summary_markdown(
     return "\n".join(lines)
 
 
+def _submitted(moment: datetime | None) -> str:
+    return "" if moment is None else f"{moment:%Y-%m-%d %H:%M}"
+
+
 def summary_rows(findings: list[Finding], decisions: ActionDecisions) -> list[dict[str, str]]:
-    """One short row per proposed action: FTA, action, decision, by, submitted, flow run,
-    outcome."""
+    """One short row per proposed action: FTA, action, decision, by, submitted, outcome."""
     rows = []
     for finding in findings:
         for action in finding.actions:
             review = decisions.reviews.get(action.action_id)
-            received_by = review.flow_run_id if review else None
+            reviewer = "" if review is None or review.source != "reviewer" else review.decided_by
             rows.append(
                 {
                     "FTA": finding.workstation,
                     "action": action_title(action),
-                    "decision": DECISION_WORDS[review.decision] if review else "pending",
-                    "decided by": decided_by(review),
-                    "submitted (UTC)": _when(review.submitted_at if review else None),
-                    "flow run": str(received_by)[:8] if received_by else "",
-                    "outcome": _short(outcome(decisions.executions.get(action.action_id))),
+                    "decision": decision_words(review),
+                    "reviewer": _short(reviewer or "", NAME_CELL),
+                    "submitted (UTC)": _submitted(review.submitted_at if review else None),
+                    "outcome": _short(
+                        outcome(decisions.executions.get(action.action_id)), OUTCOME_CELL
+                    ),
                 }
             )
     return rows

@@ -6,6 +6,7 @@ while paused."""
 import json
 import time
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from prefect.client.orchestration import get_client
@@ -195,18 +196,21 @@ def test_review_round_trip_in_the_prefect_ui(database_url: str) -> None:
     assert field["enum"] == ["approve", "reject", "cannot decide"]
     assert "default" not in field
     assert schema["required"] == [extend, "reviewer"]
+    # Each field says why it is asked: what fails when, how sure, the command, the risk.
     assert field["title"] == "FTA001: grow the file system"
-    assert "`lvextend --resizefs --size" in field["description"]
-    assert "Risk (medium): takes" in field["description"]
-    # The form's description: what fails, what is asked, and the sheet with the evidence.
-    sheet = review_sheet_of(paused.id)
-    failure_day = f"{finding.predicted_failure_date:%a %d %b %Y}"
-    assert f"**FTA001: the disk holding TWS fills up around {failure_day}**" in description
-    assert "You decide 1 action below (1 other action auto-approved)." in description
-    assert (
-        f"[Read the evidence and each action's risk](../../artifacts/artifact/{sheet.id})"
-        in description
+    failure_day = f"{finding.predicted_failure_date:%a %d %b}"
+    assert field["description"].startswith(
+        f"Why: the disk holding TWS fills up around {failure_day}, in about "
     )
+    assert f"{finding.confidence:.0%}). Runs `lvextend --resizefs --size" in field["description"]
+    assert field["description"].endswith("`. Risk: medium.")
+    # The form's description: what is asked, by when, and the sheet with the evidence, which
+    # is linked again beside the reviewer's name.
+    sheet = review_sheet_of(paused.id)
+    assert description.startswith("Decide by **")
+    sheet_link = f"(../../artifacts/artifact/{sheet.id})"
+    assert f"**[Evidence and each action's risk]{sheet_link}** · 1 other action" in description
+    assert sheet_link in schema["properties"]["reviewer"]["description"]
     assert sheet.data.startswith("# Review needed: 1 action on FTA001\n")
     assert f"{finding.confidence:.0%} chance it happens within" in sheet.data
     assert "- **You decide: grow the file system.**" in sheet.data
@@ -232,20 +236,18 @@ def test_review_round_trip_in_the_prefect_ui(database_url: str) -> None:
         )
     by_key = {artifact.key: artifact for artifact in artifacts}
     summary = by_key["maintenance-findings"].data
-    assert "- **FTA001: grow the file system**: approved by alice, submitted " in summary
-    assert (
-        f"to flow run [{str(paused.id)[:8]}](../../runs/flow-run/{paused.id}); dry run. “ok”"
-        in summary
-    )
-    assert "- **FTA001: clean old job logs**: auto-approved" in summary
+    received = f"[{str(paused.id)[:8]}](../../runs/flow-run/{paused.id})"
+    assert "Answered by **alice**, submitted " in summary
+    assert f" UTC to flow run {received}: “ok”" in summary
+    assert "- **FTA001: grow the file system**: approved; dry run." in summary
+    assert "- **FTA001: clean old job logs**: auto-approved; dry run." in summary
     table = json.loads(by_key["maintenance-actions"].data)
-    assert [
-        (row["action"], row["decision"], row["decided by"], row["outcome"]) for row in table
-    ] == [
-        ("clean old job logs", "approved", "auto-approved", "dry run"),
+    decided = [(row["action"], row["decision"], row["reviewer"], row["outcome"]) for row in table]
+    assert decided == [
+        ("clean old job logs", "auto-approved", "", "dry run"),
         ("grow the file system", "approved", "alice", "dry run"),
     ]
-    assert table[1]["flow run"] == str(paused.id)[:8] and table[1]["submitted (UTC)"]
+    assert table[1]["submitted (UTC)"].startswith(f"{datetime.now(UTC):%Y-%m-%d}")
 
 
 def test_a_run_started_during_a_long_review_ends_at_once(database_url: str) -> None:

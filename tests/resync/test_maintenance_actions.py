@@ -1,4 +1,5 @@
-"""The allow-listed maintenance actions: exact argv, refused commands and arguments, stable ids."""
+"""The allow-listed maintenance actions: exact argv, refused commands and arguments, stable ids,
+and what a reviewer is told of each: its name and its risk."""
 
 import pytest
 
@@ -6,6 +7,9 @@ from resync.maintenance.actions import (
     CATALOGUE,
     ActionError,
     action_id,
+    action_risk,
+    action_risk_level,
+    action_title,
     build_argv,
     is_auto_approvable,
     propose,
@@ -103,3 +107,39 @@ def test_action_ids_are_stable_per_workstation_kind_and_command() -> None:
 def test_a_proposal_with_invalid_arguments_is_never_made() -> None:
     with pytest.raises(ActionError, match="size_mb"):
         propose("FTA01", "message_file_filling", "resize_message_file", "x", message_file="M.msg")
+
+
+@pytest.mark.parametrize(
+    ("command", "arguments", "title", "risk"),
+    [
+        (
+            "clean_stdlist",
+            {"workstation": "FTA001", "older_than_days": 10},
+            "clean old job logs",
+            "Risk (low): job logs older than 10 days are deleted for good",
+        ),
+        (
+            "resize_message_file",
+            {"workstation": "FTA001", "message_file": "Mailbox.msg", "size_mb": 60},
+            "enlarge a message file",
+            "Risk (low): Mailbox.msg may then take up to 60 MB of the FTA's disk",
+        ),
+        (
+            "extend_filesystem",
+            {"workstation": "FTA001", "logical_volume": "/dev/vg/tws", "add_gb": 15},
+            "grow the file system",
+            "Risk (medium): takes 15 GB of the volume group for good",
+        ),
+        (
+            "move_jobs_off_workstation",
+            {"workstation": "FTA001", "job_limit": 0},
+            "stop new jobs",
+            "Risk (medium): no new job starts on FTA001 until someone raises its limit again",
+        ),
+    ],
+)
+def test_each_command_tells_a_reviewer_its_name_and_risk(command, arguments, title, risk) -> None:
+    proposed = action(command, **arguments)
+    assert action_title(proposed) == title
+    assert action_risk(proposed).startswith(risk)
+    assert action_risk_level(proposed) == risk.split("(")[1].split(")")[0]

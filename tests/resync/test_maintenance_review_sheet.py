@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from resync.db.models import MaintenanceActionExecution, MaintenanceReview
 from resync.maintenance.actions import propose
-from resync.maintenance.review_sheet import form_description, review_sheet
+from resync.maintenance.review_sheet import field_description, form_description, review_sheet
 from resync.maintenance.run_summary import summary_markdown, summary_rows
 from resync.maintenance.store import ActionDecisions
 from resync.maintenance.types import Finding
@@ -105,22 +105,19 @@ def test_the_sheet_says_what_fails_when_how_sure_and_what_each_action_risks() ->
     assert "One FTA fills its disk." in analysis and "| FTA001 | disk filling |" in analysis
 
 
-def test_the_form_description_is_short_and_links_the_sheet() -> None:
+def test_the_form_says_in_a_few_lines_what_is_asked_and_each_field_why() -> None:
     description = form_description([DISK, FAILING_JOB], [EXTEND.action_id], "../sheet", DEADLINE)
 
-    lines = description.split("\n\n")
-    assert lines[0] == (
-        "- **FTA001: the disk holding TWS fills up around Thu 24 Dec 2026**, in about 17 days, "
-        "very likely (97%)"
+    asked, choices = description.split("\n\n")
+    assert asked == (
+        "Decide by **Mon 07 Dec 20:48 UTC** (no answer: rejected) · **[Evidence and each "
+        "action's risk](../sheet)** · 1 other action auto-approved"
     )
-    assert lines[1].startswith("You decide 1 action below (1 other action auto-approved). ")
-    assert "**[Read the evidence and each action's risk](../sheet)**" in lines[1]
-    assert "**cannot decide** (not run" in lines[2]
-    assert (
-        lines[3] == "**No answer by Mon 07 Dec 20:48 UTC:** the actions you are asked are rejected."
+    assert "**cannot decide** do not (cannot decide is not counted as a rejection)" in choices
+    assert field_description(DISK, EXTEND) == (
+        "Why: the disk holding TWS fills up around Thu 24 Dec, in about 17 days (very likely, "
+        "97%). Runs `lvextend --resizefs --size +65G /dev/mapper/twsvg-twslv`. Risk: medium."
     )
-    # The job finding asks nothing, so the form does not list it.
-    assert "FTA002" not in description
 
 
 def test_the_summary_lists_each_decision_with_its_reviewer_time_and_flow_run() -> None:
@@ -154,32 +151,67 @@ def test_the_summary_lists_each_decision_with_its_reviewer_time_and_flow_run() -
     markdown = summary_markdown([DISK], INSIGHT, decisions, 28)
 
     assert markdown.startswith("# Predictive maintenance: 1 predicted problem, 2 actions\n")
-    assert (
-        "- **FTA001: clean old job logs**: auto-approved (the review policy lets it run without "
-        "a person); dry run." in markdown
-    )
-    assert (
-        f"- **FTA001: grow the file system**: cannot decide by Dana, submitted 2026-12-07 "
-        f"01:55:12 UTC to flow run [{str(receiving)[:8]}](../../runs/flow-run/{receiving}); "
-        "not run. “ask the storage team”" in markdown
-    )
+    decisions_part = markdown.split("## Decisions\n\n")[1].split("## What will fail")[0]
+    assert decisions_part.split("\n")[:4] == [
+        f"Answered by **Dana**, submitted 2026-12-07 01:55:12 UTC to flow run "
+        f"[{str(receiving)[:8]}](../../runs/flow-run/{receiving}): “ask the storage team”",
+        "",
+        "- **FTA001: clean old job logs**: auto-approved; dry run.",
+        "- **FTA001: grow the file system**: cannot decide; not run.",
+    ]
     assert summary_rows([DISK], decisions) == [
         {
             "FTA": "FTA001",
             "action": "clean old job logs",
-            "decision": "approved",
-            "decided by": "auto-approved",
+            "decision": "auto-approved",
+            "reviewer": "",
             "submitted (UTC)": "",
-            "flow run": "",
             "outcome": "dry run",
         },
         {
             "FTA": "FTA001",
             "action": "grow the file system",
             "decision": "cannot decide",
-            "decided by": "Dana",
+            "reviewer": "Dana",
             "submitted (UTC)": "2026-12-07 01:55",
-            "flow run": str(receiving)[:8],
             "outcome": "not run",
         },
+    ]
+
+
+def test_the_summary_says_when_nobody_answered_and_keeps_table_cells_short() -> None:
+    timed_out = uuid.uuid4()
+    decisions = ActionDecisions(
+        reviews={
+            CLEAN.action_id: MaintenanceReview(
+                action_id=CLEAN.action_id,
+                decision="approved",
+                source="reviewer",
+                decided_by="Dana Okafor of the night shift, second line",
+            ),
+            EXTEND.action_id: MaintenanceReview(
+                action_id=EXTEND.action_id,
+                decision="rejected",
+                source="timeout_policy",
+                flow_run_id=timed_out,
+            ),
+        },
+        executions={
+            CLEAN.action_id: MaintenanceActionExecution(
+                action_id=CLEAN.action_id, argv=["rmstdlist", "10"], dry_run=False, finished_at=None
+            )
+        },
+    )
+
+    markdown = summary_markdown([DISK], INSIGHT, decisions, 28)
+    rows = summary_rows([DISK], decisions)
+
+    assert (
+        f"Nobody answered flow run [{str(timed_out)[:8]}](../../runs/flow-run/{timed_out}) in "
+        "time: the asked actions were rejected (timeout policy)." in markdown
+    )
+    assert "- **FTA001: grow the file system**: rejected (no answer in time); not run." in markdown
+    assert [(row["decision"], row["reviewer"], row["outcome"]) for row in rows] == [
+        ("approved", "Dana Okafor of the …", "died while running"),
+        ("rejected (no answer in time)", "", "not run"),
     ]
