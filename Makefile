@@ -14,11 +14,14 @@ REPORT_RENDERER := dashboards/reports/node_modules/.installed
 run: setup
 	$(VENV)/bin/resync run
 
+# Four pytest-xdist workers on two cores: most tests wait (on the agent's one-second samples,
+# processes starting, a review paused past Prefect's lease), not on a core. Each worker starts
+# its own PostgreSQL and Prefect server; a module stays on one worker, so a module's stack
+# starts once.
 test: setup
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 4 --dist loadscope
 
-# Tiers are markers set from the fixtures a test uses (tests/support/tiers.py). Four workers on
-# two cores: most of these tests wait on the agent's one-second samples, not on a core.
+# Tiers are markers set from the fixtures a test uses (tests/support/tiers.py).
 test-fast: setup
 	$(VENV)/bin/pytest -n 4 -m "not postgres and not prefect and not browser and not e2e"
 
