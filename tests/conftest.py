@@ -45,16 +45,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(tier)
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport:
     """Under CI a skipped test is a failure: a missing chromium, PostgreSQL or npm bundle
     there means the suite did not run, whatever the test's own message says."""
-    outcome = yield
-    report = outcome.get_result()
+    report = yield
     if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"CI is set, so a test may not skip: {reason}"
+    return report
 
 
 def _migrate(url: str) -> None:
