@@ -160,6 +160,15 @@ def client(database_url: str, clock: AdvancingClock) -> Iterator["TestClient"]:
         yield test_client
 
 
+@pytest.fixture
+def outside_runs() -> Iterator[None]:
+    """Tasks called with `.fn()`, outside any flow or task run: their run logger logs nowhere."""
+    from prefect.logging import disable_run_logger
+
+    with disable_run_logger():
+        yield
+
+
 @pytest.fixture(scope="session")
 def prefect_api() -> Iterator[None]:
     """A real, temporary Prefect server for the whole session."""

@@ -77,6 +77,7 @@ def proposed(findings: list[dict]) -> dict[str, list[tuple[str, bool]]]:
     }
 
 
+@pytest.mark.usefixtures("outside_runs")
 def test_reviewers_rejections_change_what_the_next_maintenance_run_proposes_and_routes(
     learning_estate: datetime,
 ) -> None:

@@ -89,6 +89,7 @@ def degradation(now: datetime) -> dict:
     }
 
 
+@pytest.mark.usefixtures("outside_runs")
 def test_maintenance_confidence_is_calibrated_by_the_calibrator_in_force(
     database_url: str,
 ) -> None:
