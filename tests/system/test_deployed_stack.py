@@ -1,6 +1,7 @@
 """The stack as deployed: every deployment runs on a worker, a review waits paused past Prefect's
-concurrency lease and the worker's heartbeats and is answered as the UI's Resume form does, and a
-worker killed mid-graph leaves a run the next one continues from its checkpoint.
+concurrency lease and the worker's heartbeats and is answered as the UI's Resume form does (only
+the actions needing a person are asked), and a worker killed mid-graph leaves a run the next one
+continues from its checkpoint.
 
 Nothing runs in this process but HTTP calls and reads of the database: the flows run on the
 worker, started through Prefect's REST API. The tests share one stack and run in order.
@@ -134,9 +135,12 @@ def test_a_review_waits_paused_past_the_lease_while_every_deployment_runs(
     reviews, executions = decisions(stack, run.id)
     reviewed = {r.action_id: r for r in reviews if r.source == "reviewer"}
     assert set(reviewed) == set(actions)
-    assert {(r.decision, r.decided_by, r.comment) for r in reviewed.values()} == {
-        ("approved", "night shift", "approved after the morning check")
+    assert {(r.decision, r.decided_by, r.comment, r.flow_run_id) for r in reviewed.values()} == {
+        ("approved", "night shift", "approved after the morning check", uuid.UUID(review))
     }
+    # Submitted at the Resume call, after the long pause, before the run recorded it.
+    assert all(pause_began < r.submitted_at <= r.decided_at for r in reviewed.values())
+    assert {r.source for r in reviews} <= {"reviewer", "auto_approved"}
     executed = {e.action_id: e for e in executions}
     assert set(actions) <= set(executed)
     assert all(executed[a].dry_run and executed[a].approved_by == "night shift" for a in actions)
@@ -184,7 +188,11 @@ def test_a_worker_killed_mid_graph_leaves_a_run_the_next_one_continues(
         **dict.fromkeys(NODE_TASKS[4:], 1),
     }
     reviews, executions = decisions(stack, continued.id)
-    assert reviews and executions == []
-    assert {(r.decision, r.source, r.decided_by) for r in reviews} == {
-        ("rejected", "timeout_policy", None)
+    # The asked actions are rejected by the timeout policy; the others run by their policy.
+    asked = [r for r in reviews if r.source != "auto_approved"]
+    assert asked
+    assert {(r.decision, r.source, r.decided_by, r.flow_run_id) for r in asked} == {
+        ("rejected", "timeout_policy", None, uuid.UUID(unanswered))
     }
+    auto_approved = {r.action_id for r in reviews if r.source == "auto_approved"}
+    assert {e.action_id for e in executions} == auto_approved
