@@ -1,12 +1,12 @@
 """The human review in the Prefect UI: a form asking only the actions that need a person.
 
 Before pausing, the flow run publishes the review sheet (a markdown artifact: the evidence in
-plain words, each action's risk, then the statistics); the form's description says in a few
-lines what fails where and when, and links to it. Each asked action is a required choice, with
-no default: approve, reject or cannot decide (not run). The actions nobody is asked run by the
-review policy. Nobody answering in time rejects every asked action (the timeout policy). A flow
-run that died while paused is marked crashed by the run that continues its work, which uses an
-answer already submitted to it or asks again.
+plain words, each action's risk, then the statistics); the form links it, and each asked field
+says why (what fails where, when, how sure), the command and its risk level. Each asked action
+is a required choice, with no default: approve, reject or cannot decide (not run). The actions
+nobody is asked run by the review policy. Nobody answering in time rejects every asked action
+(the timeout policy). A flow run that died while paused is marked crashed by the run that
+continues its work, which uses an answer already submitted to it or asks again.
 """
 
 import uuid

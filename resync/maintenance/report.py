@@ -53,7 +53,7 @@ def briefing_data(findings: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def counted(count: int, noun: str) -> str:
-    """ "1 action", "2 actions": a count with its noun, plural when it is not one."""
+    """A count with its noun, plural when it is not one: 1 action, 2 actions."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 

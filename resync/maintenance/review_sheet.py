@@ -1,11 +1,12 @@
 """What a reviewer reads first: each predicted failure and each proposed action in plain words.
 
-Two texts for a paused review: the form's description, the top of Prefect's Resume form (a
-narrow box that scrolls, so a few lines: what fails where and when, what is asked, a link to
-the sheet) and the review sheet, a markdown artifact of the paused flow run: for each finding
-when, how sure, where it stands now and what happens if nothing is done, then each action, what
-it does, the command, its risk and whether the reviewer decides it or it runs on its own. The
-briefing and the statistics follow (`resync.maintenance.report.findings_markdown`).
+For a paused review: the Resume form's texts (Prefect's form is a narrow box that shrinks its
+description to nothing once the fields fill it, so the description is three lines and each asked
+field says why it is asked, the command and the risk level) and the review sheet, a markdown
+artifact of the paused flow run: for each finding when, how sure, where it stands now and what
+happens if nothing is done, then each action, what it does, the command, its risk and whether
+the reviewer decides it or it runs on its own. The briefing and the statistics follow
+(`resync.maintenance.report.findings_markdown`). The run's summary reuses the finding sections.
 """
 
 from collections.abc import Callable, Mapping
@@ -42,8 +43,8 @@ CHOICES_SENTENCE = (
 )
 
 
-def _day(value: date | str, year: bool = True) -> str:
-    return f"{date.fromisoformat(str(value)):%a %d %b %Y}" if year else f"{value:%d %b}"
+def _day(value: date, year: bool = True) -> str:
+    return f"{value:%a %d %b %Y}" if year else f"{value:%d %b}"
 
 
 def _likelihood(confidence: float) -> str:
@@ -55,7 +56,8 @@ def _unit(resource: str) -> str:
 
 
 def headline(finding: Finding) -> str:
-    """ "FTA001: the disk holding TWS fills up around Thu 24 Dec 2026" (jobs: no date)."""
+    """The finding in a line, e.g. FTA001: the disk holding TWS fills up around Thu 24 Dec 2026
+    (a job problem has no date)."""
     what = f"{finding.workstation}: {WHAT_FAILS[finding.kind](finding.resource)}"
     if finding.predicted_failure_date is None:
         return what
@@ -64,7 +66,9 @@ def headline(finding: Finding) -> str:
 
 def _in_days(finding: Finding) -> str:
     days = finding.evidence.get("expected_days")
-    return f"in about {counted(max(round(days), 0), 'day')}" if isinstance(days, float) else ""
+    if not isinstance(days, int | float):
+        return ""
+    return f"in about {counted(max(round(days), 0), 'day')}"
 
 
 def when(finding: Finding) -> str:
@@ -153,11 +157,8 @@ def _asked_findings(findings: list[Finding], asked: list[str]) -> list[Finding]:
 
 
 def field_description(finding: Finding, action: ProposedAction) -> str:
-    """Under an asked action's choice in the form: why, the command, the risk level.
-
-    Two lines or so: Prefect's Resume form shrinks its description to nothing once the fields
-    fill the box, so each field says on its own why it is asked.
-    """
+    """Under an asked action's choice in the form, in two lines or so: why, the command, the
+    risk level."""
     why = WHAT_FAILS[finding.kind](finding.resource)
     if finding.predicted_failure_date is not None:
         day = finding.predicted_failure_date
