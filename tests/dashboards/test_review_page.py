@@ -29,6 +29,8 @@ from tests.support.maintenance_prefect_ui import prefect_ui
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "review-page"
 VIEWPORT = {"width": 1400, "height": 900}
+# A page of Prefect's UI can take seconds to render on a busy two-core machine.
+LOADED = 30_000
 
 
 @pytest.fixture
@@ -59,7 +61,7 @@ def test_a_reviewer_reads_the_evidence_and_answers_in_the_prefect_ui(
         page.goto(f"{ui}/runs/flow-run/{paused.id}")
         page.get_by_role("button", name="Resume").first.click()
         form = page.locator(".p-modal__card")
-        expect(form.get_by_text("Decide by")).to_be_visible()
+        expect(form.get_by_text("Decide by")).to_be_visible(timeout=LOADED)
         page.screenshot(path=shots / "resume-form.png")
 
         # The description is in view, not shrunk away by the fields below it.
@@ -81,9 +83,8 @@ def test_a_reviewer_reads_the_evidence_and_answers_in_the_prefect_ui(
         with context.expect_page() as opened:
             form.get_by_role("link", name="Evidence and each action's risk", exact=True).click()
         sheet = opened.value
-        expect(
-            sheet.get_by_role("heading", name="Review needed: 1 action on FTA001")
-        ).to_be_visible()
+        heading = sheet.get_by_role("heading", name="Review needed: 1 action on FTA001")
+        expect(heading).to_be_visible(timeout=LOADED)
         expect(sheet.get_by_text("You decide: grow the file system.")).to_be_visible()
         sheet.screenshot(path=shots / "review-sheet.png", full_page=True)
         sheet.close()
@@ -104,12 +105,12 @@ def test_a_reviewer_reads_the_evidence_and_answers_in_the_prefect_ui(
         artifact_pages = _artifact_pages(paused.id)
         page.goto(f"{ui}/artifacts/artifact/{artifact_pages['maintenance-actions']}")
         table = page.locator("table").first
-        expect(table.get_by_text("cannot decide")).to_be_visible()
+        expect(table.get_by_text("cannot decide")).to_be_visible(timeout=LOADED)
         page.screenshot(path=shots / "actions-table.png")
         # Every column in view at 1400 px: the table does not scroll sideways.
         assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
         page.goto(f"{ui}/artifacts/artifact/{artifact_pages['maintenance-findings']}")
-        expect(page.get_by_text("Answered by Dana (night shift)")).to_be_visible()
+        expect(page.get_by_text("Answered by Dana (night shift)")).to_be_visible(timeout=LOADED)
         page.screenshot(path=shots / "findings-summary.png", full_page=True)
         with context.expect_page() as opened:
             page.get_by_role("link", name=str(paused.id)[:8]).click()
