@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Res
 from pydantic import AwareDatetime
 
 from api.deps import IngestKey, MetricsReadKey, SessionDep
-from api.json_body import component_ref, json_body, request_body, validate_body
+from api.json_body import component_ref, json_body, read_json_body, request_body, validate_body
 from resync.ingest.batch import SampleBatch, batch_from_payloads, read_sample_batch
 from resync.ingest.estate import read_samples
 from resync.ingest.inbox import inbox_frame, inbox_values
@@ -26,7 +26,7 @@ router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
 
 async def read_batch_body(request: Request) -> SampleBatch:
     """The batch validated column-wise; a body that path refuses goes through the model (422s)."""
-    body = await request.body()
+    body = await read_json_body(request)
     batch = read_sample_batch(body)
     if batch is None:
         batch = batch_from_payloads(validate_body(PayloadBatch, body), body)

@@ -1,5 +1,6 @@
 """The FTA metrics payload (the DESIGN.md contract) and its validation rules."""
 
+import math
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -9,6 +10,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     StringConstraints,
     field_validator,
     model_validator,
@@ -62,7 +64,7 @@ Label = Annotated[str, StringConstraints(max_length=64, pattern=LABEL_PATTERN)]
 class Metrics(BaseModel):
     """The sixteen numbers every sample carries; unknown names are kept and reported back."""
 
-    model_config = ConfigDict(extra="allow", allow_inf_nan=False)
+    model_config = ConfigDict(extra="allow", allow_inf_nan=False, strict=True)
 
     cpu_percent: Percent
     memory_percent: Percent
@@ -71,7 +73,8 @@ class Metrics(BaseModel):
     latency_avg_ms: NonNegative | None
     latency_max_ms: NonNegative | None
     packet_loss_percent: Percent
-    tcp_connectivity: Literal[0, 1]
+    # An int type, not Literal[0, 1], which takes true and 1.0 for 1.
+    tcp_connectivity: Annotated[int, Field(ge=0, le=1)]
     disk_io_read_kbs: NonNegative
     disk_io_write_kbs: NonNegative
     process_count: Annotated[int, Field(ge=0, le=MAX_INT32)]
@@ -104,7 +107,7 @@ METRIC_NAMES: tuple[str, ...] = tuple(Metrics.model_fields)
 class HostFacts(BaseModel):
     """Optional facts about the FTA host, stored latest per workstation."""
 
-    model_config = ConfigDict(extra="allow", allow_inf_nan=False)
+    model_config = ConfigDict(extra="allow", allow_inf_nan=False, strict=True)
 
     cpu_count: Annotated[int, Field(ge=1, le=100_000)] | None = None
     memory_total_mb: NonNegative | None = None
@@ -117,7 +120,7 @@ class HostFacts(BaseModel):
 class TwsFacts(BaseModel):
     """Optional facts about the TWS instance: stdlist size and message-file fill (percent)."""
 
-    model_config = ConfigDict(extra="allow", allow_inf_nan=False)
+    model_config = ConfigDict(extra="allow", allow_inf_nan=False, strict=True)
 
     stdlist_mb: NonNegative | None = None
     message_files: Annotated[dict[Label, Percent], Field(max_length=256)] | None = None
@@ -156,11 +159,13 @@ class MetricsPayload(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         allow_inf_nan=False,
+        strict=True,
         json_schema_extra={"examples": [EXAMPLE_PAYLOAD]},
     )
 
     workstation: WorkstationName
-    timestamp: Annotated[AwareDatetime, BeforeValidator(refuse_epoch_numbers)]
+    # Lax here, so that the text the BeforeValidator passes on is read as a datetime.
+    timestamp: Annotated[AwareDatetime, BeforeValidator(refuse_epoch_numbers), Strict(False)]
     metrics: Metrics
     latency_method: Literal["icmp", "tcp"] | None = None
     host: HostFacts | None = None
@@ -172,10 +177,11 @@ class MetricsPayload(BaseModel):
         return within_accepted_window(value, "timestamp", "the FTA's clock")
 
     @model_validator(mode="after")
-    def refuse_nul_characters(self) -> "MetricsPayload":
-        for part in (self, self.metrics, self.host, self.tws):
-            if part is not None and part.model_extra and contains_nul(part.model_extra):
-                raise ValueError("strings may not contain NUL characters")
+    def check_unknown_fields(self) -> "MetricsPayload":
+        parts = (("", self), ("metrics", self.metrics), ("host", self.host), ("tws", self.tws))
+        for path, part in parts:
+            if part is not None and (problem := unstorable(part.model_extra or {}, path)):
+                raise ValueError(problem)
         return self
 
     def ignored_fields(self) -> list[str]:
@@ -187,12 +193,25 @@ class MetricsPayload(BaseModel):
         return ignored
 
 
-def contains_nul(value: Any) -> bool:
-    """Whether a NUL character is in `value` or in any key or item nested in it."""
+def unstorable(value: Any, path: str) -> str | None:
+    """Why `value`, kept raw at `path`, could not be stored as JSON everywhere; None if it can.
+
+    NUL is refused in keys and text (PostgreSQL stores neither), and numbers must be finite:
+    pydantic reads NaN, Infinity and 1e999 into floats that strict JSON cannot hold.
+    """
     if isinstance(value, str):
-        return "\x00" in value
+        return f"{path} contains a NUL character" if "\x00" in value else None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else f"{path} is not a finite number ({value})"
     if isinstance(value, dict):
-        return any(contains_nul(k) or contains_nul(v) for k, v in value.items())
+        for key, item in value.items():
+            name = f"{path}.{key}" if path else key
+            if "\x00" in key:
+                return f"{path or 'the payload'} has a field name with a NUL character"
+            if (problem := unstorable(item, name)) is not None:
+                return problem
     if isinstance(value, list):
-        return any(contains_nul(item) for item in value)
-    return False
+        for index, item in enumerate(value):
+            if (problem := unstorable(item, f"{path}[{index}]")) is not None:
+                return problem
+    return None

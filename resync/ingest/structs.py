@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 import annotated_types
 import msgspec
 from msgspec import Meta, Struct
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, StringConstraints
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, Strict, StringConstraints
 from pydantic.fields import FieldInfo
 
 from resync.ingest.payload import (
@@ -37,7 +37,7 @@ BATCH_CHECKS = {
     "Metrics.check_latencies": "_latencies_consistent",
     "MetricsPayload.check_timestamp_window": "_within_window",
     # It looks at unknown names only, and a body with one is left to the model.
-    "MetricsPayload.refuse_nul_characters": "forbid_unknown_fields",
+    "MetricsPayload.check_unknown_fields": "forbid_unknown_fields",
 }
 CHECKED_PATTERNS = (WORKSTATION_PATTERN, LABEL_PATTERN)
 BOUNDS = {
@@ -107,6 +107,8 @@ class _Derivation:
                 bounds.update(self.string_bounds(item, path))
             elif isinstance(item, BeforeValidator) and item.func is refuse_epoch_numbers:
                 pass  # msgspec reads a datetime from RFC 3339 text only, never from a number
+            elif isinstance(item, Strict) and base is AwareDatetime:
+                pass  # and from JSON text alone, strict or not
             else:
                 raise TypeError(f"{'.'.join(path)}: {item!r} has no msgspec counterpart")
         kind = self.type_of(base, path)
