@@ -16,7 +16,9 @@ from prefect.cache_policies import NONE
 
 from resync.alerts.rules import (
     RULE_COLUMNS,
+    SET_ASIDE_WINDOW,
     evaluate_alert_rules,
+    find_set_aside_samples,
     find_silent_workstations,
     lookback_samples,
 )
@@ -29,6 +31,7 @@ from resync.alerts.store import (
     update_alerts,
 )
 from resync.db.engine import get_engine, session_scope
+from resync.ingest.store import set_aside_since
 from resync.learning.parameters import alert_overrides
 from resync.settings import get_settings
 from tasks.database import database_task
@@ -36,7 +39,8 @@ from tasks.database import database_task
 
 @database_task
 def evaluate_alerts() -> dict[str, list[int] | int]:
-    """Open alerts for rules now firing, refresh the ones still firing, resolve the rest."""
+    """Open alerts for rules now firing (samples set aside by ingest among them), refresh the
+    ones still firing, resolve the rest."""
     settings = get_settings()
     engine = get_engine()
     now = datetime.now(UTC)
@@ -47,9 +51,12 @@ def evaluate_alerts() -> dict[str, list[int] | int]:
         window = timedelta(seconds=settings.collector_interval_seconds * lookback * 2)
         recent = load_recent_samples(connection, now - window, RULE_COLUMNS)
         last_samples = last_sample_times(connection)
-    firing = evaluate_alert_rules(recent, settings, overrides) + find_silent_workstations(
-        last_samples, now, settings
-    )
+        set_aside = set_aside_since(connection, now - SET_ASIDE_WINDOW)
+    firing = [
+        *evaluate_alert_rules(recent, settings, overrides),
+        *find_silent_workstations(last_samples, now, settings),
+        *find_set_aside_samples(set_aside),
+    ]
     evaluated = set(recent["workstation"].to_list())
     with session_scope(engine) as session:
         changes = update_alerts(session, firing, evaluated, now)

@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 from prefect import get_run_logger
 from prefect.runtime import flow_run
+from sqlalchemy.exc import DBAPIError
 
 from resync.db.engine import get_engine
-from resync.ingest.history import load_batch
+from resync.ingest.history import find_unloadable_rows, load_batch
 from resync.ingest.history_schema import find_invalid_rows
 from resync.ingest.store import (
     BatchRange,
@@ -17,9 +18,10 @@ from resync.ingest.store import (
     prune_loaded_batches,
     read_batch_frame,
     record_validation,
+    set_aside_rows,
 )
 from resync.settings import get_settings
-from tasks.database import database_task
+from tasks.database import CONNECTION_ERRORS, database_task
 
 
 @database_task
@@ -62,13 +64,36 @@ def validate_inbox_batch(batch: BatchRange) -> dict[str, int]:
 
 @database_task
 def load_history_batch(batch: BatchRange) -> dict[str, int]:
-    """Copy the batch's valid rows into history and refresh each FTA's latest facts, atomically.
+    """Copy the batch's valid rows into history and refresh each FTA's latest facts, atomically;
+    rows the load refuses are set aside with the error (an alert names their FTA) and the rest
+    is loaded.
 
     A retry loads nothing twice: the load and the batch's move from claimed to loaded commit
     together, and a batch no longer claimed is refused.
     """
-    with get_engine().begin() as connection:
-        return load_batch(connection, batch)
+    engine = get_engine()
+    try:
+        with engine.begin() as connection:
+            return {**load_batch(connection, batch), "set_aside": 0}
+    except CONNECTION_ERRORS:
+        raise
+    except (DBAPIError, ValueError, TypeError) as error:
+        if isinstance(error, DBAPIError) and error.connection_invalidated:
+            raise
+        failure = error
+    with engine.begin() as connection:
+        unloadable = find_unloadable_rows(connection, batch)
+        if not unloadable:
+            raise failure
+        set_aside_rows(connection, batch, unloadable)
+    get_run_logger().error(
+        "batch %d: %d rows set aside, the load refuses them (first: inbox id %d, %s)",
+        batch["batch_id"],
+        len(unloadable),
+        *next(iter(unloadable.items())),
+    )
+    with engine.begin() as connection:
+        return {**load_batch(connection, batch), "set_aside": len(unloadable)}
 
 
 @database_task

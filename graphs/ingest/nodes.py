@@ -32,7 +32,9 @@ def validate_batch(state: IngestState) -> dict[str, Any]:
 
 def load_history(state: IngestState) -> dict[str, Any]:
     loaded = load_history_batch.map(_current_batches(state)).result()
-    return {name: sum(result[name] for result in loaded) for name in ("loaded", "duplicates")}
+    counts = {name: sum(result[name] for result in loaded) for name in ("loaded", "duplicates")}
+    # Rows the load set aside count as rejected, like rows that failed validation.
+    return {**counts, "rejected": sum(result["set_aside"] for result in loaded)}
 
 
 def evaluate_alerts(state: IngestState) -> dict[str, Any]:

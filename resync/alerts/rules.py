@@ -34,6 +34,9 @@ class FiringAlert:
 
 
 SILENT_RULE = "silent"
+SET_ASIDE_RULE = "samples_set_aside"
+# Samples set aside within this window keep their FTA's alert firing: a day spans every shift.
+SET_ASIDE_WINDOW = timedelta(days=1)
 # The sample columns the rules read.
 RULE_COLUMNS = (
     "cpu_percent",
@@ -181,3 +184,18 @@ def find_silent_workstations(
                 )
             )
     return silent
+
+
+def find_set_aside_samples(set_aside: Mapping[str, tuple[int, str]]) -> list[FiringAlert]:
+    """FTAs with samples ingest set aside (refused by the history schema or by the load), from
+    (count, first reason) by FTA: those samples are not in history until someone looks."""
+    return [
+        FiringAlert(
+            workstation,
+            SET_ASIDE_RULE,
+            "warning",
+            float(count),
+            f"{count} sample(s) set aside by ingest in the last day, not in history: {reason}",
+        )
+        for workstation, (count, reason) in sorted(set_aside.items())
+    ]

@@ -1,10 +1,16 @@
-"""Loading a validated batch into the history table, and each FTA's latest facts with it."""
+"""Loading a validated batch into the history table, and each FTA's latest facts with it.
 
+A row the load cannot take (a payload that is not a JSON object, or host/TWS facts that strict
+JSON cannot hold) must not keep the rest of its batch out of history: `find_unloadable_rows`
+loads halves of the batch in savepoints, rolled back, down to the rows that fail and why.
+"""
+
+import json
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from resync.db.engine import conflict_insert
 from resync.db.models import IngestBatch, MetricsInbox, Workstation, WorkstationMetrics
@@ -28,9 +34,6 @@ def load_batch(connection: Connection, batch: BatchRange) -> dict[str, int]:
     Raises RuntimeError when the batch is no longer claimed (another run loaded it).
     """
     valid_rows = and_(batch_rows(batch), MetricsInbox.error.is_(None))
-    source = select(*(getattr(MetricsInbox, c) for c in SAMPLE_COLUMNS), MetricsInbox.id).where(
-        valid_rows
-    )
     taken = connection.execute(
         update(IngestBatch)
         .where(IngestBatch.id == batch["batch_id"], IngestBatch.status == "claimed")
@@ -41,12 +44,61 @@ def load_batch(connection: Connection, batch: BatchRange) -> dict[str, int]:
         raise RuntimeError(
             f"ingest batch {batch['batch_id']} was loaded by another run; nothing done"
         )
-    loaded, newest = _insert_history(connection, source, valid_rows)
-    _refresh_workstations(connection, newest)
+    loaded = _load_rows(connection, valid_rows)
     connection.execute(
         update(IngestBatch).where(IngestBatch.id == batch["batch_id"]).values(loaded_rows=loaded)
     )
     return {"loaded": loaded, "duplicates": taken.claimed_rows - taken.rejected_rows - loaded}
+
+
+def find_unloadable_rows(connection: Connection, batch: BatchRange) -> dict[int, str]:
+    """The batch's valid rows that the load refuses, by inbox id, with the error of each.
+
+    Nothing is written: every trial load is rolled back. A load fails on what a row holds, so
+    halving the rows that fail finds each bad one in a few loads per bad row.
+    """
+    ids = list(
+        connection.scalars(
+            select(MetricsInbox.id)
+            .where(batch_rows(batch), MetricsInbox.error.is_(None))
+            .order_by(MetricsInbox.id)
+        )
+    )
+    unloadable: dict[int, str] = {}
+    _halve(connection, ids, unloadable)
+    return unloadable
+
+
+def _halve(connection: Connection, ids: list[int], unloadable: dict[int, str]) -> None:
+    try:
+        with connection.begin_nested() as trial:
+            _load_rows(connection, MetricsInbox.id.in_(ids))
+            trial.rollback()
+        return
+    except (DBAPIError, ValueError, TypeError) as error:
+        if isinstance(error, DBAPIError) and error.connection_invalidated:
+            raise
+        if len(ids) == 1:
+            unloadable[ids[0]] = f"not loadable into history: {_first_line(error)}"
+            return
+    middle = len(ids) // 2
+    _halve(connection, ids[:middle], unloadable)
+    _halve(connection, ids[middle:], unloadable)
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error.orig) if isinstance(error, DBAPIError) else str(error)
+    return text.strip().splitlines()[0][:300] if text.strip() else type(error).__name__
+
+
+def _load_rows(connection: Connection, rows: Any) -> int:
+    """Insert the inbox rows selected by `rows` into history and refresh their FTAs' facts."""
+    source = select(*(getattr(MetricsInbox, c) for c in SAMPLE_COLUMNS), MetricsInbox.id).where(
+        rows
+    )
+    loaded, newest = _insert_history(connection, source, rows)
+    _refresh_workstations(connection, newest)
+    return loaded
 
 
 def _insert_history(connection: Connection, source: Any, valid_rows: Any) -> tuple[int, list[int]]:
@@ -143,15 +195,29 @@ def _refresh_workstations(connection: Connection, newest: list[int]) -> None:
     )
     connection.execute(
         statement,
-        [
-            {
-                "name": row.workstation,
-                "first_seen_at": datetime.now(UTC),
-                "last_sample_at": row.sample_time,
-                "latency_method": row.payload.get("latency_method"),
-                "host": row.payload.get("host"),
-                "tws": row.payload.get("tws"),
-            }
-            for row in rows
-        ],
+        [_workstation_row(row.workstation, row.sample_time, row.payload) for row in rows],
     )
+
+
+def _workstation_row(name: str, sample_time: datetime, payload: Any) -> dict[str, Any]:
+    """An FTA's row from its newest sample; TypeError or ValueError for a payload whose facts
+    strict JSON in UTF-8 cannot hold (NaN, a lone surrogate): refused on either backend, as
+    PostgreSQL refuses them, rather than stored where every read of the FTA would fail."""
+    if not isinstance(payload, dict):
+        raise TypeError(f"the payload is a JSON {type(payload).__name__}, not an object")
+    facts = {part: payload.get(part) for part in ("host", "tws")}
+    for part, value in facts.items():
+        if value is not None and not isinstance(value, dict):
+            raise TypeError(f"{part} is a JSON {type(value).__name__}, not an object")
+        try:
+            # ensure_ascii=False: a lone surrogate fails here as it fails in UTF-8 anywhere.
+            json.dumps(value, allow_nan=False, ensure_ascii=False).encode()
+        except ValueError as error:
+            raise ValueError(f"{part} cannot be stored as strict JSON: {error}") from None
+    return {
+        "name": name,
+        "first_seen_at": datetime.now(UTC),
+        "last_sample_at": sample_time,
+        "latency_method": payload.get("latency_method"),
+        **facts,
+    }

@@ -110,6 +110,31 @@ def record_validation(
     )
 
 
+def set_aside_rows(connection: Connection, batch: BatchRange, reasons: dict[int, str]) -> None:
+    """Set aside rows the load cannot take, with their reason, and count them as rejected."""
+    connection.execute(
+        update(MetricsInbox)
+        .where(MetricsInbox.id == bindparam("row_id"))
+        .values(error=bindparam("reason")),
+        [{"row_id": row_id, "reason": reason} for row_id, reason in reasons.items()],
+    )
+    connection.execute(
+        update(IngestBatch)
+        .where(IngestBatch.id == batch["batch_id"])
+        .values(rejected_rows=IngestBatch.rejected_rows + len(reasons))
+    )
+
+
+def set_aside_since(connection: Connection, since: datetime) -> dict[str, tuple[int, str]]:
+    """Per FTA, the samples received since `since` that ingest set aside, and the first reason."""
+    rows = connection.execute(
+        select(MetricsInbox.workstation, func.count(), func.min(MetricsInbox.error))
+        .where(MetricsInbox.error.is_not(None), MetricsInbox.received_at >= since)
+        .group_by(MetricsInbox.workstation)
+    ).all()
+    return {workstation: (count, reason) for workstation, count, reason in rows}
+
+
 def prune_loaded_batches(connection: Connection, loaded_before: datetime, max_batches: int) -> int:
     """Delete the inbox rows of up to `max_batches` batches loaded before `loaded_before`; the
     batch rows stay, marked pruned. Returns the inbox rows deleted."""
