@@ -270,9 +270,25 @@ class Settings(BaseSettings):
         default=False,
         description="Run approved actions for real; otherwise they are audited as dry runs",
     )
-    maintenance_action_timeout_seconds: float = Field(default=600.0, gt=0)
+    maintenance_action_timeout_seconds: float = Field(
+        default=600.0, gt=0, description="How long an action's job is followed in the plan"
+    )
+    maintenance_action_poll_seconds: float = Field(
+        default=10.0, gt=0, description="How often the plan is read while an action's job runs"
+    )
     maintenance_action_output_max_bytes: int = Field(
-        default=16 * 1024, ge=256, description="An action's output keeps only its end"
+        default=16 * 1024, ge=256, description="An action's joblog keeps only its end"
+    )
+    maintenance_tws_user: str = Field(
+        default="twsuser",
+        pattern=r"^[A-Za-z_][A-Za-z0-9_.-]{0,31}$",
+        description="The TWS user on the FTAs an action's ad hoc job runs as (its userName)",
+    )
+    maintenance_effect_wait_seconds: float = Field(
+        default=900.0,
+        ge=0,
+        description="How long a run waits for an FTA's next sample to see whether its action "
+        "helped; later samples are read by the next run",
     )
 
     # Auto-learning (weekly): what it needs before it changes anything, and its bounds

@@ -1,4 +1,5 @@
-"""Predictive-maintenance tasks, one per step of the graph: read, analyse, decide, act.
+"""Predictive-maintenance tasks, one per step of the graph: read, analyse, decide (acting is
+`tasks.maintenance_actions`).
 
 Records cross task boundaries as JSON-safe dicts (`model_dump(mode="json")`) and are validated
 back into `resync.maintenance.types` models by the task that reads them. Each task says in the
@@ -12,28 +13,20 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from prefect import get_run_logger, task
-from prefect.cache_policies import NONE
+from prefect import get_run_logger
 
 from resync.db.engine import get_engine, session_scope
 from resync.db.models import utcnow
 from resync.learning.action_policy import apply_action_policies
 from resync.learning.calibration import calibrate_predictions
 from resync.learning.parameters import active_parameters
-from resync.maintenance.actions import ActionError, build_argv
 from resync.maintenance.correlation import correlate
 from resync.maintenance.degradation import analyze_degradation
-from resync.maintenance.execution import ActionOutcome, run_action
 from resync.maintenance.history import count_history, load_host_facts, load_jobs, load_metrics
 from resync.maintenance.prediction import predict
 from resync.maintenance.recommendation import recommend
 from resync.maintenance.review_policy import review_decisions
-from resync.maintenance.store import (
-    finish_execution,
-    run_action_decisions,
-    start_execution,
-    store_reviews,
-)
+from resync.maintenance.store import store_reviews
 from resync.maintenance.types import Correlation, Degradation, Finding, Prediction
 from resync.settings import get_settings
 from tasks.database import database_task
@@ -190,62 +183,3 @@ def record_review_decisions(
         {**decision.model_dump(mode="json"), "decided_at": decided_at.isoformat()}
         for decision in decisions
     ]
-
-
-@task(cache_policy=NONE)
-def execute_approved_actions(run_id: str, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Run each approved action once (dry run unless enabled), auditing it before and after."""
-    settings = get_settings()
-    execute = settings.maintenance_execute_actions
-    logger = get_run_logger()
-    outcomes = []
-    with session_scope() as session:
-        reviews = run_action_decisions(session, uuid.UUID(run_id)).reviews
-    for finding in (Finding.model_validate(item) for item in findings):
-        for action in finding.actions:
-            review = reviews.get(action.action_id)
-            if review is None or review.decision != "approved":
-                continue
-            try:
-                argv, refusal = build_argv(action), None
-            except ActionError as error:
-                argv, refusal = [], f"refused: {error}"
-            with session_scope() as session:
-                execution_id = start_execution(
-                    session,
-                    uuid.UUID(run_id),
-                    action.model_dump(mode="json"),
-                    argv,
-                    dry_run=not execute,
-                    review=review,
-                )
-            if execution_id is None:
-                logger.warning("action %s was started before; not run again", action.action_id)
-                continue
-            outcome = (
-                ActionOutcome(None, refusal)
-                if refusal
-                else run_action(
-                    argv,
-                    execute=execute,
-                    timeout_seconds=settings.maintenance_action_timeout_seconds,
-                    output_max_bytes=settings.maintenance_action_output_max_bytes,
-                )
-            )
-            with session_scope() as session:
-                finish_execution(session, execution_id, outcome.exit_code, outcome.output, utcnow())
-            logger.info(
-                "action %s (%s): exit code %s",
-                action.action_id,
-                refusal or ("real run" if execute else "dry run"),
-                outcome.exit_code,
-            )
-            outcomes.append(
-                {
-                    "action_id": action.action_id,
-                    "argv": argv,
-                    "dry_run": not execute,
-                    "exit_code": outcome.exit_code,
-                }
-            )
-    return outcomes

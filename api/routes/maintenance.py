@@ -2,7 +2,8 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import PlainTextResponse
 
 from api.deps import SessionDep, WorkflowsReadKeyOrLink
 from resync.db.models import MaintenanceActionExecution, MaintenanceReview
@@ -30,7 +31,16 @@ def _action(
         decided_at=review.decided_at if review else None,
         executed_at=execution.finished_at if execution else None,
         dry_run=execution.dry_run if execution else None,
+        job_name=execution.job_name if execution else None,
+        job_id=execution.job_id if execution else None,
+        job_status=execution.job_status if execution else None,
         exit_code=execution.exit_code if execution else None,
+        joblog=f"{router.prefix}/executions/{execution.id}/joblog" if execution else None,
+        effect=execution.effect if execution else None,
+        effect_metric=execution.effect_metric if execution else None,
+        effect_before=execution.effect_before if execution else None,
+        effect_after=execution.effect_after if execution else None,
+        effect_observed_at=execution.effect_observed_at if execution else None,
     )
 
 
@@ -60,6 +70,7 @@ def read_findings(
             confidence=finding.confidence,
             evidence_summary=finding.evidence_summary,
             review_status=finding.review_status,
+            outcome=finding.outcome,
             created_at=finding.created_at,
             actions=[
                 _action(
@@ -73,3 +84,14 @@ def read_findings(
         for finding in findings
     ]
     return FindingsPublic(data=data, count=len(data))
+
+
+@router.get("/executions/{execution_id}/joblog", response_class=PlainTextResponse)
+def read_execution_joblog(
+    execution_id: int, session: SessionDep, _key: WorkflowsReadKeyOrLink
+) -> str:
+    """The joblog of an action's job (redacted, capped), or why the action did not run."""
+    execution = session.get(MaintenanceActionExecution, execution_id)
+    if execution is None or execution.finished_at is None:
+        raise HTTPException(404, f"no finished maintenance action execution {execution_id}")
+    return execution.output or ""

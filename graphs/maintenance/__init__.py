@@ -1,1 +1,1 @@
-"""The predictive-maintenance graph: fetch → analyse → correlate → predict → recommend → review."""
+"""The predictive-maintenance graph: fetch → analyse → … → review → act → check the effects."""

@@ -17,11 +17,15 @@ from resync.settings import get_settings
 from tasks.maintenance import (
     analyze_fta_degradation,
     correlate_degradations,
-    execute_approved_actions,
     fetch_maintenance_data,
     predict_failures,
     recommend_actions,
     record_review_decisions,
+)
+from tasks.maintenance_actions import (
+    check_action_effects,
+    execute_approved_actions,
+    notify_failed_actions,
 )
 from tasks.maintenance_runs import store_maintenance_findings, write_maintenance_briefing
 
@@ -74,6 +78,12 @@ def execute_actions(state: MaintenanceState) -> dict[str, Any]:
         )
     update["executions"] = execute_approved_actions(state["run_id"], state["findings"])
     return update
+
+
+def check_effects(state: MaintenanceState) -> dict[str, Any]:
+    effects = check_action_effects(state["run_id"])
+    notify_failed_actions()
+    return {"effects": effects}
 
 
 def route_after_recommend(state: MaintenanceState) -> Literal["human_review", "execute_actions"]:

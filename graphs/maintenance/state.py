@@ -31,4 +31,8 @@ class MaintenanceState(TypedDict, total=False):
     """One decision per proposed action (`resync.maintenance.types.ReviewDecision`, with the
     `decided_at` it was stored at)."""
     executions: list[dict[str, Any]]
-    """One outcome per approved action: action_id, argv, dry_run, exit_code."""
+    """One outcome per approved action: action_id, argv, dry_run, job_name, job_status,
+    exit_code."""
+    effects: list[dict[str, Any]]
+    """What the actions that ran changed, seen in their FTAs' next samples: action_id, effect
+    (helped or no_effect), metric, before, after."""

@@ -1,11 +1,30 @@
 """A fake HWA master for tests and `make run`'s demo: the REST API v2 paths and JSON shapes
-`resync.jobs.hwa` reads, on 127.0.0.1.
+`resync.jobs.hwa` reads and writes, on 127.0.0.1.
 
 Real HTTP (http.server in a thread), so the real client code runs against it. It pages
-`/twsd/api/v2/plan/job` with `limit`/`offset` and answers `{"count", "results"}`, serves
-joblogs as text, checks basic auth or a bearer token, records and logs every request (INFO,
-`resync.demo.master`), and injects failures: `fail_next(401)`, `fail_next(500)`,
-`delay_next(seconds)`.
+`/twsd/api/v2/plan/job` with `limit`/`offset` and answers `{"count", "results"}` (an OQL
+`name = '…'` narrows it to that job), serves joblogs as text, checks basic auth or a bearer
+token, records and logs every request (INFO, `resync.demo.master`), and injects failures:
+`fail_next(401)`, `fail_next(503)`, `delay_next(seconds)`.
+
+`POST /twsd/api/v2/plan/job/submit-ad-hoc-job` takes `{"workstationKey", "jobName", "task":
+{"UNIX": {"taskString", "isCommand", "userName"}}}` and answers `{"id": "WS;JOBS;NAME"}`; the
+job then moves through the plan (`resync.demo.adhoc_jobs`). It refuses, as a master does, a
+workstation it does not know (404), a user the security file does not let run jobs there (403)
+and a body without a UNIX task (400). The shapes, from HCL's documentation found with the
+project's search tool:
+- help.hcl-software.com/workloadautomation/v1026/common/src_dgd/awsddapisubmitadhocjob.html
+  ("REST API - submitting an ad-hoc job", 10.2.6): the body, `workstationKey` and a UNIX task
+  with `taskString`, `isCommand`, `userName`; verified with `GET /twsd/api/v2/plan/job`.
+- workloadautomation.hcldoc.com/help/topic/com.hcl.wa.doc_9.4/common/src_dgd/
+  awsddschedfactdefadhocjob.htm and awsddschedfactsubmitadhocjob.html ("Defining the ad hoc
+  job", "submitAdHocJob", 9.4): the job's `jobName`, its `userLogin`, and the answer, the
+  identifier of the job submitted in the plan.
+- help.hcl-software.com/workloadautomation/v1026/common/src_dgd/awsddapisubmitjs.html
+  ("REST API - submitting a job stream in the current plan"): the `{"count", "results"}`
+  envelope and finding an object by exact name with OQL (`name = '…'`).
+The `{"id": "FTA01;JOBS;NAME"}` answer and the JOBS stream are as public notes of calls to a
+10.2.8 engine record them.
 
 `resync run` serves the demo estate's plan on it (`python -m resync.demo.jobs`) and points
 RESYNC_HWA_URL there.
@@ -14,6 +33,7 @@ RESYNC_HWA_URL there.
 import base64
 import json
 import logging
+import re
 import ssl
 import threading
 import time
@@ -24,10 +44,14 @@ from pathlib import Path
 from typing import Any, Self
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from resync.demo.adhoc_jobs import AdHocJobs
+
 logger = logging.getLogger(__name__)
 
 JOBS_PATH = "/twsd/api/v2/plan/job"
 JOBLOG_PREFIX = "/twsd/api/v2/plan/job/run/"
+SUBMIT_PATH = "/twsd/api/v2/plan/job/submit-ad-hoc-job"
+NAME_QUERY = re.compile(r"^name = '([^']+)'$")
 
 
 def plan_job(
@@ -83,6 +107,9 @@ class FakeHwa:
     requests: list[RecordedRequest] = field(default_factory=list)
     certificate: tuple[Path, Path] | None = None  # (certificate, key): serve HTTPS
     port: int = 0  # 0: any free port
+    workstations: set[str] | None = None  # the plan's workstations; None: any name
+    job_users: set[str] = field(default_factory=lambda: {"twsuser"})  # who may run jobs
+    adhoc: AdHocJobs = field(default_factory=AdHocJobs)
     _faults: deque[tuple[str, float]] = field(default_factory=deque)
 
     def __post_init__(self) -> None:
@@ -134,6 +161,25 @@ class FakeHwa:
     def next_fault(self) -> tuple[str, float] | None:
         return self._faults.popleft() if self._faults else None
 
+    def plan(self) -> list[dict[str, Any]]:
+        """The plan's job runs: the scheduled ones, then the ad hoc jobs in their state now."""
+        return self.jobs + self.adhoc.plan_items()
+
+    def submit(self, body: Any) -> tuple[int, dict[str, Any]]:
+        """Submit an ad hoc job from a request body: (HTTP status, answer)."""
+        task = body.get("task", {}).get("UNIX") if isinstance(body, dict) else None
+        workstation = str(body.get("workstationKey", "")).rsplit("/", 1)[-1] if task else ""
+        if not isinstance(task, dict) or not task.get("taskString") or not body.get("jobName"):
+            return 400, {"messages": ["the body needs workstationKey, jobName and a UNIX task"]}
+        if self.workstations is not None and workstation not in self.workstations:
+            return 404, {"messages": [f"workstation {workstation!r} is not in the plan"]}
+        user = task.get("userName")
+        if user not in self.job_users:
+            return 403, {"messages": [f"user {user!r} may not run jobs on {workstation}"]}
+        run = self.adhoc.submit(workstation, body["jobName"], task["taskString"], user)
+        logger.info("ad hoc job %s submitted: %s as %s", run.job_key, run.task_string, user)
+        return 200, {"id": run.job_key}
+
 
 def _handler_for(fake: FakeHwa) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
@@ -143,29 +189,54 @@ def _handler_for(fake: FakeHwa) -> type[BaseHTTPRequestHandler]:
         def log_error(self, message: str, *args: Any) -> None:
             logger.warning("%s %s", self.address_string(), message % args)
 
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def _admitted(self) -> tuple[str, dict[str, str]] | None:
+            """The path and query of a request to serve, or None once it was answered."""
             parts = urlsplit(self.path)
             query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
             fake.requests.append(RecordedRequest(parts.path, query, dict(self.headers)))
             if not fake.authorized(self.headers.get("Authorization")):
                 self._json(401, {"messages": ["AWSJCS011E Authentication failed"]})
-                return
+                return None
             fault = fake.next_fault()
             if fault is not None and fault[0] == "delay":
                 time.sleep(fault[1])
             elif fault is not None:
                 self._json(int(fault[1]), {"messages": [f"injected {int(fault[1])}"]})
+                return None
+            return parts.path, query
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            admitted = self._admitted()
+            if admitted is None:
                 return
-            if parts.path == JOBS_PATH:
+            path, query = admitted
+            if path == JOBS_PATH:
                 self._jobs(query)
-            elif parts.path.startswith(JOBLOG_PREFIX) and parts.path.endswith("/joblog"):
-                run_id = unquote(parts.path[len(JOBLOG_PREFIX) : -len("/joblog")])
-                if run_id in fake.joblogs:
-                    self._send(200, "text/plain; charset=utf-8", fake.joblogs[run_id].encode())
+            elif path.startswith(JOBLOG_PREFIX) and path.endswith("/joblog"):
+                run_id = unquote(path[len(JOBLOG_PREFIX) : -len("/joblog")])
+                joblog = fake.joblogs.get(run_id) or fake.adhoc.joblog(run_id)
+                if joblog is not None:
+                    self._send(200, "text/plain; charset=utf-8", joblog.encode())
                 else:
                     self._json(404, {"messages": [f"AWSJPL523E job run {run_id} not found"]})
             else:
                 self._json(404, {"messages": ["not found"]})
+
+        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length)
+            admitted = self._admitted()
+            if admitted is None:
+                return
+            if admitted[0] != SUBMIT_PATH:
+                self._json(404, {"messages": ["not found"]})
+                return
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                self._json(400, {"messages": ["the body is not JSON"]})
+                return
+            self._json(*fake.submit(body))
 
         def _jobs(self, query: dict[str, str]) -> None:
             try:
@@ -174,8 +245,11 @@ def _handler_for(fake: FakeHwa) -> type[BaseHTTPRequestHandler]:
             except ValueError:
                 self._json(400, {"messages": ["limit and offset must be integers"]})
                 return
-            page = fake.jobs[offset : offset + limit]
-            self._json(200, {"count": len(fake.jobs), "results": page})
+            jobs = fake.plan()
+            named = NAME_QUERY.match(query.get("oql", ""))
+            if named is not None:
+                jobs = [job for job in jobs if job["name"] == named.group(1)]
+            self._json(200, {"count": len(jobs), "results": jobs[offset : offset + limit]})
 
         def _json(self, status: int, body: Any) -> None:
             self._send(status, "application/json", json.dumps(body).encode())

@@ -2,7 +2,8 @@
 
 Two reads: the job runs of the current plan (`GET /twsd/api/v2/plan/job`, filtered with an OQL
 query and paged with `limit`/`offset`) and the joblog of one run
-(`GET /twsd/api/v2/plan/job/run/{id}/joblog`, plain text).
+(`GET /twsd/api/v2/plan/job/run/{id}/joblog`, plain text); one write: an ad hoc job submitted
+to the plan (`POST /twsd/api/v2/plan/job/submit-ad-hoc-job`), found again by its name.
 
 Where the shapes come from (no live engine was available; keep the fake server in
 `resync/demo/master.py` in step with this module):
@@ -17,8 +18,14 @@ Where the shapes come from (no live engine was available; keep the fake server i
   differently nested engine answer needs only a new path there.
 - Joblog as `text/plain`, run ids such as `MDM;JOBS;NAME` (URL-quoted here): the same records.
 - Workstation names may carry a folder (`/MDM`, `/EU/FTA01`): the folder is dropped.
+- The ad hoc job: `{"workstationKey", "task": {"UNIX": {"taskString", "isCommand", "userName"}}}`
+  (HCL's "REST API - submitting an ad-hoc job", v10.2.6), with `jobName` as the 9.4 web
+  service's jobToSubmit names it ("Defining the ad hoc job"); the answer is the submitted job's
+  identifier, `{"id": "FTA01;JOBS;NAME"}` in answers recorded against a 10.2.8 engine (the job
+  goes into the JOBS stream). The job is then found with `GET /plan/job` and `name = '…'`.
 """
 
+import re
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,6 +41,9 @@ from resync.settings import Settings
 
 JOBS_PATH = "/twsd/api/v2/plan/job"
 JOBLOG_PATH = "/twsd/api/v2/plan/job/run/{run_id}/joblog"
+SUBMIT_AD_HOC_JOB_PATH = "/twsd/api/v2/plan/job/submit-ad-hoc-job"
+# A distributed job name: a letter, then letters, digits, _ and -; 40 characters at most.
+JOB_NAME_PATTERN = r"^[A-Z][A-Z0-9_-]{0,39}$"
 
 # For each field of a job run, where an engine's answer may hold it (first non-null wins).
 _FIELD_PATHS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -68,6 +78,16 @@ class HwaUnavailable(HwaError):
 
 class HwaResponseError(HwaError):
     """The master answered something this client cannot read."""
+
+
+@dataclass(frozen=True)
+class AdHocJob:
+    """A command to run once on a workstation as an ad hoc job of the plan."""
+
+    workstation: str
+    job_name: str
+    task_string: str
+    user_name: str
 
 
 @dataclass(frozen=True)
@@ -182,10 +202,49 @@ class HwaClient:
         """The joblog (stdlist) of one run, as text."""
         return self._get(JOBLOG_PATH.format(run_id=quote(run_id, safe="")), None).text
 
+    def submit_ad_hoc_job(self, job: AdHocJob) -> str:
+        """Submit `job` to the current plan; the identifier the master gave it."""
+        if not re.fullmatch(JOB_NAME_PATTERN, job.job_name):
+            raise HwaError(f"{job.job_name!r} is not a job name the master accepts")
+        body = {
+            "workstationKey": job.workstation,
+            "jobName": job.job_name,
+            "task": {
+                "UNIX": {
+                    "taskString": job.task_string,
+                    "isCommand": "true",
+                    "userName": job.user_name,
+                }
+            },
+        }
+        answer = self._request("POST", SUBMIT_AD_HOC_JOB_PATH, None, body).json()
+        job_id = answer.get("id") if isinstance(answer, dict) else answer
+        if not isinstance(job_id, str) or not job_id:
+            raise HwaResponseError(
+                f"{SUBMIT_AD_HOC_JOB_PATH} answered without the job's id: {answer!r:.200}"
+            )
+        return job_id
+
+    def find_job(self, workstation: str, job_name: str) -> PlanJobRun | None:
+        """The latest run in the plan of the job named `job_name` on `workstation`, if any."""
+        if not re.fullmatch(JOB_NAME_PATTERN, job_name):
+            raise HwaError(f"{job_name!r} is not a job name the master accepts")
+        runs = [
+            run
+            for run in self.iter_job_runs(f"name = '{job_name}'")
+            if run.job_name == job_name and run.workstation == workstation
+        ]
+        return runs[-1] if runs else None
+
     def _get(self, path: str, params: dict[str, Any] | None) -> httpx.Response:
+        return self._request("GET", path, params, None)
+
+    def _request(
+        self, method: str, path: str, params: dict[str, Any] | None, body: Any
+    ) -> httpx.Response:
         url = f"{self.base_url}{path}"
         try:
-            response = self._http.get(path, params=params)
+            response = self._http.request(method, path, params=params, json=body)
         except httpx.TimeoutException:
             raise HwaUnavailable(
                 f"HWA master at {self.base_url} did not answer within "
@@ -203,14 +262,26 @@ class HwaClient:
         status = response.status_code
         if status in (401, 403):
             raise HwaAuthError(
-                f"HWA master refused the request ({status}) to {url}; check RESYNC_HWA_USER/"
-                "RESYNC_HWA_PASSWORD or RESYNC_HWA_TOKEN and the user's rights on the plan"
+                f"HWA master refused the request ({status}) to {url}: {_messages(response)}; "
+                "check RESYNC_HWA_USER/RESYNC_HWA_PASSWORD or RESYNC_HWA_TOKEN and the user's "
+                "rights on the plan"
             )
         if status >= 500:
             raise HwaUnavailable(f"HWA master failed ({status}) on {url}; retry later")
         if status >= 400:
-            raise HwaError(f"HWA master refused {url} ({status}): {response.text[:200]}")
+            raise HwaError(f"HWA master refused {url} ({status}): {_messages(response)}")
         return response
+
+
+def _messages(response: httpx.Response) -> str:
+    """The master's own words: the `messages` of its JSON error, else the start of the body."""
+    try:
+        messages = response.json().get("messages")
+    except (ValueError, AttributeError):
+        messages = None
+    if isinstance(messages, list) and messages:
+        return "; ".join(str(message) for message in messages)[:300]
+    return response.text[:200]
 
 
 def parse_job_run(item: Any) -> PlanJobRun:

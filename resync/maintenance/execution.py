@@ -1,47 +1,96 @@
-"""Running an approved maintenance action: a dry run by default, a real one only when enabled.
+"""Running an approved maintenance action on its FTA: an ad hoc job submitted through the master.
 
-The argv comes from the allow-listed catalogue (`resync.maintenance.actions.build_argv`) and is
-run without a shell; the output kept is the end of stdout and stderr, capped.
+The catalogue builds the argv (`resync.maintenance.actions.build_argv`, arguments validated
+again); here it becomes the job's task string, each argument limited to characters that need
+no quoting but `;` and spaces, which `shlex.join` quotes, so nothing reaches the FTA's shell
+but the command and its arguments. The job runs on the workstation the action names, as the
+TWS user (`RESYNC_MAINTENANCE_TWS_USER`), under the scheduler's own audit, named from the run
+and the action (`job_name`), so a run continued after a crash finds it in the plan rather than
+submitting it twice. It is then followed in the plan until it ends, within a timeout, and its
+joblog read, redacted and capped.
 """
 
+import hashlib
+import logging
+import re
 import shlex
-import subprocess
+import time
 from dataclasses import dataclass
+
+from resync.joblog.redaction import redact_joblog
+from resync.jobs.hwa import AdHocJob, HwaClient, PlanJobRun
+from resync.jobs.schemas import FINISHED_STATUSES
+from resync.maintenance.actions import ActionError
+from resync.maintenance.types import ProposedAction
+
+logger = logging.getLogger(__name__)
+
+SAFE_ARGUMENT = re.compile(r"[A-Za-z0-9_.,:=+/@%-][A-Za-z0-9_.,:=+/@%; -]*")
 
 
 @dataclass(frozen=True)
-class ActionOutcome:
-    """What running (or dry-running) an action gave: exit code (None when not run) and output."""
+class JobOutcome:
+    """How an action's job ended: its status (SUCC, ABEND, … or timed_out), return code,
+    joblog (redacted, capped) and the plan's run of it (None if it never showed)."""
 
-    exit_code: int | None
-    output: str
-
-
-def cap_output(raw: bytes, max_bytes: int) -> str:
-    """The last `max_bytes` of `raw` as text (a cut multibyte character is replaced)."""
-    if len(raw) <= max_bytes:
-        return raw.decode(errors="replace")
-    return "[…] " + raw[-max_bytes:].decode(errors="replace")
+    status: str
+    return_code: int | None
+    joblog: str
+    run: PlanJobRun | None
 
 
-def run_action(
-    argv: list[str], *, execute: bool, timeout_seconds: float, output_max_bytes: int
-) -> ActionOutcome:
-    """Run `argv` (no shell) when `execute`, else only say what would run."""
-    if not execute:
-        return ActionOutcome(None, f"dry run: would run {shlex.join(argv)}")
-    try:
-        completed = subprocess.run(
-            argv,
-            shell=False,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            timeout=timeout_seconds,
-            check=False,
-        )
-    except FileNotFoundError:
-        return ActionOutcome(127, f"{argv[0]}: command not found on this host")
-    except subprocess.TimeoutExpired as error:
-        output = cap_output(error.output or b"", output_max_bytes)
-        return ActionOutcome(None, f"timed out after {timeout_seconds:g} s\n{output}")
-    return ActionOutcome(completed.returncode, cap_output(completed.stdout, output_max_bytes))
+def job_name(run_id: str, action: ProposedAction) -> str:
+    """The job's name in the plan: the command and a digest of the run and the action, e.g.
+    RSY_CLEAN_STDLIST_1F0A9C3B (the same action in another run gets another name)."""
+    digest = hashlib.sha256(f"{run_id}|{action.action_id}".encode()).hexdigest()[:8].upper()
+    return f"RSY_{action.command.upper()}_{digest}"
+
+
+def task_string(argv: list[str]) -> str:
+    """The job's command line; ActionError for an argument a shell could read as code."""
+    for argument in argv:
+        if not SAFE_ARGUMENT.fullmatch(argument):
+            raise ActionError(f"argument {argument!r} holds characters refused in a task string")
+    return shlex.join(argv)
+
+
+def ad_hoc_job(run_id: str, action: ProposedAction, argv: list[str], user: str) -> AdHocJob:
+    """The ad hoc job that runs `argv` on the action's workstation as `user`."""
+    return AdHocJob(
+        workstation=str(action.arguments["workstation"]),
+        job_name=job_name(run_id, action),
+        task_string=task_string(argv),
+        user_name=user,
+    )
+
+
+def submit_once(client: HwaClient, job: AdHocJob) -> tuple[str, bool]:
+    """Submit `job` unless the plan already has it (an earlier, interrupted attempt submitted
+    it): the master's id of the job, and whether this call submitted it."""
+    found = client.find_job(job.workstation, job.job_name)
+    if found is not None:
+        logger.info("job %s is in the plan already (%s): not submitted again", job.job_name, found)
+        return found.run_id, False
+    return client.submit_ad_hoc_job(job), True
+
+
+def follow_job(
+    client: HwaClient,
+    job: AdHocJob,
+    *,
+    timeout_seconds: float,
+    poll_seconds: float,
+    joblog_max_bytes: int,
+) -> JobOutcome:
+    """Poll the plan until the job ends or `timeout_seconds` pass; then read its joblog."""
+    deadline = time.monotonic() + timeout_seconds
+    while True:
+        run = client.find_job(job.workstation, job.job_name)
+        if run is not None and run.status in FINISHED_STATUSES:
+            joblog = redact_joblog(client.get_joblog(run.run_id), joblog_max_bytes)
+            return JobOutcome(run.status, run.return_code, joblog, run)
+        if time.monotonic() >= deadline:
+            seen = "not in the plan" if run is None else f"still {run.status}"
+            message = f"timed out after {timeout_seconds:g} s: job {job.job_name} {seen}"
+            return JobOutcome("timed_out", None, message, run)
+        time.sleep(poll_seconds)

@@ -2,8 +2,9 @@
 
 Two views of the same rows, for the run's artifacts in the Prefect UI: a markdown summary (the
 answer once, with the reviewer, when they submitted, the flow run that received it and the
-comment; then each action's decision and outcome, the findings in plain words and the analysis)
-and a table with one row per action. Prefect shows a table's cells on one line, so its cells
+comment; then each action's decision and outcome, with the job it ran as, its return code,
+joblog and effect; the findings in plain words and the analysis) and a table with one row per
+action. Prefect shows a table's cells on one line, so its cells
 are kept short enough for the artifact page at 1400 px; the full texts are in the markdown.
 """
 
@@ -12,6 +13,7 @@ from datetime import datetime
 
 from resync.db.models import MaintenanceActionExecution, MaintenanceReview
 from resync.maintenance.actions import action_title
+from resync.maintenance.effects import effect_words
 from resync.maintenance.report import counted, findings_markdown
 from resync.maintenance.review_sheet import finding_section
 from resync.maintenance.store import ActionDecisions
@@ -34,16 +36,35 @@ def decision_words(review: MaintenanceReview | None) -> str:
 
 
 def outcome(execution: MaintenanceActionExecution | None) -> str:
-    """What running the action gave, in a few words (the audit row keeps the output)."""
+    """What running the action gave, in a few words (the audit row keeps the joblog)."""
     if execution is None:
         return "not run"
     if execution.finished_at is None:
         return "died while running"
-    if execution.exit_code is not None:
-        return f"exit {execution.exit_code}"
-    # A dry run, a refused action or a timeout: the output's first line says which.
-    first_line = (execution.output or "").split("\n", 1)[0]
-    return "dry run" if first_line.startswith("dry run") else first_line.split(":", 1)[0]
+    status = execution.job_status or "ended"
+    if status in ("dry_run", "refused", "unavailable", "timed_out"):
+        return status.replace("_", " ")
+    return f"{status} rc {execution.exit_code}" if execution.exit_code is not None else status
+
+
+def job_lines(execution: MaintenanceActionExecution | None) -> list[str]:
+    """The action's job for the summary: name, id, status and return code, effect, joblog."""
+    if execution is None or execution.dry_run or execution.finished_at is None:
+        return []
+    lines = []
+    if execution.job_name:
+        lines.append(
+            f"  - job `{execution.job_name}` (id `{execution.job_id or '?'}`): {outcome(execution)}"
+        )
+    effect = effect_words(
+        execution.effect, execution.effect_metric, execution.effect_before, execution.effect_after
+    )
+    if effect:
+        lines.append(f"  - effect: {effect}")
+    if execution.output:
+        joblog = [f"    {line}" for line in execution.output.splitlines()]
+        lines += ["", "    ```", *joblog, "    ```"]
+    return lines
 
 
 def _short(text: str, limit: int) -> str:
@@ -100,6 +121,7 @@ def summary_markdown(
                 f"- **{finding.workstation}: {action_title(action)}**: "
                 f"{decision_words(review)}; {outcome(execution)}."
             )
+            lines += job_lines(execution)
         lines.append("")
     if findings:
         lines += ["## What will fail", ""]
@@ -114,12 +136,21 @@ def _submitted(moment: datetime | None) -> str:
     return "" if moment is None else f"{moment:%Y-%m-%d %H:%M}"
 
 
+def _outcome_cell(execution: MaintenanceActionExecution | None) -> str:
+    said = outcome(execution)
+    if execution is None or execution.effect is None:
+        return said
+    return f"{said} · {execution.effect.replace('_', ' ')}"
+
+
 def summary_rows(findings: list[Finding], decisions: ActionDecisions) -> list[dict[str, str]]:
-    """One short row per proposed action: FTA, action, decision, by, submitted, outcome."""
+    """One short row per proposed action: FTA, action, decision, by, submitted, outcome (the
+    job's status and return code, and whether it helped)."""
     rows = []
     for finding in findings:
         for action in finding.actions:
             review = decisions.reviews.get(action.action_id)
+            execution = decisions.executions.get(action.action_id)
             reviewer = "" if review is None or review.source != "reviewer" else review.decided_by
             rows.append(
                 {
@@ -128,9 +159,7 @@ def summary_rows(findings: list[Finding], decisions: ActionDecisions) -> list[di
                     "decision": decision_words(review),
                     "reviewer": _short(reviewer or "", NAME_CELL),
                     "submitted (UTC)": _submitted(review.submitted_at if review else None),
-                    "outcome": _short(
-                        outcome(decisions.executions.get(action.action_id)), OUTCOME_CELL
-                    ),
+                    "outcome": _short(_outcome_cell(execution), OUTCOME_CELL),
                 }
             )
     return rows

@@ -32,9 +32,25 @@ class ActionReviewPublic(BaseModel):
         "review timed out)"
     )
     decided_at: datetime | None = Field(description="When the run recorded the decision")
-    executed_at: datetime | None
+    executed_at: datetime | None = Field(description="When the action's job ended")
     dry_run: bool | None
-    exit_code: int | None
+    job_name: str | None = Field(description="The ad hoc job it ran as, on its FTA")
+    job_id: str | None = Field(description="The master's id of that job")
+    job_status: str | None = Field(
+        description="The job's last status (SUCC, ABEND, …), or dry_run, refused (by the "
+        "master, or no master configured), unavailable (the master did not answer) or timed_out"
+    )
+    exit_code: int | None = Field(description="The job's return code")
+    joblog: str | None = Field(
+        description="Route of the job's joblog, redacted and capped (or why it did not run)"
+    )
+    effect: Literal["helped", "no_effect"] | None = Field(
+        description="What the FTA's next samples showed after the job ended"
+    )
+    effect_metric: str | None
+    effect_before: float | None
+    effect_after: float | None
+    effect_observed_at: datetime | None
 
 
 class FindingPublic(BaseModel):
@@ -49,6 +65,10 @@ class FindingPublic(BaseModel):
     confidence: float
     evidence_summary: str
     review_status: str
+    outcome: Literal["resolved", "action_failed"] | None = Field(
+        description="resolved: an action ran and helped; action_failed: every action that ran "
+        "failed or did not help (the finding stays open, the reviewer is notified)"
+    )
     created_at: datetime
     actions: list[ActionReviewPublic]
 

@@ -1,6 +1,7 @@
-"""Persistence of predictive-maintenance results: findings, review decisions, action audit.
+"""Persistence of predictive-maintenance results: findings and review decisions.
 
-Who drives a run (claim, heartbeat, status) is `resync.maintenance.claims`. Every write here
+Who drives a run (claim, heartbeat, status) is `resync.maintenance.claims`; the actions that
+run, their jobs and effects `resync.maintenance.execution_store`. Every write here
 that may be repeated after a crash is idempotent. The findings API, the run's artifacts and the
 reviewer's links read the same rows back through the functions here.
 """
@@ -8,7 +9,6 @@ reviewer's links read the same rows back through the functions here.
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -147,42 +147,3 @@ def latest_report(session: Session) -> tuple[uuid.UUID, str] | None:
         select(Report.id, Report.title).order_by(Report.created_at.desc()).limit(1)
     ).first()
     return None if row is None else (row.id, row.title)
-
-
-def start_execution(
-    session: Session,
-    run_id: uuid.UUID,
-    action: dict[str, Any],
-    argv: list[str],
-    *,
-    dry_run: bool,
-    review: MaintenanceReview,
-) -> int | None:
-    """Audit an action about to run; None when it was already started once (never run twice)."""
-    statement = (
-        conflict_insert(session.get_bind().dialect.name, MaintenanceActionExecution)
-        .values(
-            run_id=run_id,
-            action_id=action["action_id"],
-            command=action["command"],
-            argv=argv,
-            dry_run=dry_run,
-            approved_by=review.decided_by or review.source,
-            approved_at=review.decided_at,
-            started_at=utcnow(),
-        )
-        .on_conflict_do_nothing(index_elements=["run_id", "action_id"])
-        .returning(MaintenanceActionExecution.id)
-    )
-    return session.execute(statement).scalar_one_or_none()
-
-
-def finish_execution(
-    session: Session, execution_id: int, exit_code: int | None, output: str, finished: datetime
-) -> None:
-    """Record an action's outcome on its audit row."""
-    session.execute(
-        update(MaintenanceActionExecution)
-        .where(MaintenanceActionExecution.id == execution_id)
-        .values(exit_code=exit_code, output=output, finished_at=finished)
-    )

@@ -1,10 +1,7 @@
 """The maintenance graph node by node on a small synthetic estate, its routing and its interrupt."""
 
-import os
-import stat
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
@@ -18,7 +15,8 @@ from resync.db.engine import get_engine, session_scope
 from resync.db.models import MaintenanceActionExecution, MaintenanceFinding, MaintenanceReview
 from resync.learning.store import load_action_decisions
 from resync.maintenance.claims import claim_run
-from resync.maintenance.execution import ActionOutcome, run_action
+from resync.maintenance.execution import job_name
+from resync.maintenance.types import ProposedAction
 from resync.settings import get_settings
 from tasks.maintenance_runs import write_maintenance_briefing
 from tests.support.fake_anthropic import FakeAnthropic
@@ -191,7 +189,16 @@ def test_only_the_action_needing_a_person_is_asked_the_other_is_auto_approved(
     assert stored.review_status == "approved"
     assert executed[actions["clean_stdlist"]].approved_by == "auto_approved"
     assert executed[actions["clean_stdlist"]].argv == ["rmstdlist", "10"]
-    assert executed[actions["clean_stdlist"]].output == "dry run: would run rmstdlist 10"
+    [clean_action] = [
+        ProposedAction.model_validate(a)
+        for a in request["findings"][0]["actions"]
+        if a["command"] == "clean_stdlist"
+    ]
+    clean_job = job_name(run_id, clean_action)
+    assert executed[actions["clean_stdlist"]].output == (
+        f"dry run: would submit `rmstdlist 10` as job {clean_job} on FTA001 as twsuser"
+    )
+    assert executed[actions["clean_stdlist"]].job_status == "dry_run"
     extension = executed[actions["extend_filesystem"]]
     assert (extension.approved_by, extension.dry_run, extension.exit_code) == ("alice", True, None)
     assert extension.argv[:2] == ["lvextend", "--resizefs"]
@@ -267,34 +274,6 @@ def test_confident_auto_approvable_findings_skip_the_review(database_url: str) -
     assert execution.argv[0] == "evtsize"
 
 
-def test_enabled_execution_runs_the_command_without_a_shell(
-    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    marker = tmp_path / "ran"
-    fake = tmp_path / "evtsize"
-    # Silent, as many admin commands are: the audit then keeps an empty output.
-    fake.write_text(f'#!/bin/sh\necho "$@" > {marker}\nexit 3\n')
-    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
-    monkeypatch.setenv("RESYNC_MAINTENANCE_EXECUTE_ACTIONS", "true")
-    get_settings.cache_clear()
-    load_estate(AUTO_APPROVED_ESTATE)
-    run_id = new_run()
-    graph = build_graph().compile(checkpointer=InMemorySaver())
-
-    state = graph.invoke({"run_id": run_id}, {"configurable": {"thread_id": run_id}})
-
-    [outcome] = state["executions"]
-    assert outcome["dry_run"] is False
-    assert outcome["exit_code"] == 3
-    assert marker.read_text().split() == outcome["argv"][1:]
-    with session_scope() as session:
-        [execution] = session.scalars(select(MaintenanceActionExecution)).all()
-    assert execution.exit_code == 3
-    assert execution.output == ""
-    assert execution.run_id == uuid.UUID(run_id)
-
-
 def test_claude_writes_the_briefing_from_the_findings_as_data(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -325,30 +304,7 @@ def test_claude_writes_the_briefing_from_the_findings_as_data(
     assert '"predicted_failure_date": "2026-12-14"' in request["messages"][0]["content"]
 
 
-def test_a_real_run_keeps_the_end_of_long_output_and_reports_failures() -> None:
-    long = run_action(
-        ["python3", "-c", "print('x' * 5000 + 'END')"],
-        execute=True,
-        timeout_seconds=30,
-        output_max_bytes=256,
-    )
-    assert long.exit_code == 0
-    assert long.output.startswith("[…] ") and long.output.endswith("END\n")
-    assert len(long.output.removeprefix("[…] ").encode()) == 256
-    missing = run_action(
-        ["rmstdlist-missing", "10"], execute=True, timeout_seconds=5, output_max_bytes=256
-    )
-    assert missing == ActionOutcome(127, "rmstdlist-missing: command not found on this host")
-    slow = run_action(["sleep", "5"], execute=True, timeout_seconds=0.5, output_max_bytes=256)
-    assert slow.exit_code is None and slow.output.startswith("timed out after 0.5 s")
-    # Arguments are never interpreted by a shell.
-    quoted = run_action(
-        ["echo", "$(id); ls"], execute=True, timeout_seconds=5, output_max_bytes=256
-    )
-    assert quoted.output == "$(id); ls\n"
-
-
-def test_build_graph_returns_the_seven_steps_uncompiled() -> None:
+def test_build_graph_returns_the_eight_steps_uncompiled() -> None:
     graph = build_graph()
     assert isinstance(graph, StateGraph)
     assert list(graph.nodes) == [
@@ -359,7 +315,9 @@ def test_build_graph_returns_the_seven_steps_uncompiled() -> None:
         "recommend",
         "human_review",
         "execute_actions",
+        "check_effects",
     ]
     edges = {(edge.source, edge.target) for edge in graph.compile().get_graph().edges}
     assert {("recommend", "human_review"), ("recommend", "execute_actions")} <= edges
     assert ("human_review", "execute_actions") in edges
+    assert ("execute_actions", "check_effects") in edges

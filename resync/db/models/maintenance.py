@@ -55,6 +55,8 @@ class MaintenanceFinding(Base):
     `actions` holds the proposed actions as JSON (action_id, command, arguments, description,
     auto_approvable); their decisions are rows of `maintenance_reviews`. `review_status` is
     pending, approved, rejected, deferred, partly_approved, auto_approved or no_actions.
+    `outcome` is resolved (an action ran and the next samples show it helped) or action_failed
+    (every action that ran failed or did not help: the reviewer is notified, `notified_at`).
     """
 
     __tablename__ = "maintenance_findings"
@@ -77,6 +79,8 @@ class MaintenanceFinding(Base):
     actions: Mapped[list[dict[str, Any]]] = mapped_column(JsonDocument)
     review_status: Mapped[str] = mapped_column(String(20), default="pending")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    notified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class MaintenanceReview(Base):
@@ -112,8 +116,13 @@ class MaintenanceReview(Base):
 class MaintenanceActionExecution(Base):
     """The audit of one approved action: the exact argv, dry run or not, the outcome.
 
-    A row is written before the command starts, so a crash leaves a started row without an exit
-    code and the action is never run a second time.
+    A real run is an ad hoc job on the FTA, submitted through the master as `job_name` (derived
+    from the run and the action). The row is written before the job is submitted, so a run
+    continued after a crash finds a started row, looks the job up by that name in the plan and
+    submits it only when the master has none: never twice. `job_status` is the job's last
+    status (SUCC, ABEND, …) or dry_run, refused, unavailable or timed_out; `exit_code` its
+    return code; `output` its joblog (redacted, capped) or why it did not run. `effect` is what
+    the FTA's next samples showed (helped or no_effect, on `effect_metric`, before → after).
     """
 
     __tablename__ = "maintenance_action_executions"
@@ -135,3 +144,12 @@ class MaintenanceActionExecution(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     exit_code: Mapped[int | None] = mapped_column(Integer)
     output: Mapped[str | None] = mapped_column(Text)
+    job_name: Mapped[str | None] = mapped_column(String(40))
+    job_id: Mapped[str | None] = mapped_column(String(200))
+    job_status: Mapped[str | None] = mapped_column(String(16))
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    effect: Mapped[str | None] = mapped_column(String(16))
+    effect_metric: Mapped[str | None] = mapped_column(String(64))
+    effect_before: Mapped[float | None] = mapped_column(Float)
+    effect_after: Mapped[float | None] = mapped_column(Float)
+    effect_observed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
