@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 
 from api.deps import MAX_OFFSET, AdminReadKey, AdminWriteKey, SessionDep
 from api.key_cache import KnownKey
+from resync.ingest.payload import FREE_TEXT_PATTERN
 from resync.keys import admin as api_key_admin
 from resync.keys.admin import Actor, KeyConflictError, KeyNotFoundError
 from resync.keys.format import SCOPES
@@ -33,7 +34,12 @@ router = APIRouter(prefix="/api/v1/admin/api-keys", tags=["admin"])
 ScopeName = Literal[SCOPES]  # type: ignore[valid-type]
 Reason = Annotated[
     str,
-    Query(min_length=1, max_length=500, description="Why the key is revoked (kept in the audit)"),
+    Query(
+        min_length=1,
+        max_length=500,
+        pattern=FREE_TEXT_PATTERN,
+        description="Why the key is revoked (kept in the audit)",
+    ),
 ]
 
 
@@ -75,7 +81,9 @@ def read_api_keys(
     session: SessionDep,
     _key: AdminReadKey,
     include_revoked: bool = False,
-    name: Annotated[str | None, Query(max_length=100, description="Part of the name")] = None,
+    name: Annotated[
+        str | None, Query(max_length=100, pattern=FREE_TEXT_PATTERN, description="Part of the name")
+    ] = None,
     scope: ScopeName | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,

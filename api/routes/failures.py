@@ -8,6 +8,7 @@ from resync.db.models import FailureAnalysis, FailureResolution
 from resync.joblog.redaction import redact_secrets
 from resync.joblog.schemas import FailureAnalysisPublic, ResolutionCreate, ResolutionPublic
 from resync.joblog.store import add_failure_resolution, find_failure_analysis, latest_resolutions
+from resync.jobs.schemas import RunId
 from resync.jobs.store import job_run_status
 
 router = APIRouter(prefix="/api/v1/jobs/failures", tags=["failures"])
@@ -33,7 +34,7 @@ def _resolution(row: FailureResolution | None) -> ResolutionPublic | None:
 
 @router.get("/{run_id:path}/analysis")
 def read_failure_analysis(
-    session: SessionDep, _key: WorkflowsReadKey, run_id: str
+    session: SessionDep, _key: WorkflowsReadKey, run_id: RunId
 ) -> FailureAnalysisPublic:
     """The root-cause card of a failed job run, with the latest recorded resolution."""
     analysis = _analysis(session, run_id)
@@ -52,7 +53,7 @@ def read_failure_analysis(
 
 @router.post("/{run_id:path}/resolution", status_code=status.HTTP_201_CREATED)
 def create_failure_resolution(
-    session: SessionDep, key: WorkflowsWriteKey, run_id: str, body: ResolutionCreate
+    session: SessionDep, key: WorkflowsWriteKey, run_id: RunId, body: ResolutionCreate
 ) -> ResolutionPublic:
     """Record what really fixed a failed run; similar-case search shows it from now on."""
     _analysis(session, run_id)

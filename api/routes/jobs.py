@@ -3,11 +3,11 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from pydantic import AwareDatetime, Field, TypeAdapter
+from pydantic import Field, TypeAdapter
 
 from api.deps import JobsWriteKey, MetricsReadKey, SessionDep
 from api.json_body import json_body, request_body
-from resync.ingest.payload import BATCH_MAX_ITEMS, WORKSTATION_PATTERN
+from resync.ingest.payload import BATCH_MAX_ITEMS, WORKSTATION_PATTERN, UtcTime
 from resync.jobs.schemas import (
     JobExecutionPublic,
     JobExecutionsAccepted,
@@ -61,7 +61,7 @@ def read_job_executions(
     _key: MetricsReadKey,
     workstation: Annotated[str | None, Query(pattern=WORKSTATION_PATTERN)] = None,
     status: JobStatus | None = None,
-    since: AwareDatetime | None = None,
+    since: UtcTime | None = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
 ) -> JobExecutionsPublic:
     """Job runs, newest start first, optionally of one FTA, in one status, since a time."""

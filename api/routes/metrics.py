@@ -3,14 +3,13 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
-from pydantic import AwareDatetime
 
 from api.deps import IngestKey, MetricsReadKey, SessionDep
 from api.json_body import component_ref, json_body, read_json_body, request_body, validate_body
 from resync.ingest.batch import SampleBatch, batch_from_payloads, read_sample_batch
 from resync.ingest.estate import read_samples
 from resync.ingest.inbox import inbox_frame, inbox_values
-from resync.ingest.payload import BATCH_MAX_ITEMS, WORKSTATION_PATTERN, MetricsPayload
+from resync.ingest.payload import BATCH_MAX_ITEMS, WORKSTATION_PATTERN, MetricsPayload, UtcTime
 from resync.ingest.schemas import (
     BatchAccepted,
     IgnoredFields,
@@ -92,8 +91,8 @@ def read_workstation_metrics(
     workstation: Annotated[str, Path(pattern=WORKSTATION_PATTERN)],
     session: SessionDep,
     _key: MetricsReadKey,
-    since: AwareDatetime | None = None,
-    until: AwareDatetime | None = None,
+    since: UtcTime | None = None,
+    until: UtcTime | None = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 288,
 ) -> MetricsSamplesPublic:
     """History of one FTA, newest first, optionally between `since` and `until`."""

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -126,14 +127,23 @@ class TwsFacts(BaseModel):
     message_files: Annotated[dict[Label, Percent], Field(max_length=256)] | None = None
 
 
+def in_utc(value: datetime, name: str = "the time") -> datetime:
+    """`value` in UTC; ValueError when that is outside Python's calendar."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01 east of UTC, 9999-12-31 west of it
+        raise ValueError(f"{name} is outside the years 1 to 9999 in UTC") from None
+
+
+# An aware time from a client, in UTC (a query's `since`, `until`).
+UtcTime = Annotated[AwareDatetime, AfterValidator(in_utc)]
+
+
 def within_accepted_window(value: datetime, name: str, clock: str) -> datetime:
     """`value` in UTC; refused beyond the clock-skew allowance or past the retention."""
     settings = get_settings()
     now = datetime.now(UTC)
-    try:
-        value = value.astimezone(UTC)
-    except OverflowError:  # 0001-01-01 east of UTC, 9999-12-31 west of it
-        raise ValueError(f"{name} is outside the years 1 to 9999 in UTC") from None
+    value = in_utc(value, name)
     if value > now + timedelta(seconds=settings.max_clock_skew_seconds):
         raise ValueError(
             f"{name} is more than {settings.max_clock_skew_seconds} s in the future; "

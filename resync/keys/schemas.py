@@ -7,12 +7,20 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from resync.db.models import ApiKey
+from resync.ingest.payload import FREE_TEXT_PATTERN
 from resync.keys.admin import key_status
 from resync.keys.format import expand_scopes
 
 KeyStatus = Literal["active", "revoked", "expired"]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+Name = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=100, pattern=FREE_TEXT_PATTERN
+    ),
+]
+Description = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=500, pattern=FREE_TEXT_PATTERN)
+]
 
 
 class ApiKeyCreate(BaseModel):
