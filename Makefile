@@ -17,9 +17,9 @@ run: setup
 # Four pytest-xdist workers on two cores: most tests wait (on the agent's one-second samples,
 # processes starting, a review paused past Prefect's lease), not on a core. Each worker starts
 # its own PostgreSQL and Prefect server; a module stays on one worker, so a module's stack
-# starts once.
+# starts once. Modules go out in the order the suite collects them: heaviest tiers first.
 test: setup
-	$(VENV)/bin/pytest -n 4 --dist loadscope
+	$(VENV)/bin/pytest -n 4 --dist loadscope --no-loadscope-reorder
 
 # Tiers are markers set from the fixtures a test uses (tests/support/tiers.py).
 test-fast: setup

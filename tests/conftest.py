@@ -21,7 +21,7 @@ from resync.keys import admin as key_admin
 from resync.settings import get_settings
 from tests.support.clock import AdvancingClock
 from tests.support.postgres import TEST_CLUSTER_SETTINGS, PostgresServer
-from tests.support.tiers import BACKENDS, tiers_of
+from tests.support.tiers import BACKENDS, heaviest_first, tiers_of
 
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
@@ -43,6 +43,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         marked = {marker.name for marker in item.iter_markers()}
         for tier in sorted(tiers_of(item) - marked):
             item.add_marker(tier)
+    items[:] = heaviest_first(items)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -16,6 +16,8 @@ TIER_FIXTURES = {
     "e2e": {"live_api", "panel_api", "live_agent"},
 }
 TIERS = ("unit", "db", *TIER_FIXTURES)
+# From the lightest to the heaviest to start: a module's weight is that of its heaviest tier.
+WEIGHT = {"unit": 0, "db": 1, "postgres": 2, "prefect": 3, "browser": 4, "e2e": 5}
 
 
 def tiers_of(item: pytest.Item) -> set[str]:
@@ -35,3 +37,22 @@ def tiers_of(item: pytest.Item) -> set[str]:
     if "sqlite" in backends:
         tiers.add("db")
     return tiers or {"unit"}
+
+
+def heaviest_first(items: list[pytest.Item]) -> list[pytest.Item]:
+    """`items` with the modules of the heaviest tiers first, then the modules of most tests.
+
+    `make test` hands a module at a time to each pytest-xdist worker in this order (xdist's own
+    order, by number of tests, sent the three-test deployed stack, a six-minute module, last).
+    Starting the long modules first keeps one of them from finishing alone at the end.
+    """
+    modules: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::")[0], []).append(item)
+
+    def weight(module: list[pytest.Item]) -> tuple[int, int]:
+        marks = {marker.name for item in module for marker in item.iter_markers()}
+        return max(WEIGHT[tier] for tier in marks & set(WEIGHT)), len(module)
+
+    ordered = sorted(modules.values(), key=weight, reverse=True)
+    return [item for module in ordered for item in module]
