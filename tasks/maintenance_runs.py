@@ -25,11 +25,11 @@ from resync.maintenance.report import (
 )
 from resync.maintenance.run_summary import summary_markdown, summary_rows
 from resync.maintenance.store import (
-    latest_report,
     run_action_decisions,
     store_findings,
 )
 from resync.maintenance.types import Finding
+from resync.reports.store import latest_report
 from resync.settings import get_settings
 from tasks.database import database_task
 

@@ -19,7 +19,6 @@ from resync.db.models import (
     MaintenanceFinding,
     MaintenanceReview,
     MaintenanceRun,
-    Report,
     utcnow,
 )
 from resync.maintenance.types import Finding, Kind, ReviewDecision
@@ -139,11 +138,3 @@ def run_findings(
         )
     )
     return list(session.scalars(query))
-
-
-def latest_report(session: Session) -> tuple[uuid.UUID, str] | None:
-    """The id and title of the newest report, whose charts a reviewer may want to see."""
-    row = session.execute(
-        select(Report.id, Report.title).order_by(Report.created_at.desc()).limit(1)
-    ).first()
-    return None if row is None else (row.id, row.title)

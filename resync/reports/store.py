@@ -72,3 +72,11 @@ def find_report_document(
     column = Report.html if document == "html" else Report.pdf
     row = session.execute(select(Report.title, column).where(Report.id == report_id)).first()
     return None if row is None else (row[0], row[1])
+
+
+def latest_report(session: Session) -> tuple[uuid.UUID, str] | None:
+    """The id and title of the newest report, whose charts a reviewer may want to see."""
+    row = session.execute(
+        select(Report.id, Report.title).order_by(Report.created_at.desc()).limit(1)
+    ).first()
+    return None if row is None else (row.id, row.title)
