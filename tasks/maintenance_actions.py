@@ -216,6 +216,7 @@ def check_action_effects(run_id: str) -> list[dict[str, Any]]:
     logger = get_run_logger()
     deadline = time.monotonic() + settings.maintenance_effect_wait_seconds
     effects: list[dict[str, Any]] = []
+    said_waiting = False
     with session_scope() as session:
         settle_findings(session, {uuid.UUID(run_id)})
     while True:
@@ -225,7 +226,9 @@ def check_action_effects(run_id: str) -> list[dict[str, Any]]:
             logger.info("action %s: %s", effect["action_id"], effect_words(**_words(effect)))
         if uuid.UUID(run_id) not in waiting or time.monotonic() >= deadline:
             break
-        logger.info("waiting for the next samples of the FTAs whose actions ran")
+        if not said_waiting:
+            logger.info("waiting for the next samples of the FTAs whose actions ran")
+            said_waiting = True
         time.sleep(settings.maintenance_action_poll_seconds)
     return effects
 

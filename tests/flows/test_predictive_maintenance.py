@@ -40,6 +40,7 @@ from tests.support.maintenance_flow_process import (
     wait_until,
     wait_until_abandoned,
 )
+from tests.support.maintenance_master import add_sample, master_running_actions, submissions
 from tests.support.maintenance_prefect import (
     NODE_TASKS,
     action_ids,
@@ -399,22 +400,98 @@ def test_an_error_fails_the_run_and_the_next_run_starts_afresh(
     )
 
 
-def test_an_action_whose_process_died_is_never_run_again(database_url: str, tmp_path) -> None:
+def test_killed_between_submit_and_record_the_job_is_never_submitted_again(
+    database_url: str, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     load_estate(AUTO_APPROVED_ESTATE)
-    marker = tmp_path / "running-an-action"
-    process = start_flow_process(database_url, marker, step="run_action")
-    wait_until(marker.exists, what="the flow to start the approved action")
-    kill_hard(process)
-    killed = the_run().flow_run_id
-    wait_until_abandoned()
+    marker = tmp_path / "submitted"
+    with master_running_actions(monkeypatch) as master:
+        process = start_flow_process(
+            database_url, marker, step="tasks.maintenance_actions.record_job_submission"
+        )
+        wait_until(marker.exists, what="the flow to submit the approved action's job")
+        kill_hard(process)
+        killed = the_run().flow_run_id
+        [job] = master.adhoc.runs
+        [started] = executions()
+        # The master has the job; Resync's record of it stops at the audit row.
+        assert (started.job_name, started.job_id, started.finished_at) == (job.job_name, None, None)
+        wait_until_abandoned()
 
-    result = predictive_maintenance()
+        result = predictive_maintenance()
 
-    assert result["approved"] == 1 and result["executed"] == 0
+    assert result["approved"] == 1 and result["executed"] == 1
+    assert (submissions(master), len(master.adhoc.runs)) == (1, 1)
     [execution] = executions()
-    assert execution.argv[0] == "evtsize"
-    assert (execution.finished_at, execution.exit_code, execution.output) == (None, None, None)
+    # Found in the plan by its name, followed to its end: the dead attempt's submission.
+    assert (execution.job_name, execution.job_id, execution.submitted_at) == (
+        job.job_name,
+        job.run_id,
+        None,
+    )
+    assert (execution.job_status, execution.exit_code) == ("SUCC", 0)
+    assert f"= JCLFILE   : {job.task_string}" in execution.output
     assert the_run().status == "finished"
     before, after = completed_task_runs([killed]), completed_task_runs([the_run().flow_run_id])
     assert not any(after[name] for name in NODE_TASKS[:7])
     assert before["record_review_decisions"] == 1 and after["execute_approved_actions"] == 1
+
+
+def test_an_approved_review_runs_both_actions_on_the_fta_and_the_disk_drop_resolves_it(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, client, make_key
+) -> None:
+    load_estate(REVIEWED_ESTATE)
+    with master_running_actions(monkeypatch) as master:
+        # The FTA's next sample once each job ended: the clean-up freed the disk, the extension
+        # grew it.
+        master.adhoc.on_end = lambda run: add_sample(
+            "FTA001", disk_percent=52.0 if run.job_name.startswith("RSY_CLEAN") else 40.0
+        )
+        monkeypatch.setenv("RESYNC_MAINTENANCE_EFFECT_WAIT_SECONDS", "60")
+        get_settings.cache_clear()
+        flow = FlowThread()
+        flow.start()
+        paused = wait_for_paused_run()
+        extend = approve_the_extension(paused.id, "alice")
+        result = flow.join_result()
+
+    assert result["executed"] == 2
+    assert sorted(job.task_string.split()[0] for job in master.adhoc.runs) == [
+        "lvextend",
+        "rmstdlist",
+    ]
+    ran = {execution.action_id: execution for execution in executions()}
+    assert {(e.job_status, e.exit_code, e.effect) for e in ran.values()} == {("SUCC", 0, "helped")}
+    assert ran[extend].approved_by == "alice"
+    with session_scope() as session:
+        finding = session.scalars(select(MaintenanceFinding)).one()
+    assert finding.outcome == "resolved"
+    _, key = make_key(["workflows:read"])
+    answer = client.get("/api/v1/maintenance/findings", headers={"X-API-Key": key})
+    assert answer.status_code == 200
+    [served] = answer.json()["data"]
+    assert served["outcome"] == "resolved"
+    extension = next(a for a in served["actions"] if a["action_id"] == extend)
+    assert extension["job_name"] == ran[extend].job_name
+    assert extension["job_id"] == f"FTA001;JOBS;{ran[extend].job_name}"
+    assert (extension["job_status"], extension["exit_code"], extension["effect"]) == (
+        "SUCC",
+        0,
+        "helped",
+    )
+    assert (extension["effect_metric"], extension["effect_before"]) == ("disk_percent", 52.0)
+    assert extension["effect_after"] == 40.0
+    assert (extension["review_status"], extension["decided_by"]) == ("approved", "alice")
+    joblog = client.get(extension["joblog"], headers={"X-API-Key": key})
+    assert joblog.status_code == 200 and joblog.text == ran[extend].output
+    assert "Logical volume /dev/mapper/twsvg-twslv successfully resized." in joblog.text
+    with get_client(sync_client=True) as prefect:
+        [summary] = prefect.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                flow_run_id=ArtifactFilterFlowRunId(any_=[paused.id]),
+                key=ArtifactFilterKey(any_=["maintenance-findings"]),
+            )
+        )
+    assert "- **FTA001: grow the file system**: approved; SUCC rc 0." in summary.data
+    assert f"  - job `{ran[extend].job_name}` (id `FTA001;JOBS;" in summary.data
+    assert "  - effect: helped: disk 52 % → 40 %" in summary.data

@@ -1,9 +1,10 @@
 """The predictive-maintenance flow in a process of its own, so a test can `kill -9` it.
 
 `python -m tests.support.maintenance_flow_process [MARKER STEP]` runs the flow on the database
-and Prefect API named by the environment. With MARKER, the function STEP of `tasks.maintenance`
-(`predict`: the analysis; `run_action`: an approved action, its audit row written) writes that
-file and blocks for good, so the test can kill the process right there.
+and Prefect API named by the environment. With MARKER, the function STEP (`predict`: the
+analysis, in `tasks.maintenance`; a dotted name for another module's, such as
+`tasks.maintenance_actions.record_job_submission`: the action's job submitted to the master, not
+yet recorded) writes that file and blocks for good, so the test can kill the process right there.
 """
 
 import os
@@ -111,9 +112,12 @@ def _block_forever(marker: Path) -> Callable[..., Any]:
 
 
 if __name__ == "__main__":
-    import tasks.maintenance
+    import importlib
+
     from flows.predictive_maintenance import predictive_maintenance
 
     if len(sys.argv) > 1:
-        setattr(tasks.maintenance, sys.argv[2], _block_forever(Path(sys.argv[1])))
+        module, _, name = sys.argv[2].rpartition(".")
+        target = importlib.import_module(module or "tasks.maintenance")
+        setattr(target, name, _block_forever(Path(sys.argv[1])))
     predictive_maintenance()

@@ -25,6 +25,8 @@ NODE_TASKS = (
     "store_maintenance_findings",
     "record_review_decisions",
     "execute_approved_actions",
+    "check_action_effects",
+    "notify_failed_actions",
 )
 
 
