@@ -9,17 +9,39 @@
 # shellcheck source-path=SCRIPTDIR
 set -eu
 umask 077
+# Every command whose output is parsed prints numbers as in the C locale: under a comma-decimal
+# LANG (pt_BR, de_DE) awk would print 100,00 and read 0.022 as 0.
+LC_ALL=C
+export LC_ALL
 
 AGENT_VERSION="1.0.0"
 CONFIG_NAMES="RESYNC_API_URL RESYNC_API_KEY_FILE RESYNC_WORKSTATION RESYNC_MASTER_HOST
 RESYNC_MASTER_PORT RESYNC_PING_COUNT RESYNC_LATENCY_METHOD RESYNC_CA_BUNDLE RESYNC_HTTP_TIMEOUT
 TWS_HOME RESYNC_STATE_DIR RESYNC_SPOOL_DIR RESYNC_LOG_FILE RESYNC_SPOOL_MAX_FILES
 RESYNC_SPOOL_MAX_KB RESYNC_BATCH_SIZE RESYNC_SAMPLE_SECONDS RESYNC_STATE_MAX_AGE
-RESYNC_LOCK_WAIT RESYNC_LOG_MAX_KB RESYNC_LOG_KEEP"
+RESYNC_LOCK_WAIT RESYNC_LOG_MAX_KB RESYNC_LOG_KEEP RESYNC_NETWORK_INTERFACES"
 
-# Cron runs with a minimal PATH; ping, sysctl, svmon and ioreg live in the sbin directories.
-PATH=$PATH:/usr/sbin:/sbin:/usr/bin:/bin
-RESYNC_AGENT_LIB=${RESYNC_AGENT_LIB:-$(cd "$(dirname "$0")" && pwd -P)/lib}
+# Cron runs with a minimal PATH (or none); ping, sysctl, svmon and ioreg live in the sbin
+# directories, and AIX Toolbox's curl in /opt/freeware/bin.
+PATH=${PATH:-/usr/bin:/bin}:/usr/sbin:/sbin:/usr/bin:/bin:/opt/freeware/bin
+export PATH
+
+# This script's own path, through any symbolic links to it (readlink -f is not portable).
+script_path() {
+    script_file=$0
+    while [ -h "$script_file" ]; do
+        # shellcheck disable=SC2012
+        script_target=$(ls -ld "$script_file" | sed 's/.* -> //')
+        case $script_target in
+            /*) script_file=$script_target ;;
+            *) script_file=$(dirname "$script_file")/$script_target ;;
+        esac
+    done
+    printf '%s/%s\n' "$(cd "$(dirname "$script_file")" && pwd -P)" "$(basename "$script_file")"
+}
+
+SCRIPT_PATH=$(script_path)
+RESYNC_AGENT_LIB=${RESYNC_AGENT_LIB:-$(dirname "$SCRIPT_PATH")/lib}
 if ! [ -r "$RESYNC_AGENT_LIB/replay.sh" ]; then
     printf 'resync-agent: %s is missing or incomplete; install the whole agent directory\n' "$RESYNC_AGENT_LIB" >&2
     exit 69
@@ -60,7 +82,10 @@ USAGE
 # Reads NAME=value lines; the file is parsed, never executed, so it cannot run commands.
 # A variable already set in the environment wins over the file.
 load_config_file() {
-    [ -r "$1" ] || die "$EXIT_CONFIG" "cannot read the configuration file $1; check its path and permissions"
+    if ! [ -r "$1" ]; then
+        config_error="cannot read the configuration file $1; check its path and permissions"
+        return 0
+    fi
     while IFS= read -r config_line; do
         case $config_line in '' | '#'*) continue ;; esac
         config_name=${config_line%%=*}
@@ -82,7 +107,14 @@ $(sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' "$1")
 CONFIG
 }
 
+# Sets config_error instead of stopping, so that a run can open its log and say it there.
 load_config() {
+    config_error=""
+    environment_settings=""
+    for config_name in $CONFIG_NAMES; do
+        eval "config_current=\${$config_name:-}"
+        [ -n "$config_current" ] && environment_settings="$environment_settings $config_name"
+    done
     if [ -n "$config_file" ]; then
         load_config_file "$config_file"
     elif [ -f /etc/resync/agent.conf ]; then
@@ -109,6 +141,7 @@ load_config() {
     : "${RESYNC_LOCK_WAIT:=60}"
     : "${RESYNC_LOG_MAX_KB:=1024}"
     : "${RESYNC_LOG_KEEP:=3}"
+    : "${RESYNC_NETWORK_INTERFACES:=physical}"
     if [ -z "$RESYNC_WORKSTATION" ]; then
         RESYNC_WORKSTATION=$(default_workstation)
     fi
@@ -153,6 +186,9 @@ verify_config() {
         auto | icmp | tcp) ;;
         *) die "$EXIT_CONFIG" "RESYNC_LATENCY_METHOD must be auto, icmp or tcp (got '$RESYNC_LATENCY_METHOD')" ;;
     esac
+    case $RESYNC_NETWORK_INTERFACES in
+        *[!A-Za-z0-9_.:@,\ -]*) die "$EXIT_CONFIG" "RESYNC_NETWORK_INTERFACES must be physical, default-route or interface names (got '$RESYNC_NETWORK_INTERFACES')" ;;
+    esac
     require_integer RESYNC_MASTER_PORT "$RESYNC_MASTER_PORT" 1 65535
     require_integer RESYNC_PING_COUNT "$RESYNC_PING_COUNT" 1 100
     require_integer RESYNC_SAMPLE_SECONDS "$RESYNC_SAMPLE_SECONDS" 1 60
@@ -191,46 +227,74 @@ verify_config() {
     esac
 }
 
-prepare_directories() {
+# A state directory another user owns or may write could hand this agent forged samples to
+# send with its key (with HOME unset it is under /tmp): refuse it.
+check_private_directory() {
+    [ -d "$1" ] || return 0
+    # shellcheck disable=SC2012
+    private_owner=$(ls -ldn "$1/" 2>/dev/null | awk '{ print $3 }')
+    if [ "$private_owner" != "$(id -u)" ]; then
+        die "$EXIT_CANNOT_WRITE" "$1 belongs to another user (uid $private_owner); use a directory of user $(id -un 2>/dev/null || id -u) for RESYNC_STATE_DIR"
+    fi
+    case $(file_mode_string "$1/") in
+        ?????w???? | ????????w?) die "$EXIT_CANNOT_WRITE" "$1 is writable by other users; run: chmod go-w $1" ;;
+    esac
+}
+
+# Run mode logs from the start: cron discards stderr, so every later check must reach the log.
+open_log() {
     for prepare_dir in "$RESYNC_STATE_DIR" "$RESYNC_SPOOL_DIR" "$RESYNC_SPOOL_DIR/rejected" "$(dirname "$RESYNC_LOG_FILE")"; do
+        check_private_directory "$prepare_dir"
         if ! mkdir -p "$prepare_dir" 2>/dev/null || ! [ -w "$prepare_dir" ]; then
             die "$EXIT_CANNOT_WRITE" "cannot create or write $prepare_dir; create it for user $(id -un 2>/dev/null || echo '?')"
         fi
     done
     log_file=$RESYNC_LOG_FILE
-    rotate_log
 }
 
+# The line runs this script with the same --config and the settings given here only as
+# environment variables; a line of an earlier installation is replaced.
 install_cron() {
-    cron_script="$(cd "$(dirname "$0")" && pwd -P)/$(basename "$0")"
-    cron_arguments=""
+    cron_command=$SCRIPT_PATH
+    cron_settings=""
     if [ -n "$config_file" ]; then
-        cron_arguments=" --config '$(cd "$(dirname "$config_file")" && pwd -P)/$(basename "$config_file")'"
+        cron_command="$cron_command --config '$(cd "$(dirname "$config_file")" && pwd -P)/$(basename "$config_file")'"
     fi
+    cron_value=""
+    for cron_name in $environment_settings; do
+        eval "cron_value=\${$cron_name}"
+        case $cron_value in
+            *\'* | *%*) die "$EXIT_CONFIG" "$cron_name cannot be written into a crontab line (quote or %); set it in the configuration file" ;;
+        esac
+        cron_settings="$cron_settings$cron_name='$cron_value' "
+    done
+    cron_command="$cron_settings$cron_command"
     # AIX cron does not understand step values such as */5.
     cron_minutes='*/5'
     [ "$os_prefix" = aix ] && cron_minutes='0,5,10,15,20,25,30,35,40,45,50,55'
+    cron_line="$cron_minutes * * * * $cron_command >/dev/null 2>&1"
     cron_current=$(crontab -l 2>/dev/null || true)
-    if printf '%s\n' "$cron_current" | grep -v '^[[:space:]]*#' | grep -F -q "$cron_script"; then
-        log INFO "crontab already runs $cron_script; nothing changed"
+    if printf '%s\n' "$cron_current" | grep -F -x -q "$cron_line"; then
+        log INFO "crontab already runs $SCRIPT_PATH this way; nothing changed"
         return 0
     fi
+    cron_others=$(printf '%s\n' "$cron_current" | awk -v script="$SCRIPT_PATH" '/^[ \t]*#/ || !index($0, script)')
     mkdir -p "$RESYNC_STATE_DIR" || die "$EXIT_CANNOT_WRITE" "cannot create $RESYNC_STATE_DIR"
     cron_file=$RESYNC_STATE_DIR/crontab.$$
     {
-        [ -n "$cron_current" ] && printf '%s\n' "$cron_current"
-        printf '%s * * * * %s%s >/dev/null 2>&1\n' "$cron_minutes" "$cron_script" "$cron_arguments"
+        [ -n "$cron_others" ] && printf '%s\n' "$cron_others"
+        printf '%s\n' "$cron_line"
     } >"$cron_file"
     crontab "$cron_file" || { rm -f "$cron_file"; die "$EXIT_CANNOT_WRITE" "crontab refused the new table; is this user allowed to use cron (cron.allow)?"; }
     rm -f "$cron_file"
-    log INFO "installed the crontab line for $cron_script"
+    log INFO "installed the crontab line for $SCRIPT_PATH"
 }
 
 run_once() {
-    prepare_directories
+    rotate_log
     trap 'release_lock' EXIT
     trap 'exit 75' INT TERM HUP
-    acquire_lock || exit "$EXIT_TEMPORARY_FAILURE"
+    acquire_lock || exit $?
     log INFO "run started (agent $AGENT_VERSION, workstation $RESYNC_WORKSTATION)"
     response_file=$RESYNC_STATE_DIR/response.$$
     run_payload=$RESYNC_SPOOL_DIR/.collecting.$$
@@ -263,6 +327,8 @@ main() {
     done
     detect_os
     load_config
+    [ "$command" = run ] && open_log
+    [ -z "$config_error" ] || die "$EXIT_CONFIG" "$config_error"
     check_deps
     verify_config
     case $command in

@@ -68,6 +68,39 @@ json_number_or_null() {
     fi
 }
 
+# format_number, or null for an empty value or "-": a reading that could not be taken.
+number_or_null() {
+    case $1 in
+        '' | -) printf 'null' ;;
+        *) format_number "$1" "$2" ;;
+    esac
+}
+
+# A reading the collector could not take is sent as null, never as 0, and said in the log with
+# the command and the last line it printed (where errors go). Counters are read twice a run;
+# the first read runs with reading_warnings=off so each failure is said once.
+reading_failed() {
+    [ "${reading_warnings:-on}" = on ] || return 0
+    reading_message=$(printf '%s\n' "$2" | awk 'NF { sub(/^[ \t]+/, ""); last = $0 } END { print last }' | cut -c 1-200)
+    log WARN "'$1' gave no reading (${reading_message:-no output})${3:+; $3}; sending null"
+}
+
+# Runs a command and prints what PARSER (a function reading the command's output on stdin)
+# finds in it; when it finds nothing, warns with the command's own message and prints nothing.
+# Arguments: PARSER HINT COMMAND [ARGUMENT...]; HINT (may be empty) tells the operator what to do.
+read_with() {
+    read_parser=$1
+    read_hint=$2
+    shift 2
+    read_output=$("$@" 2>&1) || true
+    read_value=$(printf '%s\n' "$read_output" | "$read_parser")
+    if [ -n "$read_value" ]; then
+        printf '%s\n' "$read_value"
+    else
+        reading_failed "$*" "$read_output" "$read_hint"
+    fi
+}
+
 json_string() {
     printf '"%s"' "$(printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g')"
 }

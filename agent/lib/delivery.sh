@@ -6,51 +6,83 @@ lock_path() {
     printf '%s/agent.lock\n' "$RESYNC_STATE_DIR"
 }
 
-# Waits up to RESYNC_LOCK_WAIT seconds; a lock whose PID is no longer running is stale.
+# The command line of process PID, empty when it is not running (or ps is missing).
+process_command() {
+    ps -p "$1" -o args= 2>/dev/null || true
+}
+
+# A lock is stale when its run is gone: its PID is not running, or (after a reboot) the PID
+# now belongs to another program. An empty lock is one a crash left before it was written.
+lock_is_stale() {
+    set -- "$(sed -n 1p "$1" 2>/dev/null)" "$(sed -n 2p "$1" 2>/dev/null)"
+    [ -n "$1" ] || { lock_stale_reason="empty"; return 0; }
+    if ! kill -0 "$1" 2>/dev/null; then
+        lock_stale_reason="no longer running"
+        return 0
+    fi
+    if [ -n "$2" ] && [ "$(process_command "$1")" != "$2" ]; then
+        lock_stale_reason="the PID now runs another program"
+        return 0
+    fi
+    return 1
+}
+
+# Takes the lock, waiting up to RESYNC_LOCK_WAIT seconds for a live holder. The lock (PID and
+# command line) is written to a file of this run first and linked into place, so it is never
+# seen half-written; when it cannot be written (a full disk) the run ends at once.
+# Returns 0, or the exit code: EXIT_TEMPORARY_FAILURE (held too long), EXIT_CANNOT_WRITE.
 acquire_lock() {
     lock_file=$(lock_path)
+    lock_mine=$lock_file.$$
+    lock_text="$$
+$(process_command "$$")"
+    if ! printf '%s\n' "$lock_text" >"$lock_mine" 2>/dev/null || [ "$(cat "$lock_mine" 2>/dev/null)" != "$lock_text" ]; then
+        rm -f "$lock_mine"
+        log ERROR "cannot write the lock file $lock_mine (is $RESYNC_STATE_DIR full or read-only?); skipping this run"
+        return "$EXIT_CANNOT_WRITE"
+    fi
     lock_waited=0
-    lock_empty_seen=0
+    lock_breaks=0
     while :; do
-        if (set -C; printf '%s\n' "$$" >"$lock_file") 2>/dev/null; then
+        if ln "$lock_mine" "$lock_file" 2>/dev/null; then
+            rm -f "$lock_mine"
             return 0
         fi
         lock_holder=$(cat "$lock_file" 2>/dev/null || true)
-        if [ -z "$lock_holder" ]; then
-            # Created but not yet written, or left empty by a crash: stale after a few checks.
-            lock_empty_seen=$((lock_empty_seen + 1))
-            [ "$lock_empty_seen" -ge 3 ] && lock_holder=stale-empty
-        fi
-        if [ -n "$lock_holder" ] && ! kill -0 "$lock_holder" 2>/dev/null; then
+        if [ "$lock_breaks" -lt 3 ] && lock_is_stale "$lock_file"; then
+            lock_breaks=$((lock_breaks + 1))
             break_stale_lock "$lock_file" "$lock_holder"
             continue
         fi
-        if [ "$lock_waited" -ge "$RESYNC_LOCK_WAIT" ]; then
-            log WARN "another run (PID $lock_holder) still holds $lock_file after ${RESYNC_LOCK_WAIT} s; exiting"
-            return 1
+        if [ "$lock_waited" -ge "$RESYNC_LOCK_WAIT" ] || [ "$lock_breaks" -ge 3 ]; then
+            log WARN "another run (PID $(printf '%s\n' "$lock_holder" | sed -n 1p)) still holds $lock_file after ${lock_waited} s; exiting"
+            rm -f "$lock_mine"
+            return "$EXIT_TEMPORARY_FAILURE"
         fi
         sleep 1
         lock_waited=$((lock_waited + 1))
     done
 }
 
-# Two runs may find the same stale lock; the mkdir guard lets only one of them remove it, and
-# only if it still names the dead PID (the other run may have taken the lock meanwhile).
+# Two runs may find the same stale lock. The lock is moved aside (atomic) and removed only if
+# it is still the stale one; a lock another run took meanwhile is linked back.
 break_stale_lock() {
-    if mkdir "$1.break" 2>/dev/null; then
-        if [ "$(cat "$1" 2>/dev/null || true)" = "${2#stale-empty}" ]; then
-            rm -f "$1"
-            log WARN "removed a stale lock left by PID ${2#stale-empty} (no longer running)"
-        fi
-        rmdir "$1.break"
+    lock_aside=$1.stale.$$
+    mv -f "$1" "$lock_aside" 2>/dev/null || return 0
+    if [ "$(cat "$lock_aside" 2>/dev/null || true)" = "$2" ]; then
+        log WARN "removed a stale lock left by PID $(printf '%s\n' "$2" | sed -n 1p) ($lock_stale_reason)"
     else
-        sleep 1
+        ln "$lock_aside" "$1" 2>/dev/null || true
     fi
+    rm -f "$lock_aside"
 }
 
 release_lock() {
-    if [ -n "${lock_file:-}" ] && [ "$(cat "$lock_file" 2>/dev/null || true)" = "$$" ]; then
-        rm -f "$lock_file"
+    if [ -n "${lock_file:-}" ]; then
+        rm -f "$lock_mine"
+        if [ "$(sed -n 1p "$lock_file" 2>/dev/null)" = "$$" ]; then
+            rm -f "$lock_file"
+        fi
     fi
 }
 
@@ -72,6 +104,7 @@ http_post() {
     : >"$response_file"
     http_status=$(
         {
+            # -q first: the user's ~/.curlrc (a "verbose" in it would log the key) is not read.
             # A here-document, not printf: on AIX ksh88 printf is an external command whose
             # arguments other users could read with ps.
             cat <<HEADER
@@ -80,7 +113,7 @@ HEADER
             if [ -n "$RESYNC_CA_BUNDLE" ]; then
                 printf 'cacert = "%s"\n' "$RESYNC_CA_BUNDLE"
             fi
-        } | curl --config - --silent --show-error --proto '=https,http' \
+        } | curl -q --config - --silent --show-error --proto '=https,http' \
             --connect-timeout 10 --max-time "$RESYNC_HTTP_TIMEOUT" \
             --header 'Content-Type: application/json' --data-binary "@$2" \
             --output "$response_file" --write-out '%{http_code}' "$1" 2>"$response_file.err"

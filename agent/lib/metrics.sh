@@ -33,7 +33,7 @@ tcp_connect_seconds() {
         *:*) tcp_host="[$1]" ;;
         *) tcp_host=$1 ;;
     esac
-    curl --silent --output /dev/null --noproxy '*' --connect-timeout 3 --max-time 4 \
+    curl -q --silent --output /dev/null --noproxy '*' --connect-timeout 3 --max-time 4 \
         --write-out '%{time_connect}' "http://$tcp_host:$2/" 2>/dev/null || true
 }
 
@@ -92,46 +92,70 @@ state_value() {
     awk -F= -v key="$1" '$1 == key { print $2; found = 1; exit } END { if (!found) print "" }' "$2" 2>/dev/null || true
 }
 
+STATE_COUNTERS="disk_read_kb disk_write_kb net_rx_kb net_tx_kb cpu_busy cpu_total cpu_iowait cpu_steal"
+
 # Rates over the interval since the previous run, from counters saved in the state file; a
-# first run, a reboot, a counter reset or a stale state falls back to the short sample.
-# Arguments: counters_before clock_before counters_after clock_after; sets the four *_kbs.
+# first run, a reboot, a counter reset or a stale state falls back to the short sample. CPU is
+# the busy share of the CPU time counted over the same interval. A counter the system would not
+# give ("-") gives no rate.
+# Arguments: counters_before clock_before counters_after clock_after; sets the four *_kbs and
+# cpu_counted, cpu_iowait and cpu_steal (percent; empty without CPU counters).
 compute_rates() {
     rates_state=$RESYNC_STATE_DIR/counters.state
     rates_previous_clock=$(state_value clock "$rates_state")
-    rates_previous="$(state_value disk_read_kb "$rates_state") $(state_value disk_write_kb "$rates_state") $(state_value net_rx_kb "$rates_state") $(state_value net_tx_kb "$rates_state")"
+    rates_previous=""
+    for rates_name in $STATE_COUNTERS; do
+        rates_value=$(state_value "$rates_name" "$rates_state")
+        rates_previous="$rates_previous ${rates_value:--}"
+    done
     rates_result=$(awk -v before="$1" -v clock_before="$2" -v after="$3" -v clock_after="$4" \
         -v previous="$rates_previous" -v previous_clock="$rates_previous_clock" \
-        -v os="$os_prefix" -v nominal="$RESYNC_SAMPLE_SECONDS" -v max_age="$RESYNC_STATE_MAX_AGE" 'BEGIN {
-        split(before, b, " "); split(after, a, " "); n = split(previous, p, " ")
-        use_state = (n == 4 && previous_clock != "")
+        -v os="$os_prefix" -v nominal="$RESYNC_SAMPLE_SECONDS" -v max_age="$RESYNC_STATE_MAX_AGE" '
+        function known(value) { return value != "-" && value != "" }
+        BEGIN {
+        split(before, b, " "); split(after, a, " "); split(previous, p, " ")
+        interval = clock_after - previous_clock
+        use_state = (previous_clock != "" && interval > 0 && interval <= max_age)
         # A counter that went down (beyond rounding) means a reboot or a reset.
-        for (i = 1; i <= 4 && use_state; i++) if (a[i] + 0 < p[i] - 1) use_state = 0
-        elapsed = clock_after - previous_clock
-        if (use_state && (elapsed <= 0 || elapsed > max_age)) use_state = 0
-        if (use_state) { for (i = 1; i <= 4; i++) base[i] = p[i]; source = "interval" }
-        else {
-            for (i = 1; i <= 4; i++) base[i] = b[i]
-            # Only Linux has a sub-second clock; elsewhere the sampler ran for the nominal time.
-            elapsed = (os == "linux") ? clock_after - clock_before : nominal
-            source = "short"
+        for (i = 1; i <= 8 && use_state; i++) if (known(a[i]) && known(p[i]) && a[i] + 0 < p[i] - 1) use_state = 0
+        # Only Linux has a sub-second clock; elsewhere the sampler ran for the nominal time.
+        short = (os == "linux") ? clock_after - clock_before : nominal
+        if (short <= 0) short = nominal
+        # Each counter over the interval when the state has it, else over the short sample.
+        for (i = 1; i <= 8; i++) {
+            from_state[i] = use_state && known(p[i])
+            base[i] = from_state[i] ? p[i] : b[i]
         }
-        if (elapsed <= 0) elapsed = nominal
-        for (i = 1; i <= 4; i++) { rate = (a[i] - base[i]) / elapsed; printf "%.3f ", (rate > 0 ? rate : 0) }
-        printf "%s %.2f\n", source, elapsed
+        for (i = 1; i <= 4; i++) {
+            if (!known(a[i]) || !known(base[i])) { printf "- "; continue }
+            rate = (a[i] - base[i]) / (from_state[i] ? interval : short)
+            printf "%.3f ", (rate > 0 ? rate : 0)
+        }
+        ticks = a[6] - base[6]
+        if (known(a[5]) && known(base[5]) && from_state[5] == from_state[6] && ticks > 0) {
+            for (i = 5; i <= 8; i++) {
+                if (i == 6) continue
+                share = 100 * (a[i] - base[i]) / ticks
+                printf "%.4f ", (share < 0 ? 0 : (share > 100 ? 100 : share))
+            }
+        } else printf "- - - "
+        if (use_state) printf "interval %.2f\n", interval
+        else printf "short %.2f\n", short
     }')
     # shellcheck disable=SC2086
     set -- $rates_result
-    disk_read_kbs=$(format_number "$1" 1)
-    disk_write_kbs=$(format_number "$2" 1)
-    network_rx_kbs=$(format_number "$3" 1)
-    network_tx_kbs=$(format_number "$4" 1)
-    log INFO "rates from the $5 sample over $6 s"
+    disk_read_kbs=$(number_or_null "$1" 1)
+    disk_write_kbs=$(number_or_null "$2" 1)
+    network_rx_kbs=$(number_or_null "$3" 1)
+    network_tx_kbs=$(number_or_null "$4" 1)
+    cpu_counted=${5#-} cpu_iowait=${6#-} cpu_steal=${7#-}
+    log INFO "rates from the $8 sample over $9 s"
 }
 
+# Arguments: the counters (as read_counters prints them) and the clock they were read at.
 save_counters() {
-    # shellcheck disable=SC2086
-    set -- $1 "$2"
     save_temporary=$RESYNC_STATE_DIR/counters.state.$$
-    printf 'clock=%s\ndisk_read_kb=%s\ndisk_write_kb=%s\nnet_rx_kb=%s\nnet_tx_kb=%s\n' \
-        "$5" "$1" "$2" "$3" "$4" >"$save_temporary" && mv -f "$save_temporary" "$RESYNC_STATE_DIR/counters.state"
+    printf '%s %s\n' "$2" "$1" | awk -v names="clock $STATE_COUNTERS" '
+        { n = split(names, name, " "); for (i = 1; i <= n; i++) printf "%s=%s\n", name[i], $i }' \
+        >"$save_temporary" && mv -f "$save_temporary" "$RESYNC_STATE_DIR/counters.state"
 }

@@ -15,7 +15,7 @@ aix_ethernet_bytes() {
         END { printf "%.3f %.3f\n", rx, tx }'
 }
 
-aix_entstat_all() {
+entstat_all_adapters() {
     for aix_interface in $(ifconfig -l 2>/dev/null); do
         case $aix_interface in
             en[0-9]*) entstat "ent${aix_interface#en}" 2>/dev/null ;;
@@ -23,25 +23,41 @@ aix_entstat_all() {
     done
 }
 
+# Without an interval, iostat -d prints totals since boot; hdisks are the physical volumes.
+# With the sys0 attribute iostat off it prints "Disk history since boot not available." only.
+aix_parse_iostat() {
+    awk '$1 ~ /^hdisk[0-9]+$/ { read += $(NF - 1); written += $NF; disks++ }
+        END { if (disks) printf "%.3f %.3f\n", read, written }'
+}
+
+aix_parse_ethernet() {
+    aix_ethernet_bytes | awk '$0 != "0.000 0.000"'
+}
+
+# Cumulative counters as in linux_read_counters; "-" where the system would not say.
 aix_read_counters() {
-    # Without an interval, iostat -d prints totals since boot; hdisks are the physical volumes.
-    aix_disk=$(iostat -d 2>/dev/null | awk '
-        $1 ~ /^hdisk[0-9]+$/ { read += $(NF - 1); written += $NF }
-        END { printf "%.3f %.3f\n", read, written }')
-    aix_network=$(netstat -v 2>/dev/null | aix_ethernet_bytes)
-    if [ "$aix_network" = "0.000 0.000" ]; then
+    aix_disk=$(read_with aix_parse_iostat "enable disk history with: chdev -l sys0 -a iostat=true" iostat -d)
+    aix_network=$(reading_warnings=off read_with aix_parse_ethernet "" netstat -v)
+    if [ -z "$aix_network" ]; then
         # netstat -v can be restricted; entstat reads the same counters adapter by adapter.
-        aix_network=$(aix_entstat_all | aix_ethernet_bytes)
+        aix_network=$(read_with aix_parse_ethernet "netstat -v gave none either" entstat_all_adapters)
     fi
-    printf '%s %s\n' "$aix_disk" "$aix_network"
+    printf '%s %s - - - -\n' "${aix_disk:-- -}" "${aix_network:-- -}"
 }
 
 # The last vmstat line covers the SECONDS interval; busy is user + system (wa is idle time).
+# Columns are counted from the right: without -w, wide memory values run together on the left.
+aix_parse_vmstat_cpu() {
+    awk '$1 == "r" && $2 == "b" {
+            for (i = 1; i <= NF; i++) { if ($i == "us") us = NF - i; if ($i == "sy") sy = NF - i }
+            next
+        }
+        us != "" && $NF ~ /^[0-9.]+$/ && $1 ~ /^[0-9]+$/ { busy = $(NF - us) + $(NF - sy); found = 1 }
+        END { if (found) print busy }'
+}
+
 aix_sample_cpu() {
-    vmstat "$1" 2 2>/dev/null | awk '
-        $1 == "r" && $2 == "b" { for (i = 1; i <= NF; i++) { if ($i == "us") us = i; if ($i == "sy") sy = i }; next }
-        us && $1 ~ /^[0-9]+$/ { busy = $us + $sy }
-        END { print busy + 0 }'
+    read_with aix_parse_vmstat_cpu "" vmstat "$1" 2
 }
 
 aix_vmstat_configuration() {
@@ -50,27 +66,50 @@ aix_vmstat_configuration() {
 
 # svmon -G counts 4 KB frames. AIX 6.1 TL6 and later print an "available" column (free plus
 # reclaimable file cache); older levels fall back to "virtual", the computational pages.
-aix_memory_percent() {
-    svmon -G 2>/dev/null | awk '
-        $1 == "size" { for (i = 1; i <= NF; i++) column[$i] = i + 1; next }
-        $1 == "memory" {
+aix_parse_svmon() {
+    awk '$1 == "size" { for (i = 1; i <= NF; i++) column[$i] = i + 1; next }
+        $1 == "memory" && ("size" in column) {
             size = $(column["size"])
             if ("available" in column) used = size - $(column["available"])
             else used = $(column["virtual"])
-            print (size > 0) ? 100 * used / size : 0
+            if (size > 0) print 100 * used / size
             exit
         }'
 }
 
-aix_load_averages() {
-    uptime | awk '{
+# vmstat -v, for users svmon refuses: memory less free and file (cache) pages is in use.
+aix_parse_vmstat_pages() {
+    awk '$2 == "memory" && $3 == "pages" { size = $1 }
+        $2 == "free" && $3 == "pages" { free = $1 }
+        $2 == "file" && $3 == "pages" { file = $1 }
+        END { if (size > 0) print 100 * (size - free - file) / size }'
+}
+
+aix_memory_percent() {
+    aix_memory=$(read_with aix_parse_svmon "" svmon -G)
+    if [ -z "$aix_memory" ]; then
+        aix_memory=$(read_with aix_parse_vmstat_pages "" vmstat -v)
+    fi
+    printf '%s\n' "$aix_memory"
+}
+
+aix_parse_uptime() {
+    awk '/load average/ {
         line = $0; sub(/.*load average: */, "", line); gsub(/,/, " ", line)
         split(line, value, " "); print value[1], value[2], value[3]
     }'
 }
 
+aix_load_averages() {
+    read_with aix_parse_uptime "" uptime
+}
+
+count_lines() {
+    awk 'END { if (NR > 0) print NR }'
+}
+
 aix_process_count() {
-    ps -e -o pid= 2>/dev/null | awk 'END { print NR }'
+    read_with count_lines "" ps -e -o pid=
 }
 
 aix_cpu_count() {
@@ -86,10 +125,13 @@ aix_os_version() {
 }
 
 # AIX df -k has no Used column: 1024-blocks, Free, %Used, Iused, %Iused, Mounted on.
-aix_disk_usage() {
-    df -k "$1" 2>/dev/null | awk '
-        NR > 1 && NF >= 6 { total = $(NF - 5); free = $(NF - 4) }
+aix_parse_df() {
+    awk 'NR > 1 && NF >= 6 { total = $(NF - 5); free = $(NF - 4) }
         END { if (total > 0) printf "%.4f %d\n", 100 * (total - free) / total, total }'
+}
+
+aix_disk_usage() {
+    read_with aix_parse_df "" df -k "$1"
 }
 
 aix_ping() {

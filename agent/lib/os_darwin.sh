@@ -28,7 +28,7 @@ darwin_read_counters() {
         # One <Link#n> row per interface carries its totals; address rows repeat them.
         $3 ~ /^<Link#/ && $1 !~ /^lo[0-9]*\*?$/ { rx += $(NF - ib) / 1024; tx += $(NF - ob) / 1024 }
         END { printf "%.3f %.3f\n", rx, tx }')
-    printf '%s %s\n' "$darwin_disk" "$darwin_network"
+    printf '%s %s - - - -\n' "$darwin_disk" "$darwin_network"
 }
 
 # top's second sample covers exactly SECONDS; the first one is since boot.
@@ -36,9 +36,9 @@ darwin_sample_cpu() {
     top -l 2 -n 0 -s "$1" 2>/dev/null | awk '
         /^CPU usage:/ {
             for (i = 1; i <= NF; i++) if ($i ~ /^idle/) { idle = $(i - 1); sub(/%/, "", idle) }
-            last = 100 - idle
+            last = 100 - idle; found = 1
         }
-        END { print last + 0 }'
+        END { if (found) print last }'
 }
 
 # Used = total - (free + inactive): free and inactive pages are what macOS hands out on demand.
@@ -51,7 +51,7 @@ darwin_memory_percent() {
         END {
             if (page == 0) page = 4096
             available = (free + inactive) * page
-            print (total > 0) ? 100 * (total - available) / total : 0
+            if (total > 0 && free + inactive > 0) print 100 * (total - available) / total
         }'
 }
 
@@ -77,7 +77,7 @@ darwin_os_version() {
 }
 
 darwin_disk_usage() {
-    df -P -k "$1" 2>/dev/null | posix_df_usage
+    read_with posix_df_usage "" df -P -k "$1"
 }
 
 darwin_ping() {

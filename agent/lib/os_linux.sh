@@ -6,7 +6,36 @@ linux_clock() {
     awk '{ print $1 }' /proc/uptime
 }
 
-# Cumulative counters: disk read kB, disk written kB, network received kB, network sent kB.
+# The interfaces whose traffic is counted (RESYNC_NETWORK_INTERFACES). Virtual interfaces
+# stacked on others (bridges, veth, bonds, VLANs, docker) carry the same bytes again, so
+# "physical" counts those backed by a device, else (a container, a VM without one) those
+# carrying the default route; "default-route" counts the latter; anything else is a list.
+linux_network_interfaces() {
+    case $RESYNC_NETWORK_INTERFACES in
+        physical)
+            linux_interfaces=""
+            for linux_interface in /sys/class/net/*; do
+                [ -e "$linux_interface/device" ] && linux_interfaces="$linux_interfaces ${linux_interface##*/}"
+            done
+            if [ -n "$linux_interfaces" ]; then
+                printf '%s\n' "$linux_interfaces"
+            else
+                linux_default_route_interfaces
+            fi ;;
+        default-route) linux_default_route_interfaces ;;
+        *) printf '%s\n' "$RESYNC_NETWORK_INTERFACES" | tr ',' ' ' ;;
+    esac
+}
+
+linux_default_route_interfaces() {
+    {
+        awk 'NR > 1 && $2 == "00000000" { print $1 }' /proc/net/route
+        awk '$1 == "00000000000000000000000000000000" && $2 == "00" && $NF != "lo" { print $NF }' /proc/net/ipv6_route
+    } 2>/dev/null | sort -u | tr '\n' ' '
+}
+
+# Cumulative counters: disk read kB, disk written kB, network received kB, network sent kB,
+# then CPU time (busy, total, iowait, steal) in clock ticks.
 linux_read_counters() {
     linux_physical_disks=""
     for linux_block in /sys/block/*; do
@@ -15,35 +44,30 @@ linux_read_counters() {
             linux_physical_disks="$linux_physical_disks ${linux_block##*/}"
         fi
     done
-    awk -v disks="$linux_physical_disks" '
-        BEGIN { n = split(disks, list, " "); for (i = 1; i <= n; i++) physical[list[i]] = 1 }
+    awk -v disks="$linux_physical_disks" -v interfaces="$(linux_network_interfaces)" '
+        BEGIN {
+            n = split(disks, list, " "); for (i = 1; i <= n; i++) physical[list[i]] = 1
+            n = split(interfaces, list, " "); for (i = 1; i <= n; i++) counted[list[i]] = 1
+        }
         FILENAME == "/proc/diskstats" && ($3 in physical) { read_kb += $6 / 2; write_kb += $10 / 2 }
         FILENAME == "/proc/net/dev" && index($0, ":") > 0 {
             line = $0; sub(/^[ \t]+/, "", line)
             name = substr(line, 1, index(line, ":") - 1)
             rest = substr(line, index(line, ":") + 1)
             split(rest, field, " ")
-            if (name != "lo") { rx += field[1] / 1024; tx += field[9] / 1024 }
+            if (name in counted) { rx += field[1] / 1024; tx += field[9] / 1024 }
         }
-        END { printf "%.3f %.3f %.3f %.3f\n", read_kb, write_kb, rx, tx }
-    ' /proc/diskstats /proc/net/dev
+        # user nice system idle iowait irq softirq steal; guest time is already in user.
+        FILENAME == "/proc/stat" && $1 == "cpu" {
+            busy = $2 + $3 + $4 + $7 + $8 + $9; total = busy + $5 + $6; iowait = $6; steal = $9
+        }
+        END { printf "%.3f %.3f %.3f %.3f %d %d %d %d\n", read_kb, write_kb, rx, tx, busy, total, iowait, steal }
+    ' /proc/diskstats /proc/net/dev /proc/stat
 }
 
-# Busy share of all CPU time between two readings of /proc/stat, SECONDS apart.
+# CPU comes from the counters read around this pause.
 linux_sample_cpu() {
-    linux_cpu_before=$(awk '$1 == "cpu" { print; exit }' /proc/stat)
     sleep "$1"
-    linux_cpu_after=$(awk '$1 == "cpu" { print; exit }' /proc/stat)
-    printf '%s\n%s\n' "$linux_cpu_before" "$linux_cpu_after" | awk '
-        {
-            # user nice system idle iowait irq softirq steal; guest time is already in user.
-            busy[NR] = $2 + $3 + $4 + $7 + $8 + $9
-            total[NR] = busy[NR] + $5 + $6
-        }
-        END {
-            elapsed = total[2] - total[1]
-            print (elapsed > 0) ? 100 * (busy[2] - busy[1]) / elapsed : 0
-        }'
 }
 
 linux_memory_percent() {
@@ -90,7 +114,7 @@ linux_os_version() {
 
 # Prints "percent total_kb" for the file system holding PATH, as df reports it.
 linux_disk_usage() {
-    df -P -k "$1" 2>/dev/null | posix_df_usage
+    read_with posix_df_usage "" df -P -k "$1"
 }
 
 linux_ping() {

@@ -75,32 +75,34 @@ tws_facts_json() {
     printf '{%s}' "$tws_json"
 }
 
-# Collects every reading and prints the payload as one line of JSON.
+# Collects every reading and prints the payload as one line of JSON; a reading that could not
+# be taken is null.
 collect_payload() {
-    collect_counters_before=$("${os_prefix}_read_counters")
+    collect_counters_before=$(reading_warnings=off "${os_prefix}_read_counters")
     collect_clock_before=$("${os_prefix}_clock")
-    cpu_percent=$(format_number "$("${os_prefix}_sample_cpu" "$RESYNC_SAMPLE_SECONDS")" 2)
+    collect_sampled_cpu=$("${os_prefix}_sample_cpu" "$RESYNC_SAMPLE_SECONDS")
     collect_counters_after=$("${os_prefix}_read_counters")
     collect_clock_after=$("${os_prefix}_clock")
     compute_rates "$collect_counters_before" "$collect_clock_before" "$collect_counters_after" "$collect_clock_after"
     if [ "$collect_save_state" = yes ]; then
         save_counters "$collect_counters_after" "$collect_clock_after"
     fi
-    memory_percent=$(format_number "$("${os_prefix}_memory_percent")" 2)
+    cpu_percent=$(number_or_null "${cpu_counted:-$collect_sampled_cpu}" 2)
+    memory_percent=$(number_or_null "$("${os_prefix}_memory_percent")" 2)
     collect_disk_path=/
     if [ -n "$TWS_HOME" ] && [ -d "$TWS_HOME" ]; then
         collect_disk_path=$TWS_HOME
     fi
     # shellcheck disable=SC2046
     set -- $("${os_prefix}_disk_usage" "$collect_disk_path")
-    disk_percent=$(format_number "${1:-0}" 2)
-    disk_total_gb=$(format_number "$(awk -v kb="${2:-0}" 'BEGIN { print kb / 1048576 }')" 1)
+    disk_percent=$(number_or_null "${1:-}" 2)
+    disk_total_gb=$(number_or_null "$(awk -v kb="${2:-}" 'BEGIN { if (kb != "") print kb / 1048576 }')" 1)
     # shellcheck disable=SC2046
     set -- $("${os_prefix}_load_averages")
-    load_avg_1=$(format_number "${1:-0}" 2)
-    load_avg_5=$(format_number "${2:-0}" 2)
-    load_avg_15=$(format_number "${3:-0}" 2)
-    process_count=$(format_number "$("${os_prefix}_process_count")" 0)
+    load_avg_1=$(number_or_null "${1:-}" 2)
+    load_avg_5=$(number_or_null "${2:-}" 2)
+    load_avg_15=$(number_or_null "${3:-}" 2)
+    process_count=$(number_or_null "$("${os_prefix}_process_count")" 0)
     measure_latency
     collect_tws=$(tws_facts_json)
     printf '{"workstation": %s, "timestamp": "%s", ' "$(json_string "$RESYNC_WORKSTATION")" "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -115,8 +117,8 @@ collect_payload() {
     printf '"network_rx_kbs": %s, "network_tx_kbs": %s}, ' "$network_rx_kbs" "$network_tx_kbs"
     printf '"latency_method": "%s", ' "$latency_method"
     printf '"host": {"cpu_count": %s, "memory_total_mb": %s, "disk_total_gb": %s, ' \
-        "$(format_number "$("${os_prefix}_cpu_count")" 0)" \
-        "$(format_number "$("${os_prefix}_memory_total_mb")" 0)" "$disk_total_gb"
+        "$(number_or_null "$("${os_prefix}_cpu_count")" 0)" \
+        "$(number_or_null "$("${os_prefix}_memory_total_mb")" 0)" "$disk_total_gb"
     printf '"os_type": %s, "os_version": %s, "agent_version": "%s"}' \
         "$(json_string "$os_type")" "$(json_string "$("${os_prefix}_os_version")")" "$AGENT_VERSION"
     if [ -n "$collect_tws" ]; then

@@ -63,27 +63,31 @@ Label = Annotated[str, StringConstraints(max_length=64, pattern=LABEL_PATTERN)]
 
 
 class Metrics(BaseModel):
-    """The sixteen numbers every sample carries; unknown names are kept and reported back."""
+    """The sixteen numbers every sample carries; unknown names are kept and reported back.
+
+    Every field is present. A host reading the FTA could not take (a command refused or
+    without output) is null, never 0: all but packet_loss_percent and tcp_connectivity.
+    """
 
     model_config = ConfigDict(extra="allow", allow_inf_nan=False, strict=True)
 
-    cpu_percent: Percent
-    memory_percent: Percent
-    disk_percent: Percent
+    cpu_percent: Percent | None
+    memory_percent: Percent | None
+    disk_percent: Percent | None
     latency_min_ms: NonNegative | None
     latency_avg_ms: NonNegative | None
     latency_max_ms: NonNegative | None
     packet_loss_percent: Percent
     # An int type, not Literal[0, 1], which takes true and 1.0 for 1.
     tcp_connectivity: Annotated[int, Field(ge=0, le=1)]
-    disk_io_read_kbs: NonNegative
-    disk_io_write_kbs: NonNegative
-    process_count: Annotated[int, Field(ge=0, le=MAX_INT32)]
-    load_avg_1: NonNegative
-    load_avg_5: NonNegative
-    load_avg_15: NonNegative
-    network_rx_kbs: NonNegative
-    network_tx_kbs: NonNegative
+    disk_io_read_kbs: NonNegative | None
+    disk_io_write_kbs: NonNegative | None
+    process_count: Annotated[int, Field(ge=0, le=MAX_INT32)] | None
+    load_avg_1: NonNegative | None
+    load_avg_5: NonNegative | None
+    load_avg_15: NonNegative | None
+    network_rx_kbs: NonNegative | None
+    network_tx_kbs: NonNegative | None
 
     @model_validator(mode="after")
     def check_latencies(self) -> "Metrics":

@@ -151,8 +151,15 @@ def test_workstation_defaults_to_short_host_name_upper_cased(agent):
     assert agent.dry_run()["workstation"] == "MAC-FTA01"
 
 
+def settings_from_the_file_only(agent) -> None:
+    """Drop the fixture's RESYNC_* variables: settings given in the environment go into the line."""
+    for name in [name for name in agent.env if name.startswith("RESYNC_")]:
+        agent.env.pop(name)
+
+
 def test_install_cron_adds_one_line_and_is_idempotent(agent):
     agent.use_fakes("darwin")
+    settings_from_the_file_only(agent)
     config = agent.home / "agent.conf"
     config.write_text("RESYNC_MASTER_HOST=127.0.0.1\n")
     crontab = agent.home / "fake-state" / "crontab"
@@ -167,6 +174,8 @@ def test_install_cron_adds_one_line_and_is_idempotent(agent):
 
 def test_install_cron_on_aix_lists_the_minutes(agent):
     agent.use_fakes("aix")
+    settings_from_the_file_only(agent)
+    (agent.home / ".resync-agent.conf").write_text("RESYNC_MASTER_HOST=127.0.0.1\n")
     assert agent.run("--install-cron").returncode == 0
     table = (agent.home / "fake-state" / "crontab").read_text()
     assert table == f"0,5,10,15,20,25,30,35,40,45,50,55 * * * * {AGENT} >/dev/null 2>&1\n"
@@ -186,3 +195,27 @@ def test_example_configuration_is_understood(agent):
     assert result.returncode == 0, result.stderr
     assert "ignoring unknown setting" not in result.stderr
     assert '"tcp_connectivity": 0' in result.stdout
+
+
+def test_install_cron_replaces_an_old_line_and_carries_environment_settings(agent):
+    agent.use_fakes("darwin")
+    settings_from_the_file_only(agent)
+    crontab = agent.home / "fake-state" / "crontab"
+    crontab.write_text(f"*/5 * * * * {AGENT} --config '/etc/old/agent.conf' >/dev/null 2>&1\n")
+    config = agent.home / "agent.conf"
+    config.write_text("RESYNC_MASTER_HOST=127.0.0.1\n")
+    result = agent.run(
+        "--install-cron", "--config", str(config), RESYNC_MASTER_PORT="31111", TWS_HOME="/opt/TWS"
+    )
+    assert result.returncode == 0, result.stderr
+    assert crontab.read_text().splitlines() == [
+        f"*/5 * * * * RESYNC_MASTER_PORT='31111' TWS_HOME='/opt/TWS' {AGENT} --config '{config}'"
+        " >/dev/null 2>&1"
+    ]
+
+
+def test_install_cron_refuses_a_setting_cron_would_mangle(agent):
+    agent.use_fakes("darwin")
+    result = agent.run("--install-cron", RESYNC_API_URL="https://resync.example.com/%7Eapi")
+    assert result.returncode == 78
+    assert "RESYNC_API_URL cannot be written into a crontab line" in result.stderr

@@ -71,7 +71,8 @@ COERCED = {
     '"tcp_connectivity": true': ("tcp_connectivity", "Input should be a valid integer"),
     '"tcp_connectivity": 1.0': ("tcp_connectivity", "Input should be a valid integer"),
     '"process_count": 245.0': ("process_count", "Input should be a valid integer"),
-    '"load_avg_1": null': ("load_avg_1", "Input should be a valid number"),
+    # Host readings may be null (not taken); loss and connectivity are always measured.
+    '"packet_loss_percent": null': ("packet_loss_percent", "Input should be a valid number"),
 }
 
 

@@ -21,26 +21,29 @@ from resync.db.models.base import Base, BigId, JsonDocument, JsonText, UtcDateTi
 
 
 class SampleColumns:
-    """One FTA sample as typed columns: every metric of the payload plus the optional TWS facts."""
+    """One FTA sample as typed columns: every metric of the payload plus the optional TWS facts.
+
+    A reading the FTA could not take is null (see Metrics in resync/ingest/payload.py).
+    """
 
     workstation: Mapped[str] = mapped_column(String(16))
     sample_time: Mapped[datetime] = mapped_column(UtcDateTime)
-    cpu_percent: Mapped[float] = mapped_column(Float)
-    memory_percent: Mapped[float] = mapped_column(Float)
-    disk_percent: Mapped[float] = mapped_column(Float)
+    cpu_percent: Mapped[float | None] = mapped_column(Float)
+    memory_percent: Mapped[float | None] = mapped_column(Float)
+    disk_percent: Mapped[float | None] = mapped_column(Float)
     latency_min_ms: Mapped[float | None] = mapped_column(Float)
     latency_avg_ms: Mapped[float | None] = mapped_column(Float)
     latency_max_ms: Mapped[float | None] = mapped_column(Float)
     packet_loss_percent: Mapped[float] = mapped_column(Float)
     tcp_connectivity: Mapped[int] = mapped_column(SmallInteger)
-    disk_io_read_kbs: Mapped[float] = mapped_column(Float)
-    disk_io_write_kbs: Mapped[float] = mapped_column(Float)
-    process_count: Mapped[int] = mapped_column(Integer)
-    load_avg_1: Mapped[float] = mapped_column(Float)
-    load_avg_5: Mapped[float] = mapped_column(Float)
-    load_avg_15: Mapped[float] = mapped_column(Float)
-    network_rx_kbs: Mapped[float] = mapped_column(Float)
-    network_tx_kbs: Mapped[float] = mapped_column(Float)
+    disk_io_read_kbs: Mapped[float | None] = mapped_column(Float)
+    disk_io_write_kbs: Mapped[float | None] = mapped_column(Float)
+    process_count: Mapped[int | None] = mapped_column(Integer)
+    load_avg_1: Mapped[float | None] = mapped_column(Float)
+    load_avg_5: Mapped[float | None] = mapped_column(Float)
+    load_avg_15: Mapped[float | None] = mapped_column(Float)
+    network_rx_kbs: Mapped[float | None] = mapped_column(Float)
+    network_tx_kbs: Mapped[float | None] = mapped_column(Float)
     latency_method: Mapped[str | None] = mapped_column(String(8))
     stdlist_mb: Mapped[float | None] = mapped_column(Float)
     message_files: Mapped[dict[str, float] | None] = mapped_column(JsonDocument)
