@@ -8,11 +8,11 @@ import dataclasses
 from typing import Any
 
 from resync.db.engine import get_engine
-from resync.learning.action_policy import propose_action_policy
+from resync.learning.action_policy import helped_share, propose_action_policy, propose_effect_flag
 from resync.learning.calibration import propose_calibrations
 from resync.learning.capacity import CHANGE_TYPE
 from resync.learning.parameters import active_parameters
-from resync.learning.store import load_action_decisions, load_outcomes
+from resync.learning.store import load_action_decisions, load_action_effects, load_outcomes
 from resync.maintenance.actions import CATALOGUE
 from resync.settings import get_settings
 from tasks.database import database_task
@@ -21,22 +21,28 @@ from tasks.database import database_task
 @database_task
 def learn_action_policies() -> dict[str, Any]:
     """Per finding kind × action: withhold, send to review or auto-approve it, as reviewers'
-    decisions show, when that agrees better with their held-out decisions."""
+    decisions and what it did when it ran show; flag to reviewers one that keeps not helping."""
     settings = get_settings()
     with get_engine().connect() as connection:
         decisions = load_action_decisions(connection)
+        effects = load_action_effects(connection)
         current = active_parameters(connection, "action_policy")
+    by_target = decisions.partition_by("kind", "command", as_dict=True)
+    effects_by_target = effects.partition_by("kind", "command", as_dict=True)
     proposals, skipped = [], {}
-    for (kind, command), group in sorted(
-        decisions.partition_by("kind", "command", as_dict=True).items()
-    ):
+    for kind, command in sorted(set(by_target) | set(effects_by_target)):
         target = f"{kind}/{command}"
         if command not in CATALOGUE:
             skipped[target] = f"{command} is no longer in the action catalogue"
             continue
+        ran = effects_by_target.get((kind, command), effects.clear())
+        flag = propose_effect_flag(target, ran, current.get(target))
+        if flag is not None:
+            proposals.append(dataclasses.asdict(flag))
+            continue
         found = propose_action_policy(
             target,
-            group,
+            by_target.get((kind, command), decisions.clear()),
             current.get(target),
             CATALOGUE[command].auto_approvable,
             min_decisions=settings.learning_min_action_reviews,
@@ -44,12 +50,13 @@ def learn_action_policies() -> dict[str, Any]:
             review_threshold=settings.review_confidence_threshold,
             withhold_share=settings.learning_action_withhold_share,
             auto_share=settings.learning_action_auto_share,
+            helped=helped_share(ran),
         )
         if isinstance(found, str):
             skipped[target] = found
         else:
             proposals.append(dataclasses.asdict(found))
-    if decisions.is_empty():
+    if decisions.is_empty() and effects.is_empty():
         skipped["all"] = "no reviewer decision on a maintenance action yet"
     return {"proposals": proposals, "skipped": skipped}
 

@@ -49,6 +49,13 @@ DECISION_SCHEMA: dict[str, Any] = {
     "decided_at": UTC_TIME,
 }
 
+EFFECT_SCHEMA: dict[str, Any] = {
+    "kind": pl.String,
+    "command": pl.String,
+    "effect": pl.String,
+    "observed_at": UTC_TIME,
+}
+
 
 def _judged(source: str) -> Any:
     return select(LearningOutcome.subject_id).where(LearningOutcome.source == source)
@@ -200,6 +207,32 @@ def load_action_decisions(connection: Connection) -> pl.DataFrame:
         if action_id in commands:
             records.append((kind, commands[action_id], confidence, decision, comment, decided_at))
     return pl.DataFrame(records, schema=DECISION_SCHEMA, orient="row")
+
+
+def load_action_effects(connection: Connection) -> pl.DataFrame:
+    """What the maintenance actions that ran did, seen in their FTAs' next samples: `kind`,
+    `command`, `effect` (helped or no_effect), `observed_at`."""
+    rows = connection.execute(
+        select(
+            MaintenanceFinding.kind,
+            MaintenanceFinding.actions,
+            MaintenanceActionExecution.action_id,
+            MaintenanceActionExecution.command,
+            MaintenanceActionExecution.effect,
+            MaintenanceActionExecution.effect_observed_at,
+        )
+        .join(
+            MaintenanceActionExecution,
+            MaintenanceActionExecution.run_id == MaintenanceFinding.run_id,
+        )
+        .where(MaintenanceActionExecution.effect.is_not(None))
+    ).all()
+    records = [
+        (kind, command, effect, observed_at)
+        for kind, actions, action_id, command, effect, observed_at in rows
+        if any(action["action_id"] == action_id for action in actions)
+    ]
+    return pl.DataFrame(records, schema=EFFECT_SCHEMA, orient="row")
 
 
 def record_changes(

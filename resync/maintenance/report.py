@@ -127,5 +127,10 @@ def findings_markdown(findings: list[dict[str, Any]], insight: Mapping[str, str]
                 "(learned policy; `resync learning revert` brings it back)"
                 for command in finding["evidence"].get("withheld_actions", [])
             ),
+            *(
+                f"- `{command}` flagged: ran {record['ran']} times and helped {record['helped']} "
+                "(seen in the FTAs' next samples); a reviewer decides it each time"
+                for command, record in finding["evidence"].get("ineffective_actions", {}).items()
+            ),
         ]
     return "\n".join(lines)

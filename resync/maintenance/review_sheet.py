@@ -158,14 +158,20 @@ def _asked_findings(findings: list[Finding], asked: list[str]) -> list[Finding]:
 
 def field_description(finding: Finding, action: ProposedAction) -> str:
     """Under an asked action's choice in the form, in two lines or so: why, the command, the
-    risk level."""
+    risk level, and its record when it was flagged for not helping."""
     why = WHAT_FAILS[finding.kind](finding.resource)
     if finding.predicted_failure_date is not None:
         day = finding.predicted_failure_date
         why = ", ".join(filter(None, [f"{why} around {day:%a %d %b}", _in_days(finding)]))
+    record = finding.evidence.get("ineffective_actions", {}).get(action.command)
+    flag = (
+        f" Flagged: ran {record['ran']} times before and helped {record['helped']}."
+        if record
+        else ""
+    )
     return (
         f"Why: {why} ({_likelihood(finding.confidence)}, {finding.confidence:.0%}). "
-        f"Runs `{' '.join(build_argv(action))}`. Risk: {action_risk_level(action)}."
+        f"Runs `{' '.join(build_argv(action))}`. Risk: {action_risk_level(action)}.{flag}"
     )
 
 

@@ -10,8 +10,10 @@ from resync.learning.action_policy import (
     apply_action_policies,
     candidate_policy,
     decision_summary,
+    helped_share,
     policy_outcome,
     propose_action_policy,
+    propose_effect_flag,
 )
 from resync.maintenance.actions import propose
 from resync.maintenance.types import Finding
@@ -161,3 +163,45 @@ def test_decision_summary_keeps_the_latest_distinct_comments() -> None:
             "comments": ["keep logs", "old"],
         }
     ]
+
+
+def effects(pattern: str) -> pl.DataFrame:
+    """One observed effect per character: "h" helped, "n" no effect."""
+    return pl.DataFrame({"effect": ["helped" if c == "h" else "no_effect" for c in pattern]})
+
+
+def test_an_action_that_keeps_not_helping_is_flagged_to_reviewers_not_withheld() -> None:
+    flag = propose_effect_flag("disk_filling/clean_stdlist", effects("nnh"), None)
+
+    assert flag is not None and flag.applied
+    assert flag.parameters_after == {"policy": "review", "effects": {"ran": 3, "helped": 1}}
+    assert flag.reason == (
+        "ran 3 times, helped 1: every proposal of it now goes to a reviewer, with that record"
+    )
+    # Flagged already with the same record, helping, or too few runs: nothing to change.
+    assert propose_effect_flag("t", effects("nnh"), flag.parameters_after) is None
+    assert propose_effect_flag("t", effects("hhn"), None) is None
+    assert propose_effect_flag("t", effects("nn"), None) is None
+    [disk] = apply_action_policies(
+        [finding("disk_filling", "clean_stdlist")],
+        {"disk_filling/clean_stdlist": flag.parameters_after},
+    )
+    assert [(a.command, a.auto_approvable) for a in disk.actions] == [("clean_stdlist", False)]
+    assert disk.evidence["ineffective_actions"] == {"clean_stdlist": {"ran": 3, "helped": 1}}
+
+
+def test_runs_that_helped_are_evidence_for_auto_approval_where_the_catalogue_allows() -> None:
+    gates = {"withhold_share": 0.8, "auto_share": 0.9}
+    assert helped_share(effects("hhhhhhhhhh")) == 1.0 and helped_share(effects("hh")) is None
+    # Reviewers approved 70 %: not enough alone, enough beside runs that helped.
+    assert candidate_policy(0.7, True, **gates) == "catalogue"
+    assert candidate_policy(0.7, True, helped_share=1.0, **gates) == "auto"
+    assert candidate_policy(0.7, False, helped_share=1.0, **gates) == "catalogue"
+    assert candidate_policy(0.7, True, helped_share=0.5, **gates) == "catalogue"
+    # Unsure findings: the catalogue asks a person, whom the held-out approvals agree with less.
+    unsure = decisions("aaraaaaraaaa", confidence=0.6)
+    proposal = propose_action_policy(
+        "disk_filling/clean_stdlist", unsure, None, True, **GATES, helped=1.0
+    )
+    assert proposal.parameters_after == {"policy": "auto"}
+    assert proposal.applied
