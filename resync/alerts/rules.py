@@ -139,9 +139,14 @@ def evaluate_alert_rules(
 
 
 def _firing(rule: AlertRule, ordered: pl.DataFrame) -> list[FiringAlert]:
-    """The FTAs of `ordered` (newest sample first) on which `rule` holds."""
+    """The FTAs of `ordered` (newest sample first) on which `rule` holds.
+
+    A null reading (the FTA could not take it) is missing, not a value: the rule looks at the
+    last `samples` readings taken.
+    """
     verdict = (
-        ordered.group_by("workstation", maintain_order=True)
+        ordered.filter(pl.col(rule.metric).is_not_null())
+        .group_by("workstation", maintain_order=True)
         .head(rule.samples)
         .group_by("workstation", maintain_order=True)
         .agg(

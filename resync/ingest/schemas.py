@@ -37,24 +37,26 @@ class BatchAccepted(BaseModel):
 
 
 class MetricsSample(BaseModel):
+    """One stored sample; a reading the FTA could not take is null."""
+
     workstation: str
     timestamp: datetime
-    cpu_percent: float
-    memory_percent: float
-    disk_percent: float
+    cpu_percent: float | None
+    memory_percent: float | None
+    disk_percent: float | None
     latency_min_ms: float | None
     latency_avg_ms: float | None
     latency_max_ms: float | None
     packet_loss_percent: float
     tcp_connectivity: int
-    disk_io_read_kbs: float
-    disk_io_write_kbs: float
-    process_count: int
-    load_avg_1: float
-    load_avg_5: float
-    load_avg_15: float
-    network_rx_kbs: float
-    network_tx_kbs: float
+    disk_io_read_kbs: float | None
+    disk_io_write_kbs: float | None
+    process_count: int | None
+    load_avg_1: float | None
+    load_avg_5: float | None
+    load_avg_15: float | None
+    network_rx_kbs: float | None
+    network_tx_kbs: float | None
     latency_method: str | None
     stdlist_mb: float | None
     message_files: dict[str, float] | None
