@@ -38,6 +38,8 @@ class ApiKey(Base):
     replaced_by_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     grace_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
     rotated_from_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # The FTAs whose samples the key may post (upper-case names); None: any workstation.
+    workstations: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
 
 
 class ApiKeyEvent(Base):
