@@ -33,6 +33,8 @@ class KnownKey:
     expires_at: datetime | None
     revoked: bool
     grace_until: datetime | None = None
+    # The FTAs whose samples the key may post; None: any.
+    workstations: frozenset[str] | None = None
 
 
 class KeyCache:
@@ -70,6 +72,7 @@ class KeyCache:
                 expires_at=row.expires_at,
                 revoked=row.revoked_at is not None,
                 grace_until=row.grace_until,
+                workstations=None if row.workstations is None else frozenset(row.workstations),
             )
         if len(self._entries) >= MAX_CACHED_KEYS:
             self._entries.clear()

@@ -11,6 +11,7 @@ from alembic.config import Config
 
 from resync.db.engine import session_scope
 from resync.keys.admin import Actor, KeyConflictError, create_key, key_status, revoke_key
+from resync.keys.binding import bind_to_workstations
 from resync.keys.store import find_keys
 from resync.learning.cli import learning_app
 from resync.logs import configure_logging
@@ -54,6 +55,10 @@ def keys_create(
     ],
     description: Annotated[str | None, typer.Option()] = None,
     expires_in_days: Annotated[int | None, typer.Option(min=1)] = None,
+    workstation: Annotated[
+        list[str] | None,
+        typer.Option(help="An FTA whose samples the key may post (repeat); default: any"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON with id and key")] = False,
 ) -> None:
     """Create a key and print it once; only its hash is stored."""
@@ -67,6 +72,7 @@ def keys_create(
                 description=description,
                 expires_in_days=expires_in_days,
             )
+            bind_to_workstations(record, workstation or [])
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
     if as_json:
@@ -77,13 +83,17 @@ def keys_create(
                     "key": plaintext,
                     "name": record.name,
                     "scopes": record.scopes,
+                    "workstations": record.workstations,
                     "key_prefix": record.key_prefix,
                     "expires_at": record.expires_at.isoformat() if record.expires_at else None,
                 }
             )
         )
         return
-    typer.echo(f"id:     {record.id}\nscopes: {' '.join(record.scopes)}\nkey:    {plaintext}")
+    typer.echo(f"id:     {record.id}\nscopes: {' '.join(record.scopes)}")
+    if record.workstations:
+        typer.echo(f"FTAs:   {' '.join(record.workstations)}")
+    typer.echo(f"key:    {plaintext}")
     typer.echo("Store the key now: it is shown only once.", err=True)
 
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Res
 
 from api.deps import IngestKey, MetricsReadKey, SessionDep
 from api.json_body import component_ref, json_body, read_json_body, request_body, validate_body
+from api.key_cache import KnownKey
 from resync.ingest.batch import SampleBatch, batch_from_payloads, read_sample_batch
 from resync.ingest.estate import read_samples
 from resync.ingest.inbox import inbox_frame, inbox_values
@@ -19,8 +20,17 @@ from resync.ingest.schemas import (
     PayloadBatch,
     SamplePayload,
 )
+from resync.keys.binding import WorkstationNotAllowed, check_workstations
 
 router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
+
+
+def allow_workstations(key: KnownKey, names: list[str]) -> None:
+    """403 when the key is bound to FTAs and the samples are of another."""
+    try:
+        check_workstations(key.workstations, names)
+    except WorkstationNotAllowed as refused:
+        raise HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail=str(refused)) from None
 
 
 async def read_batch_body(request: Request) -> SampleBatch:
@@ -44,6 +54,7 @@ async def create_workstation_metrics(
     response: Response,
 ) -> MetricsAccepted:
     """Accept one FTA sample: 202 once committed to the inbox, 200 for a re-sent sample."""
+    allow_workstations(key, [payload.workstation])
     document = (await request.body()).decode()
     stored = await request.app.state.inbox_writer.submit([inbox_values(payload, document, key.id)])
     (row_id,), (duplicate,) = stored.ids, stored.duplicates
@@ -76,6 +87,7 @@ async def create_workstation_metrics_batch(
     request: Request,
 ) -> BatchAccepted:
     """Accept up to 5,000 samples (a spool replay) all or none; 202 once committed."""
+    allow_workstations(key, batch.frame["workstation"].unique().to_list())
     stored = await request.app.state.inbox_writer.submit(inbox_frame(batch.frame, key.id))
     duplicates = sum(stored.duplicates)
     return BatchAccepted(

@@ -53,6 +53,9 @@ class ApiKeyPublic(BaseModel):
     description: str | None
     key_prefix: str
     scopes: list[str]
+    workstations: list[str] | None = Field(
+        description="The FTAs whose samples the key may post; null: any"
+    )
     status: KeyStatus
     created_at: datetime
     created_by: str | None

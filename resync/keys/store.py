@@ -22,6 +22,7 @@ def key_by_hash(connection: Connection, key_hash: str) -> Row[Any] | None:
             ApiKey.expires_at,
             ApiKey.revoked_at,
             ApiKey.grace_until,
+            ApiKey.workstations,
         ).where(ApiKey.key_hash == key_hash)
     ).one_or_none()
 
