@@ -164,7 +164,8 @@ def delete_key(session: Session, key_id: uuid.UUID, actor: Actor) -> None:
 def rotate_key(
     session: Session, key_id: uuid.UUID, actor: Actor, grace: timedelta = DEFAULT_GRACE
 ) -> tuple[ApiKey, str, ApiKey]:
-    """Issue a replacement with the same name, scopes and lifetime; the old key works for `grace`.
+    """Issue a replacement with the same name, scopes, FTAs and lifetime; the old key works for
+    `grace`.
 
     Returns (new record, new plaintext, old record).
     """
@@ -190,6 +191,7 @@ def rotate_key(
         expires_in_days=lifetime_days,
         rotated_from_id=old.id,
     )
+    new.workstations = old.workstations
     old.replaced_by_id = new.id
     old.grace_until = now + grace
     record_event(
