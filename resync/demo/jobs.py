@@ -10,8 +10,10 @@ permission or a bug no class describes.
 
 `python -m resync.demo.jobs --port N` serves that plan from a fake master (`resync.demo.master`),
 adding the runs due every five minutes, until SIGTERM; it accepts RESYNC_HWA_USER and
-RESYNC_HWA_PASSWORD, and logs its plan, each refresh and every request it serves. `resync run`
-starts it so the job-history sync has a master (its log: `.resync/demo-hwa.log`).
+RESYNC_HWA_PASSWORD, and logs its plan, each refresh and every request it serves. It takes the
+approved maintenance actions as ad hoc jobs on the demo FTAs (READY 15 s, EXEC 25 s, as the TWS
+user), and what they change on an FTA shows in its next samples (`resync.demo.fta_changes`).
+`resync run` starts it so the job-history sync has a master (its log: `.resync/demo-hwa.log`).
 """
 
 import argparse
@@ -22,7 +24,10 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from resync.demo.adhoc_jobs import AdHocJobs
 from resync.demo.estate import FtaProfile, demo_estate
+from resync.demo.fta_changes import FILE_NAME as FTA_CHANGES
+from resync.demo.fta_changes import DemoFtas
 from resync.demo.master import FakeHwa, plan_job
 from resync.logs import configure_logging
 from resync.settings import get_settings
@@ -200,12 +205,16 @@ def main() -> None:
     stopped = threading.Event()
     for stop_signal in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop_signal, lambda *_: stopped.set())
+    ftas = DemoFtas({p.name: p for p in profiles}, start, settings.data_dir / FTA_CHANGES)
     with FakeHwa(
         user=settings.hwa_user,
         password=settings.hwa_password.get_secret_value(),
         jobs=jobs,
         joblogs=joblogs,
         port=arguments.port,
+        workstations=set(ftas.profiles),
+        job_users={settings.maintenance_tws_user},
+        adhoc=AdHocJobs(start_after=15, run_seconds=25, on_end=ftas.job_ended),
     ) as fake:
         logger.info(
             "fake HWA master on %s: %s of %d FTAs over %d days, new runs every %d s",

@@ -1,4 +1,5 @@
-"""Posts the demo estate to a running API as FTAs do: spool-sized batches, then live samples.
+"""Posts the demo estate to a running API as FTAs do: spool-sized batches, then live samples,
+which show what the demo master's maintenance jobs changed on their FTA.
 
 It logs what it sends: each history batch, then a summary of the live samples every minute,
 and every refusal or failure (a live sample the API did not take is not sent again: the next
@@ -16,6 +17,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from resync.demo.estate import FtaProfile, demo_estate, history, sample
+from resync.demo.fta_changes import FILE_NAME as FTA_CHANGES
+from resync.demo.fta_changes import apply_changes, read_changes
 from resync.ingest.payload import BATCH_MAX_ITEMS
 from resync.settings import get_settings
 
@@ -61,13 +64,14 @@ def _post_live(
     rng = random.Random(5)
     outcomes: Counter[str] = Counter()
     summary_due = time.monotonic() + LIVE_SUMMARY_SECONDS
+    changes_file = get_settings().data_dir / FTA_CHANGES
     while True:
         now = datetime.now(UTC).replace(microsecond=0)
+        changes = read_changes(changes_file)
         for profile in live:
+            payload = apply_changes(sample(profile, now, start, rng), changes)
             try:
-                response = client.post(
-                    "/api/v1/metrics/workstation", json=sample(profile, now, start, rng)
-                )
+                response = client.post("/api/v1/metrics/workstation", json=payload)
             except httpx.HTTPError as error:
                 outcomes["failed"] += 1
                 logger.warning("live sample of %s not sent: %s", profile.name, error)

@@ -1,6 +1,7 @@
 """The HWA REST client against a fake master over real HTTP: paging, auth, errors, joblogs."""
 
 import base64
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from resync.jobs.hwa import (
+    AdHocJob,
     HwaAuthError,
     HwaClient,
     HwaError,
@@ -17,6 +19,7 @@ from resync.jobs.hwa import (
 )
 from resync.settings import Settings
 from tests.support.fake_hwa import JOBS_PATH, FakeHwa, plan_job, self_signed_certificate
+from tests.support.maintenance_master import SUBMIT_PATH
 
 
 @pytest.fixture
@@ -188,3 +191,54 @@ def test_client_from_settings(master: FakeHwa, tmp_path: Path) -> None:
         HwaClient.from_settings(
             Settings(hwa_url=master.url, hwa_token="t", hwa_ca_bundle=tmp_path / "missing.pem")
         )
+
+
+def test_an_ad_hoc_job_is_submitted_found_by_name_and_followed_to_its_end() -> None:
+    with FakeHwa(workstations={"FTA01"}) as master:
+        master.adhoc.start_after, master.adhoc.run_seconds = 0.2, 0.2
+        job = AdHocJob("FTA01", "RSY_CLEAN_STDLIST_0A1B2C3D", "rmstdlist 10", "twsuser")
+        with basic_client(master) as client:
+            assert client.find_job("FTA01", job.job_name) is None
+            assert client.submit_ad_hoc_job(job) == f"FTA01;JOBS;{job.job_name}"
+            waiting = client.find_job("FTA01", job.job_name)
+            time.sleep(0.5)
+            ended = client.find_job("FTA01", job.job_name)
+            joblog = client.get_joblog(ended.run_id)
+        [submit] = [r for r in master.requests if r.path == SUBMIT_PATH]
+        lookups = [r.query for r in master.requests if r.path == JOBS_PATH]
+
+    assert submit.headers["Content-Type"] == "application/json"
+    assert {"oql": f"name = '{job.job_name}'", "limit": "500", "offset": "0"} in lookups
+    assert (waiting.status, waiting.job_stream, waiting.started_at) == ("READY", "JOBS", None)
+    assert (ended.status, ended.return_code, ended.workstation) == ("SUCC", 0, "FTA01")
+    assert ended.ended_at > ended.started_at
+    assert joblog.startswith("=" * 63 + f"\n= JOB       : FTA01#JOBS.{job.job_name}\n")
+    assert "= USER      : twsuser\n= JCLFILE   : rmstdlist 10\n" in joblog
+    assert joblog.endswith(
+        "= Exit Status           : 0\n= Elapsed Time (hh:mm:ss) : 00:00:00\n"
+        f"= {ended.ended_at:%a %m/%d/%y %H:%M:%S} UTC\n" + "=" * 63 + "\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("job", "error", "said"),
+    [
+        (AdHocJob("FTA09", "RSY_A", "ls", "twsuser"), HwaError, r"\(404\): workstation 'FTA09'"),
+        (AdHocJob("FTA01", "RSY_A", "ls", "root"), HwaAuthError, "user 'root' may not run jobs"),
+        (AdHocJob("FTA01", "rsy a", "ls", "twsuser"), HwaError, "not a job name the master"),
+    ],
+)
+def test_the_master_refuses_an_ad_hoc_job_it_cannot_run(job, error, said) -> None:
+    with FakeHwa(workstations={"FTA01"}) as master, basic_client(master) as client:
+        with pytest.raises(error, match=said):
+            client.submit_ad_hoc_job(job)
+        assert master.adhoc.runs == []
+
+
+def test_an_unavailable_master_is_told_apart_from_a_refusal() -> None:
+    with FakeHwa() as master, basic_client(master) as client:
+        master.fail_next(503)
+        with pytest.raises(HwaUnavailable, match=r"failed \(503\)"):
+            client.submit_ad_hoc_job(AdHocJob("FTA01", "RSY_A", "ls", "twsuser"))
+    with pytest.raises(HwaUnavailable, match="Cannot connect"):
+        basic_client(master).find_job("FTA01", "RSY_A")
