@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from fastapi import FastAPI
-from starlette.responses import PlainTextResponse, Response
+from fastapi import FastAPI, Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
@@ -55,8 +55,14 @@ async def panel_not_built(scope: Scope, receive: Receive, send: Send) -> None:
     await response(scope, receive, send)
 
 
+async def redirect_to_panel(request: Request) -> RedirectResponse:
+    # A relative Location: an absolute one would be built from the request's Host header.
+    return RedirectResponse(f"{request.scope.get('root_path', '')}{PANEL_PATH}/")
+
+
 def mount_admin_panel(app: FastAPI, directory: Path = PANEL_DIRECTORY) -> None:
-    """Serve the panel at /admin/, or a 503 that says how to build it."""
+    """Serve the panel at /admin/ (/admin redirects there), or a 503 that says how to build it."""
+    app.add_route(PANEL_PATH, redirect_to_panel, include_in_schema=False)
     if (directory / "index.html").is_file():
         app.mount(PANEL_PATH, PanelFiles(directory=directory, html=True), name="admin-panel")
     else:

@@ -2,7 +2,7 @@
 links that let a browser read one resource without a key."""
 
 import time
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -27,6 +27,7 @@ from resync.links import (
 bearer_scheme = HTTPBearer(auto_error=False, description="Authorization: Bearer rsk_…")
 api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="X-API-Key: rsk_…")
 
+READ_METHODS = ("GET", "HEAD")
 # Offsets beyond a signed 64-bit integer overflow SQLite (a 500); no list is that long.
 MAX_OFFSET = 2**62
 MISSING_KEY = "Missing API key: send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'"
@@ -35,8 +36,18 @@ ROTATED_KEY = (
 )
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with session_scope(request.app.state.engine) as session:
+async def hold_database_slot(request: Request) -> AsyncIterator[None]:
+    async with request.app.state.database_slots.held():
+        yield
+
+
+def get_session(
+    request: Request, _slot: Annotated[None, Depends(hold_database_slot)]
+) -> Iterator[Session]:
+    """A session held in one of the API's database slots; a GET's transaction only reads."""
+    state = request.app.state
+    engine = state.read_engine if request.method in READ_METHODS else state.engine
+    with session_scope(engine) as session:
         yield session
 
 

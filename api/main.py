@@ -6,14 +6,20 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi_offline import FastAPIOffline
 from sqlalchemy.exc import DBAPIError
+from starlette.requests import ClientDisconnect
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from api.access_log import mask_access_log
 from api.admin_panel import mount_admin_panel
+from api.database_slots import RETRY_AFTER_SECONDS, DatabaseSlots
 from api.inbox_writer import InboxWriter
+from api.instruments import IngestMetricsMiddleware
 from api.json_body import add_component_schemas
 from api.key_cache import KeyCache, UsageRecorder
 from api.limits import BodyLimitMiddleware
@@ -26,10 +32,12 @@ from api.routes import (
     jobs,
     maintenance,
     metrics,
+    prometheus,
     reports,
     workstations,
 )
-from resync.db.engine import make_engine
+from api.security_headers import NoSniffMiddleware
+from resync.db.engine import make_engine, read_only_engine
 from resync.ingest.payload import MetricsPayload
 from resync.logs import configure_logging
 from resync.settings import Settings, get_settings
@@ -38,6 +46,7 @@ logger = logging.getLogger(__name__)
 
 ROUTERS = (
     health.router,
+    prometheus.router,
     metrics.router,
     workstations.router,
     jobs.router,
@@ -60,11 +69,23 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.log_level)
-        engine = make_engine(settings.sqlalchemy_url)
+        mask_access_log()
+        engine = make_engine(
+            settings.sqlalchemy_url,
+            # A connection for each slot and each writer thread kept; key loads and the
+            # readiness probe, off the slots, may open one per worker thread: no thread ever
+            # waits for the pool.
+            pool_size=settings.api_database_slots + settings.inbox_batch_writers + 2,
+            max_overflow=to_thread.current_default_thread_limiter().total_tokens,
+        )
         app.state.settings = settings
         app.state.engine = engine
+        app.state.read_engine = read_only_engine(engine)
+        app.state.database_slots = DatabaseSlots(
+            settings.api_database_slots, settings.api_database_wait_seconds
+        )
         app.state.key_cache = KeyCache(
-            engine, ttl=settings.key_cache_ttl_seconds, clock=key_cache_clock
+            app.state.read_engine, ttl=settings.key_cache_ttl_seconds, clock=key_cache_clock
         )
         app.state.usage_recorder = UsageRecorder(engine, settings.usage_flush_interval_seconds)
         app.state.inbox_writer = InboxWriter(
@@ -100,12 +121,17 @@ def create_app(
         # FastAPI's OpenTelemetry spans, metrics and logs: Resync exports none of them, and
         # looking for them costs ≈ 15 % of an ingest request's CPU.
         telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
+        # Starlette's redirect to the path with(out) the slash is built from the Host header.
+        redirect_slashes=False,
     )
+    app.add_middleware(NoSniffMiddleware)
     app.add_middleware(
         BodyLimitMiddleware,
         single_limit=settings.single_body_limit_bytes,
         batch_limit=settings.batch_body_limit_bytes,
     )
+    # Outside the body limit: its 413s are counted with every other answer to the FTAs.
+    app.add_middleware(IngestMetricsMiddleware)
 
     @app.exception_handler(DBAPIError)
     async def database_unavailable(_request: Request, error: DBAPIError) -> JSONResponse:
@@ -113,7 +139,18 @@ def create_app(
         return JSONResponse(
             status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
             content={"detail": "The database is unavailable; retry later (nothing was stored)"},
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
+
+    @app.exception_handler(ClientDisconnect)
+    async def client_gone(request: Request, _error: ClientDisconnect) -> Response:
+        # Nobody is left to answer: one line instead of the server's traceback.
+        logger.info(
+            "%s %s: the client disconnected before sending the whole body (nothing was stored)",
+            request.method,
+            request.url.path,
+        )
+        return Response(status_code=status.HTTP_400_BAD_REQUEST)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
@@ -130,6 +167,9 @@ def create_app(
         app.include_router(router)
     add_component_schemas(app, MetricsPayload)
     mount_admin_panel(app)
+    if settings.trusted_proxies:
+        # Outermost: the key audit and everything else see the address the proxy vouches for.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     return app
 
 

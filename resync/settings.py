@@ -42,6 +42,15 @@ class Settings(BaseSettings):
     inbox_batch_writers: int = Field(default=2, ge=1, le=16)
     key_cache_ttl_seconds: float = Field(default=5.0, gt=0, le=5.0)
     usage_flush_interval_seconds: float = Field(default=2.0, gt=0, le=5.0)
+    # Requests reading or writing through a database session at once (ingest has its own
+    # writers); another waits this long for a slot, then gets 503 with Retry-After.
+    api_database_slots: int = Field(default=8, ge=1, le=32)
+    api_database_wait_seconds: float = Field(default=2.0, gt=0, le=30)
+    trusted_proxies: str = Field(
+        default="",
+        description="Addresses or networks (comma-separated) of the reverse proxies whose "
+        "X-Forwarded-For and X-Forwarded-Proto the API believes; none by default",
+    )
     api_gc_freeze: bool = Field(
         default=True,
         description="Freeze what the API loaded at start out of the collector's full passes "

@@ -31,6 +31,8 @@ from resync.keys.store import find_keys
 
 router = APIRouter(prefix="/api/v1/admin/api-keys", tags=["admin"])
 
+# A response carrying a plaintext key: no browser or proxy cache may keep it.
+NO_STORE = "no-store"
 ScopeName = Literal[SCOPES]  # type: ignore[valid-type]
 Reason = Annotated[
     str,
@@ -61,9 +63,14 @@ def admin_errors() -> Iterator[None]:
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_api_key(
-    body: ApiKeyCreate, session: SessionDep, key: AdminWriteKey, request: Request
+    body: ApiKeyCreate,
+    session: SessionDep,
+    key: AdminWriteKey,
+    request: Request,
+    response: Response,
 ) -> ApiKeyCreated:
     """Create a key; the response is the only time the full key is ever shown."""
+    response.headers["Cache-Control"] = NO_STORE
     record, plaintext = api_key_admin.create_key(
         session,
         actor_of(key, request),
@@ -152,9 +159,11 @@ def rotate_api_key(
     session: SessionDep,
     key: AdminWriteKey,
     request: Request,
+    response: Response,
     body: ApiKeyRotate | None = None,
 ) -> ApiKeyRotated:
     """Issue a replacement key; the old one keeps working for the grace period (24 h default)."""
+    response.headers["Cache-Control"] = NO_STORE
     grace = timedelta(hours=(body or ApiKeyRotate()).grace_period_hours)
     with admin_errors():
         new, plaintext, old = api_key_admin.rotate_key(

@@ -9,7 +9,7 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz")
-def read_health() -> dict[str, str]:
+async def read_health() -> dict[str, str]:
     """The process is up (no database check, no authentication)."""
     return {"status": "ok"}
 
@@ -18,7 +18,7 @@ def read_health() -> dict[str, str]:
 async def read_readiness(request: Request) -> dict[str, str]:
     """The database answers; 503 when it does not."""
     try:
-        await run_in_threadpool(check_database, request.app.state.engine)
+        await run_in_threadpool(check_database, request.app.state.read_engine)
     except Exception as error:
         raise HTTPException(
             status_code=status.HTTP_503_SERVICE_UNAVAILABLE,

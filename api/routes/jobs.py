@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from pydantic import Field, TypeAdapter
 
 from api.deps import JobsWriteKey, MetricsReadKey, SessionDep
@@ -12,10 +12,12 @@ from resync.jobs.schemas import (
     JobExecutionPublic,
     JobExecutionsAccepted,
     JobExecutionsPublic,
+    JobLogPublic,
     JobRun,
     JobStatus,
+    RunId,
 )
-from resync.jobs.store import read_job_runs, store_job_runs
+from resync.jobs.store import find_joblog, read_job_runs, store_job_runs
 
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
 
@@ -74,3 +76,14 @@ def read_job_executions(
     )
     data = [JobExecutionPublic.model_validate(row, from_attributes=True) for row in rows]
     return JobExecutionsPublic(data=data, count=count)
+
+
+@router.get("/executions/{run_id:path}/joblog")
+def read_job_execution_joblog(
+    session: SessionDep, _key: MetricsReadKey, run_id: RunId
+) -> JobLogPublic:
+    """One run's joblog (secrets masked, only its end when it was long)."""
+    found, joblog = find_joblog(session, run_id)
+    if not found:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"Job run {run_id!r} not found")
+    return JobLogPublic(run_id=run_id, joblog=joblog)

@@ -16,14 +16,9 @@ from plotly.offline import get_plotlyjs
 
 from dashboards.reports.data import RESOURCE_LABELS, Forecast, ReportData
 from dashboards.reports.figures import UNITS, caption, chart_sheets, saturation_figure
+from resync.reports.content_security import DRAW_CHARTS
 
 TEMPLATES = Path(__file__).parent / "templates"
-DRAW_CHARTS = (
-    "for (const data of document.querySelectorAll('script[data-chart]')) {"
-    " const figure = JSON.parse(data.textContent);"
-    " Plotly.newPlot(data.dataset.chart, figure.data, figure.layout,"
-    " {displaylogo: false, responsive: true}); }"
-)
 
 
 def _number(value: float | None, digits: int = 1) -> str:
@@ -96,4 +91,6 @@ def render_html(data: ReportData, chart_images: list[bytes] | None = None) -> st
         plotlyjs=get_plotlyjs() if charted and not printed else None,
         draw_charts=DRAW_CHARTS,
         cost_sources=sorted(cost_sources),
+        accuracy=data.accuracy(),
+        unreliable=data.unreliable(),
     )

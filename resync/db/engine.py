@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from resync.settings import get_settings
 
+READ_ONLY = "resync_read_only"
+
 
 def _json_serializer(value: Any) -> str:
     # pydantic-core: fast, and unlike orjson it keeps integers beyond 64 bits.
@@ -32,22 +34,37 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin_sqlite(connection: Any) -> None:
+    if connection.get_execution_options().get(READ_ONLY):
+        # Deferred: in WAL a reader takes no lock a writer waits for, and waits for none.
+        connection.exec_driver_sql("BEGIN")
+        return
     # IMMEDIATE takes the write lock up front: a read-then-write transaction can never fail
     # with "database is locked" when another writer got there between its read and its write.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url` with Resync's JSON serializer and SQLite pragmas."""
+def make_engine(url: str, pool_size: int = 10, max_overflow: int = 10) -> Engine:
+    """An engine for `url` with Resync's JSON serializer and SQLite pragmas; `pool_size`
+    connections kept open, up to `max_overflow` more opened when they are all in use."""
+    # Errors and logs name the statement, never its values (key hashes, payloads, joblogs).
+    options = {"pool_size": pool_size, "max_overflow": max_overflow, "hide_parameters": True}
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, json_serializer=_json_serializer, connect_args={"timeout": 30})
+        engine = create_engine(
+            url, json_serializer=_json_serializer, connect_args={"timeout": 30}, **options
+        )
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
         return engine
-    return create_engine(url, json_serializer=_json_serializer, pool_pre_ping=True, pool_size=10)
+    return create_engine(url, json_serializer=_json_serializer, pool_pre_ping=True, **options)
+
+
+def read_only_engine(engine: Engine) -> Engine:
+    """`engine` (sharing its pool) for transactions that only read: on SQLite they take no
+    write lock, so readers never hold up a writer nor each other."""
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 def conflict_insert(dialect_name: str, table: Any) -> Any:

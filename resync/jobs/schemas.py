@@ -114,6 +114,8 @@ class JobExecutionsAccepted(BaseModel):
 
 
 class JobExecutionPublic(BaseModel):
+    """A job run in a list: its joblog is read on its own route (`has_joblog` says if any)."""
+
     workstation: str
     job_stream: str
     job_name: str
@@ -123,8 +125,13 @@ class JobExecutionPublic(BaseModel):
     started_at: datetime
     ended_at: datetime | None
     duration: float | None
-    joblog: str | None
+    has_joblog: bool
     received_at: datetime
+
+
+class JobLogPublic(BaseModel):
+    run_id: str
+    joblog: str | None
 
 
 class JobExecutionsPublic(BaseModel):

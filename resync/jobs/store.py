@@ -16,6 +16,22 @@ from resync.jobs.schemas import JobRun
 
 # Run ids per IN (...) list: well under the bound-parameter limits of SQLite and PostgreSQL.
 LOOKUP_CHUNK = 500
+# A list of runs leaves the joblogs out: thousands of them are hundreds of MiB.
+LISTED_COLUMNS = tuple(
+    getattr(JobExecution, name)
+    for name in (
+        "workstation",
+        "job_stream",
+        "job_name",
+        "run_id",
+        "status",
+        "return_code",
+        "started_at",
+        "ended_at",
+        "duration",
+        "received_at",
+    )
+)
 
 # A job run as analyses read it, in `job_execution_history`'s column names.
 JOB_RUN_SCHEMA: dict[str, Any] = {
@@ -103,9 +119,10 @@ def read_job_runs(
     status: str | None,
     since: datetime | None,
     limit: int,
-) -> tuple[list[JobExecution], int]:
+) -> tuple[list[Any], int]:
     """Up to `limit` runs, newest start first, of one FTA, in one status, started since a time
-    (each filter when given), and how many match in all."""
+    (each filter when given), without their joblogs but whether they have one, and how many
+    match in all."""
     conditions = []
     if workstation is not None:
         conditions.append(JobExecution.workstation == workstation)
@@ -114,10 +131,16 @@ def read_job_runs(
     if since is not None:
         conditions.append(JobExecution.started_at >= since)
     count = session.scalar(select(func.count()).select_from(JobExecution).where(*conditions))
-    rows = session.scalars(
-        select(JobExecution)
+    rows = session.execute(
+        select(*LISTED_COLUMNS, JobExecution.joblog.is_not(None).label("has_joblog"))
         .where(*conditions)
         .order_by(JobExecution.started_at.desc(), JobExecution.id.desc())
         .limit(limit)
     )
     return list(rows), count or 0
+
+
+def find_joblog(session: Session, run_id: str) -> tuple[bool, str | None]:
+    """(whether the run is stored, its joblog)."""
+    row = session.execute(select(JobExecution.joblog).where(JobExecution.run_id == run_id)).first()
+    return (False, None) if row is None else (True, row.joblog)

@@ -84,16 +84,28 @@ def _holds_admin_write(record: ApiKey, now: datetime) -> bool:
     )
 
 
+def _valid_until(record: ApiKey) -> datetime | None:
+    """When the key stops working on its own; None if it never does."""
+    ends = [end for end in (record.expires_at, record.grace_until) if end is not None]
+    return min(ends, default=None)
+
+
+def _outlasts(other: ApiKey, record: ApiKey) -> bool:
+    other_end, end = _valid_until(other), _valid_until(record)
+    return other_end is None or (end is not None and other_end >= end)
+
+
 def _refuse_admin_lockout(session: Session, record: ApiKey, action: str) -> None:
     now = datetime.now(UTC)
     if not _holds_admin_write(record, now):
         return
     # Locking every unrevoked key serialises two admins removing the last two admin keys.
     others = lock_other_unrevoked_keys(session, record.id)
-    if not any(_holds_admin_write(other, now) for other in others):
+    # An admin key that expires sooner only postpones the lock-out: it does not count.
+    if not any(_holds_admin_write(other, now) and _outlasts(other, record) for other in others):
         raise KeyConflictError(
-            f"Cannot {action} the last active key with the '{ADMIN_WRITE}' scope; "
-            "create another admin key first"
+            f"Cannot {action} this key: no other active key with the '{ADMIN_WRITE}' scope "
+            "stays valid as long as it does; create another admin key first"
         )
 
 

@@ -239,3 +239,34 @@ def test_the_command_line_keeps_the_same_trail_and_may_revoke_the_last_admin(
     first_admin = next(line for line in listed.splitlines() if "first admin" in line)
     last = runner.invoke(app, ["keys", "revoke", first_admin.split()[0], "--reason", "leaked"])
     assert last.exit_code == 0, last.output
+
+
+def test_an_expiring_admin_key_does_not_keep_the_permanent_one(client: TestClient, admin) -> None:
+    admin_id, headers = admin
+    expiring = create(client, headers, name="contractor", scopes=["admin:*"], expires_in_days=7)
+    for method, path, params, action in [
+        ("DELETE", f"{BASE}/{admin_id}", {"reason": "oops"}, "revoke"),
+        ("DELETE", f"{BASE}/{admin_id}/permanent", {}, "delete"),
+    ]:
+        response = client.request(method, path, params=params, headers=headers)
+        assert response.status_code == 409
+        assert response.json() == {"detail": LAST_ADMIN.format(action=action)}
+
+    # The permanent key outlasts the expiring one, so that one may go.
+    response = client.delete(f"{BASE}/{expiring['id']}", params={"reason": "done"}, headers=headers)
+    assert response.status_code == 200
+
+
+def test_responses_with_a_key_are_not_stored_and_json_is_not_sniffed(
+    client: TestClient, admin
+) -> None:
+    _, headers = admin
+    created = client.post(BASE, json={"name": "fta", "scopes": ["metrics:write"]}, headers=headers)
+    rotated = client.post(f"{BASE}/{created.json()['id']}/rotate", headers=headers)
+    listed = client.get(BASE, headers=headers)
+    refused = client.get(BASE)
+    for response in (created, rotated):
+        assert response.headers["cache-control"] == "no-store"
+    for response in (created, rotated, listed, refused, client.get("/healthz")):
+        assert response.headers["content-type"] == "application/json"
+        assert response.headers["x-content-type-options"] == "nosniff"

@@ -231,6 +231,32 @@ def test_read_back_newest_first_with_filters(client: TestClient, writer, reader)
     assert [run["run_id"] for run in recent["data"]] == [runs[3]["run_id"]]
 
 
+def test_lists_leave_joblogs_out_and_each_is_read_on_its_own(
+    client: TestClient, writer, reader
+) -> None:
+    failed = job_run(status="ABEND", return_code=8, run_id="PAYROLL/0A1B", joblog="RC=8\n")
+    quiet = job_run()
+    client.post(EXECUTIONS, json=[failed, quiet], headers=writer)
+
+    listed = client.get(EXECUTIONS, params={"limit": 10_000}, headers=reader).json()
+    by_run = {run["run_id"]: run for run in listed["data"]}
+    assert "joblog" not in by_run[failed["run_id"]]
+    assert (by_run[failed["run_id"]]["has_joblog"], by_run[quiet["run_id"]]["has_joblog"]) == (
+        True,
+        False,
+    )
+    joblog = client.get(f"{EXECUTIONS}/PAYROLL/0A1B/joblog", headers=reader)
+    assert joblog.json() == {"run_id": "PAYROLL/0A1B", "joblog": "RC=8\n"}
+    assert client.get(f"{EXECUTIONS}/{quiet['run_id']}/joblog", headers=reader).json() == {
+        "run_id": quiet["run_id"],
+        "joblog": None,
+    }
+    unknown = client.get(f"{EXECUTIONS}/NO-SUCH-RUN/joblog", headers=reader)
+    assert unknown.status_code == 404
+    assert unknown.json() == {"detail": "Job run 'NO-SUCH-RUN' not found"}
+    assert client.get(f"{EXECUTIONS}/PAYROLL/0A1B/joblog", headers=writer).status_code == 403
+
+
 def test_read_refuses_bad_filters(client: TestClient, reader) -> None:
     assert client.get(EXECUTIONS, params={"status": "BROKEN"}, headers=reader).status_code == 422
     naive = client.get(EXECUTIONS, params={"since": "2024-12-25T10:30:00"}, headers=reader)

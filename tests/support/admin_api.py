@@ -12,8 +12,8 @@ from resync.db.models import ApiKey, ApiKeyEvent
 
 BASE = "/api/v1/admin/api-keys"
 LAST_ADMIN = (
-    "Cannot {action} the last active key with the 'admin:write' scope; "
-    "create another admin key first"
+    "Cannot {action} this key: no other active key with the 'admin:write' scope "
+    "stays valid as long as it does; create another admin key first"
 )
 
 
