@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; defaults to a SQLite file under data_dir"
     )
+    database_block: str | None = Field(
+        default=None,
+        description="Prefect SqlAlchemyConnector block holding the database connection; set on "
+        "every deployment by `prefect deploy`, it takes the place of database_url in flow runs",
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO",
         description="What the resync processes (command line, demo, fake master, API) log; "
@@ -389,6 +394,10 @@ class Settings(BaseSettings):
 
     @property
     def sqlalchemy_url(self) -> str:
+        if self.database_block:
+            from resync.db.connection_block import url_from_block
+
+            return url_from_block(self.database_block)
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'resync.db').resolve()}"

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 
+from resync.db.connection_block import DATABASE_BLOCK, save_connection_block
 from resync.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -129,15 +130,35 @@ def deployment_settings() -> dict[str, str]:
     `directory` is that root, where the workers run the flows from (Prefect resolves a relative
     directory against each run's temporary directory, not the deploy's). The settings are read
     as every Resync process reads them (environment, then `.env`); an invalid one fails the
-    deploy before any deployment is created.
+    deploy before any deployment is created. The database they name is saved in Prefect as the
+    deployments' connection block.
     """
     root = Path.cwd().resolve()
     if not (root / "flows").is_dir():
         raise RuntimeError(f"run `prefect deploy --all` in the Resync repository root, not {root}")
+    settings = get_settings()
+    if settings.database_block is None:
+        save_connection_block(settings.sqlalchemy_url)
     return {
         "directory": str(root),
-        "capacity_schedule_timezone": get_settings().capacity_schedule_timezone,
+        "capacity_schedule_timezone": settings.capacity_schedule_timezone,
+        "database_block": settings.database_block or DATABASE_BLOCK,
     }
+
+
+def api_command(port: int) -> list[str]:
+    """The API served by uvicorn on 127.0.0.1:`port`, as `resync run` and the tests start it."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "api.main:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+    ]
 
 
 def _free_port() -> int:
@@ -193,18 +214,7 @@ def run_stack(project_dir: Path, data_dir: Path, api_port: int, prefect_port: in
         stack.command(prefect, "work-pool", "create", WORK_POOL, "--type", "process", "--overwrite")
         stack.command(prefect, "deploy", "--all")
         stack.start("prefect-worker", prefect, "worker", "start", "--pool", WORK_POOL)
-        stack.start(
-            "api",
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "api.main:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(api_port),
-            "--no-access-log",
-        )
+        stack.start("api", *api_command(api_port))
         stack.wait_healthy("Resync API", f"{api_url}/readyz")
         admin_key = (
             subprocess.run(

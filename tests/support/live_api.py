@@ -3,7 +3,6 @@
 import os
 import signal
 import subprocess
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import httpx
 
 from resync.db.engine import session_scope
 from resync.keys.admin import Actor, create_key, revoke_key
+from resync.stack import api_command
 from tests.support.postgres import free_port, wait_for_port
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -35,17 +35,7 @@ class LiveApi:
     def start(self) -> None:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "api.main:app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--no-access-log",
-            ],
+            api_command(self.port),
             cwd=PROJECT_ROOT,
             env=self.environment,
             stdout=log,

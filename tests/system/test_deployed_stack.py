@@ -13,9 +13,10 @@ from datetime import timedelta
 
 import pytest
 import yaml
-from sqlalchemy import select
+from sqlalchemy import make_url, select
 from sqlalchemy.orm import Session
 
+from resync.db.connection_block import DATABASE_BLOCK
 from resync.db.engine import make_engine
 from resync.db.models import MaintenanceActionExecution, MaintenanceReview, MaintenanceRun, utcnow
 from tests.support.maintenance_prefect import NODE_TASKS, action_ids
@@ -66,6 +67,7 @@ def test_deploy_all_creates_every_deployment_as_prefect_yaml_declares(stack: Dep
 
     assert set(deployed) == set(DEPLOYMENTS)
     for name, deployment in deployed.items():
+        assert deployment["job_variables"]["env"] == {"RESYNC_DATABASE_BLOCK": DATABASE_BLOCK}
         assert deployment["pull_steps"] == [
             {"prefect.deployments.steps.set_working_directory": {"directory": str(ROOT)}}
         ], name
@@ -78,6 +80,12 @@ def test_deploy_all_creates_every_deployment_as_prefect_yaml_declares(stack: Dep
     }
     assert limits[MAINTENANCE] is None
     assert limits["capacity-forecast"] == limits["auto-learning"] == 1
+    # The deployer's database, its password a secret field Prefect does not show.
+    block = stack.prefect.block_document("sqlalchemy-connector", DATABASE_BLOCK)
+    connection = block["data"]["connection_info"]
+    database = make_url(stack.database_url)
+    assert (connection["database"], connection["port"]) == (database.database, database.port)
+    assert connection["password"] == "********"
 
 
 def test_a_review_waits_paused_past_the_lease_while_every_deployment_runs(

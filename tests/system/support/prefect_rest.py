@@ -25,6 +25,10 @@ class PrefectApi:
     def deployments(self) -> dict[str, dict[str, Any]]:
         return {d["name"]: d for d in self._json("POST", "/deployments/filter")}
 
+    def block_document(self, block_type: str, name: str) -> dict[str, Any]:
+        """Block `name` of type `block_type` as the UI reads it (secret fields masked)."""
+        return self._json("GET", f"/block_types/slug/{block_type}/block_documents/name/{name}")
+
     def run_deployment(self, name: str, job_variables: dict[str, Any] | None = None) -> str:
         """Start a run of deployment `name` (flow and deployment share names); its id."""
         deployment = self._json("GET", f"/deployments/name/{name}/{name}")

@@ -14,6 +14,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import make_url
+
+from resync.stack import api_command
 from tests.support.postgres import PostgresServer, free_port
 from tests.system.support.prefect_rest import PrefectApi
 from tests.system.support.processes import Processes
@@ -68,7 +71,12 @@ def _clean_environment() -> dict[str, str]:
 @contextmanager
 def deployed_stack(postgres: PostgresServer, log_dir: Path) -> Iterator[DeployedStack]:
     """Start everything and deploy; stop it all on exit. A failed start prints every log."""
-    database_url = postgres.create_database("system_resync", template="resync_template")
+    # The test cluster trusts local connections; the password shows where it is kept or shown.
+    database_url = (
+        make_url(postgres.create_database("system_resync", template="resync_template"))
+        .set(password=secrets.token_urlsafe(12))
+        .render_as_string(hide_password=False)
+    )
     prefect_database = postgres.create_database("system_prefect")
     prefect_port, api_port, master_port = free_port(), free_port(), free_port()
     prefect_url = f"http://127.0.0.1:{prefect_port}/api"
@@ -92,6 +100,9 @@ def deployed_stack(postgres: PostgresServer, log_dir: Path) -> Iterator[Deployed
         api_url,
         database_url,
         worker_environment={
+            # The worker has no database of its own: a flow run that read this instead of the
+            # deployments' connection block would fail.
+            "RESYNC_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:9/not-resync",
             "PREFECT_WORKER_HEARTBEAT_SECONDS": str(WORKER_HEARTBEAT_SECONDS),
             "PREFECT_WORKER_QUERY_SECONDS": "1",
             "RESYNC_MAINTENANCE_REVIEW_POLL_INTERVAL_SECONDS": "1",
@@ -130,18 +141,7 @@ def deployed_stack(postgres: PostgresServer, log_dir: Path) -> Iterator[Deployed
             str(master_port),
             *DEMO_OPTIONS,
         )
-        processes.start(
-            "api",
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "api.main:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(api_port),
-            "--no-access-log",
-        )
+        processes.start("api", *api_command(api_port))
         processes.wait_healthy("api", f"{api_url}/readyz")
         processes.start(
             "demo",
