@@ -13,8 +13,9 @@ from resync.db.models import WorkstationMetrics
 from tests.support.live_api import LiveApi
 from tests.support.payloads import iso, minutes_ago, payload
 
-WORKSTATIONS = 200
-SAMPLES_EACH = 100
+# 6,000 single posts from 16 clients: the kill lands with every client's request in flight.
+WORKSTATIONS = 100
+SAMPLES_EACH = 60
 CLIENTS = 16
 
 
