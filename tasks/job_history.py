@@ -16,7 +16,9 @@ from prefect.cache_policies import NONE
 from pydantic import ValidationError
 
 from resync.db.engine import session_scope
-from resync.jobs.hwa import HwaClient, HwaError, HwaUnavailable, PlanJobRun
+from resync.jobs.errors import HwaError, HwaUnavailable
+from resync.jobs.hwa import HwaClient
+from resync.jobs.plan_items import PlanJobRun
 from resync.jobs.schemas import FAILED_STATUSES, FINISHED_STATUSES, JobRun
 from resync.jobs.store import latest_job_end, store_job_runs, stored_run_ids
 from resync.settings import get_settings

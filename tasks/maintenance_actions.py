@@ -20,7 +20,8 @@ from prefect.cache_policies import NONE
 
 from resync.db.engine import session_scope
 from resync.db.models import MaintenanceReview, utcnow
-from resync.jobs.hwa import AdHocJob, HwaClient, HwaError, HwaUnavailable
+from resync.jobs.errors import HwaError, HwaUnavailable
+from resync.jobs.hwa import AdHocJob, HwaClient
 from resync.maintenance.actions import ActionError, action_title, build_argv
 from resync.maintenance.effects import JOBS_STARTED, effect_metric, effect_words, judge_effect
 from resync.maintenance.execution import ad_hoc_job, follow_job, submit_once

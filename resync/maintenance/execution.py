@@ -18,7 +18,8 @@ import time
 from dataclasses import dataclass
 
 from resync.joblog.redaction import redact_joblog
-from resync.jobs.hwa import AdHocJob, HwaClient, PlanJobRun
+from resync.jobs.hwa import AdHocJob, HwaClient
+from resync.jobs.plan_items import PlanJobRun
 from resync.jobs.schemas import FINISHED_STATUSES
 from resync.maintenance.actions import ActionError
 from resync.maintenance.types import ProposedAction

@@ -12,7 +12,7 @@ from resync.db.engine import session_scope
 from resync.db.models import JobExecution
 from resync.demo.estate import demo_estate
 from resync.demo.jobs import demo_plan
-from resync.jobs.hwa import HwaAuthError
+from resync.jobs.errors import HwaAuthError
 from resync.jobs.schemas import TRUNCATION_MARK
 from resync.maintenance.jobs import job_slowdowns
 from resync.maintenance.series import job_runs

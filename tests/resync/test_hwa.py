@@ -8,15 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from resync.jobs.hwa import (
-    AdHocJob,
-    HwaAuthError,
-    HwaClient,
-    HwaError,
-    HwaResponseError,
-    HwaUnavailable,
-    PlanJobRun,
-)
+from resync.jobs.errors import HwaAuthError, HwaError, HwaResponseError, HwaUnavailable
+from resync.jobs.hwa import AdHocJob, HwaClient
+from resync.jobs.plan_items import PlanJobRun
 from resync.settings import Settings
 from tests.support.fake_hwa import JOBS_PATH, FakeHwa, plan_job, self_signed_certificate
 from tests.support.maintenance_master import SUBMIT_PATH
