@@ -168,7 +168,12 @@ def _free_port() -> int:
 
 
 def start_demo_master(stack: Stack) -> str:
-    """A fake HWA master serving the demo estate's job runs; RESYNC_HWA_* point at it."""
+    """A fake HWA master serving the demo estate's job runs; RESYNC_HWA_* point at it.
+
+    Approved maintenance actions run against it for real (its demo FTAs show what they did in
+    their next samples), and the demo FTAs' TWS_HOME volume is named, so a filling disk gets a
+    file-system extension, which a reviewer approves; an operator's own values win.
+    """
     port = _free_port()
     stack.extra_environment.update(
         {
@@ -177,6 +182,11 @@ def start_demo_master(stack: Stack) -> str:
             "RESYNC_HWA_PASSWORD": secrets.token_urlsafe(18),
         }
     )
+    chosen = get_settings().model_fields_set
+    if "maintenance_execute_actions" not in chosen:
+        stack.extra_environment["RESYNC_MAINTENANCE_EXECUTE_ACTIONS"] = "true"
+    if "maintenance_logical_volume" not in chosen:
+        stack.extra_environment["RESYNC_MAINTENANCE_LOGICAL_VOLUME"] = "/dev/mapper/twsvg-twslv"
     stack.start("demo-hwa", sys.executable, "-m", "resync.demo.jobs", "--port", str(port))
     return f"http://127.0.0.1:{port}   (demo: a fake master serving the demo's job runs)"
 
