@@ -1,8 +1,8 @@
 """Secret redaction on joblog lines: how much of each secret is masked, what clean text is touched.
 
-The sets: `data/secret_lines.txt` (427 secret-bearing lines in the forms of issue 15 and of the
+The sets: `data/secret_lines.txt` (428 secret-bearing lines in the forms of issue 15 and of the
 tools TWS jobs run, written before the patterns, each secret marked) and
-`data/clean_joblog_lines.json` (1,919 lines without a secret: every distinct line of the
+`data/clean_joblog_lines.json` (1,918 lines without a secret: every distinct line of the
 evaluation joblogs and what those tools print around logins, keys and tokens). Each line goes
 through `redact_joblog` as the API and the flows call it.
 

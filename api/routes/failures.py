@@ -62,6 +62,6 @@ def create_failure_resolution(
         run_id,
         resolution=redact_secrets(body.resolution),
         failure_class=body.failure_class,
-        resolved_by=body.resolved_by or key.name,
+        resolved_by=redact_secrets(body.resolved_by) if body.resolved_by else key.name,
     )
     return ResolutionPublic.model_validate(row, from_attributes=True)
