@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
+from api.instruments import KEY_CACHE_HIT, KEY_CACHE_MISS
 from resync.keys.store import key_by_hash
 from resync.keys.usage import NewAddresses, Uses, hour_of, prune_hourly_usage, write_usage
 
@@ -55,7 +56,9 @@ class KeyCache:
         """(hit, record) without touching the database."""
         entry = self._entries.get(key_hash)
         if entry is None or self._clock() - entry[0] > self._ttl:
+            KEY_CACHE_MISS.inc()
             return False, None
+        KEY_CACHE_HIT.inc()
         return True, entry[1]
 
     def load(self, key_hash: str) -> KnownKey | None:

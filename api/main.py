@@ -19,6 +19,7 @@ from api.access_log import mask_access_log
 from api.admin_panel import mount_admin_panel
 from api.database_slots import RETRY_AFTER_SECONDS, DatabaseSlots
 from api.inbox_writer import InboxWriter
+from api.instruments import IngestMetricsMiddleware
 from api.json_body import add_component_schemas
 from api.key_cache import KeyCache, UsageRecorder
 from api.limits import BodyLimitMiddleware
@@ -31,6 +32,7 @@ from api.routes import (
     jobs,
     maintenance,
     metrics,
+    prometheus,
     reports,
     workstations,
 )
@@ -44,6 +46,7 @@ logger = logging.getLogger(__name__)
 
 ROUTERS = (
     health.router,
+    prometheus.router,
     metrics.router,
     workstations.router,
     jobs.router,
@@ -127,6 +130,8 @@ def create_app(
         single_limit=settings.single_body_limit_bytes,
         batch_limit=settings.batch_body_limit_bytes,
     )
+    # Outside the body limit: its 413s are counted with every other answer to the FTAs.
+    app.add_middleware(IngestMetricsMiddleware)
 
     @app.exception_handler(DBAPIError)
     async def database_unavailable(_request: Request, error: DBAPIError) -> JSONResponse:

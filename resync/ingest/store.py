@@ -153,3 +153,12 @@ def prune_loaded_batches(connection: Connection, loaded_before: datetime, max_ba
             update(IngestBatch).where(IngestBatch.id == batch_id).values(status="pruned")
         )
     return pruned
+
+
+def unclaimed_inbox(connection: Connection) -> tuple[int, datetime | None]:
+    """How many inbox rows no batch has claimed yet, and when the oldest of them arrived."""
+    watermark = select(func.coalesce(func.max(IngestBatch.last_inbox_id), 0)).scalar_subquery()
+    count, oldest = connection.execute(
+        select(func.count(), func.min(MetricsInbox.received_at)).where(MetricsInbox.id > watermark)
+    ).one()
+    return count, oldest
