@@ -1,10 +1,13 @@
-"""The LLM analyst for a decisive failure no signature covers, validated against the joblog.
+"""The failure class of a redacted joblog: the catalogue, then the text model, then the LLM.
 
-Only the redacted lines around the decisive error go to Claude, as numbered data in the user
-message. Its answer counts only if it cites a line of the decisive error (an earlier, recovered
-error proves nothing), and its confidence is capped
-below the human-review threshold: a signature proves, the analyst only suggests. Without a key
-(or on any failure) the deterministic analyst answers `unknown`.
+The catalogue's evidence decides when it is strong enough (resync/joblog/classification.py).
+Where it is weak or silent, the text model (resync/joblog/text_model.py) reads the decisive
+error's lines and answers only above its calibrated threshold. Otherwise Claude is asked, with
+the redacted failing tail as numbered data in the user message and the catalogue's candidate
+classes; its structured answer counts only if it cites a line of the decisive error (an
+earlier, recovered error proves nothing), and its confidence is capped below the human-review
+threshold: the catalogue proves, the analyst only suggests. Without a key (or on any failure)
+the deterministic analyst answers `unknown`.
 """
 
 from collections.abc import Mapping
@@ -19,7 +22,9 @@ from resync.joblog.classification import (
     EvidenceLine,
     FailureClass,
     classify_joblog,
+    tail_bounds,
 )
+from resync.joblog.text_model import TextModel, catalogue_model
 from resync.settings import Settings
 
 CONTEXT_LINES = 30
@@ -27,9 +32,11 @@ ANALYST_MAX_CONFIDENCE = 0.6
 ANALYST_MIN_CONFIDENCE = 0.3
 TASK = (
     "Classify the root cause of this failed TWS job from the numbered joblog lines in the data "
-    "(English or Portuguese). `decisive_lines` are the last error before the job's exit. Use "
-    "one of `classes`, cite the numbers of the lines that prove it, and answer `unknown` with "
-    "confidence 0 unless those lines show the cause."
+    "(any language). `decisive_lines` are the last error before the job's exit; "
+    "`catalogue_candidates` are the classes weak catalogue evidence suggested, with their "
+    "scores (3 is an exact match). An error the job recovered from (a retry that succeeded) is "
+    "not the cause. Use one of `classes`, cite the numbers of the lines that prove it, and "
+    "answer `unknown` with confidence 0 unless those lines show the cause."
 )
 CLASS_MEANINGS = {
     "disk_full": "a file system or quota ran out of space",
@@ -56,35 +63,78 @@ class AnalystClassification(BaseModel):
 
 def _unknown(_data: Mapping[str, Any]) -> AnalystClassification:
     return AnalystClassification(
-        failure_class="unknown", confidence=0.0, explanation="No signature covers this failure."
+        failure_class="unknown",
+        confidence=0.0,
+        explanation="Neither the catalogue nor the text model names a cause.",
     )
 
 
-def analyst_data(lines: list[str], decisive: list[int], return_code: int | None) -> dict[str, Any]:
-    """The numbered lines the analyst sees: the decisive block, what precedes it, the end."""
-    first = max(0, decisive[0] - 1 - CONTEXT_LINES)
+def analyst_data(
+    lines: list[str], classification: Classification, return_code: int | None
+) -> dict[str, Any]:
+    """The numbered lines the analyst sees (the failing tail up to `CONTEXT_LINES` before the
+    decisive error, and the end) with the catalogue's candidates."""
+    decisive = classification.decisive_lines
+    start, _, _ = tail_bounds(lines)
+    first = max(start, decisive[0] - 1 - CONTEXT_LINES)
     shown = sorted(set(range(first, decisive[-1])) | set(range(max(0, len(lines) - 5), len(lines))))
     return {
         "return_code": return_code,
         "decisive_lines": decisive,
+        "catalogue_candidates": classification.candidates,
         "lines": [{"n": i + 1, "text": lines[i][:MAX_LINE_CHARS]} for i in shown],
         "classes": CLASS_MEANINGS,
     }
 
 
+def model_classification(
+    lines: list[str], classification: Classification, model: TextModel
+) -> Classification | None:
+    """The text model's class for the decisive error's lines, when it is sure enough."""
+    numbers = classification.decisive_lines
+    decided = model.decide([lines[n - 1] for n in numbers])
+    if decided is None:
+        return None
+    index, failure_class, probability = decided
+    number = numbers[index]
+    source = f"text model ({model.resolutions} resolutions), p={probability:.2f}"
+    return Classification(
+        failure_class=failure_class,
+        confidence=round(probability, 2),
+        method="model",
+        evidence=[
+            EvidenceLine(
+                line=number, text=lines[number - 1].strip()[:MAX_LINE_CHARS], source=source
+            )
+        ],
+        explanation=f"The text model reads {failure_class} in line {number} "
+        f"(probability {probability:.2f}, threshold {model.threshold:.2f}); "
+        f"the catalogue could not decide.",
+        decisive_lines=numbers,
+        candidates=classification.candidates,
+    )
+
+
 def classify_failure(
-    joblog: str, return_code: int | None, settings: Settings | None = None
+    joblog: str,
+    return_code: int | None,
+    settings: Settings | None = None,
+    model: TextModel | None = None,
 ) -> tuple[Classification, Insight[AnalystClassification] | None]:
-    """Signatures first; the analyst only for a decisive error no signature covers.
+    """The catalogue first; the text model (`model`, by default the catalogue's own) and then
+    the analyst only for a decisive error the catalogue cannot decide.
 
     `joblog` must already be redacted. Returns the classification and the analyst's insight
-    when it was asked (None when a signature decided or there was no decisive error).
+    when it was asked (None when the catalogue or the model decided, or there was no error).
     """
     classification = classify_joblog(joblog)
     if classification.method != "none" or not classification.decisive_lines:
         return classification, None
     lines = joblog.splitlines()
-    data = analyst_data(lines, classification.decisive_lines, return_code)
+    learned = model_classification(lines, classification, model or catalogue_model())
+    if learned is not None:
+        return learned, None
+    data = analyst_data(lines, classification, return_code)
     insight = write_insight(TASK, data, AnalystClassification, _unknown, settings)
     answer = insight.value
     shown = {line["n"] for line in data["lines"]}
@@ -98,14 +148,20 @@ def classify_failure(
         if insight.analyst != "deterministic":
             explanation += f" The analyst could not prove a cause: {answer.explanation}"
         return classification.model_copy(update={"explanation": explanation}), insight
-    evidence = [EvidenceLine(line=n, text=lines[n - 1].strip()[:MAX_LINE_CHARS]) for n in cited]
+    evidence = [
+        EvidenceLine(
+            line=n, text=lines[n - 1].strip()[:MAX_LINE_CHARS], source=f"analyst {insight.analyst}"
+        )
+        for n in cited
+    ]
     return (
         Classification(
             failure_class=answer.failure_class,
             confidence=min(answer.confidence, ANALYST_MAX_CONFIDENCE),
             method="analyst",
             evidence=evidence,
-            explanation=f"Suggested by {insight.analyst} (no signature): {answer.explanation}",
+            explanation=f"Suggested by {insight.analyst} (the catalogue could not decide): "
+            f"{answer.explanation}",
             decisive_lines=classification.decisive_lines,
         ),
         insight,

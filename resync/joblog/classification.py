@@ -1,32 +1,55 @@
-"""Root cause of a failed job from its joblog: the decisive failure, its class, the proof.
+"""Root cause of a failed job from its joblog: the catalogue evidence over its failing tail.
 
-The decisive failure is the last error before the job's exit (its exit status or return code
-line); an earlier error that the job recovered from is not it. The lines around that last error
-(the same message block or stack trace) are matched against the signatures; the class is the
-most specific one they prove, and those lines are the evidence. No signature, or a recovery
-after the last error, gives `unknown`: a guess is never presented as a finding.
+The failing tail is what follows the last line saying the job got past its errors (a retry
+that succeeded, a step completed successfully) up to its exit-status line. Its error lines are
+grouped into blocks (an error with its stack trace or detail lines) and every catalogue finding
+in a block scores for its class by its strength (resync/joblog/catalogues), weighted by:
+- the blocks of other errors after it: each later error that names another cause, or none,
+  divides its weight, so the last error before the exit decides, and an error retried until
+  the last attempt failed keeps its full weight, since that last attempt names it again;
+- its line: a warning, a retry announcement or the clean-up of a file that was not there
+  counts less; a line that only says the job failed (`step LOAD failed`) neither counts nor
+  hides the cause above it;
+- its nearness to the exit.
+Inside one block the more specific finding speaks: an OS error inside a database tool's error
+is its own class, the database's code only carrying it. A class wins with a score of at least
+`DECIDING_SCORE`; a cause outside the classes (a segmentation fault, a host key) wins as
+`unknown`; weaker evidence leaves the decision to the text model and the analyst
+(resync/joblog/analyst.py), or `unknown`.
 """
 
 import re
+from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from resync.joblog.catalogues.entries import CARRIER, MEDIUM, STRONG
+from resync.joblog.evidence import Finding, line_findings
 from resync.joblog.signatures import (
+    CLEANUP,
     ERROR_MARK,
     EXIT_MARK,
     FAILURE_CLASSES,
     GENERIC_FAILURE_MARK,
     RECOVERY_MARK,
-    matching_classes,
+    RETRYING,
+    SUCCESS_MARK,
+    WARNING,
 )
 
-MAX_BLOCK_LINES = 20
-MAX_LOOKBACK_LINES = 8
 MAX_EVIDENCE_LINES = 6
 MAX_LINE_CHARS = 400
-SIGNATURE_CONFIDENCE = 0.9
-MIXED_SIGNATURE_CONFIDENCE = 0.75
+DECIDING_SCORE = CARRIER
+SUPERSEDED = 0.4
+NEAR_LINES = 5
+# The confidence of an exact catalogue match with no rival; the card adds corroboration.
+CATALOGUE_CONFIDENCE = 0.9
+NEARNESS_LINES = 40
+CORROBORATION = 0.1
+# A Java exception's nested cause: the inner cause decides.
+CAUSED_BY = re.compile(r"^\s*Caused by:")
+LINE_WEIGHTS = ((WARNING, 0.3), (CLEANUP, 0.2), (RETRYING, 0.7), (CAUSED_BY, 1.2))
 # Stack-trace lines and a database client's detail lines belong to the error above them.
 _CONTINUATION = re.compile(
     r"^\s+(at |\.\.\. \d+ more)|^\s*Caused by:|^\s*(\||-->|\^)|^\s{2,}\S"
@@ -34,8 +57,6 @@ _CONTINUATION = re.compile(
 )
 # TWS's own frame: the `=` bars and `= Field : value` lines around the job's output.
 _FRAME = re.compile(r"^=+\s*$|^= ")
-# An error announcing a retry was not the job's last word.
-_RETRYING = re.compile(r"\bretry(ing)?\b|tentando novamente|nova tentativa", re.IGNORECASE)
 
 FailureClass = Literal[
     "credentials_expired",
@@ -52,10 +73,11 @@ FailureClass = Literal[
 
 
 class EvidenceLine(BaseModel):
-    """One joblog line (numbered from 1) that proves the class."""
+    """One joblog line (numbered from 1) that proves the class, and what it matched."""
 
     line: int = Field(ge=1)
     text: str
+    source: str | None = None
 
 
 class Classification(BaseModel):
@@ -63,18 +85,23 @@ class Classification(BaseModel):
 
     failure_class: FailureClass
     confidence: float = Field(ge=0.0, le=1.0)
-    method: Literal["signature", "analyst", "none"]
+    method: Literal["catalogue", "model", "analyst", "none"]
     evidence: list[EvidenceLine]
     explanation: str
     decisive_lines: list[int] = Field(default_factory=list)
+    candidates: dict[str, float] = Field(default_factory=dict)
 
 
-def _is_error(line: str) -> bool:
-    return bool(ERROR_MARK.search(line)) or bool(matching_classes(line))
+@dataclass
+class Block:
+    """An error with its continuation lines: line indexes, and each line's findings."""
 
+    lines: list[int] = field(default_factory=list)
+    findings: dict[int, list[Finding]] = field(default_factory=dict)
+    names_a_cause: bool = False
 
-def _line(lines: list[str], index: int) -> EvidenceLine:
-    return EvidenceLine(line=index + 1, text=lines[index].strip()[:MAX_LINE_CHARS])
+    def classes(self) -> set[str]:
+        return {f.entry.failure_class for found in self.findings.values() for f in found}
 
 
 def exit_line_index(lines: list[str]) -> int | None:
@@ -82,109 +109,203 @@ def exit_line_index(lines: list[str]) -> int | None:
     return next((i for i in range(len(lines) - 1, -1, -1) if EXIT_MARK.search(lines[i])), None)
 
 
-def _last_error(lines: list[str], end: int) -> int | None:
-    return next((i for i in range(end - 1, -1, -1) if _is_error(lines[i])), None)
+def _line_weight(text: str) -> float:
+    return next((weight for pattern, weight in LINE_WEIGHTS if pattern.search(text)), 1.0)
 
 
-def _recovered(lines: list[str], start: int, end: int) -> bool:
-    return any(RECOVERY_MARK.search(lines[i]) for i in range(start, end))
+def _is_success(text: str) -> bool:
+    return bool(SUCCESS_MARK.search(text)) and not ERROR_MARK.search(text)
 
 
-def _error_block(lines: list[str], last: int, end: int) -> list[int]:
-    """The error at `last` with the error and continuation lines around it, TWS frame skipped."""
-    block = [last]
-    index = last - 1
-    while index >= 0 and last - index < MAX_BLOCK_LINES:
-        previous = lines[index]
-        if _FRAME.search(previous) and not _is_error(previous):
-            index -= 1
-            continue
-        if RECOVERY_MARK.search(previous) or not (
-            _is_error(previous) or _CONTINUATION.search(previous)
-        ):
-            break
-        block.insert(0, index)
-        index -= 1
-    while block[-1] + 1 < end and _CONTINUATION.search(lines[block[-1] + 1]):
-        block.append(block[-1] + 1)
-    return block
-
-
-def _only_says_it_failed(lines: list[str], block: list[int]) -> bool:
-    return not any(matching_classes(lines[i]) for i in block) and all(
-        GENERIC_FAILURE_MARK.search(lines[i]) or _CONTINUATION.search(lines[i]) for i in block
+def _says_which_error(text: str, found: list[Finding]) -> bool:
+    """Whether a line reports an error of its own: a finding of some strength, or an error
+    mark that is not only `failed`, a warning or a clean-up."""
+    if any(f.entry.strength >= MEDIUM for f in found):
+        return True
+    return (
+        not found
+        and bool(ERROR_MARK.search(text))
+        and not GENERIC_FAILURE_MARK.search(text)
+        and _line_weight(text) == 1.0
     )
 
 
-def decisive_block(lines: list[str]) -> tuple[list[int], int | None]:
-    """Indexes of the decisive error's lines (empty when none or recovered), and the exit line.
+def error_blocks(lines: list[str], start: int, end: int) -> list[Block]:
+    """The error blocks of lines[start:end], TWS frame lines skipped."""
+    blocks: list[Block] = []
+    current: Block | None = None
+    for index in range(start, end):
+        text = lines[index]
+        if not text.strip():
+            continue
+        found = line_findings(text)
+        is_error = bool(found) or bool(ERROR_MARK.search(text))
+        if _FRAME.search(text) and not is_error:
+            continue
+        if current is not None and (is_error or _CONTINUATION.search(text)):
+            current.lines.append(index)
+        elif is_error:
+            current = Block()
+            blocks.append(current)
+            current.lines.append(index)
+        else:
+            current = None
+            continue
+        if found:
+            current.findings[index] = found
+        current.names_a_cause |= _says_which_error(text, found)
+    return blocks
 
-    A last error that only says the job failed ("see previous errors", "com erro") takes the
-    error a few lines above it, the one that says why, into its block, unless that error was
-    retried or recovered from.
-    """
+
+@dataclass
+class Scored:
+    """A class's score and the (line, finding, weight) that gave it, strongest first."""
+
+    score: float = 0.0
+    support: list[tuple[int, Finding, float]] = field(default_factory=list)
+
+
+def score_tail(lines: list[str], start: int, end: int) -> tuple[dict[str, Scored], list[Block]]:
+    """Each class's score over the error blocks of lines[start:end], and those blocks."""
+    blocks = error_blocks(lines, start, end)
+    contributions: dict[str, list[tuple[int, Finding, float]]] = {}
+    later: list[set[str]] = []
+    for block in reversed(blocks):
+        distance = max(0, end - block.lines[-1] - NEAR_LINES)
+        nearness = 1 / (1 + distance / NEARNESS_LINES)
+        for index, found in block.findings.items():
+            for finding in found:
+                cls = finding.entry.failure_class
+                if cls == "unknown" and finding.entry.strength < MEDIUM:
+                    continue  # `Killed`, `Aborted`: how it ended, not why
+                hidden = sum(cls not in classes for classes in later)
+                line_weight = _line_weight(lines[index])
+                if not later and WARNING.search(lines[index]):
+                    line_weight = 1.0  # a warning the job did not get past
+                weight = finding.entry.strength * line_weight * nearness
+                weight *= SUPERSEDED**hidden
+                contributions.setdefault(cls, []).append((index, finding, weight))
+        if block.names_a_cause:
+            later.append(block.classes())
+    scored = {}
+    for cls, items in contributions.items():
+        items.sort(key=lambda item: -item[2])
+        best = items[0][2]
+        total = best + CORROBORATION * sum(weight for _, _, weight in items[1:])
+        scored[cls] = Scored(round(total, 4), items)
+    return scored, blocks
+
+
+def tail_bounds(lines: list[str]) -> tuple[int, int, int | None]:
+    """(start, end, exit line index) of the failing tail."""
     exit_index = exit_line_index(lines)
     end = len(lines) if exit_index is None else exit_index
-    last = _last_error(lines, end)
-    if last is None or _recovered(lines, last, end):
-        return [], exit_index
-    block = _error_block(lines, last, end)
-    if _only_says_it_failed(lines, block):
-        cause = _last_error(lines, block[0])
-        if (
-            cause is not None
-            and block[0] - cause <= MAX_LOOKBACK_LINES
-            and not _recovered(lines, cause, block[0])
-        ):
-            earlier = _error_block(lines, cause, block[0])
-            if not any(_RETRYING.search(lines[i]) for i in earlier):
-                block = earlier + block
-    return block, exit_index
+    errors_after = False
+    for index in range(end - 1, -1, -1):
+        text = lines[index]
+        # A step that completed after the last error (`cleanup completed successfully`) did
+        # not recover from it; a retry that succeeded or a reconnection did.
+        if _is_success(text) and (errors_after or RECOVERY_MARK.search(text)):
+            return index + 1, end, exit_index
+        errors_after |= bool(ERROR_MARK.search(text)) and not GENERIC_FAILURE_MARK.search(text)
+    return 0, end, exit_index
+
+
+def _evidence(lines: list[str], index: int, source: str | None) -> EvidenceLine:
+    return EvidenceLine(line=index + 1, text=lines[index].strip()[:MAX_LINE_CHARS], source=source)
+
+
+def _exit_evidence(lines: list[str], exit_index: int | None) -> list[EvidenceLine]:
+    if exit_index is None:
+        return []
+    found = [f for f in line_findings(lines[exit_index]) if f.entry.source.startswith("exit")]
+    return [_evidence(lines, exit_index, found[0].entry.source if found else None)]
+
+
+def _ranked(scored: dict[str, Scored]) -> list[tuple[str, Scored]]:
+    order = {name: rank for rank, name in enumerate(FAILURE_CLASSES)}
+    return sorted(scored.items(), key=lambda item: (-item[1].score, order[item[0]]))
+
+
+def decisive_lines(blocks: list[Block]) -> list[int]:
+    """The lines (numbered from 1) of the last error block that names a cause, or the last."""
+    chosen = next((b for b in reversed(blocks) if b.names_a_cause), blocks[-1] if blocks else None)
+    return [] if chosen is None else [index + 1 for index in chosen.lines]
+
+
+def _add_exit_status(scored: dict[str, Scored], lines: list[str], exit_index: int | None) -> None:
+    if exit_index is None:
+        return
+    for finding in line_findings(lines[exit_index]):
+        if finding.entry.source.startswith("exit") and finding.entry.failure_class != "unknown":
+            item = scored.setdefault(finding.entry.failure_class, Scored())
+            item.score = round(item.score + finding.entry.strength, 4)
+            item.support.append((exit_index, finding, finding.entry.strength))
 
 
 def classify_joblog(joblog: str) -> Classification:
-    """The class of the decisive failure in `joblog`, proven by its lines, or `unknown`."""
+    """The class the catalogue evidence of `joblog`'s failing tail proves, or `unknown`."""
     lines = joblog.splitlines()
-    block, exit_index = decisive_block(lines)
-    exit_evidence = [] if exit_index is None else [_line(lines, exit_index)]
-    if not block:
-        why = (
-            "the job's last error was followed by a recovery"
-            if any(_is_error(line) for line in lines)
-            else "the joblog reports no error"
-        )
+    start, end, exit_index = tail_bounds(lines)
+    scored, blocks = score_tail(lines, start, end)
+    _add_exit_status(scored, lines, exit_index)
+    decisive = decisive_lines(blocks)
+    exit_evidence = _exit_evidence(lines, exit_index)
+    candidates = {name: item.score for name, item in _ranked(scored)}
+    if not scored:
+        why = "no catalogue entry matches its errors" if blocks else "the joblog reports no error"
+        if not blocks and start > 0:
+            why = "the job's last error was followed by a recovery"
         return Classification(
             failure_class="unknown",
             confidence=0.0,
             method="none",
-            evidence=exit_evidence,
+            evidence=[_evidence(lines, n - 1, None) for n in decisive[-MAX_EVIDENCE_LINES:]]
+            + exit_evidence,
             explanation=f"No decisive failure: {why}.",
+            decisive_lines=decisive,
         )
-    matches = {index: matching_classes(lines[index]) for index in block}
-    found = {name for names in matches.values() for name in names}
-    chosen = next((name for name in FAILURE_CLASSES if name in found), "unknown")
-    if chosen == "unknown":
+    (chosen, best), *others = _ranked(scored)
+    strongest: dict[int, Finding] = {}
+    for index, finding, _ in best.support:
+        strongest.setdefault(index, finding)
+    support = sorted(list(strongest.items())[:MAX_EVIDENCE_LINES])
+    sources = ", ".join(dict.fromkeys(finding.entry.source for _, finding in support))
+    evidence = [
+        _evidence(lines, index, finding.entry.source)
+        for index, finding in support
+        if index != exit_index
+    ] + exit_evidence
+    if chosen == "unknown" or best.score < DECIDING_SCORE:
+        decided = chosen == "unknown" and best.score >= DECIDING_SCORE
         return Classification(
             failure_class="unknown",
             confidence=0.0,
-            method="none",
-            evidence=[_line(lines, index) for index in block[-MAX_EVIDENCE_LINES:]] + exit_evidence,
-            explanation="The decisive error matches no known signature.",
-            decisive_lines=[index + 1 for index in block],
+            method="catalogue" if decided else "none",
+            evidence=evidence,
+            explanation=f"The failure's cause is outside the classes ({sources})."
+            if decided
+            else f"The evidence is too weak to name a class ({chosen}: {sources}).",
+            decisive_lines=decisive,
+            candidates=candidates,
         )
-    proving = [index for index in block if chosen in matches[index]]
-    # Another class counts against the verdict only on a line the chosen one does not explain.
-    others = sorted(
-        {name for index in block if chosen not in matches[index] for name in matches[index]},
-        key=FAILURE_CLASSES.index,
+    # The database's own code around a more specific cause only carries it: no doubt on it.
+    rivals = [item.score for name, item in others if name != "database_error"]
+    runner_up = max(rivals, default=0.0)
+    confidence = (
+        CATALOGUE_CONFIDENCE
+        * (min(1.0, best.score / STRONG) ** 0.5)
+        * (1 - runner_up / (2 * best.score))
     )
-    explanation = f"The last error before the job's exit matches the {chosen} signature"
-    explanation += f" (also reported: {', '.join(others)})." if others else "."
+    also = [name for name, item in others if item.score >= DECIDING_SCORE and name != "unknown"]
+    explanation = f"The failing tail's evidence names {chosen} ({sources})"
+    explanation += f"; also reported: {', '.join(also)}." if also else "."
     return Classification(
         failure_class=chosen,
-        confidence=MIXED_SIGNATURE_CONFIDENCE if others else SIGNATURE_CONFIDENCE,
-        method="signature",
-        evidence=[_line(lines, index) for index in proving[-MAX_EVIDENCE_LINES:]] + exit_evidence,
+        confidence=round(confidence, 2),
+        method="catalogue",
+        evidence=evidence,
         explanation=explanation,
-        decisive_lines=[index + 1 for index in block],
+        decisive_lines=decisive,
+        candidates=candidates,
     )

@@ -77,9 +77,12 @@ def card_markdown(card: dict[str, Any]) -> str:
         "",
         "### Evidence",
         "",
-        "| line | text |",
-        "|---:|---|",
-        *(f"| {e['line']} | {_cell(e['text'])} |" for e in card["evidence"]),
+        "| line | text | source |",
+        "|---:|---|---|",
+        *(
+            f"| {e['line']} | {_cell(e['text'])} | {_cell(e.get('source') or '—')} |"
+            for e in card["evidence"]
+        ),
         "",
         "### Resource state on the FTA",
         "",

@@ -80,12 +80,16 @@ def test_analysis_is_the_stored_card(client: TestClient, runs, make_key) -> None
     card = response.json()
     assert card["failure_class"] == "credentials_expired"
     assert card["evidence"] == [
-        {"line": 3, "text": "ORA-28001: the password has expired"},
-        {"line": 4, "text": "Exit Status : 1"},
+        {
+            "line": 3,
+            "text": "ORA-28001: the password has expired",
+            "source": "Oracle ORA-28001",
+        },
+        {"line": 4, "text": "Exit Status : 1", "source": None},
     ]
     assert (card["confidence"], card["method"], card["analyst"]) == (
         0.9,
-        "signature",
+        "catalogue",
         "deterministic",
     )
     assert card["failed_at"] == "2026-11-27T02:10:00Z"

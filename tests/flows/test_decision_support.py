@@ -151,9 +151,13 @@ def test_every_failed_run_not_yet_analysed_gets_a_card_in_the_runs_artifact() ->
     assert "Hunter22" not in disk.joblog and "etl:[REDACTED]@db01" in disk.joblog
     assert disk.analyst == "deterministic"
     unknown = found["other-fail"]
-    assert (unknown.failure_class, unknown.confidence, unknown.method) == ("unknown", 0.0, "none")
+    assert (unknown.failure_class, unknown.confidence, unknown.method) == (
+        "unknown",
+        0.0,
+        "catalogue",
+    )
     assert unknown.resource_state["corroborating"] == []
-    assert unknown.explanation == "The decisive error matches no known signature."
+    assert unknown.explanation == ("The failure's cause is outside the classes (phrase: unknown).")
     no_joblog = found["no-joblog"]
     assert no_joblog.explanation == "No decisive failure: the joblog reports no error."
     assert no_joblog.suggested_fix.startswith("No known cause was proven")
@@ -169,10 +173,12 @@ def test_every_failed_run_not_yet_analysed_gets_a_card_in_the_runs_artifact() ->
         f"| WS-PROD-01 | PAYROLL.LOAD_EMPLOYEES | {DISK_RUN} | disk_full | 0.95 | "
         "gzip: /data/out/employees.csv.gz: No space left on device | Free space on"
     ) in rows[2]
-    assert "**Root cause: disk_full** (confidence 0.95, signature, analyst: deterministic)" in (
+    assert "**Root cause: disk_full** (confidence 0.95, catalogue, analyst: deterministic)" in (
         cards_artifact
     )
-    assert "| 5 | gzip: /data/out/employees.csv.gz: No space left on device |" in cards_artifact
+    assert (
+        "| 5 | gzip: /data/out/employees.csv.gz: No space left on device | glibc ENOSPC (28) |"
+    ) in cards_artifact
     assert "## Failed job BACKUP on WS-PROD-01" in cards_artifact
     assert "Hunter22" not in cards_artifact
 
@@ -236,7 +242,7 @@ def test_starting_analysis_creates_a_run_of_the_deployment_without_waiting() -> 
     assert start_failure_analysis([]) is None
 
 
-def test_claude_is_asked_only_about_the_failure_no_signature_covers(
+def test_claude_is_asked_only_about_the_failure_the_catalogue_cannot_decide(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     store_run(DISK_RUN, hours_ago=1, status="ABEND", joblog=DISK_FULL_LOG)
@@ -265,8 +271,14 @@ def test_claude_is_asked_only_about_the_failure_no_signature_covers(
     assert "abc123" not in str(request) and "Token=[REDACTED]" in str(request)
     rates, disk = cards()["rates"], cards()[DISK_RUN]
     assert (rates.method, rates.confidence, rates.analyst) == ("analyst", 0.6, "claude-sonnet-4-6")
-    assert rates.evidence == [{"line": 2, "text": "ERROR: rates feed returned HTTP 503"}]
-    assert (disk.method, disk.analyst) == ("signature", "deterministic")
+    assert rates.evidence == [
+        {
+            "line": 2,
+            "text": "ERROR: rates feed returned HTTP 503",
+            "source": "analyst claude-sonnet-4-6",
+        }
+    ]
+    assert (disk.method, disk.analyst) == ("catalogue", "deterministic")
 
 
 def test_the_job_history_sync_starts_an_analysis_of_its_new_failed_runs(

@@ -92,7 +92,7 @@ def test_a_batch_compares_each_run_with_the_runs_before_it(history) -> None:
     cards = graph.invoke({"run_ids": ["slow", "slow-again", "other"]})["cards"]
 
     assert [card["run_id"] for card in cards] == ["slow", "slow-again", "other"]
-    assert [card["failure_class"] for card in cards] == ["timeout", "timeout", "database_error"]
+    assert [card["failure_class"] for card in cards] == ["timeout", "timeout", "disk_full"]
     first, second, third = (card["similar_cases"] for card in cards)
     assert first == []
     assert [case["run_id"] for case in second] == ["slow"]

@@ -48,13 +48,20 @@ def test_the_analyst_gets_redacted_numbered_lines_as_data(fake: FakeAnthropic) -
     assert classification.method == "analyst"
     assert classification.confidence == ANALYST_MAX_CONFIDENCE
     assert [e.model_dump() for e in classification.evidence] == [
-        {"line": 3, "text": "ERROR: rates feed returned HTTP 503 from the exchange service"}
+        {
+            "line": 3,
+            "text": "ERROR: rates feed returned HTTP 503 from the exchange service",
+            "source": "analyst claude-sonnet-4-6",
+        }
     ]
-    assert classification.explanation.startswith("Suggested by claude-sonnet-4-6 (no signature)")
+    assert classification.explanation.startswith(
+        "Suggested by claude-sonnet-4-6 (the catalogue could not decide)"
+    )
     assert insight.analyst == "claude-sonnet-4-6"
     [request] = fake.requests
     data = json.loads(request["messages"][0]["content"])
     assert data["decisive_lines"] == [3]
+    assert data["catalogue_candidates"] == {}
     assert data["lines"][1] == {"n": 2, "text": "Using rates feed with api_key=[REDACTED]"}
     assert "abc123" not in json.dumps(request)
     assert "HTTP 503" not in request["system"]

@@ -1,9 +1,15 @@
-"""Root cause from the decisive failure: classes in English and Portuguese, evidence lines,
-recovered earlier errors, and `unknown` rather than a guess."""
+"""Root cause from the catalogue evidence of the failing tail: classes in English and
+Portuguese, evidence lines with their sources, recovered earlier errors, nested causes, and
+`unknown` rather than a guess."""
 
 import pytest
 
-from resync.joblog.classification import FAILURE_CLASSES, FailureClass, classify_joblog
+from resync.joblog.classification import (
+    DECIDING_SCORE,
+    FAILURE_CLASSES,
+    FailureClass,
+    classify_joblog,
+)
 
 FRAME = "=" * 63
 HEAD = f"{FRAME}\n= JOB       : WS-PROD-01#NIGHTLY.LOAD_SALES\n= USER      : twsuser\n{FRAME}\n"
@@ -29,9 +35,9 @@ def test_the_classes_are_the_literal_of_the_card() -> None:
         ("ERRO: o script /opt/batch/x.sh não foi encontrado", "not_found"),
         ("ssh: connect to host db01 port 22: No route to host", "connection_failure"),
         ("ERRO: não foi possível conectar a db01:1521: Conexão recusada", "connection_failure"),
-        ("ORA-01653: unable to extend table DW.SALES by 128 in tablespace USERS", "database_error"),
+        ("ORA-01653: unable to extend table DW.SALES by 128 in tablespace USERS", "disk_full"),
         ("DSNT408I SQLCODE = -911, ERROR:  DEADLOCK", "database_error"),
-        ('psql:/opt/sql/x.sql:4: ERROR:  relation "sales" does not exist', "database_error"),
+        ('psql:/opt/sql/x.sql:4: ERROR:  relation "sales" does not exist', "not_found"),
         ('Exception in thread "main" java.lang.OutOfMemoryError: Java heap space', "out_of_memory"),
         ("ERRO: memória insuficiente para processar o lote 42", "out_of_memory"),
         ("AWKJCL099E The job exceeded its maximum duration (MAXDUR 02:00)", "timeout"),
@@ -49,12 +55,14 @@ def test_the_classes_are_the_literal_of_the_card() -> None:
 )
 def test_each_class_in_english_and_portuguese_cites_its_line(line: str, expected: str) -> None:
     result = classify_joblog(joblog("Starting", line))
-    assert result.failure_class == expected
-    assert (result.method, result.confidence) == ("signature", 0.9)
-    assert [e.model_dump() for e in result.evidence] == [
-        {"line": 6, "text": line},
-        {"line": 8, "text": "= Exit Status           : 8"},
+    assert (result.failure_class, result.method) == (expected, "catalogue")
+    assert result.confidence >= 0.6
+    assert [(e.line, e.text) for e in result.evidence] == [
+        (6, line),
+        (8, "= Exit Status           : 8"),
     ]
+    assert result.evidence[0].source
+    assert result.candidates[expected] >= DECIDING_SCORE
 
 
 def test_an_earlier_recovered_error_is_not_the_cause() -> None:
@@ -68,7 +76,10 @@ def test_an_earlier_recovered_error_is_not_the_cause() -> None:
         )
     )
     assert result.failure_class == "disk_full"
-    assert [e.line for e in result.evidence] == [8, 11]
+    assert [(e.line, e.source) for e in result.evidence] == [
+        (8, "glibc ENOSPC (28)"),
+        (11, None),
+    ]
     assert result.decisive_lines == [8, 9]
 
 
@@ -92,9 +103,9 @@ def test_an_uncovered_error_is_unknown_with_its_lines_even_after_a_covered_one()
             "ERROR: checksum mismatch for /data/in/x.zip",
         )
     )
-    assert (result.failure_class, result.method) == ("unknown", "none")
+    assert (result.failure_class, result.method) == ("unknown", "catalogue")
     assert result.decisive_lines == [7]
-    assert result.explanation == "The decisive error matches no known signature."
+    assert result.explanation == "The failure's cause is outside the classes (phrase: unknown)."
 
 
 def test_a_stack_trace_belongs_to_its_exception() -> None:
@@ -108,8 +119,12 @@ def test_a_stack_trace_belongs_to_its_exception() -> None:
     )
     assert result.failure_class == "connection_failure"
     assert result.decisive_lines == [5, 6, 7, 8]
-    assert result.confidence == 0.75
-    assert result.explanation.endswith("(also reported: database_error).")
+    assert [(e.line, e.source) for e in result.evidence] == [
+        (6, "exception ConnectException"),
+        (10, None),
+    ]
+    assert result.candidates == {"connection_failure": 3.96, "database_error": 1.5}
+    assert result.explanation.endswith("also reported: database_error.")
 
 
 def test_psql_detail_lines_join_the_error() -> None:
@@ -127,7 +142,6 @@ def test_psql_detail_lines_join_the_error() -> None:
 @pytest.mark.parametrize(
     "body",
     [
-        ("java.util.concurrent.TimeoutException: Waited 30 seconds for pricing",),
         ("/opt/batch/x.sh: line 12: 8812 Killed    sort -S 90% big.dat",),
         ("Segmentation fault (core dumped)",),
         ("Nothing to do", "Done"),
@@ -140,5 +154,5 @@ def test_no_confident_guess(body: tuple[str, ...]) -> None:
 
 def test_without_an_exit_line_the_last_error_of_the_log_decides() -> None:
     result = classify_joblog("Step 1\nERROR: ORA-00942: table or view does not exist\n")
-    assert result.failure_class == "database_error"
+    assert result.failure_class == "not_found"
     assert [e.line for e in result.evidence] == [2]

@@ -23,7 +23,8 @@ def test_each_demo_failure_classifies_as_its_fta_scenario_says() -> None:
         result = classify_joblog(redact_joblog(text, 64 * 1024))
         assert result.evidence[-1].text == "= Exit Status : 12"
         if result.failure_class != "unknown":
-            assert (result.method, result.confidence) == ("signature", 0.9)
+            assert result.method == "catalogue"
+            assert result.confidence >= 0.6
         key = (scenario[workstation], job if scenario[workstation] == "memory_leak" else "*")
         by_scenario.setdefault(key, Counter())[result.failure_class] += 1
 

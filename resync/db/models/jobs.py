@@ -48,9 +48,10 @@ class JobExecution(Base):
 class FailureAnalysis(Base):
     """The root-cause card of one failed job run, written by the decision-support flow.
 
-    `failure_class` is proven by `evidence` (joblog lines) or is `unknown`; `method` says how it
-    was decided (signature, analyst or none). `joblog` is the redacted, size-capped joblog that
-    similar-case search compares. Re-analysing a run replaces its card.
+    `failure_class` is proven by `evidence` (joblog lines, each with its source) or is
+    `unknown`; `method` says how it was decided (catalogue, model, analyst or none). `joblog` is
+    the redacted, size-capped joblog that similar-case search compares. Re-analysing a run
+    replaces its card.
     """
 
     __tablename__ = "failure_analyses"

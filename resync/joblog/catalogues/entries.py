@@ -1,0 +1,34 @@
+"""What a catalogue entry says: the class a message or code proves, how strongly, and where from.
+
+Strength orders kinds of evidence: a code or a system error text names its cause exactly
+(STRONG); an exception name or a hand-written phrase usually does (MEDIUM); a family of codes,
+an exit status or a carrier message (a database tool's own error around another cause) only
+hints (WEAK, CARRIER). Texts are compared folded: case, accents and runs of spaces ignored.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+STRONG = 3.0
+MEDIUM = 2.0
+CARRIER = 1.5
+WEAK = 1.0
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One catalogue entry: `failure_class` (or `unknown` for a cause outside the classes)."""
+
+    failure_class: str
+    strength: float
+    source: str
+
+
+def fold(text: str) -> str:
+    """`text` lower-cased, without accents, with single spaces: how texts are compared."""
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SPACES.sub(" ", text.casefold())

@@ -1,0 +1,194 @@
+"""The evidence one joblog line gives: every catalogue text, code and phrase found in it.
+
+Literal texts (system error messages in every installed locale, Windows messages, HTTP reason
+phrases) are found in one pass by a regular expression built as a trie; codes (ORA-, TNS-,
+SQLxxxxN, SQLCODE, SQLSTATE, SQL Server `Msg`, HTTP and Windows error numbers, errno names and
+numbers, AWK… codes, exception class names, exit statuses) by their own patterns; then the
+phrases. Where two findings cover the same words, the longer one is kept: it is the more
+specific (`Permission denied (publickey)` over `Permission denied`).
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from resync.joblog.catalogues import databases, exceptions, platforms, strerror
+from resync.joblog.catalogues.entries import CARRIER, MEDIUM, STRONG, Entry, fold
+from resync.joblog.signatures import EXIT_MARK, phrase_matches
+
+
+@dataclass(frozen=True)
+class Finding:
+    """An entry found in a line, and where (character offsets in the folded line)."""
+
+    start: int
+    end: int
+    entry: Entry
+    text: str
+
+
+def _trie_pattern(texts: list[str]) -> str:
+    trie: dict = {}
+    for text in texts:
+        node = trie
+        for char in text:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + render(child) for char, child in node.items() if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return render(trie)
+
+
+@cache
+def _literal_texts() -> tuple[re.Pattern[str], dict[str, Entry]]:
+    catalogued = (
+        strerror.strerror_texts()
+        | platforms.windows_texts()
+        | platforms.http_texts()
+        | platforms.workflow_texts()
+    )
+    entries: dict[str, Entry] = {}
+    for text, entry in catalogued.items():
+        entries.setdefault(fold(text).strip(" ."), entry)
+    pattern = re.compile(rf"(?<!\w)(?:{_trie_pattern(sorted(entries))})(?!\w)")
+    return pattern, entries
+
+
+def _number(group: str) -> int:
+    return int(group, 16) if group.lower().startswith("0x") else int(group)
+
+
+# (words one of which the folded line must hold, the pattern, the entry of a match)
+_CODE_PATTERNS: tuple[
+    tuple[tuple[str, ...], re.Pattern[str], Callable[[re.Match[str]], Entry | None]], ...
+] = (
+    (
+        ("ora-", "tns-"),
+        re.compile(r"\b(ORA|TNS)-(\d{5})\b", re.IGNORECASE),
+        lambda m: databases.oracle_entry(m[1].upper(), int(m[2])),
+    ),
+    (
+        ("sql",),
+        re.compile(r"\bSQL(\d{4,5})([NC])\b"),
+        lambda m: databases.db2_entry(int(m[1]), f"SQL{m[1]}{m[2]}"),
+    ),
+    (
+        ("sqlcode",),
+        re.compile(r"\bSQLCODE\s*[=:]?\s*-(\d+)", re.IGNORECASE),
+        lambda m: databases.db2_entry(int(m[1]), f"SQLCODE -{m[1]}"),
+    ),
+    (
+        ("state",),
+        re.compile(r"\bSQL\s?STATE\s*[=:\[(]?\s*([0-9A-Z]{5})\b", re.IGNORECASE),
+        lambda m: databases.sqlstate_entry(m[1]),
+    ),
+    (
+        ("msg", "mensagem", "(error ", "severity"),
+        re.compile(
+            r"\b(?:Msg|Mensagem)\s+(\d+),\s*(?:Level|N[ií]vel)|\(Error (\d+)\)"
+            r"|\bError:\s*(\d+),\s*Severity",
+            re.IGNORECASE,
+        ),
+        lambda m: databases.sqlserver_entry(int(m[1] or m[2] or m[3])),
+    ),
+    (
+        ("http", "status", "code", "error", "codigo"),
+        re.compile(
+            r"\bHTTP(?:/\d(?:\.\d)?)?\s*(?:error|status|code|erro)?\s*[:=]?\s*(\d{3})\b"
+            r"|\b(?:status(?: code)?|response code|http_code|statuscode|returned error"
+            r"|c[oó]digo de status)\s*[:=]?\s*(\d{3})\b|\b(?:ERROR|Erro)\s+(\d{3}):"
+            r"|\berror:\s*\((\d{3})\)",
+            re.IGNORECASE,
+        ),
+        lambda m: platforms.http_entry(int(m[1] or m[2] or m[3] or m[4])),
+    ),
+    (
+        ("error", "erro", "0x8007"),
+        re.compile(
+            r"\b(?:System error|Erro de sistema|WinError|Win32 error|LastError"
+            r"|GetLastError\(\)(?: returned)?|os error)\s*[:=]?\s*(\d{1,5})\b"
+            r"|\b0x8007(?=[0-9A-F]{4}\b)([0-9A-F]{4})|\bERROR (\d{1,5}) \(0x[0-9A-F]{8}\)",
+            re.IGNORECASE,
+        ),
+        lambda m: platforms.windows_entry(int(m[2], 16) if m[2] else int(m[1] or m[3])),
+    ),
+    (
+        ("errno",),
+        re.compile(r"\[?\berrno\s*[=:]?\s*(\d{1,3})\b", re.IGNORECASE),
+        lambda m: strerror.errno_entry(int(m[1])),
+    ),
+    (
+        ("e",),
+        re.compile(r"\b(E[A-Z0-9]{2,}|EAI_[A-Z]+)\b"),
+        lambda m: strerror.errno_name_entry(m[1]),
+    ),
+    (("awk",), re.compile(r"\b(AWK[A-Z]{3}\d{3,4}[EWI])\b"), lambda m: platforms.awk_entry(m[1])),
+    (
+        (
+            "exception",
+            "error",
+            "timeout",
+            "gaierror",
+            "nosuchkey",
+            "nosuchbucket",
+            "uniqueviolation",
+        ),
+        re.compile(
+            r"(?<![\w$])((?:[A-Za-z_$][\w$]*?)?(?:Exception|Error|Timeout|TimeoutExpired|gaierror"
+            r"|NoSuchKey|NoSuchBucket|UniqueViolation))\b"
+        ),
+        lambda m: exceptions.exception_entry(m[1]),
+    ),
+    (
+        ("exit", "return", "rc", "codigo", "status", "terminou"),
+        EXIT_MARK,
+        lambda m: platforms.exit_status_entry(_number(m[4] or m[7])),
+    ),
+)
+_CODES = tuple(
+    (re.compile("|".join(map(re.escape, keywords))), pattern, entry_of)
+    for keywords, pattern, entry_of in _CODE_PATTERNS
+)
+
+
+PHRASE_STRENGTHS = {"strong": STRONG, "phrase": MEDIUM, "carrier": CARRIER}
+
+
+def _phrase_entry(name: str, kind: str) -> Entry:
+    return Entry(name, PHRASE_STRENGTHS[kind], f"phrase: {name}")
+
+
+def line_findings(line: str) -> list[Finding]:
+    """Every entry found in `line`, overlapping findings resolved to the longest."""
+    folded = fold(line)
+    pattern, entries = _literal_texts()
+    found = [
+        Finding(m.start(), m.end(), entries[m[0]], m[0])
+        for m in pattern.finditer(folded)
+        if m[0] in entries
+    ]
+    found += [
+        Finding(start, end, _phrase_entry(name, kind), folded[start:end])
+        for start, end, name, kind in phrase_matches(folded)
+    ]
+    # Codes are found in the original line; folding keeps its length for these ASCII codes.
+    for keywords, code, entry_of in _CODES:
+        if not keywords.search(folded):
+            continue
+        for match in code.finditer(line):
+            entry = entry_of(match)
+            if entry is not None:
+                found.append(Finding(match.start(), match.end(), entry, match[0]))
+    kept: list[Finding] = []
+    for finding in sorted(found, key=lambda f: (f.start - f.end, -f.entry.strength)):
+        if all(finding.end <= k.start or finding.start >= k.end for k in kept):
+            kept.append(finding)
+    return sorted(kept, key=lambda f: f.start)

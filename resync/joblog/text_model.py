@@ -1,0 +1,120 @@
+"""The learned layer: a character n-gram model of failure classes, for lines the catalogue cannot
+decide.
+
+It is trained on the catalogue-labelled corpus (every system error text in every installed
+locale, the Windows messages, HTTP reason phrases, exception names, database codes, each with
+its class, `unknown` included) and on the failures operators resolved with a class. TF-IDF
+over character 2–5-grams of the folded text feeds a linear SVM whose scores are calibrated into
+probabilities by sigmoid fitting on cross-validation folds; `threshold` is the calibrated
+probability from which its cross-validated answers are right at least `TARGET_PRECISION` of the
+time, and below it the model answers nothing. Training is deterministic: a version is fully
+described by the resolutions it saw.
+"""
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import cross_val_predict
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.svm import LinearSVC
+
+from resync.joblog.catalogues import databases, exceptions, platforms, strerror
+from resync.joblog.catalogues.entries import fold
+
+TARGET_PRECISION = 0.97
+MIN_THRESHOLD = 0.6
+FOLDS = 3
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A failure an operator resolved: its joblog's decisive lines and its real class."""
+
+    text: str
+    failure_class: str
+
+
+def catalogue_corpus() -> list[tuple[str, str]]:
+    """(text, class) of every catalogue entry that has a text or a code."""
+    corpus = [(text, entry.failure_class) for text, entry in strerror.strerror_texts().items()]
+    corpus += [(text, entry.failure_class) for text, entry in platforms.windows_texts().items()]
+    corpus += [(text, entry.failure_class) for text, entry in platforms.http_texts().items()]
+    corpus += [(text, entry.failure_class) for text, entry in platforms.workflow_texts().items()]
+    corpus += [(name, cls) for name, (cls, _) in exceptions.NAMES.items()]
+    corpus += [(f"ORA-{code:05d}", cls) for code, cls in databases.ORACLE_CODES.items()]
+    corpus += [(f"SQL{code:04d}N", cls) for code, cls in databases.DB2_CODES.items()]
+    corpus += [(f"Msg {code}, Level 16", cls) for code, cls in databases.SQLSERVER_CODES.items()]
+    corpus += [(f"SQLSTATE {code}", cls) for code, cls in databases.SQLSTATE_CODES.items()]
+    return corpus
+
+
+@dataclass(frozen=True)
+class TextModel:
+    """A trained model, the calibrated threshold it answers from, and what it was trained on."""
+
+    pipeline: Pipeline
+    threshold: float
+    resolutions: int
+
+    def predict(self, texts: Sequence[str]) -> list[tuple[str, float]]:
+        """Each text's most probable class and its calibrated probability."""
+        probabilities = self.pipeline.predict_proba([fold(text) for text in texts])
+        classes = self.pipeline.classes_
+        best = probabilities.argmax(axis=1)
+        return [(str(classes[i]), float(p[i])) for i, p in zip(best, probabilities, strict=True)]
+
+    def decide(self, texts: Sequence[str]) -> tuple[int, str, float] | None:
+        """(index, class, probability) of the surest text naming a class, if it is sure enough."""
+        if not texts:
+            return None
+        answers = [
+            (index, cls, probability)
+            for index, (cls, probability) in enumerate(self.predict(texts))
+            if cls != "unknown" and probability >= self.threshold
+        ]
+        return max(answers, key=lambda answer: answer[2], default=None)
+
+
+def _pipeline() -> Pipeline:
+    return make_pipeline(
+        TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+        CalibratedClassifierCV(LinearSVC(C=0.5), method="sigmoid", cv=FOLDS),
+    )
+
+
+def _calibrated_threshold(texts: list[str], labels: list[str]) -> float:
+    """The lowest probability from which cross-validated class answers reach the precision."""
+    probabilities = cross_val_predict(_pipeline(), texts, labels, cv=FOLDS, method="predict_proba")
+    classes = np.array(sorted(set(labels)))
+    predicted = classes[probabilities.argmax(axis=1)]
+    confidence = probabilities.max(axis=1)
+    named = predicted != "unknown"
+    right = predicted == np.array(labels)
+    for threshold in np.arange(MIN_THRESHOLD, 1.0, 0.02):
+        chosen = named & (confidence >= threshold)
+        if not chosen.any() or right[chosen].mean() >= TARGET_PRECISION:
+            return round(float(threshold), 2)
+    return 1.0
+
+
+def train_text_model(resolved: Sequence[Resolved] = ()) -> TextModel:
+    """A model trained on the catalogue corpus and `resolved`, with its calibrated threshold."""
+    corpus = catalogue_corpus() + [(case.text, case.failure_class) for case in resolved]
+    counts = Counter(cls for _, cls in corpus)
+    # A class needs examples in every fold of the calibration inside every fold of the threshold.
+    kept = [(text, cls) for text, cls in corpus if counts[cls] >= FOLDS * FOLDS]
+    texts = [fold(text) for text, _ in kept]
+    labels = [cls for _, cls in kept]
+    pipeline = _pipeline().fit(texts, labels)
+    return TextModel(pipeline, _calibrated_threshold(texts, labels), len(resolved))
+
+
+@cache
+def catalogue_model() -> TextModel:
+    """The model of the catalogue corpus alone (no resolution recorded yet)."""
+    return train_text_model()
