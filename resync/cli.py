@@ -30,7 +30,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 @app.callback()
 def main() -> None:
     """Every command logs through the one configuration of the resync processes."""
-    configure_logging(get_settings().log_level)
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -35,6 +35,11 @@ class Settings(BaseSettings):
         description="What the resync processes (command line, demo, fake master, API) log; "
         "flow runs log through Prefect's logging settings",
     )
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="How the resync processes write their log lines: text, or one JSON object "
+        "per line for a log shipper",
+    )
 
     # Ingest
     retention_days: int = Field(default=400, ge=1)

@@ -190,7 +190,7 @@ def _plan_summary(jobs: list[dict[str, Any]], joblogs: dict[str, str]) -> str:
 
 def main() -> None:
     """Serve the demo estate's plan on 127.0.0.1 until SIGTERM or Ctrl-C."""
-    configure_logging(get_settings().log_level)
+    configure_logging(get_settings().log_level, get_settings().log_format)
     parser = argparse.ArgumentParser(description="A fake HWA master serving the demo plan")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--workstations", type=int, default=20)

@@ -23,6 +23,11 @@ from resync.demo import sender
 from resync.demo.sender import run_demo
 from resync.logs import configure_logging
 
+# The worker's settings README's "Logs" gives, so that flow runs log JSON too.
+WORKER_JSON_LOGS = {
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_FORMATTER": "json",
+    "PREFECT_LOGGING_FORMATTERS_JSON_CLASS": "resync.logs.JsonFormatter",
+}
 TIMESTAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"
 
 
@@ -45,6 +50,68 @@ def test_a_process_logs_resync_at_info_and_other_libraries_warnings() -> None:
     assert lines[1].endswith(" INFO    api.main: API started")
     assert lines[2].endswith(" WARNING httpx: connection reset")
     assert all(re.match(TIMESTAMP, line) for line in lines), lines
+
+
+def test_json_logs_are_one_object_a_line_with_the_traceback_of_an_error() -> None:
+    script = (
+        "import logging\n"
+        "from resync.logs import configure_logging\n"
+        "configure_logging('INFO', 'json')\n"
+        "logging.getLogger('api.main').info('Resync API started on %s', 'sqlite://')\n"
+        "logging.getLogger('httpx').info('HTTP Request: POST /')\n"
+        "try:\n"
+        "    1 / 0\n"
+        "except ZeroDivisionError:\n"
+        "    logging.getLogger('resync.ingest').exception('load failed: \"FTA-01\"')\n"
+    )
+    child = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    started, failed = [json.loads(line) for line in child.stderr.splitlines()]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", started.pop("time"))
+    assert started == {
+        "level": "INFO",
+        "logger": "api.main",
+        "message": "Resync API started on sqlite://",
+    }
+    assert failed["message"] == 'load failed: "FTA-01"'
+    assert failed["level"] == "ERROR"
+    assert failed["exception"].startswith("Traceback (most recent call last):")
+    assert failed["exception"].endswith("ZeroDivisionError: division by zero")
+
+
+def test_a_flow_run_on_a_worker_logs_json_through_prefects_console_handler(
+    prefect_api: None,
+) -> None:
+    from prefect.settings import PREFECT_API_URL
+
+    script = (
+        "from prefect import flow, get_run_logger\n"
+        "@flow(name='json-log-probe', flow_run_name='probe-run')\n"
+        "def probe():\n"
+        "    get_run_logger().info('checked %d FTAs', 3)\n"
+        "probe()\n"
+    )
+    environment = {
+        **os.environ,
+        "PREFECT_API_URL": PREFECT_API_URL.value(),
+        **WORKER_JSON_LOGS,
+    }
+    child = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
+        timeout=120,
+    )
+    lines = [json.loads(line) for line in child.stderr.splitlines() if line.strip()]
+    logged = [line for line in lines if line["message"] == "checked 3 FTAs"]
+    assert len(logged) == 1, child.stderr
+    assert logged[0]["flow_run_name"] == "probe-run"
+    assert logged[0]["flow_name"] == "json-log-probe"
+    assert logged[0]["logger"] == "prefect.flow_runs"
+    assert any("Completed" in line["message"] for line in lines), child.stderr
 
 
 def test_logging_set_up_by_someone_else_is_left_alone() -> None:
