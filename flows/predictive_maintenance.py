@@ -84,6 +84,9 @@ def predictive_maintenance() -> dict[str, Any]:
         "approved": sum(d["decision"] == "approved" for d in state.get("decisions", [])),
         "executed": len(state.get("executions", [])),
         "analyst": state["insight"]["analyst"],
+        # Partial: the FTAs the analysis failed on were left out (an alert names each).
+        "partial": bool(state.get("fta_errors")),
+        "fta_errors": state.get("fta_errors", {}),
         "active": None,
     }
 

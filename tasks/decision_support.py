@@ -52,6 +52,13 @@ def select_failed_runs(run_ids: list[str] | None) -> list[str]:
 
 
 @database_task
+def find_run_workstations(run_ids: list[str]) -> dict[str, str]:
+    """The FTA each of the runs ran on."""
+    with session_scope() as session:
+        return {run_id: get_job_run(session, run_id).workstation for run_id in run_ids}
+
+
+@database_task
 def fetch_failure_contexts(run_ids: list[str]) -> list[dict[str, Any]]:
     """Each run, its redacted joblog, the job's run history, the FTA's resources and alerts."""
     settings = get_settings()

@@ -24,12 +24,13 @@ from resync.maintenance.correlation import correlate
 from resync.maintenance.degradation import analyze_degradation
 from resync.maintenance.history import count_history, load_host_facts, load_jobs, load_metrics
 from resync.maintenance.prediction import predict
-from resync.maintenance.recommendation import recommend
+from resync.maintenance.recommendation import merge_findings, recommend
 from resync.maintenance.review_policy import review_decisions
 from resync.maintenance.store import store_reviews
 from resync.maintenance.types import Correlation, Degradation, Finding, Prediction
 from resync.settings import get_settings
 from tasks.database import database_task
+from tasks.fta_errors import per_fta
 
 
 def _dump(records: list[Any]) -> list[dict[str, Any]]:
@@ -82,8 +83,9 @@ def fetch_maintenance_data(now: datetime | None = None) -> dict[str, Any]:
 
 
 @database_task
-def analyze_fta_degradation(window_start: str, window_end: str) -> list[dict[str, Any]]:
-    """Resource trends, job slowdowns and rising failure rates on every FTA of the window."""
+def analyze_fta_degradation(window_start: str, window_end: str) -> dict[str, Any]:
+    """Resource trends, job slowdowns and rising failure rates on every FTA of the window
+    (`degradations`), and the FTAs the analysis failed on, left out (`fta_errors`)."""
     logger = get_run_logger()
     logger.info("reading the window's samples and job runs to find what is degrading")
     metrics, jobs = _frames(window_start, window_end)
@@ -93,28 +95,38 @@ def analyze_fta_degradation(window_start: str, window_end: str) -> list[dict[str
         "analysing resource trends, job slowdowns and failure rates of %d FTAs",
         metrics["workstation"].n_unique(),
     )
-    degradations = _dump(analyze_degradation(metrics, jobs, now=now, settings=get_settings()))
+    found, errors = per_fta(
+        lambda m, j: analyze_degradation(m, j, now=now, settings=get_settings()), metrics, jobs
+    )
+    degradations = _dump(found)
     logger.info(
         "%d degradations in %.1f s: %s",
         len(degradations),
         time.monotonic() - began,
         _by_kind(degradations),
     )
-    return degradations
+    return {"degradations": degradations, "fta_errors": errors}
 
 
 @database_task
 def correlate_degradations(
     window_start: str, window_end: str, degradations: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
-    """How each degraded job moves with its FTA's resources over the window."""
+) -> dict[str, Any]:
+    """How each degraded job moves with its FTA's resources over the window (`correlations`),
+    and the FTAs it failed on, left out (`fta_errors`)."""
     logger = get_run_logger()
     logger.info("correlating %d degradations with their FTAs' resources", len(degradations))
     metrics, jobs = _frames(window_start, window_end)
     records = [Degradation.model_validate(item) for item in degradations]
-    correlations = _dump(correlate(records, metrics, jobs))
+
+    def correlate_ftas(metrics: Any, jobs: Any) -> list[Correlation]:
+        names = set(metrics["workstation"]) | set(jobs["workstation"])
+        return correlate([r for r in records if r.workstation in names], metrics, jobs)
+
+    found, errors = per_fta(correlate_ftas, metrics, jobs)
+    correlations = _dump(found)
     logger.info("%d correlations", len(correlations))
-    return correlations
+    return {"correlations": correlations, "fta_errors": errors}
 
 
 @database_task
@@ -151,7 +163,8 @@ def recommend_actions(
     with get_engine().connect() as connection:
         policies = active_parameters(connection, "action_policy")
     proposed = recommend(records, host_facts, get_settings())
-    findings = _dump(apply_action_policies(proposed, policies))
+    # One finding per FTA and kind: two job problems of one kind on one FTA are one finding.
+    findings = _dump(merge_findings(apply_action_policies(proposed, policies)))
     get_run_logger().info(
         "%d findings, %d actions proposed",
         len(findings),

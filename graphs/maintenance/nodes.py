@@ -14,6 +14,8 @@ from graphs.maintenance.state import MaintenanceState
 from resync.maintenance.review_policy import actions_needing_review, needs_review
 from resync.maintenance.types import Finding, ReviewAnswer
 from resync.settings import get_settings
+from tasks.alerts import notify_alerts
+from tasks.fta_errors import record_fta_errors
 from tasks.maintenance import (
     analyze_fta_degradation,
     correlate_degradations,
@@ -35,14 +37,11 @@ def fetch_data(state: MaintenanceState) -> dict[str, Any]:
 
 
 def analyze_degradation(state: MaintenanceState) -> dict[str, Any]:
-    return {"degradations": analyze_fta_degradation(state["window_start"], state["window_end"])}
+    return analyze_fta_degradation(state["window_start"], state["window_end"])
 
 
 def correlate(state: MaintenanceState) -> dict[str, Any]:
-    correlations = correlate_degradations(
-        state["window_start"], state["window_end"], state["degradations"]
-    )
-    return {"correlations": correlations}
+    return correlate_degradations(state["window_start"], state["window_end"], state["degradations"])
 
 
 def predict(state: MaintenanceState) -> dict[str, Any]:
@@ -56,6 +55,8 @@ def recommend(state: MaintenanceState) -> dict[str, Any]:
     findings = recommend_actions(state["predictions"], state["host_facts"])
     insight = write_maintenance_briefing(findings)
     store_maintenance_findings(state["run_id"], findings, insight)
+    errors = state.get("fta_errors", {})
+    notify_alerts(record_fta_errors("maintenance", errors, sorted(state["host_facts"])))
     return {"findings": findings, "insight": insight}
 
 

@@ -5,7 +5,8 @@ update; the checkpointer stores the state after every node, so a run continued a
 starts at the first node that had not finished.
 """
 
-from typing import Any, TypedDict
+import operator
+from typing import Annotated, Any, TypedDict
 
 
 class MaintenanceState(TypedDict, total=False):
@@ -22,6 +23,8 @@ class MaintenanceState(TypedDict, total=False):
     """Each FTA's latest host and TWS facts, for sizing the actions."""
     degradations: list[dict[str, Any]]
     correlations: list[dict[str, Any]]
+    fta_errors: Annotated[dict[str, str], operator.or_]
+    """The FTAs a step failed on, by name, with the error: left out, the others analysed."""
     predictions: list[dict[str, Any]]
     findings: list[dict[str, Any]]
     """`resync.maintenance.types.Finding` records, with their proposed actions."""

@@ -34,6 +34,14 @@ class FiringAlert:
 
 
 SILENT_RULE = "silent"
+# An estate workflow's error on one FTA (the others processed): opened and resolved by the
+# workflow's own runs (`resync.alerts.store.record_workflow_errors`), never by the rules here.
+WORKFLOW_ERROR_RULES = {
+    "maintenance": "maintenance_analysis_failed",
+    "capacity": "capacity_forecast_failed",
+    "decision_support": "failure_analysis_failed",
+    "learning": "learning_failed",
+}
 SET_ASIDE_RULE = "samples_set_aside"
 # Samples set aside within this window keep their FTA's alert firing: a day spans every shift.
 SET_ASIDE_WINDOW = timedelta(days=1)

@@ -17,7 +17,7 @@ import polars as pl
 from sqlalchemy import Connection, Select, func, select
 from sqlalchemy.orm import Session
 
-from resync.alerts.rules import SILENT_RULE, FiringAlert
+from resync.alerts.rules import SILENT_RULE, WORKFLOW_ERROR_RULES, FiringAlert
 from resync.alerts.schemas import Verdict
 from resync.db.frames import UTC_TIME
 from resync.db.models import Alert, AlertReview, Workstation, WorkstationMetrics, utcnow
@@ -63,7 +63,10 @@ def update_alerts(
     the others: a silence alert always, a rule's only on an FTA whose samples were evaluated."""
     firing_by_key = {(alert.workstation, alert.rule): alert for alert in firing}
     open_keys, resolved = set(), 0
-    for alert in session.scalars(select(Alert).where(Alert.resolved_at.is_(None))).all():
+    open_alerts = select(Alert).where(
+        Alert.resolved_at.is_(None), Alert.rule.not_in(list(WORKFLOW_ERROR_RULES.values()))
+    )
+    for alert in session.scalars(open_alerts).all():
         key = (alert.workstation, alert.rule)
         open_keys.add(key)
         still = firing_by_key.get(key)
@@ -92,6 +95,42 @@ def update_alerts(
         resolved=resolved,
         open=len(open_keys) - resolved + len(opened),
     )
+
+
+def record_workflow_errors(
+    session: Session, workflow: str, errors: dict[str, str], processed: set[str], now: datetime
+) -> list[int]:
+    """Open (or refresh) an alert for each FTA the workflow's run failed on, with the error, and
+    resolve that workflow's alerts on the FTAs it processed; the ids of the alerts opened.
+
+    An alert belongs to an FTA that has reported samples: one known only from its job runs gets
+    none (the run's log and artifact still name it).
+    """
+    rule = WORKFLOW_ERROR_RULES[workflow]
+    known = set(session.scalars(select(Workstation.name).where(Workstation.name.in_(errors))))
+    current = {
+        alert.workstation: alert
+        for alert in session.scalars(
+            select(Alert).where(Alert.rule == rule, Alert.resolved_at.is_(None))
+        )
+    }
+    for workstation in processed - errors.keys():
+        if workstation in current:
+            current[workstation].resolved_at = now
+    opened = []
+    for workstation, error in sorted(errors.items()):
+        if workstation not in known:
+            continue
+        message = f"{workflow.replace('_', ' ')} failed on this FTA, the others were processed: "
+        message += error
+        alert = current.get(workstation)
+        if alert is None:
+            alert = Alert(workstation=workstation, rule=rule, severity="warning", opened_at=now)
+            session.add(alert)
+            opened.append(alert)
+        alert.message, alert.last_seen_at = message[:2000], now
+    session.flush()
+    return [alert.id for alert in opened]
 
 
 def unnotified_alerts(session: Session, alert_ids: list[int]) -> list[Alert]:

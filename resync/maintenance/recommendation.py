@@ -15,6 +15,7 @@ a file not listed).
 """
 
 import math
+from datetime import date
 from typing import Any
 
 from resync.maintenance.actions import propose
@@ -133,3 +134,37 @@ def recommend(
         )
         for prediction in predictions
     ]
+
+
+def merge_findings(findings: list[Finding]) -> list[Finding]:
+    """One finding per FTA and kind (what the findings table holds): the soonest failure, its
+    actions and evidence, with the other findings of the kind cited in its evidence and summary
+    and their actions added when the soonest lacks them (an action id is per FTA, kind and
+    command). Order kept, by each group's first finding."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault((finding.workstation, finding.kind), []).append(finding)
+    return [_merged(group) if len(group) > 1 else group[0] for group in groups.values()]
+
+
+def _merged(group: list[Finding]) -> Finding:
+    far = date.max
+    soonest = min(group, key=lambda f: (f.predicted_failure_date or far, -f.confidence))
+    others = [finding for finding in group if finding is not soonest]
+    actions = {action.action_id: action for action in soonest.actions}
+    for finding in others:
+        for action in finding.actions:
+            actions.setdefault(action.action_id, action)
+    cited = ["resource", "predicted_failure_date", "confidence", "evidence_summary", "evidence"]
+    return soonest.model_copy(
+        update={
+            "evidence_summary": " Also: ".join(
+                [soonest.evidence_summary, *(f.evidence_summary for f in others)]
+            ),
+            "evidence": {
+                **soonest.evidence,
+                "merged": [f.model_dump(mode="json", include=set(cited)) for f in others],
+            },
+            "actions": list(actions.values()),
+        }
+    )
