@@ -42,6 +42,9 @@ def auto_learning(as_of: datetime | None = None) -> dict[str, Any]:
         "outcomes": state["outcomes"],
         "change_ids": state["change_ids"],
         "applied": [i for i, p in zip(state["change_ids"], proposals, strict=True) if p["applied"]],
+        # Partial: the FTAs a learner failed on were left out (an alert names each).
+        "partial": bool(state.get("fta_errors")),
+        "fta_errors": state.get("fta_errors", {}),
     }
 
 

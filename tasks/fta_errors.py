@@ -1,13 +1,15 @@
 """One FTA's error never stops an estate workflow: it is that FTA's error, the others go on.
 
 `per_fta` runs an estate-wide step; when the step raises, each FTA alone finds the ones it fails
-on, and the step runs again without them, so estate-wide statistics stay estate-wide.
+on, and the step runs again without them, so estate-wide statistics stay estate-wide. A step
+that loops over FTAs runs each one's work in `fta_step`.
 `record_fta_errors` makes such a partial run visible: a warning in the run's log, a table
 artifact, and an alert per failed FTA (sent through the notification block), resolved by the
 workflow's next run that processes the FTA.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -54,14 +56,30 @@ def per_fta(
     return step(metrics.filter(kept), jobs.filter(kept)), errors
 
 
+@contextmanager
+def fta_step(errors: dict[str, str], workstation: str) -> Iterator[None]:
+    """One FTA's work in a loop over FTAs: an error in it is that FTA's (into `errors`), and
+    the loop goes on with the next."""
+    try:
+        yield
+    except Exception as error:
+        errors[workstation] = describe(error)
+
+
 @database_task
-def record_fta_errors(workflow: str, errors: dict[str, str], processed: list[str]) -> list[int]:
+def record_fta_errors(
+    workflow: str, errors: dict[str, str], processed: list[str] | None
+) -> list[int]:
     """Alert on each FTA the run failed on and resolve the workflow's alerts on the FTAs it
-    processed; with errors, say the run is partial in its log and in an artifact. The ids of
-    the alerts opened, for notification."""
+    processed (None: every FTA that has reported); with errors, say the run is partial in its
+    log and in an artifact. The ids of the alerts opened, for notification."""
     with session_scope() as session:
         opened = record_workflow_errors(
-            session, workflow, errors, set(processed), datetime.now(UTC)
+            session,
+            workflow,
+            errors,
+            None if processed is None else set(processed),
+            datetime.now(UTC),
         )
     if errors:
         get_run_logger().warning(

@@ -39,29 +39,41 @@ from resync.learning.store import (
 )
 from resync.settings import get_settings
 from tasks.database import database_task
+from tasks.fta_errors import fta_step
 
 
-def _learned(proposals: list[Proposal], skipped: dict[str, str]) -> dict[str, Any]:
-    return {"proposals": [dataclasses.asdict(p) for p in proposals], "skipped": skipped}
+def _learned(
+    proposals: list[Proposal], skipped: dict[str, str], errors: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """A learner's result; an FTA it failed on (`errors`) is also skipped, with the error."""
+    errors = errors or {}
+    return {
+        "proposals": [dataclasses.asdict(p) for p in proposals],
+        "skipped": {**skipped, **{name: f"failed: {error}" for name, error in errors.items()}},
+        "fta_errors": errors,
+    }
 
 
 @database_task
-def collect_prediction_outcomes(as_of: str) -> dict[str, int]:
-    """Judge every finding and capacity forecast whose date has passed; store the outcomes."""
+def collect_prediction_outcomes(as_of: str) -> dict[str, Any]:
+    """Judge every finding and capacity forecast whose date has passed; store the outcomes
+    (`outcomes`: counts) and name the FTAs whose predictions could not be judged (`fta_errors`,
+    left for the next run)."""
     now = datetime.fromisoformat(as_of)
-    judged_frames = []
+    judged_frames, errors = [], {}
     with get_engine().connect() as connection:
         due = load_due_predictions(connection, now)
         for (workstation,), predictions in due.partition_by("workstation", as_dict=True).items():
-            columns = predictions["resource"].unique().sort().to_list()
-            samples = load_samples(
-                connection,
-                workstation,
-                columns,
-                predictions["predicted_at"].min(),
-                predictions["due_at"].max(),
-            )
-            judged_frames.append(judge_outcomes(predictions, hourly_levels(samples, columns)))
+            with fta_step(errors, workstation):
+                columns = predictions["resource"].unique().sort().to_list()
+                samples = load_samples(
+                    connection,
+                    workstation,
+                    columns,
+                    predictions["predicted_at"].min(),
+                    predictions["due_at"].max(),
+                )
+                judged_frames.append(judge_outcomes(predictions, hourly_levels(samples, columns)))
     judged = pl.concat(judged_frames) if judged_frames else judge_outcomes(due, pl.DataFrame())
     with session_scope() as session:
         stored = store_outcomes(session, judged)
@@ -73,7 +85,7 @@ def collect_prediction_outcomes(as_of: str) -> dict[str, int]:
         "stored": stored,
     }
     get_run_logger().info("outcomes of past predictions: %s", counts)
-    return counts
+    return {"outcomes": counts, "fta_errors": errors}
 
 
 @database_task
@@ -119,7 +131,7 @@ def tune_alert_rules() -> dict[str, Any]:
     with get_engine().connect() as connection:
         reviews = load_alert_reviews(connection)
         overrides = alert_overrides(connection)
-        proposals, skipped = [], {}
+        proposals, skipped, errors = [], {}, {}
         for (name, workstation), group in reviews.partition_by(
             "rule", "workstation", as_dict=True
         ).items():
@@ -134,34 +146,35 @@ def tune_alert_rules() -> dict[str, Any]:
             elif gate is not None:
                 skipped[target] = gate
             else:
-                rule = rules[name]
-                window = slack * (settings.learning_alert_max_samples + 1)
-                samples = load_samples(
-                    connection,
-                    workstation,
-                    [rule.metric],
-                    group["opened_at"].min() - window,
-                    group["last_seen_at"].max(),
-                ).select("sample_time", pl.col(rule.metric).cast(pl.Float64).alias("value"))
-                current = overrides.get((name, workstation)) or {
-                    "threshold": rule.threshold,
-                    "samples": rule.samples,
-                }
-                found = propose_alert_tuning(
-                    rule,
-                    workstation,
-                    samples,
-                    group,
-                    current,
-                    bounds=bounds,
-                    holdout_fraction=settings.learning_holdout_fraction,
-                    slack=slack,
-                )
-                if isinstance(found, str):
-                    skipped[target] = found
-                else:
-                    proposals.append(found)
-    return _learned(proposals, skipped)
+                with fta_step(errors, workstation):
+                    rule = rules[name]
+                    window = slack * (settings.learning_alert_max_samples + 1)
+                    samples = load_samples(
+                        connection,
+                        workstation,
+                        [rule.metric],
+                        group["opened_at"].min() - window,
+                        group["last_seen_at"].max(),
+                    ).select("sample_time", pl.col(rule.metric).cast(pl.Float64).alias("value"))
+                    current = overrides.get((name, workstation)) or {
+                        "threshold": rule.threshold,
+                        "samples": rule.samples,
+                    }
+                    found = propose_alert_tuning(
+                        rule,
+                        workstation,
+                        samples,
+                        group,
+                        current,
+                        bounds=bounds,
+                        holdout_fraction=settings.learning_holdout_fraction,
+                        slack=slack,
+                    )
+                    if isinstance(found, str):
+                        skipped[target] = found
+                    else:
+                        proposals.append(found)
+    return _learned(proposals, skipped, errors)
 
 
 @database_task
@@ -174,22 +187,23 @@ def select_forecast_models(as_of: str) -> dict[str, Any]:
         current = active_parameters(connection, "forecast_model")
         workstations = workstations_with_metrics(connection, start, end, None)
         hourly = load_hourly_metrics(connection, start, end, workstations)
-    proposals, skipped = [], {}
+    proposals, skipped, errors = [], {}, {}
     for (workstation,), frame in sorted(hourly.partition_by("workstation", as_dict=True).items()):
         for resource in SATURATING:
             target = f"{workstation}/{resource}"
-            series = fill_gaps(hourly_series(frame, resource), "1h")
-            found = propose_model_preference(
-                series["value"].to_numpy(),
-                target,
-                current.get(target),
-                held_out_days=settings.learning_model_held_out_days,
-            )
-            if isinstance(found, str):
-                skipped[target] = found
-            else:
-                proposals.append(found)
-    return _learned(proposals, skipped)
+            with fta_step(errors, workstation):
+                series = fill_gaps(hourly_series(frame, resource), "1h")
+                found = propose_model_preference(
+                    series["value"].to_numpy(),
+                    target,
+                    current.get(target),
+                    held_out_days=settings.learning_model_held_out_days,
+                )
+                if isinstance(found, str):
+                    skipped[target] = found
+                else:
+                    proposals.append(found)
+    return _learned(proposals, skipped, errors)
 
 
 @database_task

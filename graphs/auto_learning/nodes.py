@@ -3,6 +3,8 @@
 from typing import Any
 
 from graphs.auto_learning.state import LearningState
+from tasks.alerts import notify_alerts
+from tasks.fta_errors import record_fta_errors
 from tasks.learning import (
     calibrate_prediction_confidence,
     collect_prediction_outcomes,
@@ -24,10 +26,7 @@ LEARNERS = (
 
 
 def collect_outcomes(state: LearningState) -> dict[str, Any]:
-    return {
-        "outcomes": collect_prediction_outcomes(state["as_of"]),
-        "feedback": collect_review_feedback(),
-    }
+    return {**collect_prediction_outcomes(state["as_of"]), "feedback": collect_review_feedback()}
 
 
 def calibrate_confidence(state: LearningState) -> dict[str, Any]:
@@ -35,11 +34,13 @@ def calibrate_confidence(state: LearningState) -> dict[str, Any]:
 
 
 def tune_alerts(state: LearningState) -> dict[str, Any]:
-    return {"alert_rules": tune_alert_rules()}
+    tuned = tune_alert_rules()
+    return {"alert_rules": tuned, "fta_errors": tuned["fta_errors"]}
 
 
 def select_models(state: LearningState) -> dict[str, Any]:
-    return {"forecast_models": select_forecast_models(state["as_of"])}
+    selected = select_forecast_models(state["as_of"])
+    return {"forecast_models": selected, "fta_errors": selected["fta_errors"]}
 
 
 def learn_action_policy(state: LearningState) -> dict[str, Any]:
@@ -70,4 +71,5 @@ def apply_changes(state: LearningState) -> dict[str, Any]:
     report = publish_learning_report(
         state["outcomes"], state["feedback"], proposals, change_ids, skipped
     )
+    notify_alerts(record_fta_errors("learning", state.get("fta_errors", {}), None))
     return {"change_ids": change_ids, "report": report}

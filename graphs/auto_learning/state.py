@@ -1,6 +1,7 @@
 """State of the auto-learning graph: counts, proposals (plain dicts) and why nothing else."""
 
-from typing import Any, TypedDict
+import operator
+from typing import Annotated, Any, TypedDict
 
 
 class LearningState(TypedDict, total=False):
@@ -19,7 +20,10 @@ class LearningState(TypedDict, total=False):
     forecast_models: dict[str, Any]
     action_policies: dict[str, Any]
     capacity_calibration: dict[str, Any]
-    """Each: proposals (asdict of resync.learning.Proposal) and skipped (target → why)."""
+    """Each: proposals (asdict of resync.learning.Proposal) and skipped (target → why); the
+    per-FTA learners also fta_errors."""
+    fta_errors: Annotated[dict[str, str], operator.or_]
+    """The FTAs a step failed on, by name, with the error: not learned from this run."""
     change_ids: list[int]
     """The `learned_changes` rows written, in proposal order."""
     report: str

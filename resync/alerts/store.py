@@ -98,10 +98,15 @@ def update_alerts(
 
 
 def record_workflow_errors(
-    session: Session, workflow: str, errors: dict[str, str], processed: set[str], now: datetime
+    session: Session,
+    workflow: str,
+    errors: dict[str, str],
+    processed: set[str] | None,
+    now: datetime,
 ) -> list[int]:
     """Open (or refresh) an alert for each FTA the workflow's run failed on, with the error, and
-    resolve that workflow's alerts on the FTAs it processed; the ids of the alerts opened.
+    resolve that workflow's alerts on the FTAs it processed (None: every FTA); the ids of the
+    alerts opened.
 
     An alert belongs to an FTA that has reported samples: one known only from its job runs gets
     none (the run's log and artifact still name it).
@@ -114,9 +119,9 @@ def record_workflow_errors(
             select(Alert).where(Alert.rule == rule, Alert.resolved_at.is_(None))
         )
     }
-    for workstation in processed - errors.keys():
-        if workstation in current:
-            current[workstation].resolved_at = now
+    for workstation, alert in current.items():
+        if workstation not in errors and (processed is None or workstation in processed):
+            alert.resolved_at = now
     opened = []
     for workstation, error in sorted(errors.items()):
         if workstation not in known:
