@@ -20,6 +20,7 @@ from graphs.checkpoints import invoke_or_continue, open_checkpointer
 from resync.capacity.resources import RESOURCES, Resource
 from resync.ingest.payload import WORKSTATION_PATTERN
 from resync.settings import get_settings
+from tasks.capacity import check_forecast_request
 
 
 def _run_name() -> str:
@@ -44,6 +45,7 @@ def capacity_forecast(
         "history_days": history_days or settings.forecast_history_days,
         "horizon_days": horizon_days or settings.forecast_horizon_days,
     }
+    check_forecast_request(inputs["workstation_filter"], inputs["history_days"])
     thread_id = str(flow_run.get_id() or uuid.uuid4())
     with open_checkpointer(settings) as checkpointer:
         graph = build_graph().compile(checkpointer=checkpointer)

@@ -1,16 +1,14 @@
 """Capacity-forecast tasks: open the run, analyse trends, forecast, assess saturation, size.
 
 Each task reads what it needs from the database and writes its results to the run's
-`capacity_forecasts` rows, so the graph state carries only ids and counts. The forecast task
-spreads the series over a process pool (forecasting is CPU-bound, one series at a time).
+`capacity_forecasts` rows, so the graph state carries only ids and counts. The series are
+forecast a group of FTAs per task run, fanned out through the flow's task runner.
 """
 
 import os
 import uuid
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
-from multiprocessing import get_context
 from typing import Any
 
 import polars as pl
@@ -26,6 +24,7 @@ from resync.capacity.run_store import (
     update_forecast_rows,
     workstation_hosts,
 )
+from resync.capacity.scope import refuse_impossible_request, run_scope
 from resync.capacity.series import (
     forecast_workstations,
     hourly_series,
@@ -44,16 +43,45 @@ from resync.learning.parameters import active_parameters, model_preferences
 from resync.settings import get_settings
 from tasks.database import database_task
 
-CHUNKS_PER_WORKER = 4
-FORECAST_COLUMNS = ("status", "model", "mase", "saturation_date", "saturation_date_earliest")
+FORECAST_COLUMNS = (
+    "status",
+    "model",
+    "mase",
+    "naive_mase",
+    "unreliable_reason",
+    "saturation_date",
+    "saturation_date_earliest",
+    "saturation_date_latest",
+    "crossing_probability",
+    "full_forecast_at",
+    "series",
+)
 
 
 @database_task
-def open_forecast_run(history_days: int, horizon_days: int) -> dict[str, Any]:
-    """Insert the run row; its window is the `history_days` up to now."""
+def check_forecast_request(workstations: list[str] | None, history_days: int) -> None:
+    """Refuse, before anything is written, a run that cannot forecast what it is asked:
+    a window under the minimum history, FTAs without samples in it, or no FTA at all."""
+    end = datetime.now(UTC)
+    with get_engine().connect() as connection:
+        found = workstations_with_metrics(
+            connection, end - timedelta(days=history_days), end, workstations
+        )
+    refuse_impossible_request(workstations, found, history_days, get_settings())
+
+
+@database_task
+def open_forecast_run(
+    history_days: int,
+    horizon_days: int,
+    workstation_filter: list[str] | None,
+    resources: list[str],
+) -> dict[str, Any]:
+    """Insert the run row with its scope; its window is the `history_days` up to now."""
     now = datetime.now(UTC)
     run_id = uuid.uuid4()
     flow_run_id = flow_run.get_id()
+    scope = run_scope(workstation_filter, resources, history_days, get_settings())
     with get_engine().begin() as connection:
         insert_forecast_run(
             connection,
@@ -62,6 +90,9 @@ def open_forecast_run(history_days: int, horizon_days: int) -> dict[str, Any]:
             now,
             history_days,
             horizon_days,
+            scope,
+            workstation_filter,
+            resources,
         )
     start = now - timedelta(days=history_days)
     return {"run_id": str(run_id), "window_start": start.isoformat(), "as_of": now.isoformat()}
@@ -115,11 +146,15 @@ def analyze_metric_trends(
     return {"series": len(rows), "insufficient": insufficient}
 
 
-def _chunks(frame: pl.DataFrame, count: int) -> list[pl.DataFrame]:
-    names = frame["workstation"].unique().sort().to_list()
-    size = max(1, -(-len(names) // count))
-    groups = [names[index : index + size] for index in range(0, len(names), size)]
-    return [frame.filter(pl.col("workstation").is_in(group)) for group in groups]
+@database_task
+def group_forecast_series(run_id: str) -> list[list[str]]:
+    """The run's FTAs with series to forecast, in one group per forecast worker."""
+    with get_engine().connect() as connection:
+        wanted = series_to_forecast(connection, uuid.UUID(run_id))
+    names = sorted({workstation for workstation, _ in wanted})
+    workers = get_settings().capacity_forecast_workers or os.cpu_count() or 1
+    size = max(1, -(-len(names) // workers))
+    return [names[index : index + size] for index in range(0, len(names), size)]
 
 
 @database_task
@@ -130,39 +165,23 @@ def forecast_metric_series(
     workstations: list[str],
     resources: list[str],
     horizon_days: int,
-) -> dict[str, Any]:
-    """Forecast every series with enough history `horizon_days` ahead, in parallel processes;
-    store model, MASE, crossing dates, and the series where a crossing is expected or likely."""
+) -> dict[str, int]:
+    """Forecast the series of `workstations` with enough history `horizon_days` ahead (a
+    provisional estimate for the short ones); store model, MASE, crossing dates and their
+    probability, and the series where a crossing is likely. Returns the count per model."""
     settings = get_settings().model_copy(update={"forecast_horizon_days": horizon_days})
     run = uuid.UUID(run_id)
     with get_engine().connect() as connection:
         wanted = series_to_forecast(connection, run)
         preferences = model_preferences(connection)
-    names = sorted({workstation for workstation, _ in wanted})
-    hourly = _hourly_frame(window_start, as_of, names, resources)
-    workers = settings.capacity_forecast_workers or os.cpu_count() or 1
-    chunks = _chunks(hourly, workers * CHUNKS_PER_WORKER) if hourly.height else []
-    # A fresh server process with the forecasting modules imported forks the workers: no
-    # inherited threads (as with spawn), without paying the imports in every worker.
-    context = get_context("forkserver")
-    context.set_forkserver_preload(["resync.capacity.series"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results = pool.map(
-            forecast_workstations,
-            chunks,
-            [resources] * len(chunks),
-            [settings] * len(chunks),
-            [preferences] * len(chunks),
-        )
-        rows = [
-            row
-            for chunk in results
-            for row in chunk
-            if (row["workstation"], row["resource"]) in wanted
-        ]
-    _update_rows(run, rows, (*FORECAST_COLUMNS, "series"))
-    models = Counter(row.get("model") for row in rows if row["status"] == "forecast")
-    return {"forecast": sum(models.values()), "models": dict(models)}
+    hourly = _hourly_frame(window_start, as_of, workstations, resources)
+    rows = [
+        row
+        for row in forecast_workstations(hourly, resources, settings, preferences)
+        if (row["workstation"], row["resource"]) in wanted
+    ]
+    _update_rows(run, rows, FORECAST_COLUMNS)
+    return dict(Counter(row.get("model") or row["status"] for row in rows))
 
 
 def _update_rows(run: uuid.UUID, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
@@ -214,10 +233,12 @@ def recommend_scaling(run_id: str, horizon_days: int) -> dict[str, Any]:
         if advice is not None:
             sized.append({**row, "recommendation": advice})
     _update_rows(uuid.UUID(run_id), sized, ("recommendation",))
+    actions = Counter(row["recommendation"]["action"] for row in sized)
     priced = [row["recommendation"] for row in sized if row["recommendation"]["action"] == "add"]
     return {
         "recommended": len(priced),
-        "without_host_facts": len(sized) - len(priced),
+        "investigate": actions["investigate"],
+        "without_host_facts": actions["none"],
         "monthly_cost": round(sum(advice["monthly_cost"] for advice in priced), 2),
         "currency": settings.capacity_cost_currency,
     }

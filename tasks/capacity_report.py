@@ -34,7 +34,10 @@ def _insight_data(run: uuid.UUID, summary: dict[str, Any]) -> dict[str, Any]:
                     key: _date(value) if isinstance(value, datetime) else value
                     for key, value in row.items()
                 },
-                **{key: advice.get(key) for key in ("amount", "unit", "monthly_cost", "currency")},
+                **{
+                    key: advice.get(key)
+                    for key in ("action", "amount", "unit", "monthly_cost", "currency")
+                },
             }
         )
     return {**summary, "at_risk": at_risk}

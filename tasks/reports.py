@@ -24,6 +24,7 @@ from dashboards.reports.html import render_html
 from dashboards.reports.pdf import render_pdf
 from resync.alerts.store import open_alerts_by_severity
 from resync.capacity.finished_runs import find_forecast_run, latest_finished_run, run_forecasts
+from resync.capacity.scope import describe_scope, report_title
 from resync.db.engine import session_scope
 from resync.links import link_expiry, report_path, signed_url
 from resync.reports.store import add_report
@@ -56,7 +57,7 @@ def _format_date(value: datetime | None) -> str:
     cache_policy=NONE,
 )
 def load_report_data(capacity_run_id: uuid.UUID | None = None) -> ReportData:
-    """The run's forecasts (the latest finished run by default) and every open alert."""
+    """The run's forecasts (the latest finished estate run by default) and every open alert."""
     now = datetime.now(UTC)
     with session_scope() as session:
         if capacity_run_id is None:
@@ -71,13 +72,18 @@ def load_report_data(capacity_run_id: uuid.UUID | None = None) -> ReportData:
                 )
         forecasts = run_forecasts(session, run.id) if run is not None else []
         alerts = open_alerts_by_severity(session)
+        if run is not None:
+            scope = describe_scope(
+                run.scope, run.workstation_filter, run.resources, run.history_days
+            )
         return ReportData(
             kind="capacity" if run is not None else "estate",
             title=(
-                f"Capacity report {run.started_at:%Y-%m-%d}"
+                report_title(run.started_at, run.id, scope)
                 if run is not None
                 else f"Estate report {now:%Y-%m-%d}"
             ),
+            scope=scope if run is not None else None,
             generated_at=now,
             run=CapacityRun.model_validate(run) if run is not None else None,
             forecasts=[Forecast.model_validate(row) for row in forecasts],

@@ -1,14 +1,16 @@
-"""Capacity forecasts: the latest forecast per FTA × resource from finished runs."""
+"""Capacity forecasts: the estate's latest forecast per FTA × resource, or one run's."""
 
+import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query, status
 
 from api.deps import MetricsReadKey, SessionDep
-from resync.capacity.finished_runs import latest_forecasts
+from resync.capacity.finished_runs import find_forecast_run, latest_forecasts
 from resync.capacity.resources import Resource
 from resync.capacity.schemas import CapacityForecastPublic, CapacityForecastsPublic
 from resync.ingest.payload import WORKSTATION_PATTERN
+from resync.settings import get_settings
 
 router = APIRouter(prefix="/api/v1/capacity", tags=["capacity"])
 
@@ -24,14 +26,29 @@ def read_capacity_forecasts(
         Query(description="true: a crossing is expected or likely in the horizon; false: none"),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 5_000,
+    run_id: Annotated[
+        uuid.UUID | None,
+        Query(description="A finished run's forecasts (an ad hoc run is read only this way)"),
+    ] = None,
 ) -> CapacityForecastsPublic:
-    """The latest forecast per FTA × resource, soonest saturation first, with dates and MASE."""
+    """The estate's latest forecast per FTA × resource (from runs with the standard history
+    window), or run `run_id`'s, by order-by date then probability, with dates and MASE."""
+    if run_id is not None:
+        run = find_forecast_run(session, run_id)
+        if run is None or run.finished_at is None:
+            state = "does not exist" if run is None else "has not finished"
+            raise HTTPException(
+                status_code=status.HTTP_404_NOT_FOUND,
+                detail=f"Capacity run {run_id} {state}",
+            )
     rows, count = latest_forecasts(
         session,
         workstation=None if workstation is None else workstation.upper(),
         resource=resource,
         at_risk=at_risk,
         limit=limit,
+        standard_days=get_settings().forecast_history_days,
+        run_id=run_id,
     )
     data = [CapacityForecastPublic.model_validate(row, from_attributes=True) for row in rows]
     return CapacityForecastsPublic(data=data, count=count)

@@ -6,6 +6,7 @@ rendering needs no database and the tests and benchmark build them directly.
 
 import uuid
 from datetime import datetime
+from statistics import median
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict
@@ -36,7 +37,8 @@ class ForecastPoint(BaseModel):
 
 
 class Series(BaseModel):
-    """Hourly history and the forecast with its 80 % and 95 % prediction intervals."""
+    """History and forecast at the same step (daily peaks or levels; quarter days for a
+    provisional estimate): the median simulated path with its 80 % and 95 % bands."""
 
     history: list[HistoryPoint]
     forecast: list[ForecastPoint]
@@ -68,19 +70,32 @@ class Forecast(BaseModel):
 
     workstation: str
     resource: Resource
-    status: Literal["forecast", "insufficient_data"]
+    status: Literal["forecast", "provisional", "insufficient_data"]
     threshold: float | None = None
     current_value: float | None = None
     trend_per_day: float | None = None
     r_squared: float | None = None
     model: str | None = None
     mase: float | None = None
+    naive_mase: float | None = None
+    unreliable_reason: str | None = None
     saturation_date: AwareDatetime | None = None
     saturation_date_earliest: AwareDatetime | None = None
+    saturation_date_latest: AwareDatetime | None = None
+    crossing_probability: float | None = None
     order_by_date: AwareDatetime | None = None
     days_to_saturation: float | None = None
+    history_days: float | None = None
+    full_forecast_at: AwareDatetime | None = None
     recommendation: Recommendation | None = None
     series: Series | None = None
+
+    @property
+    def risk(self) -> str | None:
+        """ "expected" (P50 within the horizon), "likely" (P10 within it) or None."""
+        if self.saturation_date is not None:
+            return "expected"
+        return "likely" if self.saturation_date_earliest is not None else None
 
     @property
     def at_risk(self) -> bool:
@@ -103,6 +118,7 @@ class CapacityRun(BaseModel):
     history_days: int
     horizon_days: int
     workstation_count: int
+    scope: str = "estate"
     analyst: str
     insight: str
     analyst_note: str | None = None
@@ -130,19 +146,24 @@ class ReportData(BaseModel):
 
     kind: Literal["capacity", "estate"]
     title: str
+    scope: str | None = None
+    """What the capacity run covered: "estate", or "partial: …" naming its FTAs and window."""
     generated_at: datetime
     run: CapacityRun | None = None
     forecasts: list[Forecast] = []
     alerts: list[OpenAlert] = []
 
     def estate_table(self) -> list[Forecast]:
-        """Every forecast, soonest saturation first; no saturation within the horizon last."""
-        forecasts = [row for row in self.forecasts if row.status == "forecast"]
+        """Every forecast and provisional estimate in the order of every at-risk list: by
+        order-by date, then probability of a crossing, then earliest likely date; no crossing
+        likely within the horizon last."""
+        forecasts = [row for row in self.forecasts if row.status != "insufficient_data"]
         return sorted(
             forecasts,
             key=lambda row: (
-                row.days_to_saturation is None,
-                row.days_to_saturation or 0.0,
+                row.order_by_date is None,
+                row.order_by_date or self.generated_at,
+                -(row.crossing_probability or 0.0),
                 row.saturation_date_earliest is None,
                 row.saturation_date_earliest or self.generated_at,
                 row.workstation,
@@ -164,14 +185,57 @@ class ReportData(BaseModel):
             key=lambda a: (SEVERITY_ORDER.get(a.severity, 9), a.opened_at, a.workstation),
         )
 
+    def unreliable(self) -> list[Forecast]:
+        """The forecasts worse than their naive baseline, in table order."""
+        return [row for row in self.estate_table() if row.unreliable_reason]
+
+    def monthly_cost(self) -> dict[str, Any]:
+        """The proposed monthly cost in all and by risk level, and its currency."""
+        totals = {"expected": 0.0, "likely": 0.0}
+        currency = None
+        for row in self.at_risk():
+            advice = row.recommendation
+            if advice is not None and advice.monthly_cost is not None:
+                totals[row.risk] += advice.monthly_cost
+                currency = advice.currency
+        rounded = {risk: round(cost, 2) for risk, cost in totals.items()}
+        return {"total": round(sum(totals.values()), 2), **rounded, "currency": currency}
+
+    def accuracy(self) -> list[dict[str, Any]]:
+        """Per resource: series forecast, median backtest MASE of the models and of seasonal
+        naive, and how many were unreliable, provisional or had too little data."""
+        lines = []
+        for resource in RESOURCE_LABELS:
+            rows = [row for row in self.forecasts if row.resource == resource]
+            if not rows:
+                continue
+            fitted = [row for row in rows if row.mase is not None]
+            naive = [row.naive_mase for row in fitted if row.naive_mase is not None]
+            lines.append(
+                {
+                    "resource": resource,
+                    "forecast": len(fitted),
+                    "mase": median(row.mase for row in fitted) if fitted else None,
+                    "naive_mase": median(naive) if naive else None,
+                    "unreliable": sum(row.unreliable_reason is not None for row in rows),
+                    "provisional": sum(row.status == "provisional" for row in rows),
+                    "insufficient": sum(row.status == "insufficient_data" for row in rows),
+                }
+            )
+        return lines
+
     def summary(self) -> dict[str, Any]:
         """The counts stored with the report and shown in its Prefect artifacts."""
         at_risk = self.at_risk()
         return {
             "kind": self.kind,
+            "scope": self.scope,
             "capacity_run_id": str(self.run.id) if self.run else None,
             "analyst": self.run.analyst if self.run else None,
             "forecasts": sum(row.status == "forecast" for row in self.forecasts),
+            "provisional": sum(row.status == "provisional" for row in self.forecasts),
+            "unreliable": len(self.unreliable()),
+            "monthly_cost": self.monthly_cost(),
             "at_risk": len(at_risk),
             "expected_saturations": sum(row.saturation_date is not None for row in at_risk),
             "insufficient_data": len(self.insufficient_data()),

@@ -1,11 +1,12 @@
 """Plotly figures of the report, as plotly.js figure dictionaries.
 
-One chart per FTA × resource at risk: history, the forecast mean with its 80 % and 95 % bands,
-the saturation threshold and the expected and earliest saturation dates, in a few restrained
-colours that survive printing in grey. On screen each chart is its own figure; on paper charts
-are drawn `CHARTS_PER_SHEET` to an image (a printed page), each under its caption, so kaleido
-loads its page once per sheet instead of once per chart. The dictionaries are built directly
-(arrays as plotly.js typed-array specs) instead of through `plotly.graph_objects`, whose
+One chart per FTA × resource at risk: history and forecast at the same step (daily peaks or
+levels), the median simulated path with its 80 % and 95 % bands up to where it reaches 100 %,
+the saturation threshold, today, the P10/P50 crossing dates and the order-by date, in a few
+restrained colours that survive printing in grey. On screen each chart is its own figure; on
+paper charts are drawn `CHARTS_PER_SHEET` to an image (a printed page), each under its caption,
+so kaleido loads its page once per sheet instead of once per chart. The dictionaries are built
+directly (arrays as plotly.js typed-array specs) instead of through `plotly.graph_objects`, whose
 validation cost more than everything else in the HTML.
 """
 
@@ -31,6 +32,7 @@ SATURATION = "#b45309"
 UNITS = {"cpu": "%", "memory": "%", "disk": "%", "latency": "ms", "workload": "jobs/h"}
 CHART_HEIGHT = 300
 PERCENT_RANGE = [0, 105]
+FULL_PERCENT = 100.0
 AXIS = {
     "showgrid": True,
     "gridcolor": "#e5e7eb",
@@ -76,10 +78,21 @@ def _band(x: np.ndarray, low: np.ndarray, high: np.ndarray, colour: str, name: s
     }
 
 
+def _until_full(points: list) -> list:
+    """The forecast up to the first step whose median path is at 100 % (saturated: what comes
+    after says nothing more)."""
+    for index, point in enumerate(points):
+        if point.mean >= FULL_PERCENT:
+            return points[: index + 1]
+    return points
+
+
 def _traces(forecast: Forecast) -> list[dict]:
     if forecast.series is None:
         raise ValueError(f"{forecast.label} has no series to chart")
     future = forecast.series.forecast
+    if UNITS[forecast.resource] == "%":
+        future = _until_full(future)
     x = np.array([_epoch_ms(point.t) for point in future])
     bounds = {
         name: np.array([getattr(point, name) for point in future], dtype=np.float32)
@@ -95,7 +108,7 @@ def _traces(forecast: Forecast) -> list[dict]:
             "y": _typed(np.array([point.v for point in history], dtype=np.float32)),
             "mode": "lines",
             "line": {"color": HISTORY, "width": 1},
-            "name": "history (hourly)",
+            "name": "history",
         },
         {
             "type": "scatter",
@@ -103,7 +116,7 @@ def _traces(forecast: Forecast) -> list[dict]:
             "y": _typed(bounds["mean"]),
             "mode": "lines",
             "line": {"color": FORECAST, "width": 2, "dash": "dash"},
-            "name": "forecast",
+            "name": "forecast (median path)",
         },
     ]
 
@@ -131,16 +144,19 @@ def _markers(forecast: Forecast, axis: str) -> tuple[list[dict], list[dict]]:
                 "font": {"size": 11, "color": THRESHOLD},
             }
         )
-    for when, text, dash in (
-        (forecast.saturation_date, "expected", "solid"),
-        (forecast.saturation_date_earliest, "earliest", "dot"),
+    today = forecast.series.history[-1].t if forecast.series and forecast.series.history else None
+    for when, text, dash, colour in (
+        (today, "today", "solid", MUTED),
+        (forecast.order_by_date, "order by", "dashdot", THRESHOLD),
+        (forecast.saturation_date_earliest, "P10", "dot", SATURATION),
+        (forecast.saturation_date, "P50", "solid", SATURATION),
     ):
         if when is None:
             continue
         at = _epoch_ms(when)
         shapes.append(
             {"type": "line", "xref": x, "x0": at, "x1": at, "yref": f"{y} domain", "y0": 0}
-            | {"y1": 1, "line": {"color": SATURATION, "width": 1.5, "dash": dash}}
+            | {"y1": 1, "line": {"color": colour, "width": 1.5, "dash": dash}}
         )
         annotations.append(
             {
@@ -150,9 +166,9 @@ def _markers(forecast: Forecast, axis: str) -> tuple[list[dict], list[dict]]:
                 "y": 1,
                 "text": f"{text} {when:%d %b}",
                 "showarrow": False,
-                "xanchor": "right" if dash == "dot" else "left",
-                "yanchor": "bottom",
-                "font": {"size": 11, "color": SATURATION},
+                "xanchor": "right" if text in ("P10", "today") else "left",
+                "yanchor": "bottom" if text in ("P10", "P50") else "top",
+                "font": {"size": 11, "color": colour},
             }
         )
     return shapes, annotations
@@ -166,19 +182,25 @@ def _y_axis(forecast: Forecast) -> dict:
 
 
 def caption(forecast: Forecast, horizon_days: int) -> str:
-    """The line under a chart's title: its dates, model and MASE."""
+    """The line under a chart's title: its crossing dates and probability, the order-by date,
+    the model and its MASE beside naive's, and whether it is provisional or unreliable."""
 
     def day(value: datetime | None) -> str:
         return "—" if value is None else f"{value:%Y-%m-%d}"
 
-    if forecast.saturation_date is not None:
-        outlook = f"expected {day(forecast.saturation_date)} · order by "
-        outlook += day(forecast.order_by_date)
-    else:
-        outlook = f"no expected crossing within {horizon_days} days"
+    probability = forecast.crossing_probability or 0.0
+    dates = (
+        f"P10 {day(forecast.saturation_date_earliest)} · P50 {day(forecast.saturation_date)} · "
+        f"P90 {day(forecast.saturation_date_latest)} · {probability:.0%} within {horizon_days} d"
+    )
+    if forecast.order_by_date is not None:
+        dates += f" · order by {day(forecast.order_by_date)}"
+    if forecast.status == "provisional":
+        return dates + f" · PROVISIONAL: {forecast.history_days or 0:.1f} days of history"
     mase = "—" if forecast.mase is None else f"{forecast.mase:.2f}"
-    details = f"{outlook} · earliest {day(forecast.saturation_date_earliest)} · "
-    return details + f"{forecast.model or 'model —'}, MASE {mase}"
+    naive = "—" if forecast.naive_mase is None else f"{forecast.naive_mase:.2f}"
+    details = f"{dates} · {forecast.model or 'model —'} MASE {mase} (naive {naive})"
+    return details + (" · UNRELIABLE" if forecast.unreliable_reason else "")
 
 
 def saturation_figure(forecast: Forecast) -> Figure:

@@ -4,7 +4,10 @@
 then renders the HTML and PDF report of the finished run.
 """
 
+from collections import Counter
 from typing import Any
+
+from prefect import unmapped
 
 from graphs.capacity.state import CapacityState
 from tasks.capacity import (
@@ -12,6 +15,7 @@ from tasks.capacity import (
     assess_forecast_saturation,
     find_forecast_workstations,
     forecast_metric_series,
+    group_forecast_series,
     open_forecast_run,
     recommend_scaling,
 )
@@ -23,7 +27,12 @@ from tasks.capacity_report import (
 
 
 def fetch_metrics(state: CapacityState) -> dict[str, Any]:
-    run = open_forecast_run(state["history_days"], state["horizon_days"])
+    run = open_forecast_run(
+        state["history_days"],
+        state["horizon_days"],
+        state.get("workstation_filter"),
+        state["resources"],
+    )
     workstations = find_forecast_workstations(
         run["window_start"], run["as_of"], state.get("workstation_filter")
     )
@@ -47,7 +56,22 @@ def analyze_trends(state: CapacityState) -> dict[str, Any]:
 
 
 def forecast(state: CapacityState) -> dict[str, Any]:
-    return {"forecasts": forecast_metric_series(*_window(state), state["horizon_days"])}
+    """A task run per group of FTAs through the flow's task runner (threads by default; a
+    distributed runner is a setting of the flow)."""
+    run_id, window_start, as_of, _, resources = _window(state)
+    futures = forecast_metric_series.map(
+        unmapped(run_id),
+        unmapped(window_start),
+        unmapped(as_of),
+        group_forecast_series(run_id),
+        unmapped(resources),
+        unmapped(state["horizon_days"]),
+    )
+    models: Counter[str] = Counter()
+    for counts in futures.result():
+        models.update(counts)
+    forecast = sum(count for name, count in models.items() if name != "insufficient_data")
+    return {"forecasts": {"forecast": forecast, "models": dict(models)}}
 
 
 def analyze_saturation(state: CapacityState) -> dict[str, Any]:

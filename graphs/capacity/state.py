@@ -26,10 +26,12 @@ class CapacityState(TypedDict, total=False):
     trends: dict[str, int]
     """series, insufficient (too little history)."""
     forecasts: dict[str, Any]
-    """forecast (series forecast), models (count per chosen model)."""
+    """forecast (series forecast, provisional ones included), models (count per chosen model,
+    "provisional" and "insufficient_data" for the others)."""
     saturation: dict[str, int]
-    """expected (the forecast crosses), likely (only its upper 80 % bound crosses)."""
+    """expected (the P50 crossing date is within the horizon), likely (only the P10 one is)."""
     scaling: dict[str, Any]
-    """recommended, without_host_facts, monthly_cost, currency."""
+    """recommended, investigate (a leak: restart rather than buy), without_host_facts,
+    monthly_cost, currency."""
     insight: dict[str, str]
     """analyst, note, insight (the paragraph)."""

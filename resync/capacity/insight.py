@@ -1,7 +1,8 @@
 """The insight paragraph of a capacity run: what Claude is asked, and the deterministic writer.
 
-The data given to the analyst is the run's summary: counts, and the series at risk soonest
-with their dates and sizing. The deterministic analyst states the same facts in fixed sentences.
+The data given to the analyst is the run's summary: counts, and the series at risk in order-by
+order with their P10/P50/P90 dates, probability and sizing. The deterministic analyst states
+the same facts in fixed sentences.
 """
 
 from collections.abc import Mapping
@@ -11,8 +12,10 @@ from pydantic import BaseModel, Field
 
 TASK = (
     "Write the insight paragraph of a weekly capacity-forecast report for TWS operators: which "
-    "FTAs run out of which resource first, when, what to order by when and what it costs, and "
-    "how many series had too little data. Plain prose, at most 120 words, no lists."
+    "FTAs run out of which resource first, between which dates (P10 to P90) and how likely, "
+    "what to order by when and what it costs, and how many series had too little data. Say "
+    "nothing about saturation for series that were not forecast. Plain prose, at most 120 "
+    "words, no lists."
 )
 TOP_AT_RISK = 20
 
@@ -27,27 +30,44 @@ def _date(value: Any) -> str:
     return str(value)[:10] if value else "unknown"
 
 
+def _percent(value: Any) -> str:
+    return "" if value is None else f", {float(value):.0%} likely within the horizon"
+
+
 def deterministic_insight(data: Mapping[str, Any]) -> CapacityInsight:
-    """Fixed sentences from the run summary (`series`, `insufficient`, `expected`, `likely`,
-    `horizon_days`, `at_risk` soonest first)."""
+    """Fixed sentences from the run summary (`series`, `forecast`, `insufficient`, `expected`,
+    `likely`, `horizon_days`, `at_risk` by order-by date then probability); no conclusion about
+    saturation when nothing was forecast."""
     horizon = data["horizon_days"]
+    if not data["forecast"]:
+        return CapacityInsight(
+            paragraph=(
+                f"Nothing was forecast: {data['insufficient']} of {data['series']} series of "
+                f"{data['workstations']} FTAs had too little history, so this run says nothing "
+                "about saturation."
+            )
+        )
     sentences = [
-        f"{data['series']} series of {data['workstations']} FTAs were forecast {horizon} days "
-        f"ahead; {data['expected']} are expected to saturate within the horizon and "
-        f"{data['likely']} more may (upper 80 % bound)."
+        f"{data['forecast']} of {data['series']} series of {data['workstations']} FTAs were "
+        f"forecast {horizon} days ahead; {data['expected']} are expected to saturate within "
+        f"the horizon (P50 date) and {data['likely']} more may (P10 date)."
     ]
     for item in data["at_risk"][:3]:
         name = f"{item['workstation']} {item['resource']}"
-        if item["saturation_date"]:
-            sentence = f"{name} saturates on {_date(item['saturation_date'])}"
-        else:
-            sentence = f"{name} may saturate from {_date(item.get('saturation_date_earliest'))}"
         if item.get("order_by_date"):
-            sentence += f" (order by {_date(item['order_by_date'])})"
+            sentence = f"{name}: order by {_date(item['order_by_date'])}"
+        else:
+            sentence = f"{name}: no order date yet"
+        earliest = _date(item.get("saturation_date_earliest"))
+        latest = _date(item.get("saturation_date_latest"))
+        sentence += f"; crossing between {earliest} (P10) and {latest} (P90)"
+        sentence += _percent(item.get("crossing_probability"))
         cost = item.get("monthly_cost")
         if cost is not None:
             sentence += f"; adding {item['amount']} {item['unit']} costs {cost} {item['currency']}"
             sentence += " a month"
+        elif item.get("action") == "investigate":
+            sentence += "; a steady climb like a leak: investigate and restart before buying"
         sentences.append(sentence + ".")
     if data["insufficient"]:
         sentences.append(
@@ -55,5 +75,7 @@ def deterministic_insight(data: Mapping[str, Any]) -> CapacityInsight:
             "as insufficient data."
         )
     if not data["expected"] and not data["likely"]:
-        sentences.append("No FTA is expected to run out of CPU, memory or disk in the horizon.")
+        sentences.append(
+            "No forecast FTA resource is expected or likely to saturate within the horizon."
+        )
     return CapacityInsight(paragraph=" ".join(sentences))

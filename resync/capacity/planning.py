@@ -14,6 +14,7 @@ from typing import Any, Literal
 from resync.settings import Settings
 
 RiskLevel = Literal["expected", "likely"]
+LEAK_R_SQUARED = 0.8
 
 # Per resource: the host fact giving its capacity, how to turn it into the unit sold, the unit,
 # the step scaling is bought in, and the settings field of the unit's monthly cost.
@@ -101,12 +102,35 @@ def size_scaling(
     }
 
 
+def looks_like_a_leak(row: dict[str, Any]) -> bool:
+    """Memory climbing steadily (a straight line explains most of its daily peaks): a process
+    that does not give memory back, which more memory only postpones."""
+    trend, fit = row.get("trend_per_day"), row.get("r_squared")
+    return (
+        row["resource"] == "memory"
+        and trend is not None
+        and trend > 0
+        and fit is not None
+        and fit >= LEAK_R_SQUARED
+    )
+
+
 def recommend(row: dict[str, Any], host: dict[str, Any] | None, settings: Settings) -> dict | None:
     """The scaling recommendation of one forecast row at risk, or None when it is not at risk."""
     if row["resource"] not in CAPACITY_UNITS or row.get("threshold") is None:
         return None
     if row.get("saturation_date") is None and row.get("saturation_date_earliest") is None:
         return None
+    if looks_like_a_leak(row):
+        return {
+            "action": "investigate",
+            "resource": row["resource"],
+            "reason": (
+                f"memory grows steadily ({row['trend_per_day']:+.2f} points a day, R² "
+                f"{row['r_squared']:.2f}): likely a leak; find the process and restart it "
+                "before buying memory"
+            ),
+        }
     series = row.get("series") or {"forecast": []}
     upper = [point["hi80"] for point in series["forecast"]]
     peak = projected_peak(

@@ -17,19 +17,42 @@ AT_RISK_COLUMNS = (
     "resource",
     "current_value",
     "threshold",
+    "status",
     "saturation_date",
     "saturation_date_earliest",
+    "saturation_date_latest",
     "order_by_date",
     "days_to_saturation",
     "saturation_probability",
+    "crossing_probability",
     "mase",
+    "naive_mase",
+    "unreliable_reason",
+    "trend_per_day",
     "recommendation",
 )
 
-# Saturation expected (the forecast crosses) or likely (its upper 80 % bound crosses).
+# Saturation expected (the P50 crossing date is within the horizon) or likely (the P10 one is).
 _CROSSING = or_(
     CapacityForecast.saturation_date.is_not(None),
     CapacityForecast.saturation_date_earliest.is_not(None),
+)
+
+
+_FIRST_CROSSING = func.coalesce(
+    CapacityForecast.saturation_date_earliest, CapacityForecast.saturation_date
+)
+# Order-by date (none: after every dated one), then the probability of a crossing, then the
+# earliest likely date: a series to order for first, the likeliest among equals.
+AT_RISK_ORDER = (
+    CapacityForecast.order_by_date.is_(None),
+    CapacityForecast.order_by_date,
+    CapacityForecast.crossing_probability.is_(None),
+    CapacityForecast.crossing_probability.desc(),
+    _FIRST_CROSSING.is_(None),
+    _FIRST_CROSSING,
+    CapacityForecast.workstation,
+    CapacityForecast.resource,
 )
 
 
@@ -40,6 +63,9 @@ def insert_forecast_run(
     started_at: datetime,
     history_days: int,
     horizon_days: int,
+    scope: str,
+    workstation_filter: list[str] | None,
+    resources: list[str],
 ) -> None:
     """The run's row, before any FTA is counted or any insight written."""
     connection.execute(
@@ -49,6 +75,9 @@ def insert_forecast_run(
             started_at=started_at,
             history_days=history_days,
             horizon_days=horizon_days,
+            scope=scope,
+            workstation_filter=workstation_filter,
+            resources=resources,
             workstation_count=0,
             analyst="deterministic",
             insight="",
@@ -66,9 +95,10 @@ def replace_forecast_rows(
 
 
 def series_to_forecast(connection: Connection, run: uuid.UUID) -> set[tuple[str, str]]:
-    """The (FTA, resource) pairs of the run with enough history to forecast."""
+    """The (FTA, resource) pairs of the run with enough history to forecast, if provisionally."""
     query = select(CapacityForecast.workstation, CapacityForecast.resource).where(
-        CapacityForecast.run_id == run, CapacityForecast.status == "forecast"
+        CapacityForecast.run_id == run,
+        CapacityForecast.status.in_(("forecast", "provisional")),
     )
     return {(workstation, resource) for workstation, resource in connection.execute(query)}
 
@@ -106,16 +136,13 @@ def at_risk_rows(connection: Connection, run: uuid.UUID) -> list[dict[str, Any]]
 def at_risk_series(
     connection: Connection, run: uuid.UUID, limit: int | None = None
 ) -> list[dict[str, Any]]:
-    """The run's series whose crossing is expected or likely, soonest first, without charts."""
+    """The run's series whose crossing is expected or likely, without charts, in the order
+    of every list of them: by order-by date, then probability, soonest crossing first."""
     forecast = CapacityForecast
     query = (
         select(*(getattr(forecast, name) for name in AT_RISK_COLUMNS))
         .where(forecast.run_id == run, _CROSSING)
-        .order_by(
-            func.coalesce(forecast.saturation_date, forecast.saturation_date_earliest),
-            forecast.workstation,
-            forecast.resource,
-        )
+        .order_by(*AT_RISK_ORDER)
         .limit(limit)
     )
     return [dict(row._mapping) for row in connection.execute(query)]

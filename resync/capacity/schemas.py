@@ -20,16 +20,31 @@ class CapacityForecastPublic(BaseModel):
     run_id: uuid.UUID
     workstation: str
     resource: Resource
-    status: Literal["forecast", "insufficient_data"]
+    status: Literal["forecast", "provisional", "insufficient_data"] = Field(
+        description="provisional: a short history's estimate (trend over what exists, wide "
+        "interval) until `full_forecast_at`"
+    )
     threshold: float | None
     current_value: float | None
     trend_per_day: float | None
     r_squared: float | None
     model: str | None
     mase: float | None = Field(description="Backtest MASE of the chosen model (< 1 beats naive)")
-    saturation_date: datetime | None = Field(description="Expected threshold crossing")
+    naive_mase: float | None = Field(description="Backtest MASE of seasonal naive")
+    unreliable_reason: str | None = Field(
+        description="Why the forecast is unreliable (worse than seasonal naive), else null"
+    )
+    saturation_date: datetime | None = Field(
+        description="P50 crossing date of the simulated future paths (expected)"
+    )
     saturation_date_earliest: datetime | None = Field(
-        description="Crossing of the upper 80 % interval: the earliest likely date"
+        description="P10 crossing date: one chance in ten of a crossing before it"
+    )
+    saturation_date_latest: datetime | None = Field(
+        description="P90 crossing date: nine chances in ten of a crossing by it"
+    )
+    crossing_probability: float | None = Field(
+        description="Probability of a crossing within the horizon (share of simulated paths)"
     )
     order_by_date: datetime | None = Field(
         description="Expected crossing minus the procurement lead time"
@@ -37,10 +52,14 @@ class CapacityForecastPublic(BaseModel):
     days_to_saturation: float | None
     saturation_probability: float | None = Field(
         description="Probability of the crossing by the expected (else earliest likely) date: "
-        "the forecast's nominal 0.5 (0.1 for the earliest likely date), calibrated on past "
-        "outcomes once auto-learning has applied a calibrator"
+        "nominally 0.5 (0.1 for the P10 date), calibrated on past outcomes once auto-learning "
+        "has applied a calibrator"
     )
     recommendation: dict[str, Any] | None
+    history_days: float | None
+    full_forecast_at: datetime | None = Field(
+        description="When a provisional estimate's series has the minimum history"
+    )
     created_at: datetime
 
 

@@ -8,14 +8,16 @@ the `capacity_forecasts` columns they fill. CPU, memory and disk go through `for
 """
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+import numpy as np
 import polars as pl
 
-from resync.capacity.forecasting.analysis import daily_peaks
 from resync.capacity.forecasting.capacity import forecast_resource, saturation_threshold
-from resync.capacity.forecasting.forecaster import Forecast, InsufficientHistory, forecast_series
+from resync.capacity.forecasting.crossing import CrossingDistribution, hourly_crossing
+from resync.capacity.forecasting.forecaster import InsufficientHistory, forecast_series
+from resync.capacity.forecasting.resample import RESOURCE_AGGREGATIONS
 from resync.capacity.forecasting.trend import fit_linear_trend
 from resync.capacity.resources import SATURATING
 from resync.db.frames import UTC_TIME
@@ -25,6 +27,11 @@ from resync.settings import Settings
 # peak for what saturates at its worst moment, the daily mean for levels.
 DAILY_AGGREGATION = {"cpu": "max", "memory": "max", "disk": "mean", "latency": "mean"}
 HOURS_PER_DAY = 24
+# Below the minimum history, a provisional estimate from this many days on, read in quarters of
+# a day (a few daily values cannot carry a trend).
+PROVISIONAL_MINIMUM_DAYS = 2
+PROVISIONAL_STEPS_PER_DAY = 4
+LIKELY_PROBABILITY = 0.1
 
 
 def hourly_series(frame: pl.DataFrame, resource: str) -> pl.DataFrame:
@@ -47,6 +54,16 @@ def daily_series(hourly: pl.DataFrame, resource: str) -> pl.DataFrame:
     )
 
 
+def history_status(resource: str, history_days: float, settings: Settings) -> str:
+    """ "forecast" with the minimum history, "provisional" for a saturating resource with a few
+    days of it, else "insufficient_data"."""
+    if history_days >= settings.forecast_min_history_days:
+        return "forecast"
+    if resource in SATURATING and history_days >= PROVISIONAL_MINIMUM_DAYS:
+        return "provisional"
+    return "insufficient_data"
+
+
 def trend_row(
     workstation: str, resource: str, hourly: pl.DataFrame, settings: Settings
 ) -> dict[str, Any]:
@@ -56,11 +73,11 @@ def trend_row(
     cost of a seasonal decomposition (which the forecaster does for the series it models).
     """
     history_days = hourly.height / HOURS_PER_DAY
-    enough = history_days >= settings.forecast_min_history_days
     row: dict[str, Any] = {
         "workstation": workstation,
         "resource": resource,
-        "status": "forecast" if enough else "insufficient_data",
+        "status": history_status(resource, history_days, settings),
+        "history_days": round(history_days, 2),
         "threshold": saturation_threshold(resource, settings) if resource in SATURATING else None,
         "current_value": None,
         "trend_per_day": None,
@@ -69,7 +86,9 @@ def trend_row(
     if hourly.is_empty():
         return row
     daily = daily_series(hourly, resource)["value"].to_numpy()
-    row["current_value"] = float(daily[-1])
+    # A peak resource's "now" is this week's typical daily peak, not one spike of today's.
+    peak = DAILY_AGGREGATION.get(resource) == "max"
+    row["current_value"] = float(np.median(daily[-7:]) if peak else daily[-1])
     if daily.size >= 2:
         line = fit_linear_trend(daily)
         row["trend_per_day"] = line.slope_per_step
@@ -77,19 +96,75 @@ def trend_row(
     return row
 
 
-def _series_document(hourly: pl.DataFrame, forecast: Forecast) -> dict[str, list[dict]]:
-    """History (hourly) and forecast (daily peaks of each bound) for the report's chart."""
+def _series_document(
+    hourly: pl.DataFrame, resource: str, crossing: CrossingDistribution, steps_per_day: int
+) -> dict[str, list[dict]]:
+    """History and forecast at the granularity the dates are read at (daily peaks or levels,
+    quarter days for a provisional estimate): the median path and the 80 % and 95 % bands of
+    the simulated paths."""
+    every = f"{HOURS_PER_DAY // steps_per_day}h"
+    value = pl.col("value")
+    aggregate = value.max() if RESOURCE_AGGREGATIONS[resource] == "peak" else value.mean()
+    steps = (
+        hourly.group_by(pl.col("sample_time").dt.truncate(every)).agg(aggregate).sort("sample_time")
+    )
     history = [
-        {"t": time.isoformat(), "v": round(value, 3)}
-        for time, value in hourly.select("sample_time", "value").iter_rows()
+        {"t": time.isoformat(), "v": round(float(v), 3)}
+        for time, v in steps.select("sample_time", "value").iter_rows()
     ]
-    columns = ("forecast", "lower_80", "upper_80", "lower_95", "upper_95")
+    last = steps["sample_time"][-1]
+    step = timedelta(days=1) / steps_per_day
     names = ("mean", "lo80", "hi80", "lo95", "hi95")
-    points = [
-        {"t": row[0].isoformat(), **{n: round(v, 3) for n, v in zip(names, row[1:], strict=True)}}
-        for row in daily_peaks(forecast.frame).select("sample_time", *columns).iter_rows()
+    bands = np.column_stack([crossing.bands[name] for name in names])
+    forecast = [
+        {
+            "t": (last + step * (index + 1)).isoformat(),
+            **{n: round(v, 3) for n, v in zip(names, row, strict=True)},
+        }
+        for index, row in enumerate(bands.tolist())
     ]
-    return {"history": history, "forecast": points}
+    return {"history": history, "forecast": forecast}
+
+
+def _dates(end: datetime, crossing: CrossingDistribution) -> dict[str, Any]:
+    def at(days: float | None) -> datetime | None:
+        return None if days is None else end + timedelta(days=days)
+
+    return {
+        "saturation_date_earliest": at(crossing.p10),
+        "saturation_date": at(crossing.p50),
+        "saturation_date_latest": at(crossing.p90),
+        "crossing_probability": round(crossing.probability, 3),
+    }
+
+
+def _unreliable_reason(model_mase: float, naive_mase: float) -> str | None:
+    if model_mase <= naive_mase:
+        return None
+    return (
+        f"backtest MASE {model_mase:.2f} is worse than seasonal naive's {naive_mase:.2f}: the "
+        "series has a pattern the model misses (a month-end or irregular peak); check its chart "
+        "before acting on the dates"
+    )
+
+
+def _crossing_row(
+    resource: str, hourly: pl.DataFrame, settings: Settings, steps_per_day: int
+) -> dict[str, Any]:
+    """Dates, probability and (when a crossing is likely) the chart series of a saturating
+    resource, from simulated paths of its daily (or quarter-day) values."""
+    crossing = hourly_crossing(
+        hourly["value"].to_numpy(),
+        RESOURCE_AGGREGATIONS[resource],
+        saturation_threshold(resource, settings),
+        settings.forecast_horizon_days,
+        steps_per_day,
+    )
+    likely = crossing.probability >= LIKELY_PROBABILITY
+    return {
+        **_dates(hourly["sample_time"][-1], crossing),
+        "series": _series_document(hourly, resource, crossing, steps_per_day) if likely else None,
+    }
 
 
 def forecast_row(
@@ -99,17 +174,27 @@ def forecast_row(
     settings: Settings,
     preferred_model: str | None = None,
 ) -> dict[str, Any]:
-    """Model, MASE, crossing dates and (when a crossing is expected or likely) the series;
+    """Model, MASE beside seasonal naive's, crossing dates P10/P50/P90 and their probability,
+    and (when a crossing is likely) the series; a provisional estimate on a short history;
     `preferred_model` is the model auto-learning prefers for this FTA × resource, if any."""
     row: dict[str, Any] = {"workstation": workstation, "resource": resource}
+    history_days = hourly.height / HOURS_PER_DAY
+    status = history_status(resource, history_days, settings)
+    if status == "provisional":
+        start = hourly["sample_time"][0]
+        return {
+            **row,
+            "status": status,
+            "full_forecast_at": start + timedelta(days=settings.forecast_min_history_days),
+            **_crossing_row(resource, hourly, settings, PROVISIONAL_STEPS_PER_DAY),
+        }
     if resource in SATURATING:
-        result = forecast_resource(
+        forecast = forecast_resource(
             hourly.rename({"value": f"{resource}_percent"}),
             resource,
             settings=settings,
             preferred_model=preferred_model,
-        )
-        forecast, outlook = result.forecast, result.saturation
+        ).forecast
     else:
         forecast = forecast_series(
             hourly,
@@ -118,20 +203,18 @@ def forecast_row(
             bounds=(0.0, float("inf")),
             preferred_model=preferred_model,
         )
-        outlook = None
     if isinstance(forecast, InsufficientHistory):
         return {**row, "status": "insufficient_data"}
-    expected = outlook.expected_at if outlook else None
-    earliest = outlook.earliest_at if outlook else None
-    return {
-        **row,
+    row |= {
         "status": "forecast",
         "model": forecast.model,
         "mase": forecast.mase,
-        "saturation_date": expected,
-        "saturation_date_earliest": earliest,
-        "series": _series_document(hourly, forecast) if expected or earliest else None,
+        "naive_mase": forecast.seasonal_naive_mase,
+        "unreliable_reason": _unreliable_reason(forecast.mase, forecast.seasonal_naive_mase),
     }
+    if resource in SATURATING:
+        return row | _crossing_row(resource, hourly, settings, 1)
+    return row | {"saturation_date": None, "saturation_date_earliest": None, "series": None}
 
 
 def forecast_workstations(
@@ -140,8 +223,8 @@ def forecast_workstations(
     settings: Settings,
     preferences: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """`forecast_row` for every FTA × resource of an hourly frame (a process-pool work unit);
-    `preferences` are learned models by "WORKSTATION/resource"."""
+    """`forecast_row` for every FTA × resource of an hourly frame; `preferences` are learned
+    models by "WORKSTATION/resource"."""
     rows = []
     for (workstation,), frame in hourly.partition_by("workstation", as_dict=True).items():
         for resource in resources:

@@ -72,6 +72,7 @@ def sample_report(alerts: bool = True) -> ReportData:
     return ReportData(
         kind="capacity",
         title="Capacity report 2026-11-27",
+        scope="estate",
         generated_at=NOW,
         run=CapacityRun(
             id=uuid.uuid4(),
@@ -99,9 +100,13 @@ def test_the_estate_table_puts_the_soonest_saturation_first() -> None:
     assert [alert.severity for alert in data.sorted_alerts()] == ["critical", "warning"]
     assert data.summary() == {
         "kind": "capacity",
+        "scope": "estate",
         "capacity_run_id": str(data.run.id),
         "analyst": "deterministic",
         "forecasts": 5,
+        "provisional": 0,
+        "unreliable": 0,
+        "monthly_cost": {"total": 56.3, "expected": 48.3, "likely": 8.0, "currency": "USD"},
         "at_risk": 3,
         "expected_saturations": 2,
         "insufficient_data": 1,
@@ -120,20 +125,27 @@ def test_a_chart_shows_history_forecast_bands_threshold_and_both_dates() -> None
     row = sample_report().at_risk()[0]
     figure = saturation_figure(row)
     names = [trace["name"] for trace in figure["data"]]
-    assert names == ["95 % interval", "80 % interval", "history (hourly)", "forecast"]
+    assert names == ["95 % interval", "80 % interval", "history", "forecast (median path)"]
     history, forecast = figure["data"][2], figure["data"][3]
-    assert len(_decoded(history["x"])) == 30 * 24 and len(_decoded(forecast["x"])) == 90 * 24
+    # The forecast stops where its median path reaches 100 %.
+    full = next(i for i, point in enumerate(row.series.forecast) if point.mean >= 100)
+    assert len(_decoded(history["x"])) == 30 * 24 and len(_decoded(forecast["x"])) == full + 1
     assert _decoded(history["y"])[-1] == pytest.approx(row.series.history[-1].v, abs=1e-4)
     assert _decoded(forecast["x"])[0] == row.series.forecast[0].t.timestamp() * 1000
     texts = [annotation["text"] for annotation in figure["layout"]["annotations"]]
+    today = row.series.history[-1].t
     assert texts == [
         "threshold 90 %",
-        f"expected {row.saturation_date:%d %b}",
-        f"earliest {row.saturation_date_earliest:%d %b}",
+        f"today {today:%d %b}",
+        f"order by {row.order_by_date:%d %b}",
+        f"P10 {row.saturation_date_earliest:%d %b}",
+        f"P50 {row.saturation_date:%d %b}",
     ]
     assert [shape["x0"] for shape in figure["layout"]["shapes"][1:]] == [
-        row.saturation_date.timestamp() * 1000,
+        today.timestamp() * 1000,
+        row.order_by_date.timestamp() * 1000,
         row.saturation_date_earliest.timestamp() * 1000,
+        row.saturation_date.timestamp() * 1000,
     ]
     without_series = row.model_copy(update={"series": None})
     with pytest.raises(ValueError, match="WS-DISK · Disk has no series to chart"):
@@ -156,7 +168,7 @@ def test_printed_charts_come_three_to_a_sheet_each_under_its_caption() -> None:
     assert len(captions) == 3
     assert captions[0].startswith("<b>WS-DISK</b> <span style='color:#6b7280'>Disk</span><br>")
     assert caption(rows[0], 90) in captions[0]
-    assert "no expected crossing within 90 days · earliest 2027-01-" in caption(rows[6], 90)
+    assert "P10 2027-01-" in caption(rows[6], 90) and "P50 — ·" in caption(rows[6], 90)
     assert layout["height"] == 3 * 256 + 30
     assert chart_sheet(sheets[2], horizon_days=90)["layout"]["height"] == 256 + 30
     assert chart_sheets([]) == []
@@ -181,7 +193,8 @@ def test_the_html_is_self_contained_with_plotly_inlined_once() -> None:
         "WS-NEW · CPU",
         "master port 31116 unreachable",
         "add 100 GB (to 300 GB)",
-        "no expected crossing within 90 days · earliest 2027-01-",
+        "P50 — · P90 — · 0% within 90 d",
+        "Methodology and data quality",
     ):
         assert text in html, text
     assert html.index("WS-DISK") < html.index("WS-MEM") < html.index("WS-FLAT")
@@ -310,7 +323,7 @@ def test_the_pdf_has_every_section_and_its_charts_are_drawn() -> None:
     text = "\n".join(texts)
     for expected in (
         "Capacity report 2026-11-27",
-        "Estate, soonest saturation first",
+        "Estate, by order-by date then probability",
         "FTAs at risk",
         "WS-DISK",
         "WS-NEW · CPU",
@@ -323,7 +336,7 @@ def test_the_pdf_has_every_section_and_its_charts_are_drawn() -> None:
         assert expected in text, expected
     assert "WS-FLAT" not in text  # on paper only the rows that need a decision
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    chart_pages = [number for number, page in enumerate(texts) if "expected 2026" in page]
+    chart_pages = [number for number, page in enumerate(texts) if "P50 2026" in page]
     assert chart_pages
     for number in range(pages):
         image = document[number].render(scale=1.5).to_pil()

@@ -14,6 +14,8 @@ from prefect.utilities.templating import apply_values
 from sqlalchemy import select
 
 from flows.capacity_forecast import capacity_forecast
+from flows.report_generation import report_generation
+from resync.capacity.scope import ImpossibleForecastRequest
 from resync.db.engine import session_scope
 from resync.db.models import CapacityForecast, CapacityForecastRun, Report
 from resync.settings import get_settings
@@ -61,12 +63,15 @@ def test_flow_forecasts_dates_and_sizes_every_fta(estate: None, prefect_api: Non
     assert run.finished_at is not None
     assert run.analyst == "deterministic"
     assert run.analyst_note == "Written by the deterministic analyst: ANTHROPIC_API_KEY is not set."
-    assert "FTA-FILL disk saturates on" in run.insight
+    assert "FTA-FILL disk: order by " in run.insight
     assert {resource for (name, resource) in rows if name == "FTA-FLAT"} == {
         "cpu", "memory", "disk", "latency", "workload"
     }  # fmt: skip
     assert rows["FTA-FLAT", "workload"].current_value == pytest.approx(24, abs=1)
-    assert all(rows["FTA-NEW", r].status == "insufficient_data" for r in ("cpu", "disk"))
+    # Three days of seven: provisional estimates, with when a full forecast becomes possible.
+    assert all(rows["FTA-NEW", r].status == "provisional" for r in ("cpu", "disk"))
+    assert rows["FTA-NEW", "disk"].full_forecast_at is not None
+    assert rows["FTA-NEW", "latency"].status == "insufficient_data"
     filling = rows["FTA-FILL", "disk"]
     assert filling.status == "forecast"
     assert 13 <= filling.days_to_saturation <= 19
@@ -77,7 +82,7 @@ def test_flow_forecasts_dates_and_sizes_every_fta(estate: None, prefect_api: Non
     assert rows["FTA-FLAT", "disk"].series is None
 
     published = artifacts(state.state_details.flow_run_id)
-    assert "FTA-FILL disk saturates on" in published["capacity-forecast-summary"]
+    assert "FTA-FILL disk: order by " in published["capacity-forecast-summary"]
     assert "Analyst: deterministic" in published["capacity-forecast-summary"]
     assert '"workstation": "FTA-FILL"' in published["capacity-at-risk"]
     with session_scope() as session:
@@ -106,18 +111,42 @@ def test_claude_writes_the_insight_when_a_key_is_set(
     assert data["expected"] == 1
 
 
-def test_parameters_narrow_the_run(
-    estate: None, prefect_api: None, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_a_narrow_run_is_kept_apart_from_the_estate_view(estate: None, prefect_api: None) -> None:
+    estate_run = capacity_forecast()
     result = capacity_forecast(
-        workstations=["fta-fill", "FTA-GONE"], resources=["disk"], history_days=7, horizon_days=10
+        workstations=["fta-fill"], resources=["disk"], history_days=7, horizon_days=10
     )
     run, rows = run_rows(result["run_id"])
     assert (run.history_days, run.horizon_days, run.workstation_count) == (7, 10, 1)
+    assert (run.scope, run.workstation_filter, run.resources) == ("partial", ["FTA-FILL"], ["disk"])
     assert list(rows) == [("FTA-FILL", "disk")]
-    assert "for FTA-GONE: not forecast" in caplog.text
     # 16 days away: beyond a 10-day horizon, so no expected crossing.
     assert rows["FTA-FILL", "disk"].saturation_date is None
+    with session_scope() as session:
+        narrow = session.get(Report, uuid.UUID(result["report_id"]))
+        assert narrow.title.startswith("Capacity report ")
+        assert f"partial: FTA-FILL; disk; 7-day history · run {result['run_id'][:8]}" in (
+            narrow.title
+        )
+        assert narrow.summary["scope"].startswith("partial")
+    # The daily report (no run named) still shows the estate run, not the narrow one.
+    daily = report_generation()
+    with session_scope() as session:
+        report = session.get(Report, daily)
+        assert report.capacity_run_id == uuid.UUID(estate_run["run_id"])
+        assert f"· estate · run {estate_run['run_id'][:8]}" in report.title
+
+
+def test_impossible_requests_are_refused_before_the_run_starts(
+    estate: None, prefect_api: None
+) -> None:
+    with pytest.raises(ImpossibleForecastRequest, match="no samples in the last 30 days for "
+                       "FTA-GONE: name FTAs that report metrics"):  # fmt: skip
+        capacity_forecast(workstations=["FTA-FILL", "FTA-GONE"])
+    with pytest.raises(ImpossibleForecastRequest, match="history_days=1 is below the 7 days"):
+        capacity_forecast(history_days=1)
+    with session_scope() as session:
+        assert session.scalars(select(CapacityForecastRun)).first() is None
 
 
 def test_bad_parameters_are_refused_before_anything_is_written(

@@ -46,10 +46,16 @@ def test_trend_row_fits_a_line_to_daily_values() -> None:
     assert row["current_value"] == pytest.approx(50 + 0.5 * (9 * 24 + 11.5) / 24, abs=0.05)
 
 
-def test_trend_row_says_too_little_data() -> None:
+def test_trend_row_says_provisional_then_too_little_data() -> None:
     row = trend_row("FTA1", "cpu", hourly(growing(3, 50, 0)), SETTINGS)
-    assert row["status"] == "insufficient_data"
+    assert row["status"] == "provisional" and row["history_days"] == 3
     assert row["current_value"] is not None
+    assert trend_row("FTA1", "cpu", hourly(growing(1, 50, 0)), SETTINGS)["status"] == (
+        "insufficient_data"
+    )
+    assert trend_row("FTA1", "latency", hourly(growing(3, 5, 0)), SETTINGS)["status"] == (
+        "insufficient_data"
+    )
 
 
 def test_forecast_row_of_a_filling_disk_has_dates_and_its_series() -> None:
@@ -60,8 +66,11 @@ def test_forecast_row_of_a_filling_disk_has_dates_and_its_series() -> None:
     end = START + timedelta(days=14)
     assert end + timedelta(days=4) < row["saturation_date"] < end + timedelta(days=8)
     assert row["saturation_date_earliest"] <= row["saturation_date"]
-    assert len(row["series"]["history"]) == 14 * 24
-    assert len(row["series"]["forecast"]) == pytest.approx(90, abs=1)
+    # History and forecast at the same step: the daily level the dates are read from.
+    assert len(row["series"]["history"]) == pytest.approx(14, abs=1)
+    assert len(row["series"]["forecast"]) == 90
+    assert row["saturation_date_latest"] >= row["saturation_date"]
+    assert row["crossing_probability"] == 1.0 and row["unreliable_reason"] is None
     assert set(row["series"]["forecast"][0]) == {"t", "mean", "lo80", "hi80", "lo95", "hi95"}
 
 
@@ -163,24 +172,34 @@ def test_recommend_only_at_risk_saturating_resources() -> None:
 
 def test_deterministic_insight_states_the_facts() -> None:
     data = {
-        "series": 10, "workstations": 3, "horizon_days": 90, "expected": 1, "likely": 1,
-        "insufficient": 2,
+        "series": 10, "forecast": 8, "workstations": 3, "horizon_days": 90, "expected": 1,
+        "likely": 1, "insufficient": 2,
         "at_risk": [
             {"workstation": "FTA1", "resource": "disk", "saturation_date": "2026-12-24",
-             "order_by_date": "2026-11-24", "amount": 100, "unit": "GB", "monthly_cost": 8.0,
-             "currency": "USD"},
+             "saturation_date_earliest": "2026-12-20", "saturation_date_latest": "2026-12-30",
+             "crossing_probability": 0.75, "order_by_date": "2026-11-24", "amount": 100,
+             "unit": "GB", "monthly_cost": 8.0, "currency": "USD"},
             {"workstation": "FTA2", "resource": "memory", "saturation_date": None,
              "saturation_date_earliest": "2027-01-30", "order_by_date": None,
-             "monthly_cost": None},
+             "crossing_probability": 0.2, "monthly_cost": None},
         ],
     }  # fmt: skip
     paragraph = deterministic_insight(data).paragraph
     assert paragraph == (
-        "10 series of 3 FTAs were forecast 90 days ahead; 1 are expected to saturate within the "
-        "horizon and 1 more may (upper 80 % bound). FTA1 disk saturates on 2026-12-24 (order by "
-        "2026-11-24); adding 100 GB costs 8.0 USD a month. FTA2 memory may saturate from "
-        "2027-01-30. 2 series had too little history to forecast and are listed as "
-        "insufficient data."
+        "8 of 10 series of 3 FTAs were forecast 90 days ahead; 1 are expected to saturate "
+        "within the horizon (P50 date) and 1 more may (P10 date). FTA1 disk: order by "
+        "2026-11-24; crossing between 2026-12-20 (P10) and 2026-12-30 (P90), 75% likely within "
+        "the horizon; adding 100 GB costs 8.0 USD a month. FTA2 memory: no order date yet; "
+        "crossing between 2027-01-30 (P10) and unknown (P90), 20% likely within the horizon. "
+        "2 series had too little history to forecast and are listed as insufficient data."
     )
     quiet = deterministic_insight({**data, "expected": 0, "likely": 0, "at_risk": []}).paragraph
-    assert quiet.endswith("No FTA is expected to run out of CPU, memory or disk in the horizon.")
+    assert quiet.endswith(
+        "No forecast FTA resource is expected or likely to saturate within the horizon."
+    )
+    nothing = deterministic_insight({**data, "forecast": 0, "at_risk": []}).paragraph
+    assert nothing == (
+        "Nothing was forecast: 2 of 10 series of 3 FTAs had too little history, so this run "
+        "says nothing about saturation."
+    )
+    assert "expected" not in nothing

@@ -39,6 +39,10 @@ class CapacityForecastRun(Base):
     analyst: Mapped[str] = mapped_column(String(100), default="deterministic")
     insight: Mapped[str] = mapped_column(Text, default="")
     analyst_note: Mapped[str | None] = mapped_column(Text)
+    # "estate": every FTA and resource with the standard window; "partial": an ad hoc run.
+    scope: Mapped[str] = mapped_column(String(16), default="estate", server_default="estate")
+    workstation_filter: Mapped[list[str] | None] = mapped_column(JsonDocument)
+    resources: Mapped[list[str] | None] = mapped_column(JsonDocument)
 
 
 class CapacityForecast(Base):
@@ -69,10 +73,17 @@ class CapacityForecast(Base):
     mase: Mapped[float | None] = mapped_column(Float)
     saturation_date: Mapped[datetime | None] = mapped_column(UtcDateTime)
     saturation_date_earliest: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    saturation_date_latest: Mapped[datetime | None] = mapped_column(UtcDateTime)
     order_by_date: Mapped[datetime | None] = mapped_column(UtcDateTime)
     days_to_saturation: Mapped[float | None] = mapped_column(Float)
     # The calibrated probability of a crossing by the expected (else earliest likely) date.
     saturation_probability: Mapped[float | None] = mapped_column(Float)
+    # The share of simulated future paths crossing the threshold within the horizon.
+    crossing_probability: Mapped[float | None] = mapped_column(Float)
+    naive_mase: Mapped[float | None] = mapped_column(Float)
+    unreliable_reason: Mapped[str | None] = mapped_column(Text)
+    history_days: Mapped[float | None] = mapped_column(Float)
+    full_forecast_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     recommendation: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
     series: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

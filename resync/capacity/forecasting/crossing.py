@@ -1,0 +1,197 @@
+"""When a resource crosses its threshold, as a distribution: simulated future paths of its daily
+peak (or level), their P10/P50/P90 crossing dates and the probability of a crossing at all.
+
+A daily series is read as a trend line, a level that may wander (a random walk, as a disk that
+fills by irregular amounts does) and day-to-day noise. Each simulated path draws:
+
+- its trend from a refit on a moving-block bootstrap of the residuals (the uncertainty of the
+  level and the slope); a slope indistinguishable from zero (under `TREND_Z` bootstrap standard
+  errors) is no trend at all, so a flat host's interval stays as wide as its noise instead of
+  opening with the horizon;
+- a random walk whose step variance is read from the residuals' variogram (zero for a series
+  that returns to its level, so its interval does not grow either);
+- its noise as blocks of the series' own residuals, a week long and in phase with the week, so
+  a weekly batch peak recurs on its weekday and no higher than it ever was.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from resync.capacity.forecasting.decomposition import HOURS_PER_DAY
+from resync.capacity.forecasting.level_shift import detect_level_shifts
+
+PATHS = 1000
+TREND_Z = 2.0
+WEEK = 7
+VARIOGRAM_LAGS = 7
+WALK_Z = 2.0
+QUANTILES = {"lo95": 0.025, "lo80": 0.10, "mean": 0.50, "hi80": 0.90, "hi95": 0.975}
+
+
+@dataclass(frozen=True)
+class CrossingDistribution:
+    """Crossing steps ahead (1 = the first future step) at P10/P50/P90, None when fewer than
+    that share of paths cross within the horizon; the path quantiles by step for the chart."""
+
+    probability: float
+    p10: float | None
+    p50: float | None
+    p90: float | None
+    slope_per_step: float
+    bands: dict[str, np.ndarray]
+    crossings: np.ndarray
+    """Every path's crossing step, sorted (infinite for a path that does not cross)."""
+
+    def share_before(self, step: float) -> float:
+        """The share of paths crossing strictly before `step`."""
+        return float(np.searchsorted(self.crossings, step, side="left")) / self.crossings.size
+
+    def share_by(self, step: float) -> float:
+        """The share of paths crossing at or before `step`."""
+        return float(np.searchsorted(self.crossings, step, side="right")) / self.crossings.size
+
+
+def _line(values: np.ndarray) -> tuple[float, float]:
+    steps = np.arange(values.size, dtype=float)
+    slope, intercept = np.polyfit(steps, values, 1)
+    return float(intercept), float(slope)
+
+
+def _block_indices(size: int, length: int, block: int, phase: int, rng: np.random.Generator):
+    """`rng`-drawn indices into a series of `size`: blocks of `block` steps, each starting at
+    a step of the same phase (mod `block`) as the position it fills, `phase` the first's."""
+    starts = np.arange(size - block + 1)
+    indices = np.empty((PATHS, length), dtype=int)
+    for offset in range(0, length, block):
+        position = (phase + offset) % block
+        eligible = starts[(starts % block) == position] if size >= 2 * block else starts
+        chosen = rng.choice(eligible, size=PATHS)
+        width = min(block, length - offset)
+        indices[:, offset : offset + width] = chosen[:, None] + np.arange(width)
+    return indices
+
+
+def _random_walk_variance(residuals: np.ndarray) -> float:
+    """The step variance of a random walk in the residuals: the slope of their variogram over
+    the first lags (flat for noise around a level, rising by the step variance a lag for a
+    walk), never below zero."""
+    lags = np.arange(1, min(VARIOGRAM_LAGS, residuals.size // 3) + 1)
+    if lags.size < 2:
+        return 0.0
+    variogram = [np.mean((residuals[lag:] - residuals[:-lag]) ** 2) for lag in lags]
+    (slope, _), covariance = np.polyfit(lags, variogram, 1, cov="unscaled")
+    fitted = np.polyval((slope, _), lags)
+    spread = float(np.sum((variogram - fitted) ** 2)) / max(1, lags.size - 2)
+    # A slope within two standard errors of zero is noise returning to its level, not a walk.
+    return max(0.0, float(slope) - WALK_Z * float(np.sqrt(covariance[0, 0] * spread)))
+
+
+def simulate_paths(
+    values: np.ndarray, horizon: int, block: int = WEEK, seed: int = 0
+) -> tuple[np.ndarray, float]:
+    """`PATHS` × `horizon` simulated future values of `values`, and the trend slope used."""
+    values = np.asarray(values, dtype=float)
+    rng = np.random.default_rng(seed)
+    size = values.size
+    block = min(block, max(1, size // 2))
+    intercept, slope = _line(values)
+    fitted = intercept + slope * np.arange(size)
+    residuals = values - fitted
+    resampled = residuals[_block_indices(size, size, block, 0, rng)]
+    refits = fitted[None, :] + resampled
+    steps = np.arange(size, dtype=float)
+    centred = steps - steps.mean()
+    slopes = (refits - refits.mean(axis=1, keepdims=True)) @ centred / float(centred @ centred)
+    if abs(slope) < TREND_Z * float(np.std(slopes)):
+        slope, slopes = 0.0, np.zeros(PATHS)
+        residuals = values - values.mean()
+        fitted = np.full(size, values.mean())
+    levels_now = refits.mean(axis=1) + slopes * (size - 1 - steps.mean())
+    if slope == 0.0:
+        levels_now = values.mean() + (resampled - resampled.mean()).mean(axis=1)
+    walk_variance = _random_walk_variance(residuals)
+    ahead = np.arange(1, horizon + 1, dtype=float)
+    paths = levels_now[:, None] + slopes[:, None] * ahead[None, :]
+    if walk_variance > 0.0:
+        # The walk has already carried the level away from the line: start from where the
+        # recent residuals say it is, and let it walk on.
+        recent = residuals[-block:].mean()
+        walk = rng.normal(0.0, np.sqrt(walk_variance), (PATHS, horizon)).cumsum(axis=1)
+        paths += recent + walk
+        noise = residuals - np.convolve(residuals, np.ones(block) / block, mode="same")
+    else:
+        noise = residuals
+    phase = size % block
+    paths += noise[_block_indices(size, horizon, block, phase, rng)]
+    return paths, slope
+
+
+def crossing_distribution(
+    values: np.ndarray,
+    threshold: float,
+    horizon: int,
+    bounds: tuple[float, float] = (0.0, 100.0),
+    block: int = WEEK,
+) -> CrossingDistribution:
+    """The distribution of the first step at or above `threshold` over simulated paths."""
+    paths, slope = simulate_paths(values, horizon, block)
+    paths = np.clip(paths, *bounds)
+    crossed = paths >= threshold
+    first = np.where(crossed.any(axis=1), crossed.argmax(axis=1) + 1.0, np.inf)
+    probability = float(np.mean(np.isfinite(first)))
+
+    def quantile(share: float) -> float | None:
+        value = float(np.quantile(first, share, method="inverted_cdf"))
+        return value if np.isfinite(value) else None
+
+    bands = {name: np.quantile(paths, share, axis=0) for name, share in QUANTILES.items()}
+    return CrossingDistribution(
+        probability, quantile(0.1), quantile(0.5), quantile(0.9), slope, bands, np.sort(first)
+    )
+
+
+def since_last_drop(hourly: np.ndarray) -> np.ndarray:
+    """The hourly series with the level before each drop (a cleanup) moved onto the level after
+    it. A step up stays: a jump that happened once can happen again, and the paths should know.
+    """
+    aligned = hourly.copy()
+    for shift in detect_level_shifts(hourly, window=HOURS_PER_DAY):
+        if shift.size < 0:
+            aligned[: shift.index] += shift.size
+    return aligned
+
+
+def hourly_crossing(
+    hourly: np.ndarray,
+    aggregation: str,
+    threshold: float,
+    horizon_days: int,
+    steps_per_day: int = 1,
+) -> CrossingDistribution:
+    """`crossing_distribution` of an hourly series read as daily peaks (`aggregation` "peak")
+    or levels ("level") after its cleanups (`since_last_drop`), `steps_per_day` times a day
+    (more than once for a short history); crossing steps are converted to days."""
+    hours = HOURS_PER_DAY // steps_per_day
+    modelled = since_last_drop(np.asarray(hourly, dtype=float))
+    # A day's peak or level every `hours`, over the trailing day: the daily rhythm is in every
+    # value alike, so a short history's trend is not read off its afternoons and nights.
+    days = np.lib.stride_tricks.sliding_window_view(modelled, HOURS_PER_DAY)
+    days = days[(days.shape[0] - 1) % hours :: hours]
+    series = days.max(axis=1) if aggregation == "peak" else days.mean(axis=1)
+    result = crossing_distribution(
+        series, threshold, horizon_days * steps_per_day, block=WEEK * steps_per_day
+    )
+
+    def days(step: float | None) -> float | None:
+        return None if step is None else step / steps_per_day
+
+    return CrossingDistribution(
+        result.probability,
+        days(result.p10),
+        days(result.p50),
+        days(result.p90),
+        result.slope_per_step * steps_per_day,
+        result.bands,
+        result.crossings / steps_per_day,
+    )
