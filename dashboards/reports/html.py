@@ -91,6 +91,4 @@ def render_html(data: ReportData, chart_images: list[bytes] | None = None) -> st
         plotlyjs=get_plotlyjs() if charted and not printed else None,
         draw_charts=DRAW_CHARTS,
         cost_sources=sorted(cost_sources),
-        accuracy=data.accuracy(),
-        unreliable=data.unreliable(),
     )
