@@ -122,7 +122,8 @@ class Rule:
                 data.rfind(b"\n", 0, match[0]) + 1 : len(data) if line_end < 0 else line_end
             ]
 
-        return any(allowlist.allows(secret, text_of) for allowlist in self.allowlists + allowed)
+        # The global allowlists first: they look at the secret alone and settle most candidates.
+        return any(allowlist.allows(secret, text_of) for allowlist in allowed + self.allowlists)
 
 
 def shannon_entropy(text: str) -> float:
