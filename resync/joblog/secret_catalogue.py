@@ -101,11 +101,11 @@ class Rule:
         if matched:
             return matched if self.all_groups else matched[:1]
         start, end = found[0]
-        while start < end and data[start] == 10:
-            start += 1
-        while end > start and data[end - 1] == 10:
-            end -= 1
-        return [(start, end)]
+        text = data[start:end]
+        # As gitleaks does: a match's leading and trailing line breaks are not the secret.
+        return [
+            (start + len(text) - len(text.lstrip(b"\n")), end - len(text) + len(text.rstrip(b"\n")))
+        ]
 
     def _allowed(
         self, data: bytes, match: Span, span: Span, allowed: tuple[Allowlist, ...]
