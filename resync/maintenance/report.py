@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from resync.maintenance.actions import build_argv
+from resync.maintenance.execution import task_string
 from resync.maintenance.types import ProposedAction
 
 BRIEFING_TASK = (
@@ -80,7 +81,7 @@ def deterministic_briefing(data: Mapping[str, Any]) -> MaintenanceBriefing:
 
 
 def _action_line(action: dict[str, Any]) -> str:
-    argv = " ".join(build_argv(ProposedAction.model_validate(action)))
+    argv = task_string(build_argv(ProposedAction.model_validate(action)))
     approval = "auto-approvable" if action["auto_approvable"] else "needs a reviewer"
     return f"- `{action['action_id']}`: {action['description']} — `{argv}` ({approval})"
 

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from resync.maintenance.actions import action_risk, action_risk_level, action_title, build_argv
+from resync.maintenance.execution import task_string
 from resync.maintenance.report import counted, findings_markdown
 from resync.maintenance.types import Finding, Kind, ProposedAction
 
@@ -127,7 +128,7 @@ def action_lines(action: ProposedAction, label: str) -> list[str]:
     risk."""
     return [
         f"- **{label}: {action_title(action)}.** {action.description}.",
-        f"  `{' '.join(build_argv(action))}` on {action.arguments['workstation']}. "
+        f"  `{task_string(build_argv(action))}` on {action.arguments['workstation']}. "
         f"{action_risk(action)}.",
     ]
 
@@ -171,7 +172,7 @@ def field_description(finding: Finding, action: ProposedAction) -> str:
     )
     return (
         f"Why: {why} ({_likelihood(finding.confidence)}, {finding.confidence:.0%}). "
-        f"Runs `{' '.join(build_argv(action))}`. Risk: {action_risk_level(action)}.{flag}"
+        f"Runs `{task_string(build_argv(action))}`. Risk: {action_risk_level(action)}.{flag}"
     )
 
 

@@ -41,8 +41,12 @@ def outcome(execution: MaintenanceActionExecution | None) -> str:
         return "not run"
     if execution.finished_at is None:
         return "died while running"
-    status = execution.job_status or "ended"
-    if status in ("dry_run", "refused", "unavailable", "timed_out"):
+    if execution.dry_run:
+        return "dry run"
+    status = execution.job_status
+    if status is None:  # run before actions ran through the master: an exit code at most
+        return "ended" if execution.exit_code is None else f"exit {execution.exit_code}"
+    if status in ("refused", "unavailable", "timed_out"):
         return status.replace("_", " ")
     return f"{status} rc {execution.exit_code}" if execution.exit_code is not None else status
 
