@@ -1,9 +1,9 @@
 """The report as one self-contained HTML document, interactive or ready for printing.
 
-Interactive: plotly.js inlined once, each chart's figure as inert JSON and one script that draws
-them all. Print: the same document with the charts as static SVG images, a sheet of charts per
-page (see `pdf.py`), and no script at all. Nothing is ever fetched: no CDN, no web font, no
-remote image.
+Interactive: plotly.js (the project's basic bundle) inlined once, each chart's figure as inert
+JSON and one script that draws them all. Print: the same document with the charts as static SVG
+images, a sheet of charts per page (see `pdf.py`), and no script at all. Nothing is ever
+fetched: no CDN, no web font, no remote image.
 """
 
 import base64
@@ -12,11 +12,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from plotly.offline import get_plotlyjs
 
 from dashboards.reports.data import RESOURCE_LABELS, Forecast, ReportData
 from dashboards.reports.figures import UNITS, caption, chart_sheets, saturation_figure
-from resync.reports.content_security import DRAW_CHARTS
+from resync.reports.content_security import DRAW_CHARTS, report_plotly_js
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -88,7 +87,7 @@ def render_html(data: ReportData, chart_images: list[bytes] | None = None) -> st
             if printed
             else None
         ),
-        plotlyjs=get_plotlyjs() if charted and not printed else None,
+        plotlyjs=report_plotly_js() if charted and not printed else None,
         draw_charts=DRAW_CHARTS,
         cost_sources=sorted(cost_sources),
     )

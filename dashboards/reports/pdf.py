@@ -18,10 +18,8 @@ from playwright.sync_api import sync_playwright
 from dashboards.reports.data import ReportData
 from dashboards.reports.figures import chart_sheet, chart_sheets
 from dashboards.reports.html import render_html
+from resync.reports.content_security import PLOTLY_BUNDLE
 
-PLOTLY_BUNDLE = (
-    Path(__file__).parent / "node_modules" / "plotly.js-basic-dist-min" / "plotly-basic.min.js"
-)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -176,7 +176,7 @@ def test_printed_charts_come_three_to_a_sheet_each_under_its_caption() -> None:
 
 def test_the_html_is_self_contained_with_plotly_inlined_once() -> None:
     html = render_html(sample_report())
-    assert html.count("plotly.js v") == 1  # the library's banner: inlined exactly once
+    assert html.count("plotly.js (basic - minified) v") == 1  # its banner: inlined once
     assert len(re.findall(r"<script>", html)) == 2
     assert len(re.findall(r'<script type="application/json" data-chart=', html)) == 3
     # The markup outside the scripts names nothing remote (the browser test proves the rest).

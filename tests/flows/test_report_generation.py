@@ -105,7 +105,7 @@ def test_the_latest_finished_run_becomes_a_stored_report_with_artifacts() -> Non
     assert report.summary["insufficient_data"] == 1
     assert report.html_bytes == len(report.html.encode()) and report.pdf_bytes == len(report.pdf)
     assert "WS-DISK runs out of disk first." in report.html
-    assert report.html.count("plotly.js v") == 1
+    assert report.html.count("plotly.js (basic - minified) v") == 1
     document = pypdfium2.PdfDocument(report.pdf)
     text = "".join(page.get_textpage().get_text_range() for page in document)
     assert "WS-DISK" in text and "WS-NEW · Memory" in text and "disk 91 % for 3 samples" in text
