@@ -19,7 +19,7 @@ CONFIG_NAMES="RESYNC_API_URL RESYNC_API_KEY_FILE RESYNC_WORKSTATION RESYNC_MASTE
 RESYNC_MASTER_PORT RESYNC_PING_COUNT RESYNC_LATENCY_METHOD RESYNC_CA_BUNDLE RESYNC_HTTP_TIMEOUT
 TWS_HOME RESYNC_STATE_DIR RESYNC_SPOOL_DIR RESYNC_LOG_FILE RESYNC_SPOOL_MAX_FILES
 RESYNC_SPOOL_MAX_KB RESYNC_BATCH_SIZE RESYNC_SAMPLE_SECONDS RESYNC_STATE_MAX_AGE
-RESYNC_LOCK_WAIT RESYNC_LOG_MAX_KB RESYNC_LOG_KEEP RESYNC_NETWORK_INTERFACES"
+RESYNC_LOCK_WAIT RESYNC_LOG_MAX_KB RESYNC_LOG_KEEP RESYNC_NETWORK_INTERFACES RESYNC_MASTER_HTTPS_PORT RESYNC_START_DELAY_MAX"
 
 # Cron runs with a minimal PATH (or none); ping, sysctl, svmon and ioreg live in the sbin
 # directories, and AIX Toolbox's curl in /opt/freeware/bin.
@@ -56,6 +56,8 @@ fi
 . "$RESYNC_AGENT_LIB/os_aix.sh"
 # shellcheck source=lib/metrics.sh
 . "$RESYNC_AGENT_LIB/metrics.sh"
+# shellcheck source=lib/tws.sh
+. "$RESYNC_AGENT_LIB/tws.sh"
 # shellcheck source=lib/payload.sh
 . "$RESYNC_AGENT_LIB/payload.sh"
 # shellcheck source=lib/delivery.sh
@@ -126,7 +128,11 @@ load_config() {
         eval "$config_name=\${$config_name:-}"
     done
     : "${RESYNC_API_KEY_FILE:=/etc/resync/agent.key}"
-    : "${RESYNC_MASTER_PORT:=31116}"
+    # The link runs over netman: the master's is taken to listen on the port this FTA's does.
+    if [ -z "$RESYNC_MASTER_PORT" ]; then
+        RESYNC_MASTER_PORT=$(localopts_value "nm port")
+        : "${RESYNC_MASTER_PORT:=31111}"
+    fi
     : "${RESYNC_PING_COUNT:=20}"
     : "${RESYNC_LATENCY_METHOD:=auto}"
     : "${RESYNC_HTTP_TIMEOUT:=30}"
@@ -142,6 +148,7 @@ load_config() {
     : "${RESYNC_LOG_MAX_KB:=1024}"
     : "${RESYNC_LOG_KEEP:=3}"
     : "${RESYNC_NETWORK_INTERFACES:=physical}"
+    : "${RESYNC_START_DELAY_MAX:=60}"
     if [ -z "$RESYNC_WORKSTATION" ]; then
         RESYNC_WORKSTATION=$(default_workstation)
     fi
@@ -190,6 +197,9 @@ verify_config() {
         *[!A-Za-z0-9_.:@,\ -]*) die "$EXIT_CONFIG" "RESYNC_NETWORK_INTERFACES must be physical, default-route or interface names (got '$RESYNC_NETWORK_INTERFACES')" ;;
     esac
     require_integer RESYNC_MASTER_PORT "$RESYNC_MASTER_PORT" 1 65535
+    if [ -n "$RESYNC_MASTER_HTTPS_PORT" ]; then
+        require_integer RESYNC_MASTER_HTTPS_PORT "$RESYNC_MASTER_HTTPS_PORT" 1 65535
+    fi
     require_integer RESYNC_PING_COUNT "$RESYNC_PING_COUNT" 1 100
     require_integer RESYNC_SAMPLE_SECONDS "$RESYNC_SAMPLE_SECONDS" 1 60
     require_integer RESYNC_HTTP_TIMEOUT "$RESYNC_HTTP_TIMEOUT" 1 600
@@ -200,6 +210,7 @@ verify_config() {
     require_integer RESYNC_LOCK_WAIT "$RESYNC_LOCK_WAIT" 0 3600
     require_integer RESYNC_LOG_MAX_KB "$RESYNC_LOG_MAX_KB" 1 1000000
     require_integer RESYNC_LOG_KEEP "$RESYNC_LOG_KEEP" 1 50
+    require_integer RESYNC_START_DELAY_MAX "$RESYNC_START_DELAY_MAX" 0 240
     [ "$command" = run ] || return 0
     case $RESYNC_API_URL in
         https://*) ;;
@@ -290,8 +301,19 @@ install_cron() {
     log INFO "installed the crontab line for $SCRIPT_PATH"
 }
 
+# Cron starts every FTA at the same second; a random wait spreads their posts.
+wait_random_delay() {
+    start_delay=$(awk -v max="$RESYNC_START_DELAY_MAX" -v pid="$$" \
+        'BEGIN { srand(); srand(srand() + pid); printf "%d\n", rand() * (max + 1) }')
+    if [ "$start_delay" -gt 0 ]; then
+        log INFO "waiting a random $start_delay s (RESYNC_START_DELAY_MAX $RESYNC_START_DELAY_MAX) before sampling"
+        sleep "$start_delay"
+    fi
+}
+
 run_once() {
     rotate_log
+    wait_random_delay
     trap 'release_lock' EXIT
     trap 'exit 75' INT TERM HUP
     acquire_lock || exit $?

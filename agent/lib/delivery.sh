@@ -160,26 +160,26 @@ next_spool_name() {
 spool_payload() {
     spool_name=$(next_spool_name)
     mv -f "$1" "$RESYNC_SPOOL_DIR/$spool_name"
-    enforce_spool_bounds
+    enforce_bounds "$RESYNC_SPOOL_DIR" spool
 }
 
-# Oldest samples go first when the spool outgrows its count or size bound.
-enforce_spool_bounds() {
-    bounds_dropped=0
-    while :; do
-        bounds_count=$(spool_files | awk 'END { print NR }')
-        bounds_bytes=$(cd "$RESYNC_SPOOL_DIR" && spool_files | while IFS= read -r bounds_name; do
-            file_size_bytes "$bounds_name"
-        done | awk '{ total += $1 } END { printf "%d\n", total }')
-        if [ "$bounds_count" -le 1 ] || { [ "$bounds_count" -le "$RESYNC_SPOOL_MAX_FILES" ] && [ "$bounds_bytes" -le $((RESYNC_SPOOL_MAX_KB * 1024)) ]; }; then
-            break
-        fi
-        rm -f "$RESYNC_SPOOL_DIR/$(spool_files | head -n 1)"
-        bounds_dropped=$((bounds_dropped + 1))
-    done
-    if [ "$bounds_dropped" -gt 0 ]; then
-        log WARN "spool full (${RESYNC_SPOOL_MAX_FILES} files / ${RESYNC_SPOOL_MAX_KB} kB): dropped the $bounds_dropped oldest sample(s)"
-    fi
+# The oldest samples of DIR go first when it outgrows the spool's count or size bound (a
+# refused sample's .reason goes with it). One ls gives every size: a full spool is sized
+# without a process per file.
+enforce_bounds() {
+    # shellcheck disable=SC2012
+    bounds_drop=$(ls -ln "$1" 2>/dev/null | awk -v max_files="$RESYNC_SPOOL_MAX_FILES" \
+        -v max_bytes=$((RESYNC_SPOOL_MAX_KB * 1024)) '
+        $NF ~ /^[0-9]+-.*\.json$/ { n++; name[n] = $NF; size[n] = $5; total += $5 }
+        END {
+            for (i = 1; i < n && (n - i + 1 > max_files || total > max_bytes); i++) {
+                print name[i]; total -= size[i]
+            }
+        }')
+    [ -n "$bounds_drop" ] || return 0
+    # shellcheck disable=SC2046,SC2086
+    (cd "$1" && rm -f $bounds_drop $(printf '%s\n' "$bounds_drop" | sed 's/\.json$/.reason/'))
+    log WARN "$2 full (${RESYNC_SPOOL_MAX_FILES} files / ${RESYNC_SPOOL_MAX_KB} kB): dropped the $(printf '%s\n' "$bounds_drop" | awk 'END { print NR }') oldest sample(s)"
 }
 
 reject_payload() {
@@ -187,5 +187,6 @@ reject_payload() {
     reject_name=${2:-$(next_spool_name)}
     mv -f "$1" "$RESYNC_SPOOL_DIR/rejected/$reject_name"
     printf 'HTTP %s %s\n' "$http_status" "$(http_answer)" >"$RESYNC_SPOOL_DIR/rejected/${reject_name%.json}.reason"
+    enforce_bounds "$RESYNC_SPOOL_DIR/rejected" rejected/
     log ERROR "the API refused sample $reject_name (HTTP $http_status: $(http_answer)); kept in $RESYNC_SPOOL_DIR/rejected/ - fix the cause, then move it back to $RESYNC_SPOOL_DIR to resend"
 }

@@ -1,11 +1,23 @@
 # shellcheck shell=sh
 # Portable measurements shared by every OS: disk usage, latency to the master, counter rates.
 
-# POSIX df -P -k: Filesystem, 1024-blocks, Used, Available, Capacity, Mounted on. Percent is
-# used / (used + available), as df itself computes it (blocks reserved for root are excluded).
+# POSIX df -P -k: Filesystem, 1024-blocks, Used, Available, Capacity, Mounted on. Prints
+# "percent total_kb mount_point"; percent is used / (used + available), as df itself computes
+# it (blocks reserved for root are excluded).
 posix_df_usage() {
-    awk 'NR > 1 && NF >= 6 { total = $(NF - 4); used = $(NF - 3); available = $(NF - 2) }
-         END { if (used + available > 0) printf "%.4f %d\n", 100 * used / (used + available), total }'
+    awk 'NR > 1 && NF >= 6 { total = $(NF - 4); used = $(NF - 3); available = $(NF - 2); mount = $NF }
+         END { if (used + available > 0) printf "%.4f %d %s\n", 100 * used / (used + available), total, mount }'
+}
+
+# The inode column of any df (IUse% on Linux, %iused on macOS, %Iused on AIX), counted from
+# the right as the mount point is the last column.
+parse_inode_percent() {
+    awk 'NR == 1 {
+            last = ($NF == "on") ? NF - 1 : NF  # the header says "Mounted on" in two words
+            for (i = 1; i <= NF; i++) if (tolower($i) ~ /^(iuse%|%iused)$/) column = last - i
+            next
+        }
+        column != "" && NF > column { value = $(NF - column); sub(/%$/, "", value); if (value ~ /^[0-9.]+$/) print value; exit }'
 }
 
 # Reads any ping's output; prints "loss min avg max", or "loss" alone when nothing came back,
@@ -26,24 +38,27 @@ parse_ping_summary() {
         }'
 }
 
-# Timed TCP connects to the master's port, for networks that block ICMP. curl reports the
-# connect time even when what follows (TLS, HTTP) fails, which is all this needs.
-tcp_connect_seconds() {
+# TCP connects to the master, for reachability and for latency where ICMP is blocked. curl's
+# telnet:// sends nothing (no TLS error or protocol error in the master's log) and stays
+# connected until --max-time, so the probes run side by side: a run takes one timeout at most.
+# Prints one connect time in seconds per probe, 0 for a probe that did not connect.
+# Arguments: host port probes.
+tcp_connect_times() {
     case $1 in
         *:*) tcp_host="[$1]" ;;
         *) tcp_host=$1 ;;
     esac
-    curl -q --silent --output /dev/null --noproxy '*' --connect-timeout 3 --max-time 4 \
-        --write-out '%{time_connect}' "http://$tcp_host:$2/" 2>/dev/null || true
+    tcp_attempt=0
+    while [ "$tcp_attempt" -lt "$3" ]; do
+        curl -q --silent --output /dev/null --noproxy '*' --connect-timeout 3 --max-time 3 \
+            --write-out '%{time_connect}\n' "telnet://$tcp_host:$2" </dev/null 2>/dev/null &
+        tcp_attempt=$((tcp_attempt + 1))
+    done
+    wait
 }
 
 tcp_probe_summary() {
-    tcp_attempt=0
-    while [ "$tcp_attempt" -lt "$3" ]; do
-        tcp_connect_seconds "$1" "$2"
-        printf '\n'
-        tcp_attempt=$((tcp_attempt + 1))
-    done | awk -v count="$3" '
+    tcp_connect_times "$1" "$2" "$3" | awk -v count="$3" '
         $1 + 0 > 0 { ms = $1 * 1000; n++; sum += ms; if (n == 1 || ms < low) low = ms; if (ms > high) high = ms }
         END {
             if (n == 0) { print 100; exit }
@@ -51,8 +66,14 @@ tcp_probe_summary() {
         }'
 }
 
-# Sets latency_method, packet_loss, latency_min/avg/max (empty when all probes were lost) and
-# tcp_connectivity.
+# 1 when a TCP connect to host:port succeeds within 3 s, else 0.
+tcp_reachable() {
+    tcp_connect_times "$1" "$2" 1 | awk '{ print ($1 + 0 > 0) ? 1 : 0 }'
+}
+
+# Sets latency_method, packet_loss, latency_min/avg/max (empty when all probes were lost),
+# tcp_connectivity (the master's netman port, RESYNC_MASTER_PORT: the FTA's link) and
+# https_connectivity (RESYNC_MASTER_HTTPS_PORT, empty when not configured).
 measure_latency() {
     latency_summary=""
     latency_method=icmp
@@ -81,10 +102,12 @@ measure_latency() {
     fi
     if [ "$latency_method" = tcp ] && [ "$packet_loss" != 100 ]; then
         tcp_connectivity=1
-    elif [ -n "$(tcp_connect_seconds "$RESYNC_MASTER_HOST" "$RESYNC_MASTER_PORT" | awk '$1 + 0 > 0')" ]; then
-        tcp_connectivity=1
     else
-        tcp_connectivity=0
+        tcp_connectivity=$(tcp_reachable "$RESYNC_MASTER_HOST" "$RESYNC_MASTER_PORT")
+    fi
+    https_connectivity=""
+    if [ -n "$RESYNC_MASTER_HTTPS_PORT" ]; then
+        https_connectivity=$(tcp_reachable "$RESYNC_MASTER_HOST" "$RESYNC_MASTER_HTTPS_PORT")
     fi
 }
 

@@ -100,6 +100,16 @@ aix_parse_uptime() {
     }'
 }
 
+# lsps -s: "Total Paging Space   Percent Used" then "512MB   1%".
+aix_swap_percent() {
+    lsps -s 2>/dev/null | awk 'NR == 2 && $2 ~ /%$/ { sub(/%/, "", $2); print $2 + 0 }'
+}
+
+# AIX df -k carries the inode column (%Iused) already.
+aix_inode_percent() {
+    read_with parse_inode_percent "" df -k "$1"
+}
+
 aix_load_averages() {
     read_with aix_parse_uptime "" uptime
 }
@@ -126,8 +136,8 @@ aix_os_version() {
 
 # AIX df -k has no Used column: 1024-blocks, Free, %Used, Iused, %Iused, Mounted on.
 aix_parse_df() {
-    awk 'NR > 1 && NF >= 6 { total = $(NF - 5); free = $(NF - 4) }
-        END { if (total > 0) printf "%.4f %d\n", 100 * (total - free) / total, total }'
+    awk 'NR > 1 && NF >= 6 { total = $(NF - 5); free = $(NF - 4); mount = $NF }
+        END { if (total > 0) printf "%.4f %d %s\n", 100 * (total - free) / total, total, mount }'
 }
 
 aix_disk_usage() {

@@ -41,18 +41,31 @@ darwin_sample_cpu() {
         END { if (found) print last }'
 }
 
-# Used = total - (free + inactive): free and inactive pages are what macOS hands out on demand.
+# Used = total - (free + inactive + speculative): what macOS hands out on demand. vm_stat's
+# "Pages free" leaves out the speculative (read-ahead) pages, which are as free.
 darwin_memory_percent() {
     darwin_total_bytes=$(sysctl -n hw.memsize)
     vm_stat | awk -v total="$darwin_total_bytes" '
         /page size of/ { for (i = 1; i <= NF; i++) if ($i == "of") page = $(i + 1) }
         /^Pages free:/ { free = $NF + 0 }
         /^Pages inactive:/ { inactive = $NF + 0 }
+        /^Pages speculative:/ { speculative = $NF + 0 }
         END {
             if (page == 0) page = 4096
-            available = (free + inactive) * page
+            available = (free + inactive + speculative) * page
             if (total > 0 && free + inactive > 0) print 100 * (total - available) / total
         }'
+}
+
+# vm.swapusage: "total = 2048.00M  used = 1024.50M  free = 1023.50M  (encrypted)".
+darwin_swap_percent() {
+    sysctl -n vm.swapusage 2>/dev/null | awk '{
+        for (i = 1; i < NF; i++) { if ($i == "total") total = $(i + 2) + 0; if ($i == "used") used = $(i + 2) + 0 }
+    } END { if (total > 0) print 100 * used / total }'
+}
+
+darwin_inode_percent() {
+    read_with parse_inode_percent "" df -i "$1"
 }
 
 darwin_load_averages() {

@@ -84,6 +84,16 @@ linux_memory_percent() {
         }' /proc/meminfo
 }
 
+# Nothing when the host has no swap.
+linux_swap_percent() {
+    awk '$1 == "SwapTotal:" { total = $2 } $1 == "SwapFree:" { free = $2 }
+        END { if (total > 0) print 100 * (total - free) / total }' /proc/meminfo
+}
+
+linux_inode_percent() {
+    read_with parse_inode_percent "" df -P -i "$1"
+}
+
 linux_load_averages() {
     awk '{ print $1, $2, $3 }' /proc/loadavg
 }

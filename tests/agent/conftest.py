@@ -136,6 +136,8 @@ def agent(shell, tmp_path) -> Agent:
         "RESYNC_SAMPLE_SECONDS": "1",
         "RESYNC_LOCK_WAIT": "30",
         "RESYNC_HTTP_TIMEOUT": "10",
+        # Cron runs wait a random 0-60 s first; tests take their samples at once.
+        "RESYNC_START_DELAY_MAX": "0",
     }
     return Agent(shell=shell, home=home, env=env)
 

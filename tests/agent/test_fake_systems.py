@@ -8,7 +8,8 @@ from resync.ingest.payload import MetricsPayload
 
 DARWIN_METRICS = {
     "cpu_percent": 20,
-    "memory_percent": 75,
+    # vm_stat: free, inactive and speculative pages are available.
+    "memory_percent": 73.85,
     "disk_percent": 75,
     "latency_min_ms": 0.412,
     "latency_avg_ms": 0.875,
@@ -32,6 +33,9 @@ DARWIN_HOST = {
     "os_type": "Darwin",
     "os_version": "14.2.1",
     "agent_version": "1.0.0",
+    "swap_percent": 25,
+    "spool_files": 0,
+    "rejected_files": 0,
 }
 AIX_METRICS = {
     "cpu_percent": 30,
@@ -59,6 +63,9 @@ AIX_HOST = {
     "os_type": "AIX",
     "os_version": "7.2",
     "agent_version": "1.0.0",
+    "swap_percent": 3,
+    "spool_files": 0,
+    "rejected_files": 0,
 }
 
 
@@ -213,4 +220,11 @@ def test_tws_data_directory_of_newer_releases(agent):
     (data / "Mailbox.msg").write_bytes(b"\0")
     payload = agent.dry_run(TWS_HOME=str(tws_home))
     assert payload["workstation"] == "NEWFTA"
-    assert payload["tws"] == {"stdlist_mb": 0, "message_files": {"Mailbox.msg": 3.2}}
+    assert payload["tws"] == {
+        "stdlist_mb": 0,
+        "message_files": {"Mailbox.msg": 3.2},
+        # The fake df has one file system for every path; the inodes from df -i.
+        "file_systems": {"/": 75},
+        "stdlist_inodes_percent": 12,
+        "processes": {"netman": 0, "mailman": 0, "batchman": 0, "jobman": 0},
+    }

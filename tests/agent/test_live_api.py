@@ -102,3 +102,15 @@ def test_two_concurrent_runs_take_turns(live_agent, live_api):
     assert len({pid for pid, _ in events}) == codes.count(0)
     live_api.ingest()
     assert len(live_api.history("FTA-LIVE")) == codes.count(0)
+
+
+@pytest.mark.parametrize("shell", ["dash"], indirect=True)
+def test_a_reading_not_taken_arrives_in_history_as_null(live_agent, live_api):
+    live_agent.use_fakes("aix")
+    result = live_agent.run(FAKE_SVMON_DENIED="1", FAKE_VMSTAT_V_DENIED="1")
+    assert result.returncode == 0, live_agent.log_text()
+    assert "'svmon -G' gave no reading" in live_agent.log_text()
+    live_api.ingest()
+    [row] = live_api.history("FTA-LIVE")
+    assert row["memory_percent"] is None
+    assert row["cpu_percent"] == 30
