@@ -13,6 +13,7 @@ from api.key_cache import KnownKey
 from resync.ingest.payload import FREE_TEXT_PATTERN
 from resync.keys import admin as api_key_admin
 from resync.keys.admin import Actor, KeyConflictError, KeyNotFoundError
+from resync.keys.binding import bind_to_workstations
 from resync.keys.format import SCOPES
 from resync.keys.schemas import (
     ApiKeyBrief,
@@ -79,6 +80,7 @@ def create_api_key(
         description=body.description,
         expires_in_days=body.expires_in_days,
     )
+    bind_to_workstations(record, body.workstations or [])
     session.commit()
     return ApiKeyCreated.of_new(record, plaintext)
 

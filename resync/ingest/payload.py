@@ -60,6 +60,8 @@ FREE_TEXT_PATTERN = r"^[^\x00]*$"
 # Host and TWS labels: printable ASCII.
 LABEL_PATTERN = r"^[\x20-\x7e]*$"
 Label = Annotated[str, StringConstraints(max_length=64, pattern=LABEL_PATTERN)]
+Flag = Annotated[int, Field(ge=0, le=1)]
+Port = Annotated[int, Field(ge=1, le=65535)]
 
 
 class Metrics(BaseModel):
@@ -120,6 +122,13 @@ class HostFacts(BaseModel):
     os_type: Label | None = None
     os_version: Label | None = None
     agent_version: Label | None = None
+    swap_percent: Percent | None = None
+    # Shares of CPU time over the same interval as cpu_percent (which counts steal as busy).
+    cpu_iowait_percent: Percent | None = None
+    cpu_steal_percent: Percent | None = None
+    # Samples waiting in the agent's spool and refused ones in spool/rejected/.
+    spool_files: Annotated[int, Field(ge=0, le=MAX_INT32)] | None = None
+    rejected_files: Annotated[int, Field(ge=0, le=MAX_INT32)] | None = None
 
 
 class TwsFacts(BaseModel):
@@ -129,6 +138,21 @@ class TwsFacts(BaseModel):
 
     stdlist_mb: NonNegative | None = None
     message_files: Annotated[dict[Label, Percent], Field(max_length=256)] | None = None
+    # Percent used of the file systems TWS lives on, by mount point, and inodes of stdlist's.
+    file_systems: Annotated[dict[Label, Percent], Field(max_length=16)] | None = None
+    stdlist_inodes_percent: Percent | None = None
+    # 1 when the process runs (netman, mailman, batchman, jobman), else 0.
+    processes: Annotated[dict[Label, Flag], Field(max_length=16)] | None = None
+
+
+class MasterLink(BaseModel):
+    """Optional: the master's ports the FTA checked; tcp_connectivity is netman_port's."""
+
+    model_config = ConfigDict(extra="allow", allow_inf_nan=False, strict=True)
+
+    netman_port: Port | None = None
+    https_port: Port | None = None
+    https_connectivity: Flag | None = None
 
 
 def in_utc(value: datetime, name: str = "the time") -> datetime:
@@ -184,6 +208,7 @@ class MetricsPayload(BaseModel):
     latency_method: Literal["icmp", "tcp"] | None = None
     host: HostFacts | None = None
     tws: TwsFacts | None = None
+    master_link: MasterLink | None = None
 
     @field_validator("timestamp")
     @classmethod
@@ -192,7 +217,13 @@ class MetricsPayload(BaseModel):
 
     @model_validator(mode="after")
     def check_unknown_fields(self) -> "MetricsPayload":
-        parts = (("", self), ("metrics", self.metrics), ("host", self.host), ("tws", self.tws))
+        parts = (
+            ("", self),
+            ("metrics", self.metrics),
+            ("host", self.host),
+            ("tws", self.tws),
+            ("master_link", self.master_link),
+        )
         for path, part in parts:
             if part is not None and (problem := unstorable(part.model_extra or {}, path)):
                 raise ValueError(problem)
@@ -201,7 +232,13 @@ class MetricsPayload(BaseModel):
     def ignored_fields(self) -> list[str]:
         """Names the contract does not know, kept in the raw payload and reported back."""
         ignored = list(self.model_extra or {})
-        for prefix, part in (("metrics", self.metrics), ("host", self.host), ("tws", self.tws)):
+        parts = (
+            ("metrics", self.metrics),
+            ("host", self.host),
+            ("tws", self.tws),
+            ("master_link", self.master_link),
+        )
+        for prefix, part in parts:
             if part is not None and part.model_extra:
                 ignored.extend(f"{prefix}.{name}" for name in part.model_extra)
         return ignored

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from resync.db.models import ApiKey
-from resync.ingest.payload import FREE_TEXT_PATTERN
+from resync.ingest.payload import FREE_TEXT_PATTERN, WorkstationName
 from resync.keys.admin import key_status
 from resync.keys.format import expand_scopes
 
@@ -30,6 +30,12 @@ class ApiKeyCreate(BaseModel):
     description: Description | None = None
     scopes: list[str] = Field(min_length=1, examples=[["metrics:write"]])
     expires_in_days: int | None = Field(default=None, ge=1, le=3650)
+    workstations: list[WorkstationName] | None = Field(
+        default=None,
+        max_length=1000,
+        description="The FTAs whose samples the key may post; default: any",
+        examples=[["WS-PROD-01"]],
+    )
 
     @field_validator("scopes")
     @classmethod

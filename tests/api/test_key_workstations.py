@@ -11,6 +11,7 @@ from resync.cli import app
 from resync.db.engine import session_scope
 from resync.db.models import ApiKey, MetricsInbox
 from resync.keys.admin import Actor, rotate_key
+from tests.support.admin_api import admin_key, create
 from tests.support.payloads import payload
 
 SINGLE = "/api/v1/metrics/workstation"
@@ -73,3 +74,20 @@ def test_a_name_tws_would_refuse_is_refused(client: TestClient) -> None:
     assert "9X is not a TWS workstation name" in result.output
     with session_scope() as session:
         assert session.scalar(select(func.count()).select_from(ApiKey)) == 0
+
+
+def test_the_admin_api_creates_a_bound_key(client: TestClient, make_key) -> None:
+    _, headers = admin_key(make_key)
+    created = create(client, headers, workstations=["ws-prod-01"])
+    assert created["workstations"] == ["WS-PROD-01"]
+    refused = client.post(SINGLE, json=payload("FTA-C"), headers={"X-API-Key": created["key"]})
+    assert refused.json() == {
+        "detail": "API key is bound to workstation(s) WS-PROD-01; it may not post samples of FTA-C"
+    }
+    invalid = client.post(
+        "/api/v1/admin/api-keys",
+        json={"name": "x", "scopes": ["metrics:write"], "workstations": ["9X"]},
+        headers=headers,
+    )
+    assert invalid.status_code == 422
+    assert invalid.json()["detail"][0]["loc"] == ["body", "workstations", 0]
