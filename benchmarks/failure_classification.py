@@ -40,10 +40,12 @@ RESULTS = HERE / "results" / "failure_classification.json"
 NO_KEY = Settings(anthropic_api_key=None)
 
 
-def classify(case: dict[str, object]) -> str:
-    """Resync's class for a case, its joblog redacted and capped as the flow does."""
+def classify(case: dict[str, object]) -> tuple[str, str]:
+    """Resync's class for a case and how it was decided, its joblog redacted and capped as the
+    flow does."""
     joblog = redact_joblog(str(case["joblog"]), 64 * 1024)
-    return classify_failure(joblog, None, NO_KEY)[0].failure_class
+    classification = classify_failure(joblog, None, NO_KEY)[0]
+    return classification.failure_class, classification.method
 
 
 def baseline_class(joblog: str) -> str:
@@ -88,10 +90,13 @@ def per_class(predictions: list[str], cases: list[dict[str, object]]) -> dict[st
     return {label: {**row, "called": dict(row["called"])} for label, row in sorted(table.items())}
 
 
-def report(cases: list[dict[str, object]], predictions: list[str]) -> dict[str, object]:
-    """Resync's and the baseline's scores on one set, per class, and the misses by id."""
+def report(cases: list[dict[str, object]], answers: list[tuple[str, str]]) -> dict[str, object]:
+    """Resync's and the baseline's scores on one set, per class, how each was decided, and the
+    misses by id."""
+    predictions = [failure_class for failure_class, _ in answers]
     return {
         "resync": score(predictions, cases),
+        "resync_decided_by": dict(Counter(method for _, method in answers)),
         "resync_per_class": per_class(predictions, cases),
         "resync_misses": [
             f"{c['id']}: {c['label']}→{p}"
@@ -102,7 +107,7 @@ def report(cases: list[dict[str, object]], predictions: list[str]) -> dict[str, 
     }
 
 
-def timed(cases: list[dict[str, object]]) -> tuple[list[str], float]:
+def timed(cases: list[dict[str, object]]) -> tuple[list[tuple[str, str]], float]:
     started = time.perf_counter()
     predictions = [classify(case) for case in cases]
     return predictions, time.perf_counter() - started

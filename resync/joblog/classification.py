@@ -24,7 +24,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from resync.joblog.catalogues.entries import CARRIER, MEDIUM, STRONG
+from resync.joblog.catalogues.entries import CARRIER, MEDIUM, STRONG, WEAK
 from resync.joblog.evidence import Finding, line_findings
 from resync.joblog.signatures import (
     CLEANUP,
@@ -42,7 +42,7 @@ MAX_EVIDENCE_LINES = 6
 MAX_LINE_CHARS = 400
 DECIDING_SCORE = CARRIER
 SUPERSEDED = 0.4
-NEAR_LINES = 5
+NEAR_LINES = 8
 # The confidence of an exact catalogue match with no rival; the card adds corroboration.
 CATALOGUE_CONFIDENCE = 0.9
 NEARNESS_LINES = 40
@@ -52,7 +52,7 @@ CAUSED_BY = re.compile(r"^\s*Caused by:")
 LINE_WEIGHTS = ((WARNING, 0.3), (CLEANUP, 0.2), (RETRYING, 0.7), (CAUSED_BY, 1.2))
 # Stack-trace lines and a database client's detail lines belong to the error above them.
 _CONTINUATION = re.compile(
-    r"^\s+(at |\.\.\. \d+ more)|^\s*Caused by:|^\s*(\||-->|\^)|^\s{2,}\S"
+    r"^\s+(at |\.\.\. \d+ more)|^\s*Caused by:|^\s*(\||-->|\^)|^(\t|\s{2,})\S"
     r"|^\s*(LINE|LINHA|DETAIL|DETALHE|HINT|DICA|CONTEXT|CONTEXTO|QUERY|STATEMENT)( \d+)?:",
 )
 # TWS's own frame: the `=` bars and `= Field : value` lines around the job's output.
@@ -97,8 +97,9 @@ class Block:
     """An error with its continuation lines: line indexes, and each line's findings."""
 
     lines: list[int] = field(default_factory=list)
-    findings: dict[int, list[Finding]] = field(default_factory=dict)
-    names_a_cause: bool = False
+    findings: dict[int, tuple[Finding, ...]] = field(default_factory=dict)
+    cause_strength: float = 0.0
+    retried: bool = False
 
     def classes(self) -> set[str]:
         return {f.entry.failure_class for found in self.findings.values() for f in found}
@@ -117,23 +118,27 @@ def _is_success(text: str) -> bool:
     return bool(SUCCESS_MARK.search(text)) and not ERROR_MARK.search(text)
 
 
-def _says_which_error(text: str, found: list[Finding]) -> bool:
-    """Whether a line reports an error of its own: a finding of some strength, or an error
-    mark that is not only `failed`, a warning or a clean-up."""
-    if any(f.entry.strength >= MEDIUM for f in found):
-        return True
-    return (
-        not found
-        and bool(ERROR_MARK.search(text))
+def cause_strength(text: str, found: tuple[Finding, ...]) -> float:
+    """How strongly a line names a cause of its own: its strongest finding (a carrier's or a
+    weak one's does not count), WEAK for an error it describes in words no catalogue knows, 0
+    for a line that only says something failed, a warning, a retry or a clean-up."""
+    strongest = max((f.entry.strength for f in found if f.entry.strength >= MEDIUM), default=0.0)
+    if strongest or found:
+        return strongest
+    describes = (
+        bool(ERROR_MARK.search(text))
         and not GENERIC_FAILURE_MARK.search(text)
         and _line_weight(text) == 1.0
     )
+    return WEAK if describes else 0.0
 
 
 def error_blocks(lines: list[str], start: int, end: int) -> list[Block]:
-    """The error blocks of lines[start:end], TWS frame lines skipped."""
+    """The error blocks of lines[start:end] (each error line with its stack-trace or detail
+    lines), TWS frame lines skipped."""
     blocks: list[Block] = []
     current: Block | None = None
+    attempt = 0  # the first block of the attempt a retry announcement ends
     for index in range(start, end):
         text = lines[index]
         if not text.strip():
@@ -142,7 +147,11 @@ def error_blocks(lines: list[str], start: int, end: int) -> list[Block]:
         is_error = bool(found) or bool(ERROR_MARK.search(text))
         if _FRAME.search(text) and not is_error:
             continue
-        if current is not None and (is_error or _CONTINUATION.search(text)):
+        if RETRYING.search(text):
+            for block in blocks[attempt:]:
+                block.retried = True
+            attempt = len(blocks) + is_error
+        if current is not None and _CONTINUATION.search(text):
             current.lines.append(index)
         elif is_error:
             current = Block()
@@ -153,7 +162,7 @@ def error_blocks(lines: list[str], start: int, end: int) -> list[Block]:
             continue
         if found:
             current.findings[index] = found
-        current.names_a_cause |= _says_which_error(text, found)
+        current.cause_strength = max(current.cause_strength, cause_strength(text, found))
     return blocks
 
 
@@ -166,32 +175,42 @@ class Scored:
 
 
 def score_tail(lines: list[str], start: int, end: int) -> tuple[dict[str, Scored], list[Block]]:
-    """Each class's score over the error blocks of lines[start:end], and those blocks."""
+    """Each class's score over the error blocks of lines[start:end], and those blocks.
+
+    A finding counts `SUPERSEDED` less for each later block that names another cause at least
+    as strongly (a paraphrase does not hide a catalogue code; a retried error is hidden by any
+    later cause), and less the more lines follow it."""
     blocks = error_blocks(lines, start, end)
+    written = [0]
+    for text in lines[start:end]:
+        written.append(written[-1] + bool(text.strip()))
     contributions: dict[str, list[tuple[int, Finding, float]]] = {}
-    later: list[set[str]] = []
+    later: list[Block] = []
     for block in reversed(blocks):
-        distance = max(0, end - block.lines[-1] - NEAR_LINES)
+        distance = max(0, written[-1] - written[block.lines[-1] - start + 1] - NEAR_LINES)
         nearness = 1 / (1 + distance / NEARNESS_LINES)
         for index, found in block.findings.items():
             for finding in found:
-                cls = finding.entry.failure_class
-                if cls == "unknown" and finding.entry.strength < MEDIUM:
+                cls, strength = finding.entry.failure_class, finding.entry.strength
+                if cls == "unknown" and strength < MEDIUM:
                     continue  # `Killed`, `Aborted`: how it ended, not why
-                hidden = sum(cls not in classes for classes in later)
+                hidden = sum(
+                    cls not in other.classes()
+                    and (other.cause_strength >= strength or block.retried)
+                    for other in later
+                )
                 line_weight = _line_weight(lines[index])
                 if not later and WARNING.search(lines[index]):
                     line_weight = 1.0  # a warning the job did not get past
-                weight = finding.entry.strength * line_weight * nearness
-                weight *= SUPERSEDED**hidden
+                weight = strength * line_weight * nearness * SUPERSEDED**hidden
                 contributions.setdefault(cls, []).append((index, finding, weight))
-        if block.names_a_cause:
-            later.append(block.classes())
+        if block.cause_strength:
+            later.append(block)
     scored = {}
     for cls, items in contributions.items():
         items.sort(key=lambda item: -item[2])
         best = items[0][2]
-        total = best + CORROBORATION * sum(weight for _, _, weight in items[1:])
+        total = best + CORROBORATION * sum(weight for _, _, weight in items[1:3])
         scored[cls] = Scored(round(total, 4), items)
     return scored, blocks
 
@@ -207,7 +226,7 @@ def tail_bounds(lines: list[str]) -> tuple[int, int, int | None]:
         # not recover from it; a retry that succeeded or a reconnection did.
         if _is_success(text) and (errors_after or RECOVERY_MARK.search(text)):
             return index + 1, end, exit_index
-        errors_after |= bool(ERROR_MARK.search(text)) and not GENERIC_FAILURE_MARK.search(text)
+        errors_after |= cause_strength(text, line_findings(text)) > 0
     return 0, end, exit_index
 
 
@@ -229,7 +248,7 @@ def _ranked(scored: dict[str, Scored]) -> list[tuple[str, Scored]]:
 
 def decisive_lines(blocks: list[Block]) -> list[int]:
     """The lines (numbered from 1) of the last error block that names a cause, or the last."""
-    chosen = next((b for b in reversed(blocks) if b.names_a_cause), blocks[-1] if blocks else None)
+    chosen = next((b for b in reversed(blocks) if b.cause_strength), blocks[-1] if blocks else None)
     return [] if chosen is None else [index + 1 for index in chosen.lines]
 
 
@@ -292,6 +311,10 @@ def classify_joblog(joblog: str) -> Classification:
     # The database's own code around a more specific cause only carries it: no doubt on it.
     rivals = [item.score for name, item in others if name != "database_error"]
     runner_up = max(rivals, default=0.0)
+    deciding = best.support[0][0]
+    decisive = next(
+        ([n + 1 for n in block.lines] for block in blocks if deciding in block.lines), decisive
+    )
     confidence = (
         CATALOGUE_CONFIDENCE
         * (min(1.0, best.score / STRONG) ** 0.5)

@@ -11,7 +11,7 @@ specific (`Permission denied (publickey)` over `Permission denied`).
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from resync.joblog.catalogues import databases, exceptions, platforms, strerror
 from resync.joblog.catalogues.entries import CARRIER, MEDIUM, STRONG, Entry, fold
@@ -111,14 +111,15 @@ _CODE_PATTERNS: tuple[
         lambda m: platforms.http_entry(int(m[1] or m[2] or m[3] or m[4])),
     ),
     (
-        ("error", "erro", "0x8007"),
+        ("error", "erro", "0x8007", "failed"),
         re.compile(
             r"\b(?:System error|Erro de sistema|WinError|Win32 error|LastError"
             r"|GetLastError\(\)(?: returned)?|os error)\s*[:=]?\s*(\d{1,5})\b"
-            r"|\b0x8007(?=[0-9A-F]{4}\b)([0-9A-F]{4})|\bERROR (\d{1,5}) \(0x[0-9A-F]{8}\)",
+            r"|\b0x8007(?=[0-9A-F]{4}\b)([0-9A-F]{4})|\bERRO(?:R)? (\d{1,5}) \(0x[0-9A-F]{8}\)"
+            r"|\bFAILED (\d{1,5}):",
             re.IGNORECASE,
         ),
-        lambda m: platforms.windows_entry(int(m[2], 16) if m[2] else int(m[1] or m[3])),
+        lambda m: platforms.windows_entry(int(m[2], 16) if m[2] else int(m[1] or m[3] or m[4])),
     ),
     (
         ("errno",),
@@ -166,8 +167,10 @@ def _phrase_entry(name: str, kind: str) -> Entry:
     return Entry(name, PHRASE_STRENGTHS[kind], f"phrase: {name}")
 
 
-def line_findings(line: str) -> list[Finding]:
-    """Every entry found in `line`, overlapping findings resolved to the longest."""
+@lru_cache(maxsize=16384)
+def line_findings(line: str) -> tuple[Finding, ...]:
+    """Every entry found in `line`, overlapping findings resolved to the longest (cached: TWS
+    frames and tools repeat their lines from one joblog to the next)."""
     folded = fold(line)
     pattern, entries = _literal_texts()
     found = [
@@ -191,4 +194,4 @@ def line_findings(line: str) -> list[Finding]:
     for finding in sorted(found, key=lambda f: (f.start - f.end, -f.entry.strength)):
         if all(finding.end <= k.start or finding.start >= k.end for k in kept):
             kept.append(finding)
-    return sorted(kept, key=lambda f: f.start)
+    return tuple(sorted(kept, key=lambda f: f.start))

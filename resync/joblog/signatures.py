@@ -35,6 +35,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"expiredtoken|invalidaccesskeyid|signaturedoesnotmatch|invalidclienttokenid"
         r"|(role|user) \W?[\w.@-]+\W? does not exist|no such user",
         r"credenciais (invalidas|incorretas)|(login|logon) (falhou|recusado|negado)",
+        r"no valid credentials|failed to find any kerberos tgt|gss initiate failed|logon_failure"
+        r"|password is incorrect|(usuario|senha)\b.{0,40}\b(recusad|invalid|incorret)"
+        r"|autenticacao\b.{0,30}\b(falhou|recusada|negada)|access denied: 530|530 (login|user"
+        r"|not logged)|not logged in",
     ),
     "disk_full": (
         r"file ?system (is )?full|disk (is )?full|not enough (free )?(disk )?space"
@@ -58,6 +62,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"|(exceeded|exceeds) (the )?memory|memory cgroup",
         r"memoria insuficiente|sem memoria|falta de memoria|estouro de memoria|memoria esgotada"
         r"|nao foi possivel alocar memoria|oom_reaper",
+        r"unable to allocate\b.{0,40}\b(gib|mib|kib|gb|mb|kb|bytes|memory|array)",
     ),
     "timeout": (
         r"(exceed(ed|s)?|over) (its |the )?(max(imum)?|allowed) (duration|run ?time|elapsed)",
@@ -81,6 +86,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"|(run ?time|execution time|time|duration|elapsed)\b.{0,10}\blimit\b.{0,30}\b(exceeded"
         r"|reached|hit)"
         r"|exceeding (the |its |a )?\d+",
+        r"exceed\w*\b.{0,20}\b(run ?time|time|duration|execution)\b.{0,10}\blimit"
+        r"|still running after \d+",
     ),
     "permission_denied": (
         r"access (is )?denied|not authori[sz]ed|insufficient privileges?|permission (was )?denied"
@@ -93,6 +100,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"nao possui (permissao|privilegio)|(acesso|permissao)\b.{0,80}\b(foi )?negad"
         r"|(do|does) not have (the )?(required |necessary )?(permission|privilege|access)"
         r"|requires elevation",
+        r"(do|does|did) not have\b.{0,40}\b(permission|privilege|access|rights)",
     ),
     "connection_failure": (
         r"connection (was )?(refused|reset|timed out|closed by|lost|aborted|dropped)"
@@ -103,7 +111,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"no route to host|host\b.{0,60}\bunreachable|unknown host|could not resolve (host"
         r"|hostname)"
         r"|name resolution|unable to resolve|unreachable|connection attempt failed",
-        r"connection to server\b[^;]{0,160}\bfailed|connection unexpectedly closed|lost connection"
+        r"connection to server\b[^;]{0,160}?\bfailed|connection unexpectedly closed|lost connection"
         r"|network (error|is down)|socket (error|closed)|connect(ion)? timed? ?out"
         r"|handshake timed out"
         r"|no listener|listener (does not|could not)|end of file on communication channel",
@@ -113,11 +121,13 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"|resolucao de nome"
         r"|tempo (limite )?de conexao (esgotado|excedido)",
         r"(could not|couldn't|unable to|failed to) establish (a |the )?(new )?connection"
-        r"|the database system is (starting up|shutting down)|can't connect|connection closed",
+        r"|the database system is (starting up|shutting down)|can't connect",
         r"conexao (foi )?(recusada|perdida|encerrada|redefinida|reiniciada|fechada)|redefinida pelo"
         r"|(nao foi possivel|could not|unable to|failed to) resolv|could not be resolved"
         r"|nao pode ser resolvid"
         r"|connect(ion)? timeout",
+        r"conexao com (o )?servidor\b[^;]{0,160}?\bfalhou|jco_error_communication|not reached"
+        r"|not reachable|mqrc_host_not_available|mqrc_q_mgr_not_available|mqrc_connection_broken",
     ),
     "dependency_not_satisfied": (
         r"predecessor\b.{0,80}\b(not|did not|has not|failed|missing|abend|incomplete)"
@@ -163,6 +173,12 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"|(waiting|waited) for (the )?(predecessor|upstream|dependenc)"
         r"|no (input|trigger|control|flag|source) files? (found|present|available|received)"
         r"|(period|business day|day|month)\b.{0,20}\bnot (yet )?closed|upstream\b.{0,60}\babend",
+        r"upstream\b.{0,60}\b(has not|have not|not yet|did not|hasn't|not)\b.{0,20}(finish"
+        r"|complete|run|deliver|arriv|end|ready)|not ready after|waiting for\b.{0,80}\bto (reach"
+        r"|finish|complete|arrive)|not (yet )?(produced|delivered|created|written|sent|transmitted"
+        r"|received)\b.{0,10}\b(by|from)\b|ainda nao (transmitiu|enviou|gerou|entregou"
+        r"|disponibilizou|liberou)|input (path|data|dataset|partition)s?\b.{0,120}(not found"
+        r"|missing|does not exist|not (yet )?(present|available))",
     ),
     "not_found": (
         r"command not found|^\S*sh: (\d+: )?.*: not found|no such (file|directory|table|object"
@@ -185,6 +201,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"nonexistent (file|path|directory)|could not find a part of the path"
         r"|unable to open bcp host data-file|nosuchbucket",
         r"nao foi possivel (encontrar|localizar)",
+        r"\bis not installed\b|nao (esta )?instalad|不是内部或外部命令",
     ),
     "database_error": (
         r"deadlock|lock wait timeout|lock request time ?out|lock timeout|too many (connections"
@@ -195,6 +212,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(relation|table|constraint|index|object|role|schema|type)\b.{0,60}\balready exists"
         r"|value too long|invalid input syntax|numeric field overflow|out of range for type"
         r"|null value in column|violates not-null|invalid number",
+        r"duplicate (database )?records?|sapsql_|dbsql_|viola(m)? (a )?restricao"
+        r"|would be truncated|string or binary data",
     ),
     "unknown": (
         r"host key verification failed|remote host identification has changed"
@@ -216,6 +235,14 @@ PHRASES: dict[str, tuple[str, ...]] = {
 # Words every phrase of a class contains one of: a line with none of them skips its phrases.
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "credentials_expired": (
+        "credentials",
+        "kerberos",
+        "gss",
+        "530",
+        "logged in",
+        "incorrect",
+        "usuario",
+        "autenticacao",
         "credenciais",
         "falhou",
         "recusado",
@@ -261,6 +288,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "wrote only",
     ),
     "out_of_memory": (
+        "allocate",
         "oom_reaper",
         "memor",
         "heap",
@@ -273,6 +301,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "gc overhead",
     ),
     "timeout": (
+        "still running",
         "exced",
         "prazo",
         "duracao",
@@ -312,6 +341,10 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "autorizado",
     ),
     "connection_failure": (
+        "servidor",
+        "jco_error",
+        "reach",
+        "mqrc",
         "redefinida",
         "resolv",
         "timeout",
@@ -333,6 +366,20 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "rota",
     ),
     "dependency_not_satisfied": (
+        "not ready",
+        "waiting for",
+        "produced",
+        "delivered",
+        "transmitted",
+        "received",
+        "input path",
+        "input data",
+        "input partition",
+        "transmitiu",
+        "enviou",
+        "gerou",
+        "entregou",
+        "liberou",
         "anterior",
         "disponibilizad",
         "flag",
@@ -363,6 +410,13 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "ainda nao",
     ),
     "not_found": (
+        "installed",
+        "instalad",
+        "module",
+        "jarfile",
+        "main class",
+        "object name",
+        "命令",
         "encontrar",
         "localizar",
         "nonexistent",
@@ -386,6 +440,12 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
         "awk",
     ),
     "database_error": (
+        "duplicate",
+        "sapsql",
+        "dbsql",
+        "viola",
+        "truncated",
+        "binary data",
         "already exists",
         "value too long",
         "invalid input",
@@ -441,20 +501,29 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
 # Phrases as exact as a catalogue code: they decide over a tool's own wording around them.
 STRONG_PHRASES: dict[str, str] = {
     "credentials_expired": r"permission denied \((publickey|password|keyboard-interactive|gssapi)"
+    r"|senha falhou|access denied: 530|rfc_error_logon_failure"
     r"|access denied for user [^\n]{0,80}using password"
     r"|permission denied, please try again|password authentication failed|login failed for user"
     r"|invalid username/password",
     "connection_failure": r"is the server running|login timeout expired|connect timed out"
+    r"|servidor esta executando|partner\b.{0,40}\bnot reached"
     r"|connect to host .{0,80}timed out"
     r"|could not resolve host|network-related or instance-specific error",
     "timeout": r"canceling statement due to statement timeout|^timeout: sending signal"
+    r"|execution timeout expired|timeout period elapsed prior to completion"
     r"|(exceed(ed|s)?|over) (its |the )?(max(imum)?|allowed) (duration|run ?time)|\bmaxdur\b"
     r"|maximum duration exceeded"
     r"|terminated by timeout",
     "database_error": r"lock wait timeout exceeded|deadlock (found|detected)"
     r"|canceling statement due to"
     r" lock timeout",
+    "dependency_not_satisfied": r"(input|trigger|flag|control|ready|done|marker) files?\b.{0,120}"
+    r"(not (yet )?(found|present|arrived|received|delivered)|did not arrive|has not (yet )?arrived"
+    r"|never arrived)|arquivo (de entrada|de controle|gatilho|flag)\b.{0,120}nao (foi )?"
+    r"(recebid|encontrad|entregu)|predecessor\b.{0,40}\bnot (yet )?(complete|completed|finished)"
+    r"|upstream\b.{0,60}\b(has not|not yet|did not|hasn't)\b.{0,20}(finish|complete|run|deliver)",
     "unknown": r"host key verification failed|certificate verify failed|pkix path building failed"
+    r"|unable to negotiate|no matching (host key|key exchange|cipher)"
     r"|ssl certificate problem",
 }
 FAILURE_CLASSES: tuple[str, ...] = tuple(name for name in PHRASES if name != "unknown") + (
@@ -462,17 +531,21 @@ FAILURE_CLASSES: tuple[str, ...] = tuple(name for name in PHRASES if name != "un
 )
 # A database tool's own words around an error: they carry the cause (CARRIER), not name it.
 CARRIER_PHRASES = {
-    "database_error": r"\bpsql:.*(error|erro|fatal)|^\s*(error|fatal|erro):\s{2}\S|database error"
+    "database_error": r"\bpg_(restore|dump|dumpall)\b.*(error|erro|fatal)|archiver \(db\)"
+    r"|\bpsql:.*(error|erro|fatal)|^\s*(error|fatal|erro):\s{2}\S|database error"
     r"|erro de banco de dados|sqlplus.*error|could not execute query",
 }
 # Words one of which a line holds when a strong or carrier phrase can be in it.
 STRONG_KEYWORDS = re.compile(
-    "permission denied|passw|login|username|access denied|server running|timed out|resolve host"
-    "|network-related|canceling|timeout|duration|run ?time|maxdur|lock wait|deadlock|host key"
-    "|certificate|pkix|ssl"
+    "negotiate|no matching|file|arquivo|predecessor|upstream|servidor esta|partner"
+    "|execution timeout|timeout period|senha falhou|530|logon_failure|permission denied|passw"
+    "|login|username|access denied|server running|timed out|resolve host|network-related"
+    "|canceling|timeout|duration|run ?time|maxdur|lock wait|deadlock|host key|certificate|pkix"
+    "|ssl"
 )
 CARRIER_KEYWORDS = re.compile(
-    "psql|error:|fatal:|erro:|database error|banco de dados|sqlplus|could not execute"
+    "pg_restore|pg_dump|archiver|psql|error:|fatal:|erro:|database error|banco de dados|sqlplus"
+    "|could not execute"
 )
 STRONG_COMPILED = re.compile(
     "|".join(f"(?P<{name}>{pattern})" for name, pattern in STRONG_PHRASES.items())
@@ -497,27 +570,35 @@ ERROR_MARK = re.compile(
 # A line that only says something failed, not why: the cause is in an error above it.
 GENERIC_FAILURE_MARK = re.compile(
     r"(with|due to|see) (the )?previous errors?|com erros?\b|unexplained error|giving up"
+    r"|(\brc|return code|returned|retornou|retorno|errorlevel|exit (code|status)|status"
+    r"|c[oó]digo)\s*[=:(]?\s*-?\d+|not recoverable|exiting now|encountered an error"
+    r"|\b(falha|erro) (ao|na|no) \w+|\berror (creating|running|executing|calling|while|during)\b"
+    r"|\bn[aã]o (foi )?(gerad|enviad|executad|iniciad|carregad|processad|realizad)"
+    r"|\bnot (sent|generated|created|loaded|released|started|processed)\b|retry limit"
+    r"|limite de (novas )?tentativas|retries exhausted|tentativas esgotadas|max(imum)? retries"
+    r"|terminating (the )?instance|instance terminated|could not (stop|start|complete)\b"
     r"|desistindo|\b(processing|processamento|job|script|step|run|execution|execu[cç][aã]o"
-    r"|etapa|passo|load|carga|transfer|export|import|batch|lote|processo|rotina)\b.{0,30}"
+    r"|etapa|passo|load|carga|transfer|export|import|batch|lote|processo|rotina|exporta[cç][aã]o"
+    r"|importa[cç][aã]o|transfer[eê]ncia|package|pacote|workflow|session|sess[aã]o)\b.{0,30}"
     r"\b(failed|falhou|aborted|abortad[oa]|terminated|encerrad[oa]|ended in error)\b",
     re.IGNORECASE,
 )
 # A line saying the job got past an error: a retry that succeeded, a reconnection.
 RECOVERY_MARK = re.compile(
-    r"\b(recovered|reconnected|retry (succeeded|ok|successful)|(succeeded|ok|connected|completed)"
+    r"\b(recovered|reconnected|retry (succeeded|ok|successful)|(succeeded|ok|connected|completed"
+    r"|loaded|done|worked|passed|sent|received|uploaded|downloaded|transferred|processed)"
     r" (on|after) (attempt|retry|try)|recuperad[oa]|reconectad[oa]|(sucesso|conectado) (na|ap[oó]s)"
     r" (a )?(nova )?tentativa|(succeeded|ok|connected|completed|sucesso) (on|after|na|apos)"
     r" (\d+ )?(attempts?|retr(y|ies)|tries|tentativas?)|restabelecid[oa]|(attempt|try"
     r"|retry) \d+\b.{0,30}\b(succeeded|ok|successful|connected)"
     r"|tentativa \d+\b.{0,30}\b(sucesso|ok|conectad[oa])|connection established"
-    r"|conex[aã]o estabelecida|connected to|conectad[oa] a)\b",
+    r"|conex[aã]o estabelecida|connected to|conectad[oa] a|falling back to|fallback to)\b",
     re.IGNORECASE,
 )
 # A line saying something succeeded: it ends the failing tail when errors follow it.
 SUCCESS_MARK = re.compile(
     rf"{RECOVERY_MARK.pattern}|\b(succeeded|completed successfully|finished successfully"
-    r"|conclu[ií]d[oa] com sucesso|finalizad[oa] com sucesso|bem[- ]sucedid[oa])\b"
-    r"|\b(ok|done|completed?|conclu[ií]d[oa])\W*$",
+    r"|conclu[ií]d[oa] com sucesso|finalizad[oa] com sucesso|bem[- ]sucedid[oa])\b",
     re.IGNORECASE,
 )
 # An error announcing a retry or a warning was not the job's last word.

@@ -101,7 +101,7 @@ def test_a_failure_that_says_no_cause_stays_unknown(body: tuple[str, ...]) -> No
     assert (result.failure_class, result.confidence) == ("unknown", 0.0)
 
 
-def test_the_status_message_of_the_footer_joins_the_error_above_the_frame() -> None:
+def test_the_status_message_of_the_footer_does_not_hide_the_error_above_the_frame() -> None:
     log = "\n".join(
         [
             HEAD + "AWKRCE012E Unable to run the command. The error message is: Permission denied",
@@ -113,4 +113,4 @@ def test_the_status_message_of_the_footer_joins_the_error_above_the_frame() -> N
     )
     result = classify_joblog(log)
     assert result.failure_class == "permission_denied"
-    assert result.decisive_lines == [5, 7]
+    assert result.decisive_lines == [5]

@@ -179,6 +179,7 @@ EXIT_STATUSES = {
     139: ("unknown", MEDIUM, "killed by SIGSEGV"),
     143: ("unknown", WEAK, "killed by SIGTERM"),
     152: ("timeout", MEDIUM, "killed by SIGXCPU (CPU time limit)"),
+    9009: ("not_found", MEDIUM, "cmd.exe: the command was not found"),
 }
 
 AWK_SOURCE = "HCL Workload Automation 9.5/10.2 Messages and Codes"
