@@ -14,7 +14,9 @@ from resync.db.models import CapacityForecast, CapacityForecastRun
 NOW = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
 
 
-def store_run(started: datetime, finished: bool, forecasts: list[dict[str, Any]]) -> uuid.UUID:
+def store_run(
+    started: datetime, finished: bool, forecasts: list[dict[str, Any]], history_days: int = 30
+) -> uuid.UUID:
     run_id = uuid.uuid4()
     with get_engine().begin() as connection:
         connection.execute(
@@ -22,7 +24,8 @@ def store_run(started: datetime, finished: bool, forecasts: list[dict[str, Any]]
                 id=run_id,
                 started_at=started,
                 finished_at=started + timedelta(minutes=2) if finished else None,
-                history_days=30,
+                history_days=history_days,
+                scope="estate" if history_days >= 30 else "partial",
                 horizon_days=90,
                 workstation_count=2,
                 analyst="deterministic",
@@ -119,6 +122,32 @@ def test_filters(client, make_key, runs) -> None:
     assert {r["workstation"] for r in only_cpu["data"]} == {"FTA-B", "FTA-C"}
     limited = get(client, make_key, limit=1)
     assert limited["count"] == 4 and len(limited["data"]) == 1
+
+
+def test_a_narrow_run_never_replaces_the_estate_view(client, make_key, runs) -> None:
+    narrow = store_run(
+        NOW + timedelta(days=2),
+        True,
+        [{"workstation": "FTA-A", "resource": "disk", "status": "insufficient_data"}],
+        history_days=1,
+    )
+    estate = get(client, make_key, workstation="fta-a", resource="disk")
+    assert [row["run_id"] for row in estate["data"]] == [str(runs["new"])]
+    assert estate["data"][0]["days_to_saturation"] == 40
+    only = get(client, make_key, run_id=str(narrow))
+    assert only["count"] == 1 and only["data"][0]["status"] == "insufficient_data"
+    assert only["data"][0]["run_id"] == str(narrow)
+
+
+def test_an_unknown_or_unfinished_run_is_404(client, make_key, runs) -> None:
+    _, key = make_key(["metrics:read"])
+    unknown = uuid.uuid4()
+    for run_id, state in ((unknown, "does not exist"), (runs["running"], "has not finished")):
+        response = client.get(
+            "/api/v1/capacity/forecasts", params={"run_id": str(run_id)}, headers={"X-API-Key": key}
+        )
+        assert response.status_code == 404
+        assert response.json() == {"detail": f"Capacity run {run_id} {state}"}
 
 
 def test_empty_estate(client, make_key) -> None:
