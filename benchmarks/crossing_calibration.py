@@ -15,8 +15,11 @@ future did:
   and on the stationary ones alone;
 - the median absolute error of the P50 date, on the series that cross.
 
-Series already at their threshold when the history ends are left out (there is nothing to
-forecast). Tuning used seeds 0-N; `--held-out` scores seeds from 1,000,000 on, once.
+The baseline, scored on the same series in the same run, is the previous method: the hourly
+forecaster's own crossings (`forecast_resource`: "expected" where its point forecast crosses,
+"earliest" where its upper 80 % bound does, read as P50 and P10, the "likely" flag from the
+earliest date). Series already at their threshold when the history ends are left out (there is
+nothing to forecast). Tuning used seeds 0-N; `--held-out` scores seeds from 1,000,000 on, once.
 
     .venv/bin/python -m benchmarks.crossing_calibration [--per-kind 150] [--held-out]
         [--output FILE]
@@ -25,9 +28,11 @@ forecast). Tuning used seeds 0-N; `--held-out` scores seeds from 1,000,000 on, o
 import argparse
 import json
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 
 from benchmarks.machine import describe_machine
 from benchmarks.wandering_growth import (
@@ -39,10 +44,32 @@ from benchmarks.wandering_growth import (
     generate,
     true_crossing_day,
 )
+from resync.capacity.forecasting.capacity import forecast_resource
 from resync.capacity.forecasting.crossing import hourly_crossing
+from resync.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 AGGREGATION = {"cpu": "peak", "disk": "level"}
+START = datetime(2026, 10, 1)
+SETTINGS = Settings(forecast_horizon_days=HORIZON_DAYS)
+
+
+def baseline_days(series, truth: int | None, draw: float) -> dict:
+    """The previous method's P10/P50 stand-ins (earliest, expected) scored like the new one's."""
+    times = [START + timedelta(hours=hour) for hour in range(series.history.size)]
+    samples = pl.DataFrame({"sample_time": times, f"{series.resource}_percent": series.history})
+    outlook = forecast_resource(samples, series.resource, settings=SETTINGS).saturation
+
+    def day(when: datetime | None) -> float:
+        return np.inf if when is None else (when - outlook.history_end) // timedelta(days=1) + 1
+
+    earliest, expected = day(outlook.earliest_at), day(outlook.expected_at)
+    truth_value = np.inf if truth is None else truth
+    return {
+        "before_p10": truth_value < earliest,
+        "before_p50": truth_value < expected,
+        "likely": np.isfinite(earliest),
+    }
 
 
 def score(kind: str, seed: int) -> dict | None:
@@ -66,6 +93,7 @@ def score(kind: str, seed: int) -> dict | None:
     return {
         "kind": kind,
         "crosses": truth is not None,
+        "baseline": baseline_days(series, truth, draw),
         "before_p10": place < 0.1,
         "before_p50": place < 0.5,
         "likely": result.probability >= 0.1,
@@ -105,11 +133,16 @@ def main() -> None:
         if (row := score(kind, seed)) is not None
     ]
     elapsed = time.process_time() - started
+    baseline = [{**row, **row["baseline"], "p50_error": None} for row in rows]
     result = {
         "machine": describe_machine(),
         "setup": {"seeds_from": first, "per_kind": arguments.per_kind, "kinds": list(KINDS)},
         "summary": summarise(rows),
+        "baseline_summary": summarise(baseline),
         "by_kind": {kind: summarise([r for r in rows if r["kind"] == kind]) for kind in KINDS},
+        "baseline_by_kind": {
+            kind: summarise([r for r in baseline if r["kind"] == kind]) for kind in KINDS
+        },
         "cpu_seconds_per_series": round(elapsed / len(rows), 4),
     }
     text = json.dumps(result, indent=2)
