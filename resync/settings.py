@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     # and the flow work on two at once, one per core of a small server.
     ingest_parallel_batches: int = Field(default=2, ge=1, le=16)
     ingest_claim_timeout_seconds: int = Field(default=600, ge=10)
+    inbox_drain_alert_minutes: int = Field(
+        default=15,
+        ge=1,
+        description="Alert when an ingest run leaves accepted samples waiting longer than this",
+    )
 
     # Collector cadence and FTA link
     collector_interval_seconds: int = 300
@@ -321,6 +326,11 @@ class Settings(BaseSettings):
         gt=0.0,
         lt=1.0,
         description="Newest share of the data kept out to score a change",
+    )
+    learning_min_failure_resolutions: int = Field(
+        default=20,
+        ge=4,
+        description="Resolutions with a class the failure text model needs before it is retrained",
     )
     learning_min_alert_reviews: int = Field(
         default=6, ge=4, description="Reviewed alerts a rule × FTA needs before it is tuned"

@@ -1,4 +1,5 @@
-"""Alert tasks: evaluate the rules on recent samples, keep `alerts` in step, notify, summarise.
+"""Alert tasks: evaluate the rules on recent samples, keep `alerts` in step, notify, check that
+the inbox drains, summarise.
 
 Evaluating and summarising are retried like every database task: a repeated evaluation finds
 the alerts the first one opened still open (one per FTA × rule) and refreshes them, and a
@@ -13,7 +14,9 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.blocks.core import Block
 from prefect.blocks.notifications import NotificationBlock
 from prefect.cache_policies import NONE
+from prefect.variables import Variable
 
+from resync.alerts.inbox import inbox_not_draining
 from resync.alerts.rules import (
     RULE_COLUMNS,
     SET_ASIDE_WINDOW,
@@ -31,10 +34,13 @@ from resync.alerts.store import (
     update_alerts,
 )
 from resync.db.engine import get_engine, session_scope
-from resync.ingest.store import set_aside_since
+from resync.ingest.store import set_aside_since, unclaimed_inbox
 from resync.learning.parameters import alert_overrides
 from resync.settings import get_settings
 from tasks.database import database_task
+
+# A Prefect variable holding when the inbox was reported not draining, until it drains again.
+INBOX_STALL_VARIABLE = "resync-inbox-not-draining"
 
 
 @database_task
@@ -77,16 +83,55 @@ def notify_alerts(alert_ids: list[int]) -> int:
         alerts = unnotified_alerts(session, alert_ids)
         if not alerts:
             return 0
-        block = Block.load(block_name)
-        if not isinstance(block, NotificationBlock):
-            raise TypeError(
-                f"block {block_name!r} is a {type(block).__name__}, not a notification block"
-            )
         lines = [f"[{a.severity.upper()}] {a.workstation} {a.rule}: {a.message}" for a in alerts]
-        block.notify(body="\n".join(lines), subject=f"Resync: {len(lines)} new FTA alert(s)")
+        notification_block(block_name).notify(
+            body="\n".join(lines), subject=f"Resync: {len(lines)} new FTA alert(s)"
+        )
         mark_notified(alerts, datetime.now(UTC))
     get_run_logger().info("sent %d alerts through notification block %r", len(lines), block_name)
     return len(lines)
+
+
+def notification_block(block_name: str) -> NotificationBlock:
+    block = Block.load(block_name)
+    if not isinstance(block, NotificationBlock):
+        raise TypeError(
+            f"block {block_name!r} is a {type(block).__name__}, not a notification block"
+        )
+    return block
+
+
+@task(retries=3, retry_delay_seconds=[2, 10, 30], cache_policy=NONE)
+def check_inbox_drain() -> bool:
+    """Whether this run left samples waiting past the limit; the notification block hears when
+    that starts and when the inbox drains again, once each (the Prefect variable remembers)."""
+    settings = get_settings()
+    now = datetime.now(UTC)
+    with get_engine().connect() as connection:
+        waiting, oldest = unclaimed_inbox(connection)
+    limit = timedelta(minutes=settings.inbox_drain_alert_minutes)
+    message = inbox_not_draining(waiting, oldest, now, limit)
+    logger = get_run_logger()
+    if message is not None:
+        logger.error(message)
+    notified_since = Variable.get(INBOX_STALL_VARIABLE)
+    if (message is not None) == (notified_since is not None):
+        return message is not None
+    if settings.notification_block:
+        block = notification_block(settings.notification_block)
+        if message is not None:
+            block.notify(body=message, subject="Resync: the inbox is not draining")
+        else:
+            block.notify(
+                body=f"the inbox drains again (not draining since {notified_since})",
+                subject="Resync: the inbox drains again",
+            )
+    if message is not None:
+        Variable.set(INBOX_STALL_VARIABLE, now.isoformat(timespec="seconds"), overwrite=True)
+    else:
+        Variable.unset(INBOX_STALL_VARIABLE)
+        logger.info("the inbox drains again")
+    return message is not None
 
 
 @database_task

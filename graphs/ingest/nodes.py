@@ -3,8 +3,8 @@
 from typing import Any, Literal
 
 from graphs.ingest.state import IngestState
+from tasks.alerts import check_inbox_drain, notify_alerts
 from tasks.alerts import evaluate_alerts as evaluate_alert_rules
-from tasks.alerts import notify_alerts
 from tasks.ingest import (
     claim_inbox_batch,
     load_history_batch,
@@ -38,7 +38,12 @@ def load_history(state: IngestState) -> dict[str, Any]:
 
 
 def evaluate_alerts(state: IngestState) -> dict[str, Any]:
-    return {**evaluate_alert_rules(), "current_batches": []}
+    """The FTAs' alert rules, then whether this run left the inbox draining."""
+    return {
+        **evaluate_alert_rules(),
+        "inbox_not_draining": check_inbox_drain(),
+        "current_batches": [],
+    }
 
 
 def notify(state: IngestState) -> dict[str, Any]:

@@ -22,6 +22,8 @@ class IngestState(TypedDict, total=False):
     loaded: Annotated[int, operator.add]
     duplicates: Annotated[int, operator.add]
     opened_alert_ids: list[int]
+    inbox_not_draining: bool
+    """Samples this run left in the inbox have waited past RESYNC_INBOX_DRAIN_ALERT_MINUTES."""
     resolved: int
     open: int
     notified: int

@@ -2,10 +2,13 @@
 requests by route and status with their latency, key-cache hits, the inbox backlog and the
 flows' lag read from a real Prefect server."""
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+import yaml
 from fastapi.testclient import TestClient
 from prefect import flow
 from prefect.settings import PREFECT_API_URL
@@ -18,6 +21,7 @@ from tests.support.postgres import free_port
 
 SINGLE = "/api/v1/metrics/workstation"
 BATCH = "/api/v1/metrics/workstation/batch"
+RULES = Path(__file__).resolve().parents[2] / "resync" / "alerts" / "prometheus.yml"
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
 
@@ -99,6 +103,12 @@ def test_a_claimed_inbox_shows_no_backlog(client: TestClient, reader: str, make_
     assert samples[("resync_database_up", ())] == 1
 
 
+def exposed_names(text: str) -> set[str]:
+    return {
+        sample.name for family in text_string_to_metric_families(text) for sample in family.samples
+    }
+
+
 @flow(name="metrics-lag-probe")
 def lag_probe() -> int:
     return 1
@@ -106,11 +116,22 @@ def lag_probe() -> int:
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_each_flow_shows_the_time_since_its_last_completed_run(
-    prefect_api: None, client: TestClient, reader: str, monkeypatch: pytest.MonkeyPatch
+    prefect_api: None,
+    client: TestClient,
+    reader: str,
+    make_key: Callable,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     lag_probe()
+    _, writer = make_key(["metrics:write"])
+    client.post(SINGLE, json=payload("WS-LAG-01"), headers={"X-API-Key": writer})
     monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
     samples = scrape(client, reader)
+    # Every metric the shipped alerting rules read is among them.
+    rules = yaml.safe_load(RULES.read_text())["groups"][0]["rules"]
+    wanted = set(re.findall(r"\bresync_[a-z_]+", " ".join(rule["expr"] for rule in rules)))
+    assert len(wanted) == 6
+    assert wanted - {name for name, _ in samples} == set()
     assert samples[("resync_prefect_up", ())] == 1
     lag = samples[("resync_flow_last_completed_age_seconds", (("flow", "metrics-lag-probe"),))]
     assert 0 <= lag < 30
@@ -119,4 +140,4 @@ def test_each_flow_shows_the_time_since_its_last_completed_run(
     samples = scrape(client, reader)
     assert samples[("resync_prefect_up", ())] == 0
     assert not [name for name, _ in samples if name.startswith("resync_flow_")]
-    assert samples[("resync_inbox_unclaimed_samples", ())] == 0
+    assert samples[("resync_inbox_unclaimed_samples", ())] == 1
