@@ -106,10 +106,12 @@ class Settings(BaseSettings):
     forecast_history_days: int = 30
     forecast_horizon_days: int = 90
     forecast_min_history_days: float = Field(
-        default=7.0, ge=2.0, description="Shorter histories are reported as too little data"
+        default=7.0,
+        ge=2.0,
+        description="Shorter histories of CPU, memory and disk get a provisional estimate",
     )
     procurement_lead_time_days: int = Field(
-        default=30, ge=0, description="Order-by date = expected saturation date minus this"
+        default=30, ge=0, description="Order-by date = P50 saturation date minus this"
     )
     capacity_schedule_timezone: str = Field(
         default="UTC",
@@ -117,7 +119,10 @@ class Settings(BaseSettings):
         "prefect.yaml as RESYNC_CAPACITY_SCHEDULE_TIMEZONE",
     )
     capacity_forecast_workers: int = Field(
-        default=0, ge=0, description="Processes forecasting series in parallel; 0: one per core"
+        default=0,
+        ge=0,
+        description="Task runs forecasting series in parallel, each a group of FTAs; 0: one per "
+        "core",
     )
     capacity_headroom_percent: float = Field(
         default=10.0,
