@@ -46,18 +46,30 @@ aix_read_counters() {
 }
 
 # The last vmstat line covers the SECONDS interval; busy is user + system (wa is idle time).
-# Columns are counted from the right: without -w, wide memory values run together on the left.
+# On a shared-processor LPAR (an ec column) busy is the share of the entitlement consumed
+# (ec, capped at 100): us + sy are shares of whatever physical CPU the LPAR got, which may be
+# a sliver of a core. Columns are counted from the right: without -w, wide memory values run
+# together on the left.
 aix_parse_vmstat_cpu() {
     awk '$1 == "r" && $2 == "b" {
-            for (i = 1; i <= NF; i++) { if ($i == "us") us = NF - i; if ($i == "sy") sy = NF - i }
+            for (i = 1; i <= NF; i++) {
+                if ($i == "us") us = NF - i; if ($i == "sy") sy = NF - i; if ($i == "ec") ec = NF - i
+            }
             next
         }
-        us != "" && $NF ~ /^[0-9.]+$/ && $1 ~ /^[0-9]+$/ { busy = $(NF - us) + $(NF - sy); found = 1 }
-        END { if (found) print busy }'
+        us != "" && $NF ~ /^[0-9.]+$/ && $1 ~ /^[0-9]+$/ {
+            busy = (ec != "") ? $(NF - ec) : $(NF - us) + $(NF - sy); found = 1
+        }
+        END { if (found) print (busy > 100 ? 100 : busy) }'
 }
 
 aix_sample_cpu() {
     read_with aix_parse_vmstat_cpu "" vmstat "$1" 2
+}
+
+# Processing units of a shared-processor LPAR (vmstat's ent=), empty on a dedicated one.
+aix_cpu_entitlement() {
+    aix_vmstat_configuration | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^ent=/) { sub(/ent=/, "", $i); print $i + 0 } }'
 }
 
 aix_vmstat_configuration() {

@@ -68,6 +68,11 @@ darwin_inode_percent() {
     read_with parse_inode_percent "" df -i "$1"
 }
 
+# Only AIX shared-processor LPARs have an entitlement.
+darwin_cpu_entitlement() {
+    :
+}
+
 darwin_load_averages() {
     sysctl -n vm.loadavg | tr -d '{}' | awk '{ print $1, $2, $3 }'
 }

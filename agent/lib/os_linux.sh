@@ -94,6 +94,11 @@ linux_inode_percent() {
     read_with parse_inode_percent "" df -P -i "$1"
 }
 
+# Only AIX shared-processor LPARs have an entitlement.
+linux_cpu_entitlement() {
+    :
+}
+
 linux_load_averages() {
     awk '{ print $1, $2, $3 }' /proc/loadavg
 }

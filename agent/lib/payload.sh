@@ -52,6 +52,11 @@ collect_payload() {
         "$(number_or_null "$("${os_prefix}_memory_total_mb")" 0)" "$disk_total_gb"
     printf '"os_type": %s, "os_version": %s, "agent_version": "%s"' \
         "$(json_string "$os_type")" "$(json_string "$("${os_prefix}_os_version")")" "$AGENT_VERSION"
+    collect_entitlement=$("${os_prefix}_cpu_entitlement")
+    if [ -n "$collect_entitlement" ]; then
+        printf ', "cpu_entitlement": %s' "$(format_number "$collect_entitlement" 2)"
+        log INFO "shared-processor LPAR (entitlement $collect_entitlement): cpu_percent is the share of the entitlement consumed"
+    fi
     collect_swap=$("${os_prefix}_swap_percent")
     [ -n "$collect_swap" ] && printf ', "swap_percent": %s' "$(format_number "$collect_swap" 2)"
     [ -n "$cpu_iowait" ] && printf ', "cpu_iowait_percent": %s' "$(format_number "$cpu_iowait" 2)"

@@ -123,6 +123,9 @@ class HostFacts(BaseModel):
     os_version: Label | None = None
     agent_version: Label | None = None
     swap_percent: Percent | None = None
+    # Processing units of an AIX shared-processor LPAR: cpu_percent is then the share of this
+    # entitlement consumed (capped at 100), not of the logical CPUs.
+    cpu_entitlement: NonNegative | None = None
     # Shares of CPU time over the same interval as cpu_percent (which counts steal as busy).
     cpu_iowait_percent: Percent | None = None
     cpu_steal_percent: Percent | None = None

@@ -38,7 +38,8 @@ DARWIN_HOST = {
     "rejected_files": 0,
 }
 AIX_METRICS = {
-    "cpu_percent": 30,
+    # A shared-processor LPAR: 41 % of its entitlement consumed (vmstat's ec).
+    "cpu_percent": 41,
     "memory_percent": 37.5,
     "disk_percent": 75,
     "latency_min_ms": 1,
@@ -63,6 +64,7 @@ AIX_HOST = {
     "os_type": "AIX",
     "os_version": "7.2",
     "agent_version": "1.0.0",
+    "cpu_entitlement": 1,
     "swap_percent": 3,
     "spool_files": 0,
     "rejected_files": 0,

@@ -87,7 +87,7 @@ def test_readings_that_cannot_be_taken_are_null_with_a_warning(agent):
     metrics = payload["metrics"]
     assert metrics["memory_percent"] is None
     assert (metrics["disk_io_read_kbs"], metrics["disk_io_write_kbs"]) == (None, None)
-    assert metrics["cpu_percent"] == 30 and metrics["network_rx_kbs"] == 400
+    assert metrics["cpu_percent"] == 41 and metrics["network_rx_kbs"] == 400
     MetricsPayload.model_validate(payload)
     warnings = [line for line in result.stderr.splitlines() if " WARN " in line]
     assert (
@@ -104,7 +104,14 @@ def test_readings_that_cannot_be_taken_are_null_with_a_warning(agent):
 
 def test_vmstat_columns_run_together_are_read_from_the_right(agent):
     agent.use_fakes("aix")
-    assert agent.dry_run(FAKE_VMSTAT_RUN_TOGETHER="1")["metrics"]["cpu_percent"] == 30
+    assert agent.dry_run(FAKE_VMSTAT_RUN_TOGETHER="1")["metrics"]["cpu_percent"] == 41
+
+
+def test_dedicated_lpar_cpu_is_user_plus_system(agent):
+    agent.use_fakes("aix")
+    payload = agent.dry_run(FAKE_LPAR="dedicated")
+    assert payload["metrics"]["cpu_percent"] == 30
+    assert "cpu_entitlement" not in payload["host"]
 
 
 NAMESPACE_SETUP = """
