@@ -24,8 +24,9 @@ from resync.jobs.errors import HwaError, HwaUnavailable
 from resync.jobs.hwa import AdHocJob, HwaClient
 from resync.maintenance.actions import ActionError, action_title, build_argv
 from resync.maintenance.effects import JOBS_STARTED, effect_metric, effect_words, judge_effect
-from resync.maintenance.execution import ad_hoc_job, follow_job, submit_once
+from resync.maintenance.execution import JobLost, ad_hoc_job, follow_job, submit_once
 from resync.maintenance.execution_store import (
+    StartedExecution,
     awaiting_effect,
     effect_readings,
     executed_actions,
@@ -53,10 +54,12 @@ def record_job_submission(execution_id: int, job_id: str, submitted: bool) -> No
         record_submission(session, execution_id, job_id, utcnow() if submitted else None)
 
 
-def _run_job(client: HwaClient, job: AdHocJob, execution_id: int, settings: Settings) -> dict:
+def _run_job(
+    client: HwaClient, job: AdHocJob, started: StartedExecution, settings: Settings
+) -> dict:
     try:
-        job_id, submitted = submit_once(client, job)
-        record_job_submission(execution_id, job_id, submitted)
+        job_id, submitted = submit_once(client, job, started.job_id)
+        record_job_submission(started.id, job_id, submitted)
         ended = follow_job(
             client,
             job,
@@ -64,6 +67,8 @@ def _run_job(client: HwaClient, job: AdHocJob, execution_id: int, settings: Sett
             poll_seconds=settings.maintenance_action_poll_seconds,
             joblog_max_bytes=settings.maintenance_action_output_max_bytes,
         )
+    except JobLost as error:
+        return {"job_status": "lost", "exit_code": None, "output": str(error)}
     except HwaUnavailable as error:
         return {"job_status": "unavailable", "exit_code": None, "output": f"not run: {error}"}
     except HwaError as error:
@@ -115,7 +120,7 @@ def _execute(
     elif job is not None and client is None:
         result = {"job_status": "refused", "exit_code": None, "output": no_master}
     elif job is not None:
-        result = _run_job(client, job, started.id, settings)
+        result = _run_job(client, job, started, settings)
     with session_scope() as session:
         finish_execution(
             session,

@@ -65,13 +65,24 @@ def ad_hoc_job(run_id: str, action: ProposedAction, argv: list[str], user: str) 
     )
 
 
-def submit_once(client: HwaClient, job: AdHocJob) -> tuple[str, bool]:
+class JobLost(Exception):
+    """An earlier attempt's job is no longer in the plan (a new plan dropped it): it is not
+    submitted again."""
+
+
+def submit_once(client: HwaClient, job: AdHocJob, recorded_id: str | None) -> tuple[str, bool]:
     """Submit `job` unless the plan already has it (an earlier, interrupted attempt submitted
-    it): the master's id of the job, and whether this call submitted it."""
+    it): the master's id of the job, and whether this call submitted it. `recorded_id` is the
+    id an earlier attempt recorded; such a job missing from the plan raises JobLost."""
     found = client.find_job(job.workstation, job.job_name)
     if found is not None:
         logger.info("job %s is in the plan already (%s): not submitted again", job.job_name, found)
         return found.run_id, False
+    if recorded_id is not None:
+        raise JobLost(
+            f"not run again: job {job.job_name} ({recorded_id}) was submitted by an earlier "
+            "attempt and is no longer in the plan; its joblog is in the scheduler's archive"
+        )
     return client.submit_ad_hoc_job(job), True
 
 

@@ -46,7 +46,7 @@ def outcome(execution: MaintenanceActionExecution | None) -> str:
     status = execution.job_status
     if status is None:  # run before actions ran through the master: an exit code at most
         return "ended" if execution.exit_code is None else f"exit {execution.exit_code}"
-    if status in ("refused", "unavailable", "timed_out"):
+    if status in ("refused", "unavailable", "timed_out", "lost"):
         return status.replace("_", " ")
     return f"{status} rc {execution.exit_code}" if execution.exit_code is not None else status
 

@@ -38,7 +38,8 @@ class ActionReviewPublic(BaseModel):
     job_id: str | None = Field(description="The master's id of that job")
     job_status: str | None = Field(
         description="The job's last status (SUCC, ABEND, …), or dry_run, refused (by the "
-        "master, or no master configured), unavailable (the master did not answer) or timed_out"
+        "master, or no master configured), unavailable (the master did not answer), timed_out "
+        "or lost (an earlier attempt's job left the plan: not submitted again)"
     )
     exit_code: int | None = Field(description="The job's return code")
     joblog: str | None = Field(

@@ -185,3 +185,26 @@ def test_a_dry_run_submits_nothing(database_url: str, monkeypatch: pytest.Monkey
     assert master.requests == []
     assert (execution.job_status, execution.dry_run, finding.outcome) == ("dry_run", True, None)
     assert execution.output.startswith("dry run: would submit `evtsize Mailbox.msg ")
+
+
+def test_a_recorded_job_gone_from_the_plan_is_not_submitted_again(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_estate(AUTO_APPROVED_ESTATE)
+    with master_running_actions(monkeypatch) as master:
+        run_graph()
+        execution, _, _ = stored()
+        # The next plan drops the ended job; the audit row is left unfinished, as by a crash.
+        master.adhoc.runs.clear()
+        with session_scope() as session:
+            session.get(MaintenanceActionExecution, execution.id).finished_at = None
+        state = run_graph()
+
+    execution, finding, _ = stored()
+    assert submissions(master) == 1 and master.adhoc.runs == []
+    assert state["executions"][0]["job_status"] == "lost"
+    assert execution.output == (
+        f"not run again: job {execution.job_name} ({execution.job_id}) was submitted by an "
+        "earlier attempt and is no longer in the plan; its joblog is in the scheduler's archive"
+    )
+    assert finding.outcome == "action_failed"

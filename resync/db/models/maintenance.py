@@ -119,8 +119,9 @@ class MaintenanceActionExecution(Base):
     A real run is an ad hoc job on the FTA, submitted through the master as `job_name` (derived
     from the run and the action). The row is written before the job is submitted, so a run
     continued after a crash finds a started row, looks the job up by that name in the plan and
-    submits it only when the master has none: never twice. `job_status` is the job's last
-    status (SUCC, ABEND, …) or dry_run, refused, unavailable or timed_out; `exit_code` its
+    submits it only when the master has none and no earlier attempt recorded its id: never
+    twice. `job_status` is the job's last status (SUCC, ABEND, …) or dry_run, refused,
+    unavailable, timed_out or lost (a recorded job a new plan dropped); `exit_code` its
     return code; `output` its joblog (redacted, capped) or why it did not run. `effect` is what
     the FTA's next samples showed (helped or no_effect, on `effect_metric`, before → after).
     """
