@@ -56,7 +56,7 @@ def test_dry_run_payload_is_valid_for_the_api(agent, listening_port):
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", raw["timestamp"])
     assert payload.host.os_type == "Linux"
     assert payload.host.os_version == os.uname().release
-    assert payload.host.agent_version == "1.0.0"
+    assert payload.host.agent_version == "1.1.0"
     assert 1.9 <= payload.tws.stdlist_mb <= 2.2
 
 

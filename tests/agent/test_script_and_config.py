@@ -32,7 +32,7 @@ def test_every_library_part_passes_shellcheck_on_its_own():
 
 def test_version_and_help(agent):
     version = agent.run("--version")
-    assert (version.returncode, version.stdout) == (0, "resync-agent 1.0.0\n")
+    assert (version.returncode, version.stdout) == (0, "resync-agent 1.1.0\n")
     help_text = agent.run("--help")
     assert help_text.returncode == 0
     for option in ("--dry-run", "--config FILE", "--install-cron", "--version", "Exit codes"):
