@@ -4,8 +4,9 @@ import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import PlainTextResponse
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from prometheus_client.metrics_core import GaugeMetricFamily, Metric
@@ -78,8 +79,8 @@ async def read_flows(now: datetime, snapshot: Snapshot) -> None:
     snapshot.families.append(family)
 
 
-@router.get("/metrics", response_class=Response)
-async def read_prometheus_metrics(request: Request, _key: MetricsReadKey) -> Response:
+@router.get("/metrics", response_class=PlainTextResponse)
+async def read_prometheus_metrics(request: Request, _key: MetricsReadKey) -> PlainTextResponse:
     """Resync's health for Prometheus: ingest requests, inbox backlog, flow lag, key cache."""
     now = datetime.now(UTC)
     snapshot = Snapshot()
@@ -91,4 +92,4 @@ async def read_prometheus_metrics(request: Request, _key: MetricsReadKey) -> Res
     else:
         registry.register(PROCESS_REGISTRY)
     registry.register(snapshot)
-    return Response(generate_latest(registry), media_type=CONTENT_TYPE_PLAIN_0_0_4)
+    return PlainTextResponse(generate_latest(registry), media_type=CONTENT_TYPE_PLAIN_0_0_4)
