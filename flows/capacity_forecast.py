@@ -56,6 +56,9 @@ def capacity_forecast(
         **summarize(state),
         "analyst": state["insight"]["analyst"],
         "report_id": str(report_id),
+        # Partial: the FTAs a step failed on were left out (an alert names each).
+        "partial": bool(state.get("fta_errors")),
+        "fta_errors": state.get("fta_errors", {}),
     }
 
 

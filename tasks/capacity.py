@@ -42,6 +42,7 @@ from resync.learning.capacity import saturation_probability
 from resync.learning.parameters import active_parameters, model_preferences
 from resync.settings import get_settings
 from tasks.database import database_task
+from tasks.fta_errors import fta_step, per_fta
 
 FORECAST_COLUMNS = (
     "status",
@@ -129,21 +130,25 @@ def _hourly_frame(
 @database_task
 def analyze_metric_trends(
     run_id: str, window_start: str, as_of: str, workstations: list[str], resources: list[str]
-) -> dict[str, int]:
-    """One row per FTA × resource with data: status, threshold, latest value, trend and R²."""
+) -> dict[str, Any]:
+    """One row per FTA × resource with data: status, threshold, latest value, trend and R²;
+    an FTA this fails on gets no row (`fta_errors`)."""
     settings = get_settings()
     hourly = _hourly_frame(window_start, as_of, workstations, resources)
-    rows = []
+    rows, errors = [], {}
     for (workstation,), frame in hourly.partition_by("workstation", as_dict=True).items():
-        for resource in resources:
-            series = hourly_series(frame, resource)
-            if not series.is_empty():
-                rows.append(trend_row(workstation, resource, series, settings))
+        with fta_step(errors, workstation):
+            found = []
+            for resource in resources:
+                series = hourly_series(frame, resource)
+                if not series.is_empty():
+                    found.append(trend_row(workstation, resource, series, settings))
+            rows += found
     run = uuid.UUID(run_id)
     with get_engine().begin() as connection:
         replace_forecast_rows(connection, run, rows)
     insufficient = sum(row["status"] == "insufficient_data" for row in rows)
-    return {"series": len(rows), "insufficient": insufficient}
+    return {"series": len(rows), "insufficient": insufficient, "fta_errors": errors}
 
 
 @database_task
@@ -165,23 +170,24 @@ def forecast_metric_series(
     workstations: list[str],
     resources: list[str],
     horizon_days: int,
-) -> dict[str, int]:
+) -> dict[str, Any]:
     """Forecast the series of `workstations` with enough history `horizon_days` ahead (a
     provisional estimate for the short ones); store model, MASE, crossing dates and their
-    probability, and the series where a crossing is likely. Returns the count per model."""
+    probability, and the series where a crossing is likely. Returns the count per model
+    (`models`) and the FTAs forecasting failed on, left without a forecast (`fta_errors`)."""
     settings = get_settings().model_copy(update={"forecast_horizon_days": horizon_days})
     run = uuid.UUID(run_id)
     with get_engine().connect() as connection:
         wanted = series_to_forecast(connection, run)
         preferences = model_preferences(connection)
     hourly = _hourly_frame(window_start, as_of, workstations, resources)
-    rows = [
-        row
-        for row in forecast_workstations(hourly, resources, settings, preferences)
-        if (row["workstation"], row["resource"]) in wanted
-    ]
+    forecast, errors = per_fta(
+        lambda frame: forecast_workstations(frame, resources, settings, preferences), hourly
+    )
+    rows = [row for row in forecast if (row["workstation"], row["resource"]) in wanted]
     _update_rows(run, rows, FORECAST_COLUMNS)
-    return dict(Counter(row.get("model") or row["status"] for row in rows))
+    models = dict(Counter(row.get("model") or row["status"] for row in rows))
+    return {"models": models, "fta_errors": errors}
 
 
 def _update_rows(run: uuid.UUID, rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:

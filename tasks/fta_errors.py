@@ -31,29 +31,26 @@ def describe(error: Exception) -> str:
     return f"{type(error).__name__}: {line}"[:300]
 
 
-def per_fta(
-    step: Callable[[pl.DataFrame, pl.DataFrame], Result],
-    metrics: pl.DataFrame,
-    jobs: pl.DataFrame,
-) -> tuple[Result, dict[str, str]]:
-    """`step(metrics, jobs)` over the estate, and the FTAs left out because it failed on each
-    of them alone (by name, the error). Re-raises an error no single FTA explains."""
+def per_fta(step: Callable[..., Result], *frames: pl.DataFrame) -> tuple[Result, dict[str, str]]:
+    """`step(*frames)` over the estate (frames with a `workstation` column), and the FTAs left
+    out because it failed on each of them alone (by name, the error). Re-raises an error no
+    single FTA explains."""
     try:
-        return step(metrics, jobs), {}
+        return step(*frames), {}
     except Exception as estate_error:
         failure = estate_error
-    names = sorted({*metrics["workstation"].unique(), *jobs["workstation"].unique()})
+    names = sorted({name for frame in frames for name in frame["workstation"].unique()})
     errors: dict[str, str] = {}
     for name in names:
+        alone = pl.col("workstation") == name
         try:
-            alone = pl.col("workstation") == name
-            step(metrics.filter(alone), jobs.filter(alone))
+            step(*(frame.filter(alone) for frame in frames))
         except Exception as error:
             errors[name] = describe(error)
     if not errors:
         raise failure
     kept = pl.col("workstation").is_in(list(errors)).not_()
-    return step(metrics.filter(kept), jobs.filter(kept)), errors
+    return step(*(frame.filter(kept) for frame in frames)), errors
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from typing import Any
 from prefect import unmapped
 
 from graphs.capacity.state import CapacityState
+from tasks.alerts import notify_alerts
 from tasks.capacity import (
     analyze_metric_trends,
     assess_forecast_saturation,
@@ -24,6 +25,7 @@ from tasks.capacity_report import (
     publish_capacity_artifacts,
     write_capacity_insight,
 )
+from tasks.fta_errors import record_fta_errors
 
 
 def fetch_metrics(state: CapacityState) -> dict[str, Any]:
@@ -52,7 +54,9 @@ def _window(state: CapacityState) -> tuple[str, str, str, list[str], list[str]]:
 
 
 def analyze_trends(state: CapacityState) -> dict[str, Any]:
-    return {"trends": analyze_metric_trends(*_window(state))}
+    trends = analyze_metric_trends(*_window(state))
+    errors = trends.pop("fta_errors")
+    return {"trends": trends, "fta_errors": errors}
 
 
 def forecast(state: CapacityState) -> dict[str, Any]:
@@ -68,10 +72,12 @@ def forecast(state: CapacityState) -> dict[str, Any]:
         unmapped(state["horizon_days"]),
     )
     models: Counter[str] = Counter()
-    for counts in futures.result():
-        models.update(counts)
+    errors: dict[str, str] = {}
+    for result in futures.result():
+        models.update(result["models"])
+        errors |= result["fta_errors"]
     forecast = sum(count for name, count in models.items() if name != "insufficient_data")
-    return {"forecasts": {"forecast": forecast, "models": dict(models)}}
+    return {"forecasts": {"forecast": forecast, "models": dict(models)}, "fta_errors": errors}
 
 
 def analyze_saturation(state: CapacityState) -> dict[str, Any]:
@@ -100,4 +106,6 @@ def generate_report(state: CapacityState) -> dict[str, Any]:
     insight = write_capacity_insight(state["run_id"], summary)
     finish_forecast_run(state["run_id"], len(state["workstations"]))
     publish_capacity_artifacts(state["run_id"], summary, insight)
+    errors = state.get("fta_errors", {})
+    notify_alerts(record_fta_errors("capacity", errors, state["workstations"]))
     return {"insight": insight}

@@ -4,7 +4,8 @@ The metrics (8.6 M rows for 1,000 FTAs) and the forecasts stay in the database; 
 checkpoint then costs a few kilobytes whatever the size of the estate.
 """
 
-from typing import Any, TypedDict
+import operator
+from typing import Annotated, Any, TypedDict
 
 
 class CapacityState(TypedDict, total=False):
@@ -28,6 +29,8 @@ class CapacityState(TypedDict, total=False):
     forecasts: dict[str, Any]
     """forecast (series forecast, provisional ones included), models (count per chosen model,
     "provisional" and "insufficient_data" for the others)."""
+    fta_errors: Annotated[dict[str, str], operator.or_]
+    """The FTAs a step failed on, by name, with the error: left out, the others forecast."""
     saturation: dict[str, int]
     """expected (the P50 crossing date is within the horizon), likely (only the P10 one is)."""
     scaling: dict[str, Any]

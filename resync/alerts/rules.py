@@ -38,6 +38,7 @@ SILENT_RULE = "silent"
 # workflow's own runs (`resync.alerts.store.record_workflow_errors`), never by the rules here.
 WORKFLOW_ERROR_RULES = {
     "maintenance": "maintenance_analysis_failed",
+    "capacity": "capacity_forecast_failed",
     "decision_support": "failure_analysis_failed",
     "learning": "learning_failed",
 }
