@@ -26,6 +26,7 @@ from prefect.input.run_input import keyset_from_paused_state
 from prefect.runtime import flow_run
 from prefect.states import Crashed, Paused, Running
 
+from resync.ingest.payload import FREE_TEXT_PATTERN
 from resync.maintenance.actions import action_title
 from resync.maintenance.review_sheet import field_description, form_description, review_sheet
 from resync.maintenance.types import Finding, ReviewAnswer
@@ -67,11 +68,16 @@ def review_form(request: dict[str, Any], sheet_link: str | None = None) -> type[
         pydantic.Field(
             min_length=1,
             max_length=120,
+            # NUL, which the database cannot store, is refused by the form, not by the store.
+            pattern=FREE_TEXT_PATTERN,
             title="Your name (kept with the decisions)",
             description=sheet,
         ),
     )
-    fields["comment"] = (str, pydantic.Field(default="", max_length=2000, title="Comment"))
+    fields["comment"] = (
+        str,
+        pydantic.Field(default="", max_length=2000, pattern=FREE_TEXT_PATTERN, title="Comment"),
+    )
     return pydantic.create_model("MaintenanceReview", __base__=RunInput, **fields)
 
 
