@@ -94,7 +94,16 @@ darwin_os_version() {
     printf '%s\n' "${darwin_version:-$(uname -r)}"
 }
 
+# "/" is the sealed, read-only system volume since macOS 10.15; what fills up is the data
+# volume mounted at /System/Volumes/Data, which stands for "/" where it exists.
 darwin_disk_usage() {
+    if [ "$1" = / ]; then
+        darwin_data=$(df -P -k /System/Volumes/Data 2>/dev/null | posix_df_usage)
+        if [ -n "$darwin_data" ]; then
+            printf '%s\n' "$darwin_data"
+            return 0
+        fi
+    fi
     read_with posix_df_usage "" df -P -k "$1"
 }
 

@@ -225,8 +225,14 @@ def test_tws_data_directory_of_newer_releases(agent):
     assert payload["tws"] == {
         "stdlist_mb": 0,
         "message_files": {"Mailbox.msg": 3.2},
-        # The fake df has one file system for every path; the inodes from df -i.
-        "file_systems": {"/": 75},
+        # The fake df puts every path but the data volume on "/"; the inodes from df -i.
+        "file_systems": {"/": 5},
         "stdlist_inodes_percent": 12,
         "processes": {"netman": 0, "mailman": 0, "batchman": 0, "jobman": 0},
     }
+
+
+def test_darwin_disk_before_the_sealed_system_volume(agent):
+    agent.use_fakes("darwin")
+    metrics = agent.dry_run(FAKE_DARWIN_NO_DATA_VOLUME="1")["metrics"]
+    assert metrics["disk_percent"] == 5
