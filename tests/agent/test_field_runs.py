@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from resync.ingest.payload import MetricsPayload
 from tests.agent.conftest import AGENT, TEST_KEY, require_tool
 
 FILL_AND_RUN = """
@@ -171,3 +172,27 @@ def test_state_directory_of_another_user_is_refused(agent, tmp_path):
     result = agent.run(RESYNC_API_URL="http://127.0.0.1:9", RESYNC_STATE_DIR=str(foreign))
     assert result.returncode == 73
     assert f"{foreign} belongs to another user" in result.stderr
+
+
+@pytest.mark.parametrize("shell", ["mksh"], indirect=True)
+def test_whole_run_under_a_ksh88_like_shell(agent, stub_api, listening_port):
+    """AIX's /bin/sh is ksh88; mksh descends from pdksh, a ksh88 clone without ksh93's additions."""
+    tws_home = agent.home / "TWS"
+    (tws_home / "stdlist").mkdir(parents=True)
+    (tws_home / "localopts").write_text("thiscpu = FTA88\n")
+    agent.write_key()
+    agent.env.update(
+        {
+            "RESYNC_API_URL": stub_api.url,
+            "TWS_HOME": str(tws_home),
+            "RESYNC_MASTER_PORT": str(listening_port),
+        }
+    )
+    stub_api.answers = [(503, {})]
+    assert agent.run().returncode == 75
+    assert agent.run().returncode == 0, agent.log_text()
+    replayed = stub_api.requests[-1]["body"]
+    assert [sample["workstation"] for sample in replayed] == ["FTA88", "FTA88"]
+    for sample in replayed:
+        MetricsPayload.model_validate(sample)
+        assert sample["metrics"]["tcp_connectivity"] == 1
