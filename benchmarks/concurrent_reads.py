@@ -1,13 +1,14 @@
 """Concurrent reads beside ingest, on SQLite and PostgreSQL: the agents' latency and every status.
 
-    .venv/bin/python -m benchmarks.concurrent_reads --baseline-ref REF [--seconds 10]
+    .venv/bin/python -m benchmarks.concurrent_reads [--ref REF] --baseline-ref REF [--seconds 10]
 
 For each backend and each N of `--readers` (50, 100, 200): a fresh database holding an estate
 (`--workstations` FTAs, an hour of 5-minute samples each, loaded into history by the ingest
 code), one uvicorn worker, N readers looping `GET /api/v1/workstations`, agents posting single
 samples at `--agent-rate` per second (3,000 FTAs at the collector's 5 minutes: 10/s) and a
 `/healthz` probe, for `--seconds`. The same load goes, in the same run, to the API of REF
-(`git archive`). Afterwards every acknowledged agent sample is counted in the inbox.
+(`git archive`), as `--ref` does for the API measured (by default the working tree's).
+Afterwards every acknowledged agent sample is counted in the inbox.
 """
 
 import argparse
