@@ -8,8 +8,9 @@ fills by irregular amounts does) and day-to-day noise. Each simulated path draws
   level and the slope); a slope indistinguishable from zero (under `TREND_Z` bootstrap standard
   errors) is no trend at all, so a flat host's interval stays as wide as its noise instead of
   opening with the horizon;
-- a random walk whose step variance is read from the residuals' variogram (zero for a series
-  that returns to its level, so its interval does not grow either);
+- a random walk whose step variance is read from the residuals' day-to-day changes (zero for a
+  series that returns to its level, so its interval does not grow either), with the drift
+  uncertainty a walk brings;
 - its noise as blocks of the series' own residuals, a week long and in phase with the week, so
   a weekly batch peak recurs on its weekday and no higher than it ever was.
 """
@@ -24,7 +25,6 @@ from resync.capacity.forecasting.level_shift import detect_level_shifts
 PATHS = 1000
 TREND_Z = 2.0
 WEEK = 7
-VARIOGRAM_LAGS = 7
 WALK_Z = 2.0
 QUANTILES = {"lo95": 0.025, "lo80": 0.10, "mean": 0.50, "hi80": 0.90, "hi95": 0.975}
 
@@ -72,19 +72,24 @@ def _block_indices(size: int, length: int, block: int, phase: int, rng: np.rando
     return indices
 
 
+def _moving_blocks(size: int, block: int, rng: np.random.Generator) -> np.ndarray:
+    """`PATHS` rows of `size` indices: blocks of `block` steps starting anywhere."""
+    starts = rng.integers(0, size - block + 1, size=(PATHS, -(-size // block)))
+    return (starts[:, :, None] + np.arange(block)).reshape(PATHS, -1)[:, :size]
+
+
 def _random_walk_variance(residuals: np.ndarray) -> float:
-    """The step variance of a random walk in the residuals: the slope of their variogram over
-    the first lags (flat for noise around a level, rising by the step variance a lag for a
-    walk), never below zero."""
-    lags = np.arange(1, min(VARIOGRAM_LAGS, residuals.size // 3) + 1)
-    if lags.size < 2:
+    """The step variance of a random walk in the residuals, from their day-to-day changes: noise
+    around a level makes consecutive changes cancel (lag-one autocorrelation -1/2), a walk's
+    changes do not (0). The autocorrelation is taken `WALK_Z` standard errors towards -1/2
+    first, so a level that returns to itself is not read as a walk by chance."""
+    changes = np.diff(residuals)
+    if changes.size < 3 or float(np.var(changes)) == 0.0:
         return 0.0
-    variogram = [np.mean((residuals[lag:] - residuals[:-lag]) ** 2) for lag in lags]
-    (slope, _), covariance = np.polyfit(lags, variogram, 1, cov="unscaled")
-    fitted = np.polyval((slope, _), lags)
-    spread = float(np.sum((variogram - fitted) ** 2)) / max(1, lags.size - 2)
-    # A slope within two standard errors of zero is noise returning to its level, not a walk.
-    return max(0.0, float(slope) - WALK_Z * float(np.sqrt(covariance[0, 0] * spread)))
+    centred = changes - changes.mean()
+    rho = float(centred[1:] @ centred[:-1]) / float(centred @ centred)
+    shrunk = rho - WALK_Z / np.sqrt(changes.size)
+    return max(0.0, float(np.var(changes)) * (1.0 + 2.0 * shrunk))
 
 
 def simulate_paths(
@@ -98,7 +103,9 @@ def simulate_paths(
     intercept, slope = _line(values)
     fitted = intercept + slope * np.arange(size)
     residuals = values - fitted
-    resampled = residuals[_block_indices(size, size, block, 0, rng)]
+    # Blocks of a third of the history at any start: a refit sees the residuals' slow swings
+    # and their spikes anywhere, as the next month may.
+    resampled = residuals[_moving_blocks(size, max(block, size // 3), rng)]
     refits = fitted[None, :] + resampled
     steps = np.arange(size, dtype=float)
     centred = steps - steps.mean()
@@ -111,6 +118,9 @@ def simulate_paths(
     if slope == 0.0:
         levels_now = values.mean() + (resampled - resampled.mean()).mean(axis=1)
     walk_variance = _random_walk_variance(residuals)
+    if walk_variance > 0.0:
+        # A walk's drift is known only to its step size over the history's length.
+        slopes = slopes + rng.normal(0.0, np.sqrt(walk_variance / size), PATHS)
     ahead = np.arange(1, horizon + 1, dtype=float)
     paths = levels_now[:, None] + slopes[:, None] * ahead[None, :]
     if walk_variance > 0.0:
