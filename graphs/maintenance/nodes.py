@@ -24,11 +24,8 @@ from tasks.maintenance import (
     recommend_actions,
     record_review_decisions,
 )
-from tasks.maintenance_actions import (
-    check_action_effects,
-    execute_approved_actions,
-    notify_failed_actions,
-)
+from tasks.maintenance_actions import execute_approved_actions
+from tasks.maintenance_effects import check_action_effects, notify_failed_actions
 from tasks.maintenance_runs import store_maintenance_findings, write_maintenance_briefing
 
 

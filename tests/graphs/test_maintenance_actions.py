@@ -19,7 +19,7 @@ from resync.db.engine import session_scope
 from resync.db.models import MaintenanceActionExecution, MaintenanceFinding, MaintenanceReview
 from resync.maintenance.claims import claim_run
 from resync.settings import get_settings
-from tasks.maintenance_actions import check_action_effects, notify_failed_actions
+from tasks.maintenance_effects import check_action_effects, notify_failed_actions
 from tests.support.maintenance_estate import AUTO_APPROVED_ESTATE, load_estate
 from tests.support.maintenance_master import add_sample, master_running_actions, submissions
 
