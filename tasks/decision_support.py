@@ -34,6 +34,7 @@ from resync.joblog.store import (
 from resync.jobs.store import get_job_run
 from resync.settings import get_settings
 from tasks.database import database_task
+from tasks.failure_model import failure_model_in_force
 
 DEPLOYMENT = "decision-support/decision-support"
 ANALYSIS_BATCH = 500
@@ -88,14 +89,16 @@ def fetch_failure_contexts(run_ids: list[str]) -> list[dict[str, Any]]:
     return contexts
 
 
-@task(cache_policy=NONE)
+@database_task
 def classify_job_failures(contexts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each run's failure class with its evidence lines; the LLM only where no signature applies."""
+    """Each run's failure class with its evidence lines: the catalogue, then the text model in
+    force, then the LLM, where the one before could not decide."""
     settings = get_settings()
+    model = failure_model_in_force()
     classifications = []
     for context in contexts:
         classification, insight = classify_failure(
-            context["joblog"], context["run"]["return_code"], settings
+            context["joblog"], context["run"]["return_code"], settings, model
         )
         classifications.append(
             {

@@ -8,6 +8,7 @@ from graphs.auto_learning.nodes import (
     calibrate_confidence,
     collect_outcomes,
     learn_action_policy,
+    learn_failure_classes,
     select_models,
     tune_alerts,
 )
@@ -21,6 +22,7 @@ STEPS = (
     select_models,
     learn_action_policy,
     calibrate_capacity,
+    learn_failure_classes,
     apply_changes,
 )
 

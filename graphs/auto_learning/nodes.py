@@ -4,6 +4,7 @@ from typing import Any
 
 from graphs.auto_learning.state import LearningState
 from tasks.alerts import notify_alerts
+from tasks.failure_model import retrain_failure_model
 from tasks.fta_errors import record_fta_errors
 from tasks.learning import (
     calibrate_prediction_confidence,
@@ -22,6 +23,7 @@ LEARNERS = (
     "forecast_models",
     "action_policies",
     "capacity_calibration",
+    "failure_model",
 )
 
 
@@ -49,6 +51,10 @@ def learn_action_policy(state: LearningState) -> dict[str, Any]:
 
 def calibrate_capacity(state: LearningState) -> dict[str, Any]:
     return {"capacity_calibration": calibrate_saturation_probability()}
+
+
+def learn_failure_classes(state: LearningState) -> dict[str, Any]:
+    return {"failure_model": retrain_failure_model()}
 
 
 def proposals_and_skipped(state: LearningState) -> tuple[list[dict], dict[str, str]]:

@@ -20,6 +20,7 @@ class LearningState(TypedDict, total=False):
     forecast_models: dict[str, Any]
     action_policies: dict[str, Any]
     capacity_calibration: dict[str, Any]
+    failure_model: dict[str, Any]
     """Each: proposals (asdict of resync.learning.Proposal) and skipped (target → why); the
     per-FTA learners also fta_errors."""
     fta_errors: Annotated[dict[str, str], operator.or_]

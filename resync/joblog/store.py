@@ -185,3 +185,25 @@ def add_failure_resolution(
     session.add(row)
     session.flush()
     return row
+
+
+def load_resolved_failures(session: Session) -> list[tuple[str, str, datetime]]:
+    """(redacted joblog, class, recorded at) of each analysed run whose latest resolution
+    names its real class, oldest first: what the text model learns from."""
+    latest = latest_resolutions(session)
+    with_class = {run_id: row for run_id, row in latest.items() if row.failure_class}
+    if not with_class:
+        return []
+    joblogs = dict(
+        session.execute(
+            select(FailureAnalysis.run_id, FailureAnalysis.joblog).where(
+                FailureAnalysis.run_id.in_(with_class)
+            )
+        ).all()
+    )
+    resolved = [
+        (joblogs[run_id], row.failure_class, row.recorded_at)
+        for run_id, row in with_class.items()
+        if run_id in joblogs
+    ]
+    return sorted(resolved, key=lambda item: item[2])

@@ -5,7 +5,8 @@ It is trained on the catalogue-labelled corpus (every system error text in every
 locale, the Windows messages, HTTP reason phrases, exception names, database codes, each with
 its class, `unknown` included) and on the failures operators resolved with a class. TF-IDF
 over character 2–5-grams of the folded text feeds a linear SVM whose scores are calibrated into
-probabilities by sigmoid fitting on cross-validation folds; `threshold` is the calibrated
+probabilities by isotonic regression on cross-validation folds (a resolution weighs as much as
+`RESOLUTION_WEIGHT` catalogue entries); `threshold` is the calibrated
 probability from which its cross-validated answers are right at least `TARGET_PRECISION` of the
 time, and below it the model answers nothing. Training is deterministic: a version is fully
 described by the resolutions it saw.
@@ -27,6 +28,9 @@ from resync.joblog.catalogues import databases, exceptions, platforms, strerror
 from resync.joblog.catalogues.entries import fold
 
 TARGET_PRECISION = 0.97
+# An operator's resolution is this estate's own truth: it weighs as much as this many
+# catalogue entries, which cover every locale and product, not this estate.
+RESOLUTION_WEIGHT = 50.0
 MIN_THRESHOLD = 0.6
 FOLDS = 3
 
@@ -83,13 +87,20 @@ class TextModel:
 def _pipeline() -> Pipeline:
     return make_pipeline(
         TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
-        CalibratedClassifierCV(LinearSVC(C=0.5), method="sigmoid", cv=FOLDS),
+        CalibratedClassifierCV(LinearSVC(C=0.5), method="isotonic", cv=FOLDS),
     )
 
 
-def _calibrated_threshold(texts: list[str], labels: list[str]) -> float:
+def _calibrated_threshold(texts: list[str], labels: list[str], weights: np.ndarray) -> float:
     """The lowest probability from which cross-validated class answers reach the precision."""
-    probabilities = cross_val_predict(_pipeline(), texts, labels, cv=FOLDS, method="predict_proba")
+    probabilities = cross_val_predict(
+        _pipeline(),
+        texts,
+        labels,
+        cv=FOLDS,
+        method="predict_proba",
+        params={"calibratedclassifiercv__sample_weight": weights},
+    )
     classes = np.array(sorted(set(labels)))
     predicted = classes[probabilities.argmax(axis=1)]
     confidence = probabilities.max(axis=1)
@@ -104,14 +115,17 @@ def _calibrated_threshold(texts: list[str], labels: list[str]) -> float:
 
 def train_text_model(resolved: Sequence[Resolved] = ()) -> TextModel:
     """A model trained on the catalogue corpus and `resolved`, with its calibrated threshold."""
-    corpus = catalogue_corpus() + [(case.text, case.failure_class) for case in resolved]
-    counts = Counter(cls for _, cls in corpus)
+    corpus = [(text, cls, 1.0) for text, cls in catalogue_corpus()]
+    corpus += [(case.text, case.failure_class, RESOLUTION_WEIGHT) for case in resolved]
+    counts = Counter(cls for _, cls, _ in corpus)
     # A class needs examples in every fold of the calibration inside every fold of the threshold.
-    kept = [(text, cls) for text, cls in corpus if counts[cls] >= FOLDS * FOLDS]
-    texts = [fold(text) for text, _ in kept]
-    labels = [cls for _, cls in kept]
-    pipeline = _pipeline().fit(texts, labels)
-    return TextModel(pipeline, _calibrated_threshold(texts, labels), len(resolved))
+    kept = [item for item in corpus if counts[item[1]] >= FOLDS * FOLDS]
+    texts = [fold(text) for text, _, _ in kept]
+    labels = [cls for _, cls, _ in kept]
+    weights = np.array([weight for _, _, weight in kept])
+    pipeline = _pipeline().fit(texts, labels, calibratedclassifiercv__sample_weight=weights)
+    threshold = _calibrated_threshold(texts, labels, weights)
+    return TextModel(pipeline, threshold, len(resolved))
 
 
 @cache

@@ -49,11 +49,13 @@ def test_steps_in_order() -> None:
         "select_models",
         "learn_action_policy",
         "calibrate_capacity",
+        "learn_failure_classes",
         "apply_changes",
     ]
     edges = {(edge.source, edge.target) for edge in graph.get_graph().edges}
     assert ("__start__", "collect_outcomes") in edges
-    assert ("calibrate_capacity", "apply_changes") in edges
+    assert ("calibrate_capacity", "learn_failure_classes") in edges
+    assert ("learn_failure_classes", "apply_changes") in edges
     assert ("apply_changes", "__end__") in edges
 
 
@@ -80,7 +82,7 @@ def test_nodes_one_by_one(history: datetime) -> None:
     [(target, why)] = state["action_policies"]["skipped"].items()
     assert target == "disk_filling/extend_filesystem"
     assert why.endswith(": the policy in force (catalogue) fits")
-    missing = r"the learners \['capacity_calibration'\] have not run"
+    missing = r"the learners \['capacity_calibration', 'failure_model'\] have not run"
     with pytest.raises(ValueError, match=missing):
         nodes.apply_changes(state)
     state |= nodes.calibrate_capacity(state)
@@ -88,6 +90,8 @@ def test_nodes_one_by_one(history: datetime) -> None:
         "proposals": [],
         "skipped": {"all": "no judged outcome of a capacity forecast yet"},
     }
+    state |= nodes.learn_failure_classes(state)
+    assert state["failure_model"]["skipped"] == {"joblog": "0 resolutions with a class, 20 needed"}
     state |= nodes.apply_changes(state)
     proposals, skipped = nodes.proposals_and_skipped(state)
     assert len(state["change_ids"]) == len(proposals)
