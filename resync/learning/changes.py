@@ -8,10 +8,10 @@ from typing import Any
 class Proposal:
     """One change auto-learning proposes, scored on held-out history before and after.
 
-    `change_type` is calibration, alert_rule, forecast_model, action_policy or
-    capacity_calibration; `target` says what it applies to. `applied` is true only when the
-    held-out score improves (and any guard named in `reason` holds); `reason` says why in one
-    sentence either way.
+    `change_type` is calibration, alert_rule, forecast_model, action_policy,
+    capacity_calibration or failure_text_model; `target` says what it applies to. `applied` is
+    true only when the held-out score improves (and any guard named in `reason` holds);
+    `reason` says why in one sentence either way.
     """
 
     change_type: str
