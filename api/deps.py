@@ -30,6 +30,8 @@ api_key_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="X
 READ_METHODS = ("GET", "HEAD")
 # Offsets beyond a signed 64-bit integer overflow SQLite (a 500); no list is that long.
 MAX_OFFSET = 2**62
+# Ids are 64-bit: a larger one in a path is a 422, not an overflow in the database.
+MAX_ID = 2**63 - 1
 MISSING_KEY = "Missing API key: send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'"
 ROTATED_KEY = (
     "Invalid API key: the key was rotated and its grace period has ended; use its replacement"

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, status
 
-from api.deps import MAX_OFFSET, SessionDep, WorkflowsReadKey, WorkflowsWriteKey
+from api.deps import MAX_ID, MAX_OFFSET, SessionDep, WorkflowsReadKey, WorkflowsWriteKey
 from resync.alerts.schemas import (
     AlertPublic,
     AlertReviewCreate,
@@ -22,8 +22,6 @@ from resync.db.models import Alert, AlertReview
 from resync.ingest.payload import WORKSTATION_PATTERN
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
-
-MAX_ID = 2**63 - 1
 
 
 def _public(alert: Alert, review: AlertReview | None) -> AlertPublic:

@@ -2,10 +2,10 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Path, Query
 from fastapi.responses import PlainTextResponse
 
-from api.deps import SessionDep, WorkflowsReadKeyOrLink
+from api.deps import MAX_ID, SessionDep, WorkflowsReadKeyOrLink
 from resync.db.models import MaintenanceActionExecution, MaintenanceReview
 from resync.ingest.payload import WORKSTATION_PATTERN
 from resync.maintenance.schemas import ActionReviewPublic, FindingPublic, FindingsPublic
@@ -88,7 +88,9 @@ def read_findings(
 
 @router.get("/executions/{execution_id}/joblog", response_class=PlainTextResponse)
 def read_execution_joblog(
-    execution_id: int, session: SessionDep, _key: WorkflowsReadKeyOrLink
+    execution_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    session: SessionDep,
+    _key: WorkflowsReadKeyOrLink,
 ) -> str:
     """The joblog of an action's job (redacted, capped), or why the action did not run."""
     execution = session.get(MaintenanceActionExecution, execution_id)

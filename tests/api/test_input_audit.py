@@ -69,3 +69,11 @@ def test_a_time_outside_the_utc_calendar_is_422(client: TestClient, admin, route
 
     assert response.status_code == 422
     assert response.json()["detail"][0]["msg"].endswith("is outside the years 1 to 9999 in UTC")
+
+
+@pytest.mark.parametrize("execution_id", ["9223372036854775808", "-9223372036854775809", "0"])
+def test_an_execution_id_outside_64_bits_is_422(client: TestClient, admin, execution_id) -> None:
+    response = client.get(f"/api/v1/maintenance/executions/{execution_id}/joblog", headers=admin)
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["path", "execution_id"]
