@@ -50,6 +50,7 @@ def read_workstations(
                 last_sample=MetricsSample.of(last) if last is not None else None,
                 host=workstation.host,
                 tws=workstation.tws,
+                master_link=workstation.master_link,
                 open_alerts=[
                     OpenAlertPublic.model_validate(a, from_attributes=True) for a in alerts
                 ],

@@ -17,6 +17,9 @@ from resync.db.models import IngestBatch, MetricsInbox, Workstation, Workstation
 from resync.ingest.payload import METRIC_NAMES
 from resync.ingest.store import BatchRange, batch_rows
 
+# The optional parts of a payload each FTA's row keeps from its newest sample.
+FACT_PARTS = ("host", "tws", "master_link")
+
 SAMPLE_COLUMNS = (
     "workstation",
     "sample_time",
@@ -190,7 +193,7 @@ def _refresh_workstations(connection: Connection, newest: list[int]) -> None:
             column: case(
                 (newer, getattr(statement.excluded, column)), else_=getattr(Workstation, column)
             )
-            for column in ("last_sample_at", "latency_method", "host", "tws")
+            for column in ("last_sample_at", "latency_method", *FACT_PARTS)
         },
     )
     connection.execute(
@@ -205,7 +208,7 @@ def _workstation_row(name: str, sample_time: datetime, payload: Any) -> dict[str
     PostgreSQL refuses them, rather than stored where every read of the FTA would fail."""
     if not isinstance(payload, dict):
         raise TypeError(f"the payload is a JSON {type(payload).__name__}, not an object")
-    facts = {part: payload.get(part) for part in ("host", "tws")}
+    facts = {part: payload.get(part) for part in FACT_PARTS}
     for part, value in facts.items():
         if value is not None and not isinstance(value, dict):
             raise TypeError(f"{part} is a JSON {type(value).__name__}, not an object")

@@ -87,6 +87,7 @@ class WorkstationPublic(BaseModel):
     last_sample: MetricsSample | None
     host: dict[str, Any] | None
     tws: dict[str, Any] | None
+    master_link: dict[str, Any] | None
     open_alerts: list[OpenAlertPublic]
 
 

@@ -4,6 +4,7 @@ import json
 import re
 from datetime import datetime
 
+import httpx
 import pytest
 
 from resync.ingest.payload import METRIC_NAMES
@@ -105,12 +106,27 @@ def test_two_concurrent_runs_take_turns(live_agent, live_api):
 
 
 @pytest.mark.parametrize("shell", ["dash"], indirect=True)
-def test_a_reading_not_taken_arrives_in_history_as_null(live_agent, live_api):
+def test_a_reading_not_taken_arrives_in_history_as_null(live_agent, live_api, listening_port):
     live_agent.use_fakes("aix")
-    result = live_agent.run(FAKE_SVMON_DENIED="1", FAKE_VMSTAT_V_DENIED="1")
+    result = live_agent.run(
+        FAKE_SVMON_DENIED="1",
+        FAKE_VMSTAT_V_DENIED="1",
+        RESYNC_MASTER_PORT="31111",
+        RESYNC_MASTER_HTTPS_PORT=str(listening_port),
+    )
     assert result.returncode == 0, live_agent.log_text()
     assert "'svmon -G' gave no reading" in live_agent.log_text()
     live_api.ingest()
     [row] = live_api.history("FTA-LIVE")
     assert row["memory_percent"] is None
     assert row["cpu_percent"] == 41  # of the shared LPAR's entitlement
+    # The latest facts per FTA: the host's (with the LPAR's entitlement) and the master link.
+    _, key = live_api.create_key(["metrics:read"])
+    answer = httpx.get(f"{live_api.url}/api/v1/workstations", headers={"X-API-Key": key})
+    [workstation] = answer.json()["data"]
+    assert workstation["host"]["cpu_entitlement"] == 1
+    assert workstation["master_link"] == {
+        "netman_port": 31111,
+        "https_port": listening_port,
+        "https_connectivity": 1,
+    }

@@ -100,7 +100,7 @@ class WorkstationMetrics(SampleColumns, Base):
 
 
 class Workstation(Base):
-    """Every FTA that has reported, with the latest host and TWS facts it sent."""
+    """Every FTA that has reported, with the latest host, TWS and master-link facts it sent."""
 
     __tablename__ = "workstations"
 
@@ -110,3 +110,4 @@ class Workstation(Base):
     latency_method: Mapped[str | None] = mapped_column(String(8))
     host: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     tws: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    master_link: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
