@@ -158,6 +158,8 @@ def api_command(port: int) -> list[str]:
         "--port",
         str(port),
         "--no-access-log",
+        # X-Forwarded-For is believed from RESYNC_TRUSTED_PROXIES only, by the API itself.
+        "--no-proxy-headers",
     ]
 
 
