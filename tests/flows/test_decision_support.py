@@ -135,6 +135,9 @@ def test_every_failed_run_not_yet_analysed_gets_a_card_in_the_runs_artifact() ->
     assert result == {
         "analysed": 3,
         "classes": {"no-joblog": "unknown", "other-fail": "unknown", DISK_RUN: "disk_full"},
+        "partial": False,
+        "failed_runs": {},
+        "fta_errors": {},
     }
     found = cards()
     disk = found[DISK_RUN]
@@ -157,7 +160,9 @@ def test_every_failed_run_not_yet_analysed_gets_a_card_in_the_runs_artifact() ->
         "catalogue",
     )
     assert unknown.resource_state["corroborating"] == []
-    assert unknown.explanation == ("The failure's cause is outside the classes (phrase: unknown).")
+    assert unknown.explanation == (
+        "The failure's cause is outside the classes (glibc strsignal SIGSEGV (11))."
+    )
     no_joblog = found["no-joblog"]
     assert no_joblog.explanation == "No decisive failure: the joblog reports no error."
     assert no_joblog.suggested_fix.startswith("No known cause was proven")
@@ -183,7 +188,13 @@ def test_every_failed_run_not_yet_analysed_gets_a_card_in_the_runs_artifact() ->
     assert "Hunter22" not in cards_artifact
 
     again = decision_support(return_state=True)
-    assert again.result() == {"analysed": 0, "classes": {}}
+    assert again.result() == {
+        "analysed": 0,
+        "classes": {},
+        "partial": False,
+        "failed_runs": {},
+        "fta_errors": {},
+    }
     assert artifacts(again.state_details.flow_run_id) == {}
 
 
@@ -204,6 +215,9 @@ def test_on_demand_run_ids_reanalyse_and_use_recorded_resolutions() -> None:
     assert decision_support(run_ids=["second"]) == {
         "analysed": 1,
         "classes": {"second": "disk_full"},
+        "partial": False,
+        "failed_runs": {},
+        "fta_errors": {},
     }
     second = cards()["second"]
     [case] = second.similar_cases
