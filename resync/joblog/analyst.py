@@ -22,8 +22,8 @@ from resync.joblog.classification import (
     EvidenceLine,
     FailureClass,
     classify_joblog,
-    tail_bounds,
 )
+from resync.joblog.tail import tail_bounds
 from resync.joblog.text_model import TextModel, catalogue_model
 from resync.settings import Settings
 

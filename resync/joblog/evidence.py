@@ -15,7 +15,8 @@ from functools import cache, lru_cache
 
 from resync.joblog.catalogues import databases, exceptions, platforms, strerror
 from resync.joblog.catalogues.entries import CARRIER, MEDIUM, STRONG, Entry, fold
-from resync.joblog.signatures import EXIT_MARK, phrase_matches
+from resync.joblog.catalogues.phrases import phrase_matches
+from resync.joblog.signatures import EXIT_MARK
 
 
 @dataclass(frozen=True)

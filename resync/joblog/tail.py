@@ -1,0 +1,185 @@
+"""The failing tail of a joblog and the score of each class over it.
+
+The failing tail is what follows the last line saying the job got past its errors (a retry
+that succeeded, a reconnection, a step completed successfully with errors after it) up to its
+exit-status line. Each error line is a block with its stack-trace or detail lines, and every
+catalogue finding in a block scores for its class by its strength (resync/joblog/catalogues),
+weighted by:
+- the later blocks naming another cause at least as strongly: each one divides its weight by
+  `1 / SUPERSEDED`, so the last error before the exit that names a cause decides, a wrapper's
+  `step LOAD failed` or a paraphrase does not hide a catalogue code, and an error retried until
+  the last attempt failed keeps its weight, since that last attempt names it again (a retried
+  attempt's errors are hidden by any later cause);
+- its line: a warning, a retry announcement or the clean-up of a file that was not there counts
+  less (a warning the job did not get past counts fully), a nested `Caused by:` more;
+- its nearness to the exit, in written lines.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from resync.joblog.catalogues.entries import MEDIUM, WEAK
+from resync.joblog.evidence import Finding, line_findings
+from resync.joblog.signatures import (
+    CLEANUP,
+    ERROR_MARK,
+    EXIT_MARK,
+    GENERIC_FAILURE_MARK,
+    RECOVERY_MARK,
+    RETRYING,
+    SUCCESS_MARK,
+    WARNING,
+)
+
+SUPERSEDED = 0.4
+NEAR_LINES = 8
+NEARNESS_LINES = 40
+CORROBORATION = 0.1
+# A Java exception's nested cause: the inner cause decides.
+CAUSED_BY = re.compile(r"^\s*Caused by:")
+LINE_WEIGHTS = ((WARNING, 0.3), (CLEANUP, 0.2), (RETRYING, 0.7), (CAUSED_BY, 1.2))
+# Stack-trace lines and a database client's detail lines belong to the error above them.
+_CONTINUATION = re.compile(
+    r"^\s+(at |\.\.\. \d+ more)|^\s*Caused by:|^\s*(\||-->|\^)|^(\t|\s{2,})\S"
+    r"|^\s*(LINE|LINHA|DETAIL|DETALHE|HINT|DICA|CONTEXT|CONTEXTO|QUERY|STATEMENT)( \d+)?:",
+)
+# TWS's own frame: the `=` bars and `= Field : value` lines around the job's output.
+_FRAME = re.compile(r"^=+\s*$|^= ")
+
+
+@dataclass
+class Block:
+    """An error with its continuation lines: line indexes, and each line's findings."""
+
+    lines: list[int] = field(default_factory=list)
+    findings: dict[int, tuple[Finding, ...]] = field(default_factory=dict)
+    cause_strength: float = 0.0
+    retried: bool = False
+
+    def classes(self) -> set[str]:
+        return {f.entry.failure_class for found in self.findings.values() for f in found}
+
+
+def exit_line_index(lines: list[str]) -> int | None:
+    """The index of the job's last exit-status or return-code line, if it wrote one."""
+    return next((i for i in range(len(lines) - 1, -1, -1) if EXIT_MARK.search(lines[i])), None)
+
+
+def _line_weight(text: str) -> float:
+    return next((weight for pattern, weight in LINE_WEIGHTS if pattern.search(text)), 1.0)
+
+
+def _is_success(text: str) -> bool:
+    return bool(SUCCESS_MARK.search(text)) and not ERROR_MARK.search(text)
+
+
+def cause_strength(text: str, found: tuple[Finding, ...]) -> float:
+    """How strongly a line names a cause of its own: its strongest finding (a carrier's or a
+    weak one's does not count), WEAK for an error it describes in words no catalogue knows, 0
+    for a line that only says something failed, a warning, a retry or a clean-up."""
+    strongest = max((f.entry.strength for f in found if f.entry.strength >= MEDIUM), default=0.0)
+    if strongest or found:
+        return strongest
+    describes = (
+        bool(ERROR_MARK.search(text))
+        and not GENERIC_FAILURE_MARK.search(text)
+        and _line_weight(text) == 1.0
+    )
+    return WEAK if describes else 0.0
+
+
+def error_blocks(lines: list[str], start: int, end: int) -> list[Block]:
+    """The error blocks of lines[start:end] (each error line with its stack-trace or detail
+    lines), TWS frame lines skipped."""
+    blocks: list[Block] = []
+    current: Block | None = None
+    attempt = 0  # the first block of the attempt a retry announcement ends
+    for index in range(start, end):
+        text = lines[index]
+        if not text.strip():
+            continue
+        found = line_findings(text)
+        is_error = bool(found) or bool(ERROR_MARK.search(text))
+        if _FRAME.search(text) and not is_error:
+            continue
+        if RETRYING.search(text):
+            for block in blocks[attempt:]:
+                block.retried = True
+            attempt = len(blocks) + is_error
+        if current is not None and _CONTINUATION.search(text):
+            current.lines.append(index)
+        elif is_error:
+            current = Block()
+            blocks.append(current)
+            current.lines.append(index)
+        else:
+            current = None
+            continue
+        if found:
+            current.findings[index] = found
+        current.cause_strength = max(current.cause_strength, cause_strength(text, found))
+    return blocks
+
+
+@dataclass
+class Scored:
+    """A class's score and the (line, finding, weight) that gave it, strongest first."""
+
+    score: float = 0.0
+    support: list[tuple[int, Finding, float]] = field(default_factory=list)
+
+
+def score_tail(lines: list[str], start: int, end: int) -> tuple[dict[str, Scored], list[Block]]:
+    """Each class's score over the error blocks of lines[start:end], and those blocks.
+
+    A finding counts `SUPERSEDED` less for each later block that names another cause at least
+    as strongly (a paraphrase does not hide a catalogue code; a retried error is hidden by any
+    later cause), and less the more lines follow it."""
+    blocks = error_blocks(lines, start, end)
+    written = [0]
+    for text in lines[start:end]:
+        written.append(written[-1] + bool(text.strip()))
+    contributions: dict[str, list[tuple[int, Finding, float]]] = {}
+    later: list[Block] = []
+    for block in reversed(blocks):
+        distance = max(0, written[-1] - written[block.lines[-1] - start + 1] - NEAR_LINES)
+        nearness = 1 / (1 + distance / NEARNESS_LINES)
+        for index, found in block.findings.items():
+            for finding in found:
+                cls, strength = finding.entry.failure_class, finding.entry.strength
+                if cls == "unknown" and strength < MEDIUM:
+                    continue  # `Killed`, `Aborted`: how it ended, not why
+                hidden = sum(
+                    cls not in other.classes()
+                    and (other.cause_strength >= strength or block.retried)
+                    for other in later
+                )
+                line_weight = _line_weight(lines[index])
+                if not later and WARNING.search(lines[index]):
+                    line_weight = 1.0  # a warning the job did not get past
+                weight = strength * line_weight * nearness * SUPERSEDED**hidden
+                contributions.setdefault(cls, []).append((index, finding, weight))
+        if block.cause_strength:
+            later.append(block)
+    scored = {}
+    for cls, items in contributions.items():
+        items.sort(key=lambda item: -item[2])
+        best = items[0][2]
+        total = best + CORROBORATION * sum(weight for _, _, weight in items[1:3])
+        scored[cls] = Scored(round(total, 4), items)
+    return scored, blocks
+
+
+def tail_bounds(lines: list[str]) -> tuple[int, int, int | None]:
+    """(start, end, exit line index) of the failing tail."""
+    exit_index = exit_line_index(lines)
+    end = len(lines) if exit_index is None else exit_index
+    errors_after = False
+    for index in range(end - 1, -1, -1):
+        text = lines[index]
+        # A step that completed after the last error (`cleanup completed successfully`) did
+        # not recover from it; a retry that succeeded or a reconnection did.
+        if _is_success(text) and (errors_after or RECOVERY_MARK.search(text)):
+            return index + 1, end, exit_index
+        errors_after |= cause_strength(text, line_findings(text)) > 0
+    return 0, end, exit_index
