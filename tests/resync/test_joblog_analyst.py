@@ -98,3 +98,39 @@ def test_an_unproven_or_invalid_answer_is_unknown(fake: FakeAnthropic, reply: di
     classification, _ = classify_failure(UNCOVERED, 4, fake.settings())
     assert (classification.failure_class, classification.method) == ("unknown", "none")
     assert classification.confidence == 0.0
+
+
+def test_weak_catalogue_evidence_goes_to_the_analyst_with_its_candidates(
+    fake: FakeAnthropic,
+) -> None:
+    joblog = "Starting PRICES\nprices.sh: line 9: 4242 Alarm clock   ./fetch\nExit Status : 142\n"
+    fake.reply_json(
+        {
+            "failure_class": "timeout",
+            "evidence_lines": [2],
+            "confidence": 0.9,
+            "explanation": "The script's own alarm stopped the fetch.",
+        }
+    )
+    classification, insight = classify_failure(joblog, 142, fake.settings())
+    [request] = fake.requests
+    data = json.loads(request["messages"][0]["content"])
+    assert data["catalogue_candidates"] == {"timeout": 1.0}
+    assert data["decisive_lines"] == [2]
+    assert (classification.failure_class, classification.method) == ("timeout", "analyst")
+    assert classification.confidence == ANALYST_MAX_CONFIDENCE
+    assert classification.evidence[0].source == "analyst claude-sonnet-4-6"
+    assert insight is not None and insight.analyst == "claude-sonnet-4-6"
+
+
+def test_a_cause_the_catalogue_places_outside_the_classes_is_not_sent_to_the_analyst(
+    fake: FakeAnthropic,
+) -> None:
+    classification, insight = classify_failure(
+        "Running\nHost key verification failed.\nlost connection\nExit Status : 255\n",
+        255,
+        fake.settings(),
+    )
+    assert (classification.failure_class, classification.method) == ("unknown", "catalogue")
+    assert insight is None
+    assert fake.requests == []
