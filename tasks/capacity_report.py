@@ -90,11 +90,14 @@ def publish_capacity_artifacts(
             {
                 "workstation": row["workstation"],
                 "resource": row["resource"],
-                "saturation_date": _date(row["saturation_date"]),
-                "earliest": _date(row["saturation_date_earliest"]),
                 "order_by": _date(row["order_by_date"]),
-                "days": row["days_to_saturation"],
+                "p10": _date(row["saturation_date_earliest"]),
+                "p50": _date(row["saturation_date"]),
+                "p90": _date(row["saturation_date_latest"]),
                 "probability": row["saturation_probability"],
+                "within_horizon": row["crossing_probability"],
+                "status": row["status"],
+                "unreliable": row["unreliable_reason"] or "",
                 "add": f"{advice['amount']} {advice['unit']}" if "amount" in advice else "",
                 "monthly_cost": advice.get("monthly_cost"),
             }
@@ -102,5 +105,8 @@ def publish_capacity_artifacts(
     create_table_artifact(
         key="capacity-at-risk",
         table=rows,
-        description=f"{len(rows)} FTA resources expected or likely to saturate, soonest first",
+        description=(
+            f"{len(rows)} FTA resources expected or likely to saturate, by order-by date then "
+            "probability of a crossing within the horizon"
+        ),
     )

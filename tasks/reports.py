@@ -160,16 +160,21 @@ def publish_report_artifacts(report_id: uuid.UUID, data: ReportData) -> None:
             {
                 "workstation": row.workstation,
                 "resource": RESOURCE_LABELS[row.resource],
-                "expected": _format_date(row.saturation_date),
-                "earliest": _format_date(row.saturation_date_earliest),
                 "order_by": _format_date(row.order_by_date),
-                "days_to_saturation": (
-                    "—" if row.days_to_saturation is None else f"{row.days_to_saturation:.0f}"
+                "p10": _format_date(row.saturation_date_earliest),
+                "p50": _format_date(row.saturation_date),
+                "p90": _format_date(row.saturation_date_latest),
+                "probability": (
+                    "—" if row.crossing_probability is None else f"{row.crossing_probability:.0%}"
                 ),
+                "status": row.status,
             }
             for row in data.at_risk()
         ],
-        description=f"{summary['at_risk']} FTA resources at risk within the horizon",
+        description=(
+            f"{summary['at_risk']} FTA resources at risk within the horizon, by order-by date "
+            "then probability"
+        ),
     )
     create_link_artifact(
         key="report-link",
