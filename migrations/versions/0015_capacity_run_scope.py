@@ -32,9 +32,7 @@ JsonDocument = sa.JSON(none_as_null=True).with_variant(JSONB(none_as_null=True),
 def upgrade() -> None:
     """Upgrade schema."""
     with op.batch_alter_table("capacity_forecast_runs") as batch:
-        batch.add_column(
-            sa.Column("scope", sa.String(16), nullable=False, server_default="estate")
-        )
+        batch.add_column(sa.Column("scope", sa.String(16), nullable=False, server_default="estate"))
         batch.add_column(sa.Column("workstation_filter", JsonDocument, nullable=True))
         batch.add_column(sa.Column("resources", JsonDocument, nullable=True))
     with op.batch_alter_table("capacity_forecasts") as batch:
