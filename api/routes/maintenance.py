@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Query
 from fastapi.responses import PlainTextResponse
 
-from api.deps import MAX_ID, SessionDep, WorkflowsReadKeyOrLink
+from api.deps import MAX_ID, SessionDep, WorkflowsReadKey, WorkflowsReadKeyOrLink
 from resync.db.models import MaintenanceActionExecution, MaintenanceReview
 from resync.ingest.payload import WORKSTATION_PATTERN
 from resync.maintenance.schemas import ActionReviewPublic, FindingPublic, FindingsPublic
@@ -90,7 +90,7 @@ def read_findings(
 def read_execution_joblog(
     execution_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     session: SessionDep,
-    _key: WorkflowsReadKeyOrLink,
+    _key: WorkflowsReadKey,
 ) -> str:
     """The joblog of an action's job (redacted, capped), or why the action did not run."""
     execution = session.get(MaintenanceActionExecution, execution_id)

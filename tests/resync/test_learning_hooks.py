@@ -110,7 +110,7 @@ def test_capacity_forecast_uses_the_learned_model_for_its_series(database_url: s
     store_history(history_frame("FTA-PREF", 14, end, disk_start=60, disk_per_day=1.0))
     store_history(history_frame("FTA-OTHER", 14, end, disk_start=60, disk_per_day=1.0, seed=1))
     learned("forecast_model", "FTA-PREF/disk", {"model": "seasonal_naive"})
-    run = open_forecast_run.fn(30, 90)
+    run = open_forecast_run.fn(30, 90, ["FTA-PREF", "FTA-OTHER"], ["disk"])
     window = (run["run_id"], run["window_start"], run["as_of"], ["FTA-PREF", "FTA-OTHER"], ["disk"])
     analyze_metric_trends.fn(*window)
     forecast_metric_series.fn(*window, 90)
