@@ -16,6 +16,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from resync.db.engine import get_engine
 from resync.ingest.store import claim_batch
+from tests.support.clock import AdvancingClock
 from tests.support.payloads import minutes_ago, payload
 from tests.support.postgres import free_port
 
@@ -56,8 +57,10 @@ def test_metrics_need_a_metrics_read_key(client: TestClient, make_key: Callable)
 
 
 def test_ingest_answers_are_counted_by_route_and_status_and_timed(
-    client: TestClient, make_key: Callable, reader: str
+    client: TestClient, make_key: Callable, reader: str, clock: AdvancingClock
 ) -> None:
+    # No cached key may expire between the requests: the hits and misses are counted exactly.
+    clock.stop()
     _, writer = make_key(["metrics:write"])
     headers = {"X-API-Key": writer}
     before = scrape(client, reader)

@@ -9,9 +9,15 @@ class AdvancingClock:
 
     def __init__(self) -> None:
         self.skipped = 0.0
+        self.stopped_at: float | None = None
 
     def __call__(self) -> float:
-        return time.monotonic() + self.skipped
+        now = time.monotonic() if self.stopped_at is None else self.stopped_at
+        return now + self.skipped
 
     def advance(self, seconds: float) -> None:
         self.skipped += seconds
+
+    def stop(self) -> None:
+        """From now on time moves only by `advance()`, however slow the machine."""
+        self.stopped_at = time.monotonic()
