@@ -175,7 +175,7 @@ def prefect_api() -> Iterator[None]:
     """A real, temporary Prefect server for the whole session."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=120):
+    with prefect_test_harness(server_startup_timeout=300):
         yield
 
 
