@@ -12,9 +12,10 @@ from typing import Any
 
 import polars as pl
 from pydantic_core import to_json
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Column, Connection, func, select
 
 from resync.db.frames import UTC_TIME
+from resync.db.models import MetricsInbox, UtcDateTime
 from resync.ingest.payload import METRIC_NAMES, MetricsPayload
 
 INBOX_LOCK = 0x52_53_59_43  # "RSYC"
@@ -29,20 +30,20 @@ INBOX_COLUMNS = (
     "api_key_id",
     "received_at",
 )
-# Inbox rows as a polars frame (the API's writer COPYs it as CSV); api_key_id as 32 hex digits,
-# which PostgreSQL reads as a uuid and SQLAlchemy stores on SQLite.
+
+
+def _frame_type(column: Column[Any]) -> pl.DataType:
+    """An inbox column in the frame the API's writer COPYs as CSV: numbers as their type, times
+    in UTC, the rest as text (JSON documents as their text; api_key_id as 32 hex digits, which
+    PostgreSQL reads as a uuid and SQLAlchemy stores on SQLite)."""
+    if isinstance(column.type, UtcDateTime):
+        return UTC_TIME
+    python_type = column.type.python_type
+    return {float: pl.Float64(), int: pl.Int64()}.get(python_type, pl.String())
+
+
 INBOX_SCHEMA: dict[str, pl.DataType] = {
-    "workstation": pl.String(),
-    "sample_time": UTC_TIME,
-    **{name: pl.Float64() for name in METRIC_NAMES},
-    "tcp_connectivity": pl.Int64(),
-    "process_count": pl.Int64(),
-    "latency_method": pl.String(),
-    "stdlist_mb": pl.Float64(),
-    "message_files": pl.String(),
-    "payload": pl.String(),
-    "api_key_id": pl.String(),
-    "received_at": UTC_TIME,
+    name: _frame_type(MetricsInbox.__table__.c[name]) for name in INBOX_COLUMNS
 }
 
 
