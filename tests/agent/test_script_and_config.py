@@ -146,6 +146,28 @@ def test_workstation_comes_from_localopts_thiscpu(agent):
     assert agent.dry_run(TWS_HOME=str(tws_home))["workstation"] == "FTA_PROD01"
 
 
+def test_a_host_name_starting_with_a_digit_takes_the_name_tws_gave_the_workstation(agent):
+    # TWS refuses such a name for a workstation (AWSDEM001E), so localopts holds another one.
+    fakes = agent.home / "digit-host"
+    fakes.mkdir()
+    uname = fakes / "uname"
+    uname.write_text(
+        '#!/bin/sh\n[ "$1" = -n ] && { echo 01ftaprod.example.com; exit 0; }\n'
+        'exec /bin/uname "$@"\n'
+    )
+    uname.chmod(0o755)
+    agent.env["PATH"] = f"{fakes}:{agent.env['PATH']}"
+    tws_home = agent.home / "TWS"
+    tws_home.mkdir()
+    (tws_home / "localopts").write_text("thiscpu = FTA01PROD\n")
+
+    assert agent.dry_run(TWS_HOME=str(tws_home))["workstation"] == "FTA01PROD"
+    # Without localopts no name can be known: the run stops and says which setting to give.
+    result = agent.run("--dry-run")
+    assert result.returncode == 78
+    assert "RESYNC_WORKSTATION '01FTAPROD' is not a TWS workstation name" in result.stderr
+
+
 def test_workstation_defaults_to_short_host_name_upper_cased(agent):
     agent.use_fakes("darwin")
     assert agent.dry_run()["workstation"] == "MAC-FTA01"
