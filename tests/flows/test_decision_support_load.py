@@ -81,8 +81,9 @@ def test_many_failed_runs_cost_a_few_task_runs_per_batch_and_one_artifact(
     with session_scope() as session:
         assert session.scalar(select(func.count()).select_from(FailureAnalysis)) == FAILED_RUNS
     batches = -(-FAILED_RUNS // BATCH_RUNS)
-    # select, four graph steps and the store per batch, publish: 17 here (241 before).
-    assert settled_load(state.state_details.flow_run_id) == (1 + 5 * batches + 1, 1)
+    # Select, four graph steps and the store per batch, publish, then the FTAs' errors (their
+    # workstations, recorded, alerts notified): 20 here (241 before).
+    assert settled_load(state.state_details.flow_run_id) == (1 + 5 * batches + 1 + 3, 1)
     with get_client(sync_client=True) as client:
         [artifact] = client.read_artifacts(
             artifact_filter=ArtifactFilter(

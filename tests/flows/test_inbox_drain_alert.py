@@ -1,15 +1,11 @@
 """The ingest flow's drain check: a run that leaves samples waiting past the limit says so through
 the notification block once, and once more when the inbox drains again."""
 
-import json
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from fastapi.testclient import TestClient
-from prefect.blocks.notifications import CustomWebhookNotificationBlock
 from prefect.variables import Variable
 from sqlalchemy import update
 
@@ -17,9 +13,9 @@ from flows.ingest_batching import ingest_batching
 from resync.alerts.inbox import inbox_not_draining
 from resync.db.engine import get_engine
 from resync.db.models import MetricsInbox
-from resync.settings import get_settings
 from tasks.alerts import INBOX_STALL_VARIABLE
 from tests.support.payloads import minutes_ago, payload
+from tests.support.webhook import notification_webhook
 
 BATCH = "/api/v1/metrics/workstation/batch"
 NOW = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
@@ -38,32 +34,10 @@ def test_the_rule_fires_only_on_a_sample_waiting_past_the_limit() -> None:
 @pytest.fixture
 def notifications(prefect_api: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict]]:
     """What the notification block sends, as a local webhook receives it."""
-    received: list[dict] = []
-
-    class Hook(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Hook)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    CustomWebhookNotificationBlock(
-        name="resync-drain",
-        url=f"http://127.0.0.1:{server.server_port}/hook",
-        json_data={"subject": "{{subject}}", "text": "{{body}}"},
-    ).save("resync-test-drain", overwrite=True)
-    monkeypatch.setenv("RESYNC_NOTIFICATION_BLOCK", "custom-webhook/resync-test-drain")
-    get_settings.cache_clear()
-    Variable.unset(INBOX_STALL_VARIABLE)
-    yield received
-    Variable.unset(INBOX_STALL_VARIABLE)
-    server.shutdown()
-    server.server_close()
-    get_settings.cache_clear()
+    with notification_webhook(monkeypatch, "resync-test-drain") as received:
+        Variable.unset(INBOX_STALL_VARIABLE)
+        yield received
+        Variable.unset(INBOX_STALL_VARIABLE)
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

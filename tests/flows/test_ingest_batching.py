@@ -3,20 +3,18 @@
 import json
 import threading
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from fastapi.testclient import TestClient
-from prefect.blocks.notifications import CustomWebhookNotificationBlock
 from prefect.client.orchestration import get_client
 from sqlalchemy import func, select, text, update
 
 from flows.ingest_batching import ingest_batching
 from resync.db.engine import get_engine, session_scope
 from resync.db.models import Alert, IngestBatch, MetricsInbox, Workstation, WorkstationMetrics
-from resync.settings import get_settings
 from tasks.ingest import claim_inbox_batch
 from tests.support.payloads import minutes_ago, payload
+from tests.support.webhook import notification_webhook
 
 SINGLE = "/api/v1/metrics/workstation"
 BATCH = "/api/v1/metrics/workstation/batch"
@@ -180,34 +178,10 @@ def test_run_publishes_artifacts(post) -> None:
 
 
 def test_new_alerts_go_through_the_configured_notification_block(post, monkeypatch) -> None:
-    received: list[dict] = []
-
-    class Hook(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Hook)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    CustomWebhookNotificationBlock(
-        name="resync-alerts",
-        url=f"http://127.0.0.1:{server.server_port}/hook",
-        json_data={"subject": "{{subject}}", "text": "{{body}}"},
-    ).save("resync-test-alerts", overwrite=True)
-    monkeypatch.setenv("RESYNC_NOTIFICATION_BLOCK", "custom-webhook/resync-test-alerts")
-    get_settings.cache_clear()
-    try:
+    with notification_webhook(monkeypatch, "resync-test-alerts") as received:
         post([payload("HOT", minutes_ago(5 * i), memory_percent=99.0) for i in range(1, 4)])
         assert ingest_batching()["notified"] == 1
         assert ingest_batching()["notified"] == 0  # an open alert is sent once
-    finally:
-        server.shutdown()
-        server.server_close()
-        get_settings.cache_clear()
     assert received == [
         {
             "subject": "Resync: 1 new FTA alert(s)",

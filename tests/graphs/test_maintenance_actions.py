@@ -3,15 +3,11 @@ request, its end, return code and joblog, the effect in the next samples, the fi
 the notification of a failed one, and every refusal (no master, unknown workstation, user not
 allowed, master unavailable)."""
 
-import json
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
-from prefect.blocks.notifications import CustomWebhookNotificationBlock
 from sqlalchemy import select
 
 from graphs.maintenance.graph import build_graph
@@ -22,6 +18,7 @@ from resync.settings import get_settings
 from tasks.maintenance_effects import check_action_effects, notify_failed_actions
 from tests.support.maintenance_estate import AUTO_APPROVED_ESTATE, load_estate
 from tests.support.maintenance_master import add_sample, master_running_actions, submissions
+from tests.support.webhook import notification_webhook
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
@@ -44,28 +41,8 @@ def stored() -> tuple[MaintenanceActionExecution, MaintenanceFinding, Maintenanc
 @pytest.fixture
 def webhook(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict]]:
     """The notification block of alerts, posting to a local webhook; what it received."""
-    received: list[dict] = []
-
-    class Hook(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Hook)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    CustomWebhookNotificationBlock(
-        name="resync-maintenance",
-        url=f"http://127.0.0.1:{server.server_port}/hook",
-        json_data={"subject": "{{subject}}", "text": "{{body}}"},
-    ).save("resync-test-maintenance", overwrite=True)
-    monkeypatch.setenv("RESYNC_NOTIFICATION_BLOCK", "custom-webhook/resync-test-maintenance")
-    yield received
-    server.shutdown()
-    server.server_close()
+    with notification_webhook(monkeypatch, "resync-test-maintenance") as received:
+        yield received
 
 
 def test_an_approved_action_runs_on_its_fta_and_its_effect_resolves_the_finding(
