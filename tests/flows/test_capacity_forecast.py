@@ -161,8 +161,9 @@ def test_bad_parameters_are_refused_before_anything_is_written(
 
 
 def test_deployment_runs_sunday_0100_in_the_configured_time_zone(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, prefect_api: None
 ) -> None:
+    # The build step also saves the database connection block, on the session's Prefect server.
     document = yaml.safe_load((PROJECT / "prefect.yaml").read_text())
     [deployment] = [d for d in document["deployments"] if d["name"] == "capacity-forecast"]
     assert deployment["entrypoint"] == "flows/capacity_forecast.py:capacity_forecast"
