@@ -9,6 +9,7 @@ from resync.db.models.ingest import (
     SampleColumns,
     Workstation,
     WorkstationMetrics,
+    WorkstationMetricsHourly,
 )
 from resync.db.models.jobs import FailureAnalysis, FailureResolution, JobExecution
 from resync.db.models.keys import ApiKey, ApiKeyEvent, ApiKeyHourlyUsage
@@ -49,5 +50,6 @@ __all__ = [
     "UtcDateTime",
     "Workstation",
     "WorkstationMetrics",
+    "WorkstationMetricsHourly",
     "utcnow",
 ]

@@ -7,15 +7,17 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Column,
     Float,
     Integer,
     SmallInteger,
     String,
+    Table,
     Text,
     UniqueConstraint,
     Uuid,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
 
 from resync.db.models.base import Base, BigId, JsonDocument, JsonText, UtcDateTime, utcnow
 
@@ -89,14 +91,44 @@ class WorkstationMetrics(SampleColumns, Base):
     """One row per FTA sample, every metric of the payload as a column.
 
     The key (workstation, sample_time) is the table's only index: loads stay cheap, and every
-    read is per FTA over a time range.
+    read is per FTA over a time range. On PostgreSQL it is partitioned by month (migration 0018).
+    Rows older than the raw-history window are summarised into WorkstationMetricsHourly.
     """
 
     __tablename__ = "workstation_metrics_history"
+    __table_args__ = {"postgresql_partition_by": "RANGE (sample_time)"}
 
     workstation: Mapped[str] = mapped_column(String(16), primary_key=True)
     sample_time: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True)
     inbox_id: Mapped[int] = mapped_column(BigInteger)
+
+
+# Every numeric reading of a sample, summarised per FTA and hour by these statistics.
+HOURLY_METRICS = tuple(
+    name
+    for name, attribute in vars(SampleColumns).items()
+    if isinstance(attribute, MappedColumn) and isinstance(attribute.column.type, Float | Integer)
+)
+HOURLY_STATISTICS = ("mean", "max", "p95")
+
+
+class WorkstationMetricsHourly(Base):
+    """One row per FTA and hour: the hour's sample count and each metric's mean, max and p95
+    (null when no sample of the hour had the reading); kept for the retention period."""
+
+    __table__ = Table(
+        "workstation_metrics_hourly",
+        Base.metadata,
+        Column("workstation", String(16), primary_key=True),
+        Column("hour", UtcDateTime, primary_key=True),
+        Column("samples", Integer, nullable=False),
+        *(
+            Column(f"{metric}_{statistic}", Float)
+            for metric in HOURLY_METRICS
+            for statistic in HOURLY_STATISTICS
+        ),
+        postgresql_partition_by="RANGE (hour)",
+    )
 
 
 class Workstation(Base):
