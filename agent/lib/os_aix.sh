@@ -45,7 +45,9 @@ aix_read_counters() {
     printf '%s %s - - - -\n' "${aix_disk:-- -}" "${aix_network:-- -}"
 }
 
-# The last vmstat line covers the SECONDS interval; busy is user + system (wa is idle time).
+# The last vmstat line covers the SECONDS interval; prints "busy iowait". Busy is user +
+# system; iowait is wa, idle time with disk I/O outstanding, over the same interval. AIX counts
+# no steal time: a shared LPAR's share of the pool shows as its entitlement consumed instead.
 # On a shared-processor LPAR (an ec column) busy is the share of the entitlement consumed
 # (ec, capped at 100): us + sy are shares of whatever physical CPU the LPAR got, which may be
 # a sliver of a core. Columns are counted from the right: without -w, wide memory values run
@@ -53,14 +55,15 @@ aix_read_counters() {
 aix_parse_vmstat_cpu() {
     awk '$1 == "r" && $2 == "b" {
             for (i = 1; i <= NF; i++) {
-                if ($i == "us") us = NF - i; if ($i == "sy") sy = NF - i; if ($i == "ec") ec = NF - i
+                if ($i == "us") us = NF - i; if ($i == "sy") sy = NF - i
+                if ($i == "wa") wa = NF - i; if ($i == "ec") ec = NF - i
             }
             next
         }
         us != "" && $NF ~ /^[0-9.]+$/ && $1 ~ /^[0-9]+$/ {
-            busy = (ec != "") ? $(NF - ec) : $(NF - us) + $(NF - sy); found = 1
+            busy = (ec != "") ? $(NF - ec) : $(NF - us) + $(NF - sy); iowait = $(NF - wa); found = 1
         }
-        END { if (found) print (busy > 100 ? 100 : busy) }'
+        END { if (found) print (busy > 100 ? 100 : busy), iowait }'
 }
 
 aix_sample_cpu() {

@@ -13,7 +13,11 @@ collect_payload() {
     if [ "$collect_save_state" = yes ]; then
         save_counters "$collect_counters_after" "$collect_clock_after"
     fi
-    cpu_percent=$(number_or_null "${cpu_counted:-$collect_sampled_cpu}" 2)
+    # The short sample prints the busy share, then (AIX) the iowait share of the same seconds.
+    # shellcheck disable=SC2086
+    set -- $collect_sampled_cpu
+    cpu_percent=$(number_or_null "${cpu_counted:-${1:-}}" 2)
+    cpu_iowait=${cpu_iowait:-${2:-}}
     memory_percent=$(number_or_null "$("${os_prefix}_memory_percent")" 2)
     collect_disk_path=/
     if [ -n "$TWS_HOME" ] && [ -d "$TWS_HOME" ]; then

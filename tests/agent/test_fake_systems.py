@@ -66,6 +66,8 @@ AIX_HOST = {
     "agent_version": "1.1.0",
     "cpu_entitlement": 1,
     "swap_percent": 3,
+    # vmstat's wa over the CPU sample; AIX counts no steal time, so none is sent.
+    "cpu_iowait_percent": 4,
     "spool_files": 0,
     "rejected_files": 0,
 }

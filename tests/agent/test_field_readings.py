@@ -112,6 +112,8 @@ def test_dedicated_lpar_cpu_is_user_plus_system(agent):
     payload = agent.dry_run(FAKE_LPAR="dedicated")
     assert payload["metrics"]["cpu_percent"] == 30
     assert "cpu_entitlement" not in payload["host"]
+    assert payload["host"]["cpu_iowait_percent"] == 4
+    assert "cpu_steal_percent" not in payload["host"]
 
 
 NAMESPACE_SETUP = """
