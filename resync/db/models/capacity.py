@@ -86,4 +86,7 @@ class CapacityForecast(Base):
     full_forecast_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     recommendation: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
     series: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    # The month calendar the forecast used: its history's days and the calendar days with an
+    # effect (None: no month-end effect recurred in the history read).
+    calendar: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
