@@ -78,7 +78,11 @@ measure_latency() {
     latency_summary=""
     latency_method=icmp
     if [ "$RESYNC_LATENCY_METHOD" != tcp ] && have_command ping; then
-        latency_summary=$("${os_prefix}_ping" "$RESYNC_MASTER_HOST" "$RESYNC_PING_COUNT" | parse_ping_summary)
+        latency_output=$("${os_prefix}_ping" "$RESYNC_MASTER_HOST" "$RESYNC_PING_COUNT") || true
+        latency_summary=$(printf '%s\n' "$latency_output" | parse_ping_summary)
+        if [ "$RESYNC_LATENCY_METHOD" = auto ] && printf '%s\n' "$latency_output" | ping_below_resolution; then
+            time_connects_below_resolution
+        fi
     fi
     case $RESYNC_LATENCY_METHOD:$latency_summary in
         icmp:)
@@ -109,6 +113,27 @@ measure_latency() {
     if [ -n "$RESYNC_MASTER_HTTPS_PORT" ]; then
         https_connectivity=$(tcp_reachable "$RESYNC_MASTER_HOST" "$RESYNC_MASTER_HTTPS_PORT")
     fi
+}
+
+# True when ping printed whole milliseconds (AIX) and the fastest reply read 0: the master
+# answers in under a millisecond, which such a ping cannot tell apart from nothing.
+ping_below_resolution() {
+    awk '/min\/avg\/max/ { text = $0; sub(/.*= */, "", text); split(text, part, "/")
+            below = (part[1] !~ /\./ && part[1] + 0 == 0) }
+        END { exit !below }'
+}
+
+# Timed TCP connects resolve microseconds; their summary replaces ping's unless none connected
+# (then ping's loss and whole milliseconds are all there is).
+time_connects_below_resolution() {
+    latency_connects=$(tcp_probe_summary "$RESYNC_MASTER_HOST" "$RESYNC_MASTER_PORT" "$RESYNC_PING_COUNT")
+    if [ "$latency_connects" = 100 ]; then
+        log INFO "ping to $RESYNC_MASTER_HOST reads 0 ms (whole milliseconds) and port $RESYNC_MASTER_PORT does not connect; sending ping's whole milliseconds"
+        return 0
+    fi
+    log INFO "ping to $RESYNC_MASTER_HOST reads 0 ms (whole milliseconds); timing TCP connects to port $RESYNC_MASTER_PORT instead"
+    latency_method=tcp
+    latency_summary=$latency_connects
 }
 
 state_value() {

@@ -184,6 +184,30 @@ def test_auto_falls_back_to_timed_tcp_connects(agent, listening_port, mode):
     assert 0 < metrics["latency_min_ms"] <= metrics["latency_avg_ms"] <= metrics["latency_max_ms"]
 
 
+def test_aix_ping_reading_0_ms_is_timed_by_tcp_connects(agent, listening_port):
+    """AIX ping prints whole milliseconds: a master under a millisecond away reads 0/0/1."""
+    agent.use_fakes("aix")
+    lan = {"RESYNC_LATENCY_METHOD": "auto", "FAKE_PING_LAN": "1"}
+    result = agent.run("--dry-run", **lan, RESYNC_MASTER_PORT=str(listening_port))
+    payload = json.loads(result.stdout)
+    metrics = payload["metrics"]
+    assert payload["latency_method"] == "tcp"
+    assert (metrics["packet_loss_percent"], metrics["tcp_connectivity"]) == (0, 1)
+    assert 0 < metrics["latency_min_ms"] <= metrics["latency_avg_ms"] <= metrics["latency_max_ms"]
+    assert "reads 0 ms (whole milliseconds); timing TCP connects to port" in result.stderr
+    # Netman's port does not connect: ping's own reading is all there is.
+    metrics = agent.dry_run(**lan)["metrics"]
+    assert (metrics["latency_min_ms"], metrics["latency_avg_ms"], metrics["latency_max_ms"]) == (
+        0,
+        0,
+        1,
+    )
+    # Whole milliseconds above the resolution are ping's to give.
+    payload = agent.dry_run(RESYNC_LATENCY_METHOD="auto", RESYNC_MASTER_PORT=str(listening_port))
+    assert payload["latency_method"] == "icmp"
+    assert payload["metrics"]["latency_avg_ms"] == 2
+
+
 def test_icmp_only_without_a_usable_ping_reports_full_loss(agent):
     agent.use_fakes("aix")
     result = agent.run("--dry-run", RESYNC_LATENCY_METHOD="icmp", FAKE_PING_MODE="denied")
