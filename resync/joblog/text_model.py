@@ -67,7 +67,7 @@ class TextModel:
 
     def predict(self, texts: Sequence[str]) -> list[tuple[str, float]]:
         """Each text's most probable class and its calibrated probability."""
-        probabilities = self.pipeline.predict_proba([fold(text) for text in texts])
+        probabilities = calibrated_probabilities(self.pipeline, [fold(text) for text in texts])
         classes = self.pipeline.classes_
         best = probabilities.argmax(axis=1)
         return [(str(classes[i]), float(p[i])) for i, p in zip(best, probabilities, strict=True)]
@@ -82,6 +82,36 @@ class TextModel:
             if cls != "unknown" and probability >= self.threshold
         ]
         return max(answers, key=lambda answer: answer[2], default=None)
+
+
+def calibrated_probabilities(pipeline: Pipeline, texts: list[str]) -> np.ndarray:
+    """The pipeline's `predict_proba` of `texts`, computed from its fitted parts as
+    scikit-learn does, number for number. Its own call validates the input again for each
+    fold's SVM and each class's calibrator (30 times a call): four fifths of its time."""
+    vectorizer, calibrated = pipeline[0], pipeline[-1]
+    features = vectorizer.transform(texts)
+    classes = calibrated.classes_
+    total = np.zeros((len(texts), len(classes)))
+    for fold_model in calibrated.calibrated_classifiers_:
+        svm = fold_model.estimator
+        scores = features @ svm.coef_.T + svm.intercept_
+        columns = np.searchsorted(classes, svm.classes_)
+        probabilities = np.zeros_like(total)
+        for column, score, calibrator in zip(
+            columns, scores.T, fold_model.calibrators, strict=True
+        ):
+            probabilities[:, column] = calibrator.f_(
+                np.clip(score, calibrator.X_min_, calibrator.X_max_)
+            )
+        denominator = probabilities.sum(axis=1)[:, np.newaxis]
+        total += np.divide(
+            probabilities,
+            denominator,
+            out=np.full_like(probabilities, 1 / len(classes)),
+            where=denominator != 0,
+        )
+    total /= len(calibrated.calibrated_classifiers_)
+    return total
 
 
 def _pipeline() -> Pipeline:
