@@ -41,8 +41,38 @@ class Settings(BaseSettings):
         "per line for a log shipper",
     )
 
+    # Where the per-FTA work of the capacity, maintenance and decision-support flows runs
+    task_runner: Literal["threads", "dask"] = Field(
+        default="threads",
+        description="threads: task runs in threads of the flow's process; dask: on a Dask "
+        "cluster, a local one per flow run or the one at dask_address",
+    )
+    dask_address: str | None = Field(
+        default=None,
+        description="Scheduler of an existing Dask cluster (tcp://host:8786); unset: a local "
+        "cluster is started for each flow run",
+    )
+    dask_workers: int = Field(
+        default=0,
+        ge=0,
+        le=256,
+        description="Worker processes of the local Dask cluster; 0: one per core",
+    )
+    ftas_per_task: int = Field(
+        default=50,
+        ge=1,
+        le=10_000,
+        description="FTAs one fanned-out task run carries, so its work outweighs its scheduling",
+    )
+
     # Ingest
     retention_days: int = Field(default=400, ge=1)
+    raw_history_days: int = Field(
+        default=35,
+        ge=2,
+        description="Days the 5-minute samples are kept as they came; older ones are summarised "
+        "per FTA and hour (mean, max, p95 of every metric), kept for retention_days",
+    )
     max_clock_skew_seconds: int = Field(default=300, ge=0)
     single_body_limit_bytes: int = 64 * 1024
     batch_body_limit_bytes: int = 16 * 1024 * 1024
@@ -104,6 +134,12 @@ class Settings(BaseSettings):
     # Analysis
     review_confidence_threshold: float = 0.8
     forecast_history_days: int = 30
+    forecast_calendar_days: int = Field(
+        default=180,
+        ge=0,
+        description="Days of history the capacity forecast reads to learn month-end peaks (the "
+        "models fit the last forecast_history_days)",
+    )
     forecast_horizon_days: int = 90
     forecast_min_history_days: float = Field(
         default=7.0,
@@ -117,12 +153,6 @@ class Settings(BaseSettings):
         default="UTC",
         description="IANA time zone of the weekly capacity forecast (Sunday 01:00), read by "
         "prefect.yaml as RESYNC_CAPACITY_SCHEDULE_TIMEZONE",
-    )
-    capacity_forecast_workers: int = Field(
-        default=0,
-        ge=0,
-        description="Task runs forecasting series in parallel, each a group of FTAs; 0: one per "
-        "core",
     )
     capacity_headroom_percent: float = Field(
         default=10.0,
@@ -382,6 +412,24 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ValueError(f"{value!r} is not an IANA time zone (e.g. 'Europe/Paris')") from error
         return value
+
+    @model_validator(mode="after")
+    def dask_address_needs_dask(self) -> "Settings":
+        if self.dask_address and self.task_runner != "dask":
+            raise ValueError(
+                "dask_address is set but task_runner is not dask; set RESYNC_TASK_RUNNER=dask to "
+                "run on that cluster, or unset RESYNC_DASK_ADDRESS"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def raw_history_within_retention(self) -> "Settings":
+        if self.raw_history_days > self.retention_days:
+            raise ValueError(
+                f"raw_history_days ({self.raw_history_days}) exceeds retention_days "
+                f"({self.retention_days}); keep raw samples at most as long as history"
+            )
+        return self
 
     @model_validator(mode="after")
     def heartbeat_stale_after_missed_beats(self) -> "Settings":

@@ -89,7 +89,9 @@ def _monthly_partitions(table: str, oldest: str) -> None:
 def upgrade() -> None:
     """Upgrade schema."""
     op.create_table(HOURLY, *_hourly_columns(), postgresql_partition_by="RANGE (hour)")
+    op.create_index(f"ix_{HOURLY}_hour", HOURLY, ["hour"], postgresql_using="brin")
     if op.get_bind().dialect.name != "postgresql":
+        op.create_index(f"ix_{HISTORY}_time", HISTORY, ["sample_time"])
         return
     op.execute(f"CREATE SCHEMA {SCHEMA}")
     _monthly_partitions(HOURLY, "now()")
@@ -106,12 +108,14 @@ def upgrade() -> None:
     _monthly_partitions(HISTORY, f"SELECT min(sample_time) FROM {HISTORY}_unpartitioned")
     op.execute(f"INSERT INTO {HISTORY} SELECT * FROM {HISTORY}_unpartitioned")
     op.drop_table(f"{HISTORY}_unpartitioned")
+    op.create_index(f"ix_{HISTORY}_time", HISTORY, ["sample_time"], postgresql_using="brin")
 
 
 def downgrade() -> None:
     """Downgrade schema."""
     op.drop_table(HOURLY)
     if op.get_bind().dialect.name != "postgresql":
+        op.drop_index(f"ix_{HISTORY}_time", HISTORY)
         return
     op.rename_table(HISTORY, f"{HISTORY}_partitioned")
     op.execute(

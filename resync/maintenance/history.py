@@ -5,27 +5,17 @@ of `resync.maintenance` expect (`message_files` as JSON text); host facts are ea
 `host` and `tws` objects merged into one.
 """
 
-import json
 from datetime import datetime
 from typing import Any
 
 import polars as pl
 from sqlalchemy import Connection, func, select
 
-from resync.db.frames import UTC_TIME
-from resync.db.models import JobExecution, Workstation, WorkstationMetrics
-from resync.ingest.payload import METRIC_NAMES
+from resync.db.models import JobExecution, Workstation
+from resync.ingest.window import SAMPLES_SCHEMA, count_window, read_sample_window
 from resync.jobs.store import JOB_RUN_SCHEMA
 
-METRICS_SCHEMA: dict[str, Any] = {
-    "workstation": pl.String,
-    "sample_time": UTC_TIME,
-    **{name: pl.Float64 for name in METRIC_NAMES},
-    "tcp_connectivity": pl.Int64,
-    "process_count": pl.Int64,
-    "stdlist_mb": pl.Float64,
-    "message_files": pl.String,
-}
+METRICS_SCHEMA = SAMPLES_SCHEMA
 JOBS_SCHEMA: dict[str, Any] = {
     "workstation": pl.String,
     "job_stream": pl.String,
@@ -35,16 +25,8 @@ JOBS_SCHEMA: dict[str, Any] = {
 
 
 def load_metrics(connection: Connection, start: datetime, end: datetime) -> pl.DataFrame:
-    """Every FTA sample in [start, end]."""
-    columns = [getattr(WorkstationMetrics, name) for name in METRICS_SCHEMA]
-    rows = connection.execute(
-        select(*columns).where(
-            WorkstationMetrics.sample_time >= start, WorkstationMetrics.sample_time <= end
-        )
-    ).all()
-    last = len(METRICS_SCHEMA) - 1
-    records = [(*row[:last], None if row[last] is None else json.dumps(row[last])) for row in rows]
-    return pl.DataFrame(records, schema=METRICS_SCHEMA, orient="row")
+    """Every FTA sample in [start, end) (hourly means where history keeps only summaries)."""
+    return read_sample_window(connection, start, end)
 
 
 def load_jobs(connection: Connection, start: datetime, end: datetime) -> pl.DataFrame:
@@ -57,16 +39,16 @@ def load_jobs(connection: Connection, start: datetime, end: datetime) -> pl.Data
 
 
 def count_history(connection: Connection, start: datetime, end: datetime) -> dict[str, int]:
-    """How many FTAs, samples and job runs the window holds."""
-    samples, workstations = connection.execute(
-        select(func.count(), func.count(WorkstationMetrics.workstation.distinct())).where(
-            WorkstationMetrics.sample_time >= start, WorkstationMetrics.sample_time <= end
-        )
-    ).one()
+    """How many FTAs, samples (or summarised hours) and job runs the window holds."""
+    history = count_window(connection, start, end)
     job_runs = connection.execute(
-        select(func.count()).where(JobExecution.started_at >= start, JobExecution.started_at <= end)
+        select(func.count()).where(JobExecution.started_at >= start, JobExecution.started_at < end)
     ).scalar_one()
-    return {"workstations": workstations, "samples": samples, "job_runs": job_runs}
+    return {
+        "workstations": history["workstations"],
+        "samples": history["rows"],
+        "job_runs": job_runs,
+    }
 
 
 def load_host_facts(connection: Connection) -> dict[str, dict[str, Any]]:

@@ -9,6 +9,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Float,
+    Index,
     Integer,
     SmallInteger,
     String,
@@ -91,12 +92,17 @@ class WorkstationMetrics(SampleColumns, Base):
     """One row per FTA sample, every metric of the payload as a column.
 
     The key (workstation, sample_time) is the table's only index: loads stay cheap, and every
-    read is per FTA over a time range. On PostgreSQL it is partitioned by month (migration 0018).
+    read is per FTA over a time range, or of the whole estate over a time range (the BRIN
+    index). On PostgreSQL it is partitioned by month (migration 0018).
     Rows older than the raw-history window are summarised into WorkstationMetricsHourly.
     """
 
     __tablename__ = "workstation_metrics_history"
-    __table_args__ = {"postgresql_partition_by": "RANGE (sample_time)"}
+    __table_args__ = (
+        # BRIN: rows arrive in time order, so a few pages of index find a day's rows.
+        Index("ix_workstation_metrics_history_time", "sample_time", postgresql_using="brin"),
+        {"postgresql_partition_by": "RANGE (sample_time)"},
+    )
 
     workstation: Mapped[str] = mapped_column(String(16), primary_key=True)
     sample_time: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True)
@@ -127,6 +133,7 @@ class WorkstationMetricsHourly(Base):
             for metric in HOURLY_METRICS
             for statistic in HOURLY_STATISTICS
         ),
+        Index("ix_workstation_metrics_hourly_hour", "hour", postgresql_using="brin"),
         postgresql_partition_by="RANGE (hour)",
     )
 
