@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from resync.joblog.catalogues import databases, exceptions, platforms, strerror
-from resync.joblog.catalogues.entries import CARRIER, MEDIUM, STRONG, Entry, fold
+from resync.joblog.catalogues.entries import CARRIER, MEDIUM, STRONG, Entry, fold, pattern_set
 from resync.joblog.catalogues.phrases import phrase_matches
 from resync.joblog.signatures import EXIT_MARK
 
@@ -155,10 +155,8 @@ _CODE_PATTERNS: tuple[
         lambda m: platforms.exit_status_entry(_number(m[4] or m[7])),
     ),
 )
-_CODES = tuple(
-    (re.compile("|".join(map(re.escape, keywords))), pattern, entry_of)
-    for keywords, pattern, entry_of in _CODE_PATTERNS
-)
+# The words of each code pattern: one pass over a folded line tells which to try.
+_CODE_WORDS = pattern_set("|".join(map(re.escape, words)) for words, _, _ in _CODE_PATTERNS)
 
 
 PHRASE_STRENGTHS = {"strong": STRONG, "phrase": MEDIUM, "carrier": CARRIER}
@@ -184,9 +182,8 @@ def line_findings(line: str) -> tuple[Finding, ...]:
         for start, end, name, kind in phrase_matches(folded)
     ]
     # Codes are found in the original line; folding keeps its length for these ASCII codes.
-    for keywords, code, entry_of in _CODES:
-        if not keywords.search(folded):
-            continue
+    for index in sorted(_CODE_WORDS.Match(folded) or ()):
+        _, code, entry_of = _CODE_PATTERNS[index]
         for match in code.finditer(line):
             entry = entry_of(match)
             if entry is not None:

@@ -8,7 +8,11 @@ hints (WEAK, CARRIER). Texts are compared folded: case, accents and runs of spac
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+
+import re2
 
 STRONG = 3.0
 MEDIUM = 2.0
@@ -32,3 +36,13 @@ def fold(text: str) -> str:
         decomposed = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _SPACES.sub(" ", text.casefold())
+
+
+def pattern_set(patterns: Iterable[str]) -> Any:
+    """One RE2 set of `patterns`: its `Match(text)` tells in a single pass which of them (by
+    index) `text` holds, where one search each by Python's engine costs ten times as much."""
+    found = re2.Set.SearchSet()
+    for pattern in patterns:
+        found.Add(pattern)
+    found.Compile()
+    return found

@@ -12,6 +12,8 @@ only on a line holding one of its `KEYWORDS`.
 
 import re
 
+from resync.joblog.catalogues.entries import pattern_set
+
 PHRASES: dict[str, tuple[str, ...]] = {
     "credentials_expired": (
         r"password\b.{0,60}\b(has )?expired|expired password|account (is |has been |was )?(expired"
@@ -289,7 +291,6 @@ KEYWORDS: dict[str, str] = {
     ),
 }
 # Phrases as exact as a catalogue code: they decide over a tool's own wording around them.
-# Phrases as exact as a catalogue code: they decide over a tool's own wording around them.
 STRONG_PHRASES: dict[str, str] = {
     "credentials_expired": r"permission denied \((publickey|password|keyboard-interactive|gssapi)"
     r"|senha falhou|access denied: 530|rfc_error_logon_failure"
@@ -324,14 +325,14 @@ CARRIER_PHRASES = {
     r"|erro de banco de dados|sqlplus.*error|could not execute query",
 }
 # Words one of which a line holds when a strong or carrier phrase can be in it.
-STRONG_KEYWORDS = re.compile(
+STRONG_KEYWORDS = (
     "negotiate|no matching|file|arquivo|predecessor|upstream|servidor esta|partner"
     "|execution timeout|timeout period|senha falhou|530|logon_failure|permission denied|passw"
     "|login|username|access denied|server running|timed out|resolve host|network-related"
     "|canceling|timeout|duration|run ?time|maxdur|lock wait|deadlock|host key|certificate|pkix"
     "|ssl"
 )
-CARRIER_KEYWORDS = re.compile(
+CARRIER_KEYWORDS = (
     "pg_restore|pg_dump|archiver|psql|error:|fatal:|erro:|database error|banco de dados|sqlplus"
     "|could not execute"
 )
@@ -345,27 +346,28 @@ COMPILED: dict[str, re.Pattern[str]] = {
     name: re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
     for name, patterns in PHRASES.items()
 }
-
-_KEYWORDS = {
-    name: re.compile("|".join(map(re.escape, words.split("|")))) for name, words in KEYWORDS.items()
-}
+# (kind, class, or None for the named group's, pattern), in the order their findings are listed.
+_TRIED: tuple[tuple[str, str | None, re.Pattern[str]], ...] = (
+    ("strong", None, STRONG_COMPILED),
+    ("carrier", None, CARRIER_COMPILED),
+    *(("phrase", name, pattern) for name, pattern in COMPILED.items()),
+)
+# The words of each of `_TRIED`: one pass over a line tells which to try.
+_WORDS = pattern_set(
+    (
+        STRONG_KEYWORDS,
+        CARRIER_KEYWORDS,
+        *("|".join(map(re.escape, KEYWORDS[name].split("|"))) for name in COMPILED),
+    )
+)
 
 
 def phrase_matches(folded: str) -> list[tuple[int, int, str, str]]:
     """(start, end, class, kind) of every phrase found in a folded line; the kind is `strong`,
     `carrier` or `phrase`."""
-    found = [
-        (match.start(), match.end(), str(match.lastgroup), kind)
-        for kind, keywords, pattern in (
-            ("strong", STRONG_KEYWORDS, STRONG_COMPILED),
-            ("carrier", CARRIER_KEYWORDS, CARRIER_COMPILED),
-        )
-        if keywords.search(folded)
-        for match in pattern.finditer(folded)
-    ]
-    return found + [
-        (match.start(), match.end(), name, "phrase")
-        for name, pattern in COMPILED.items()
-        if _KEYWORDS[name].search(folded)
+    return [
+        (match.start(), match.end(), name or str(match.lastgroup), kind)
+        for index in sorted(_WORDS.Match(folded) or ())
+        for kind, name, pattern in (_TRIED[index],)
         for match in pattern.finditer(folded)
     ]
