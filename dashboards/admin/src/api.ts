@@ -1,7 +1,14 @@
-// The admin API client: every call sends the session's key; 401/403 become AuthError.
-import type { ApiKey, ApiKeyCreated, ApiKeyEvent, ApiKeyRotated, ApiKeyStats } from './types';
+// The API client: every call sends the session's key; 401/403 become AuthError.
+import type {
+  ApiKey,
+  ApiKeyCreated,
+  ApiKeyEvent,
+  ApiKeyRotated,
+  ApiKeyStats,
+  Workstation,
+} from './types';
 
-const BASE = '/api/v1/admin/api-keys';
+const KEYS = '/api/v1/admin/api-keys';
 
 export class ApiError extends Error {
   constructor(
@@ -35,7 +42,7 @@ async function call<T>(apiKey: string, method: string, path: string, body?: unkn
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response: Response;
   try {
-    response = await fetch(`${BASE}${path}`, {
+    response = await fetch(path, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -73,17 +80,21 @@ export function listQuery(filter: ListFilter, limit = 200): string {
 }
 
 export const api = {
-  stats: (key: string) => call<ApiKeyStats>(key, 'GET', '/stats/summary'),
+  stats: (key: string) => call<ApiKeyStats>(key, 'GET', `${KEYS}/stats/summary`),
   list: (key: string, filter: ListFilter) =>
-    call<{ data: ApiKey[]; count: number }>(key, 'GET', listQuery(filter)),
+    call<{ data: ApiKey[]; count: number }>(key, 'GET', `${KEYS}${listQuery(filter)}`),
   create: (
     key: string,
     body: { name: string; description?: string; scopes: string[]; expires_in_days?: number },
-  ) => call<ApiKeyCreated>(key, 'POST', '', body),
+  ) => call<ApiKeyCreated>(key, 'POST', KEYS, body),
   revoke: (key: string, id: string, reason: string) =>
-    call<ApiKey>(key, 'DELETE', `/${id}?${new URLSearchParams({ reason }).toString()}`),
+    call<ApiKey>(key, 'DELETE', `${KEYS}/${id}?${new URLSearchParams({ reason }).toString()}`),
   rotate: (key: string, id: string, gracePeriodHours: number) =>
-    call<ApiKeyRotated>(key, 'POST', `/${id}/rotate`, { grace_period_hours: gracePeriodHours }),
+    call<ApiKeyRotated>(key, 'POST', `${KEYS}/${id}/rotate`, {
+      grace_period_hours: gracePeriodHours,
+    }),
   events: (key: string, id: string) =>
-    call<{ data: ApiKeyEvent[]; count: number }>(key, 'GET', `/${id}/events`),
+    call<{ data: ApiKeyEvent[]; count: number }>(key, 'GET', `${KEYS}/${id}/events`),
+  workstations: (key: string) =>
+    call<{ data: Workstation[]; count: number }>(key, 'GET', '/api/v1/workstations'),
 };

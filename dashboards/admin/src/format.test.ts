@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeDetail, listQuery } from './api';
-import { checkKeyShape, formatDate, relativeTime } from './format';
+import { checkKeyShape, formatDate, formatReading, relativeTime } from './format';
 
 describe('checkKeyShape', () => {
   it('accepts the rsk_ shape', () => {
@@ -34,5 +34,15 @@ describe('api helpers', () => {
     expect(listQuery({ name: ' fta ', scope: 'metrics:write', includeRevoked: true })).toBe(
       '?limit=200&include_revoked=true&name=fta&scope=metrics%3Awrite',
     );
+  });
+});
+
+describe('formatReading', () => {
+  it('shows a reading the FTA could not take as a dash, never as 0', () => {
+    expect(formatReading(null, '%')).toBe('—');
+    expect(formatReading(undefined, '%')).toBe('—');
+    expect(formatReading(0, '%')).toBe('0%');
+    expect(formatReading(41.25, '%')).toBe('41.3%');
+    expect(formatReading(2, ' ms')).toBe('2 ms');
   });
 });

@@ -48,3 +48,9 @@ export function describeEvent(event: string): string {
     }[event] ?? event
   );
 }
+
+/** A reading with its unit ('%', ' ms'), or '—' when the FTA could not take it or sent none. */
+export function formatReading(value: number | null | undefined, unit: string): string {
+  if (value === null || value === undefined) return '—';
+  return `${new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 }).format(value)}${unit}`;
+}

@@ -1,4 +1,4 @@
-// Shapes of the admin API's JSON (api/api_key_schemas.py).
+// Shapes of the API's JSON the panel reads: the key admin API, then the estate.
 
 export type KeyStatus = 'active' | 'revoked' | 'expired';
 
@@ -75,3 +75,54 @@ export const SCOPES = [
   'admin:read',
   'admin:write',
 ] as const;
+
+// GET /api/v1/workstations (resync/ingest/schemas.py): each FTA with its latest sample and the
+// host, TWS and master-link facts it last sent; every reading may be null or left out.
+export type WorkstationStatus = 'ok' | 'warning' | 'critical' | 'silent';
+
+export interface LatestSample {
+  timestamp: string;
+  cpu_percent: number | null;
+  memory_percent: number | null;
+  disk_percent: number | null;
+  latency_avg_ms: number | null;
+  packet_loss_percent: number;
+  tcp_connectivity: number;
+  latency_method: string | null;
+  stdlist_mb: number | null;
+}
+
+export interface HostFacts {
+  os_type?: string | null;
+  os_version?: string | null;
+  agent_version?: string | null;
+  cpu_entitlement?: number | null;
+  cpu_iowait_percent?: number | null;
+  cpu_steal_percent?: number | null;
+  swap_percent?: number | null;
+  spool_files?: number | null;
+  rejected_files?: number | null;
+}
+
+export interface TwsFacts {
+  file_systems?: Record<string, number> | null;
+  stdlist_inodes_percent?: number | null;
+  processes?: Record<string, number> | null;
+}
+
+export interface MasterLink {
+  netman_port?: number;
+  https_port?: number;
+  https_connectivity?: number;
+}
+
+export interface Workstation {
+  name: string;
+  status: WorkstationStatus;
+  last_sample_at: string;
+  last_sample: LatestSample | null;
+  host: HostFacts | null;
+  tws: TwsFacts | null;
+  master_link: MasterLink | null;
+  open_alerts: { rule: string; severity: string; message: string }[];
+}
