@@ -89,6 +89,9 @@ class Forecast(BaseModel):
     full_forecast_at: AwareDatetime | None = None
     recommendation: Recommendation | None = None
     series: Series | None = None
+    calendar: dict[str, Any] | None = None
+    """The month-end effects the forecast added: `days` with an effect, learned from
+    `history_days` of history (None: none recurred)."""
 
     @property
     def risk(self) -> str | None:
@@ -223,6 +226,11 @@ class ReportData(BaseModel):
                 }
             )
         return lines
+
+    def month_calendars(self) -> list[Forecast]:
+        """The forecasts that added month-end effects learned from a longer history, in table
+        order."""
+        return [row for row in self.estate_table() if row.calendar]
 
     def summary(self) -> dict[str, Any]:
         """The counts stored with the report and shown in its Prefect artifacts."""

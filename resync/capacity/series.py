@@ -5,6 +5,10 @@ resource: CPU and memory as the hour's peak, disk and latency as its mean, workl
 started in the trailing 24 hours). Output is plain dicts, one per FTA × resource, shaped like
 the `capacity_forecasts` columns they fill. CPU, memory and disk go through `forecast_resource`
 (thresholds and saturation dates); latency and workload are forecast without a threshold.
+
+The frame may reach further back than the run's window: the models fit the window, and the
+month's-turn effects (month-end job streams) are learned from all of it, the days the FTA's job
+history marks as busy counting as a known calendar.
 """
 
 from collections.abc import Iterable, Mapping
@@ -14,6 +18,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from resync.capacity.forecasting.calendar import MonthCalendar, busy_calendar_days, learn_calendar
 from resync.capacity.forecasting.capacity import forecast_resource, saturation_threshold
 from resync.capacity.forecasting.crossing import CrossingDistribution, hourly_crossing
 from resync.capacity.forecasting.forecaster import InsufficientHistory, forecast_series
@@ -173,10 +178,12 @@ def forecast_row(
     hourly: pl.DataFrame,
     settings: Settings,
     preferred_model: str | None = None,
+    calendar: MonthCalendar | None = None,
 ) -> dict[str, Any]:
     """Model, MASE beside seasonal naive's, crossing dates P10/P50/P90 and their probability,
     and (when a crossing is likely) the series; a provisional estimate on a short history;
-    `preferred_model` is the model auto-learning prefers for this FTA × resource, if any."""
+    `preferred_model` is the model auto-learning prefers for this FTA × resource, if any;
+    `calendar` the month's-turn effects learned from a longer history."""
     row: dict[str, Any] = {"workstation": workstation, "resource": resource}
     history_days = hourly.height / HOURS_PER_DAY
     status = history_status(resource, history_days, settings)
@@ -194,6 +201,7 @@ def forecast_row(
             resource,
             settings=settings,
             preferred_model=preferred_model,
+            calendar=calendar,
         ).forecast
     else:
         forecast = forecast_series(
@@ -202,6 +210,7 @@ def forecast_row(
             minimum_history_days=settings.forecast_min_history_days,
             bounds=(0.0, float("inf")),
             preferred_model=preferred_model,
+            calendar=calendar,
         )
     if isinstance(forecast, InsufficientHistory):
         return {**row, "status": "insufficient_data"}
@@ -211,6 +220,7 @@ def forecast_row(
         "mase": forecast.mase,
         "naive_mase": forecast.seasonal_naive_mase,
         "unreliable_reason": _unreliable_reason(forecast.mase, forecast.seasonal_naive_mase),
+        "calendar": calendar.document() if calendar else None,
     }
     if resource in SATURATING:
         return row | _crossing_row(resource, hourly, settings, 1)
@@ -222,17 +232,30 @@ def forecast_workstations(
     resources: Iterable[str],
     settings: Settings,
     preferences: Mapping[str, str] | None = None,
+    window_start: datetime | None = None,
+    job_starts: pl.DataFrame | None = None,
 ) -> list[dict[str, Any]]:
-    """`forecast_row` for every FTA × resource of an hourly frame; `preferences` are learned
-    models by "WORKSTATION/resource"."""
+    """`forecast_row` for every FTA × resource of an hourly frame, the models fitted from
+    `window_start` on and the month calendar learned from the whole frame and the FTA's hourly
+    `job_starts` (`workstation`, `hour`, `jobs`); `preferences` are learned models by
+    "WORKSTATION/resource"."""
     rows = []
     for (workstation,), frame in hourly.partition_by("workstation", as_dict=True).items():
+        busy = set()
+        if job_starts is not None:
+            busy = busy_calendar_days(job_starts.filter(pl.col("workstation") == workstation))
         for resource in resources:
-            if resource in frame.columns:
-                series = hourly_series(frame, resource)
-                if not series.is_empty():
-                    preferred = (preferences or {}).get(f"{workstation}/{resource}")
-                    rows.append(forecast_row(workstation, resource, series, settings, preferred))
+            if resource not in frame.columns:
+                continue
+            history = hourly_series(frame, resource)
+            series = history
+            if window_start is not None:
+                series = history.filter(pl.col("sample_time") >= window_start)
+            if series.is_empty():
+                continue
+            calendar = learn_calendar(history["sample_time"], history["value"].to_numpy(), busy)
+            preferred = (preferences or {}).get(f"{workstation}/{resource}")
+            rows.append(forecast_row(workstation, resource, series, settings, preferred, calendar))
     return rows
 
 

@@ -365,3 +365,14 @@ def test_a_missing_plotly_bundle_is_a_clear_error(monkeypatch, tmp_path: Path) -
     monkeypatch.setattr(pdf, "PLOTLY_BUNDLE", tmp_path / "plotly-basic.min.js")
     with pytest.raises(RuntimeError, match=r"plotly-basic.min.js is missing: run 'make setup'"):
         pdf.render_chart_images(sample_report())
+
+
+def test_the_methodology_says_which_history_window_each_forecast_used() -> None:
+    data = sample_report()
+    html = render_html(data)
+    assert "every model is fitted to the last 30 days of its series" in html
+    assert "No month-end peak recurred in the longer history read" in html
+    data.forecasts[0].calendar = {"history_days": 180.0, "days": ["last day of the month"]}
+    html = render_html(data)
+    assert "WS-FLAT · CPU: last day of the month, learned from 180.0 days of history" in html
+    assert "No month-end peak recurred" not in html

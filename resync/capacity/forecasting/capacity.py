@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from resync.capacity.forecasting.calendar import MonthCalendar
 from resync.capacity.forecasting.forecaster import Forecast, InsufficientHistory, forecast_series
 from resync.capacity.forecasting.resample import RESOURCE_AGGREGATIONS, resample_hourly
 from resync.capacity.forecasting.saturation import SaturationOutlook, saturation_outlook
@@ -42,9 +43,11 @@ def forecast_resource(
     value_column: str | None = None,
     settings: Settings | None = None,
     preferred_model: str | None = None,
+    calendar: MonthCalendar | None = None,
 ) -> ResourceForecast:
     """Forecast `resource` from 5-minute samples (`sample_time` and `<resource>_percent`);
-    `preferred_model` is the model auto-learning prefers for this series, if any."""
+    `preferred_model` is the model auto-learning prefers for this series, if any; `calendar`
+    the month's-turn effects learned from its longer history."""
     settings = settings or get_settings()
     hourly = resample_hourly(
         samples,
@@ -57,6 +60,7 @@ def forecast_resource(
         minimum_history_days=settings.forecast_min_history_days,
         bounds=PERCENT_BOUNDS,
         preferred_model=preferred_model,
+        calendar=calendar,
     )
     if isinstance(forecast, InsufficientHistory):
         return ResourceForecast(resource, forecast, None)

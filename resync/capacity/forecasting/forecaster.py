@@ -4,6 +4,8 @@ Per series: refuse a history shorter than the minimum (say so, do not guess); fi
 shifts and keep the regime since the last one; backtest every candidate from rolling origins
 against seasonal-naive; forecast with Theta unless another candidate's MASE beats it clearly;
 size the chosen model's 80 % and 95 % intervals from its own backtest errors at each step ahead.
+With a month calendar learned from a longer history (`calendar`), every candidate but the
+seasonal-naive baseline models the series without the month's-turn effects and adds them back.
 """
 
 from dataclasses import dataclass, field
@@ -17,6 +19,7 @@ from resync.capacity.forecasting.backtest import (
     interval_half_widths,
     rolling_origin_backtest,
 )
+from resync.capacity.forecasting.calendar import MonthCalendar, with_calendar
 from resync.capacity.forecasting.level_shift import detect_level_shifts
 from resync.capacity.forecasting.models import CANDIDATES, PointForecaster
 
@@ -117,14 +120,24 @@ def forecast_values(
     candidates: dict[str, PointForecaster] | None = None,
     challenger_margin: float = CHALLENGER_MARGIN,
     preferred_model: str | None = None,
+    calendar: np.ndarray | None = None,
 ) -> ValuesForecast:
     """Regime, model choice, scores, point forecast and interval widths for a gap-free series.
 
     `preferred_model` (learned for the series by auto-learning) replaces the choice by margin
-    when it is one of the candidates.
+    when it is one of the candidates. `calendar` holds the month's-turn effects at every step of
+    the history and the horizon (`values.size + horizon`), taken out before the level shifts
+    are looked for (a month-end peak is not a new regime) and modelled around.
     """
     candidates = candidates or CANDIDATES
-    modelled, start, shifts = _current_regime(np.asarray(values, dtype=float), season_length)
+    values = np.asarray(values, dtype=float)
+    if calendar is None or not np.any(calendar):
+        calendar = np.zeros(values.size + horizon)
+    regime, start, shifts = _current_regime(values - calendar[: values.size], season_length)
+    first = values.size - regime.size
+    modelled = regime + calendar[first : values.size]
+    if np.any(calendar):
+        candidates = with_calendar(candidates, calendar[first:], BASELINE)
     tested_horizon = 7 * season_length if modelled.size >= 14 * season_length else season_length
     origins = backtest_origins(
         modelled.size, tested_horizon, 2 * season_length, season_length, BACKTEST_ORIGINS
@@ -160,8 +173,10 @@ def forecast_series(
     season_length: int = 24,
     bounds: tuple[float, float] | None = None,
     preferred_model: str | None = None,
+    calendar: MonthCalendar | None = None,
 ) -> ForecastResult:
-    """Forecast an hourly series (`sample_time`, `value`) `horizon_days` ahead."""
+    """Forecast an hourly series (`sample_time`, `value`) `horizon_days` ahead, with the
+    month's-turn effects of `calendar` (learned from a longer history) when given."""
     hourly = hourly.sort("sample_time")
     values = hourly["value"].cast(pl.Float64).to_numpy()
     history_days = values.size / season_length
@@ -171,8 +186,6 @@ def forecast_series(
     times = hourly["sample_time"]
     step = timedelta(days=1) / season_length
     horizon = horizon_days * season_length
-    result = forecast_values(values, horizon, season_length, preferred_model=preferred_model)
-    point = result.point
     future = pl.datetime_range(
         times[-1] + step,
         times[-1] + step * horizon,
@@ -180,6 +193,11 @@ def forecast_series(
         eager=True,
         time_unit=times.dtype.time_unit,
     )
+    offsets = None if calendar is None else calendar.offsets(pl.concat([times, future]))
+    result = forecast_values(
+        values, horizon, season_length, preferred_model=preferred_model, calendar=offsets
+    )
+    point = result.point
     columns: dict[str, object] = {"sample_time": future, "forecast": point}
     for coverage, width in result.half_widths.items():
         percent = round(coverage * 100)
