@@ -184,7 +184,12 @@ run_once() {
     collect_save_state=yes
     collect_payload >"$run_payload"
     run_status=0
-    deliver_payload "$run_payload" || run_status=$?
+    if [ "$workstation_unnamed" = yes ]; then
+        hold_unnamed_sample "$run_payload" || run_status=$?
+    else
+        release_unnamed_samples
+        deliver_payload "$run_payload" || run_status=$?
+    fi
     rm -f "$response_file" "$response_file.err"
     log INFO "run finished (exit $run_status)"
     exit "$run_status"

@@ -76,8 +76,13 @@ load_config() {
     : "${RESYNC_LOG_KEEP:=3}"
     : "${RESYNC_NETWORK_INTERFACES:=physical}"
     : "${RESYNC_START_DELAY_MAX:=60}"
+    workstation_from_host=no
     if [ -z "$RESYNC_WORKSTATION" ]; then
-        RESYNC_WORKSTATION=$(default_workstation)
+        RESYNC_WORKSTATION=$(tws_workstation)
+    fi
+    if [ -z "$RESYNC_WORKSTATION" ]; then
+        RESYNC_WORKSTATION=$(host_workstation)
+        workstation_from_host=yes
     fi
 }
 
@@ -87,9 +92,17 @@ require_integer() {
     fi
 }
 
+# A name given (RESYNC_WORKSTATION, localopts) that TWS would refuse is a configuration error.
+# A host name TWS would refuse (a digit first, or too long) is not: no name is known yet, so
+# samples wait in spool/unnamed/ and go under the name the FTA gets once it is set.
 verify_config() {
+    workstation_unnamed=no
     if ! awk -v name="$RESYNC_WORKSTATION" 'BEGIN { exit !(name ~ /^[A-Za-z][A-Za-z0-9_-]*$/ && length(name) <= 16) }'; then
-        die "$EXIT_CONFIG" "RESYNC_WORKSTATION '$RESYNC_WORKSTATION' is not a TWS workstation name (a letter, then letters, digits, - or _, at most 16); set it explicitly"
+        if [ "$workstation_from_host" = no ]; then
+            die "$EXIT_CONFIG" "RESYNC_WORKSTATION '$RESYNC_WORKSTATION' is not a TWS workstation name (a letter, then letters, digits, - or _, at most 16); set it explicitly"
+        fi
+        workstation_unnamed=yes
+        log WARN "the host name '$RESYNC_WORKSTATION' is not a TWS workstation name (a letter, then letters, digits, - or _, at most 16) and no localopts gives this FTA's thiscpu; samples wait in $RESYNC_SPOOL_DIR/unnamed/ until RESYNC_WORKSTATION (or TWS_HOME, for localopts) is set, then go under that name"
     fi
     [ -n "$RESYNC_MASTER_HOST" ] || die "$EXIT_CONFIG" "RESYNC_MASTER_HOST is not set; set it to the TWS master's host name"
     case $RESYNC_MASTER_HOST in

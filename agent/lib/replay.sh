@@ -1,5 +1,6 @@
 # shellcheck shell=sh
-# Sending a fresh sample, and replaying the spool through the batch endpoint.
+# Sending a fresh sample, replaying the spool through the batch endpoint, and holding samples
+# while this FTA has no workstation name.
 
 # Returns 0 when the spool is empty, 1 when a transient failure stopped the replay (what was
 # not acknowledged stays spooled), 2 when the API refused the key or the URL.
@@ -79,4 +80,30 @@ deliver_payload() {
             reject_payload "$1"
             return "$EXIT_REJECTED" ;;
     esac
+}
+
+# A sample taken while this FTA has no workstation name waits in spool/unnamed/ (bounded like
+# the spool); returns the run's exit code.
+hold_unnamed_sample() {
+    mkdir -p "$RESYNC_SPOOL_DIR/unnamed"
+    mv -f "$1" "$RESYNC_SPOOL_DIR/unnamed/$(next_spool_name)"
+    enforce_bounds "$RESYNC_SPOOL_DIR/unnamed" unnamed/
+    log WARN "sample kept in $RESYNC_SPOOL_DIR/unnamed/ ($(RESYNC_SPOOL_DIR=$RESYNC_SPOOL_DIR/unnamed spool_files | awk 'END { print NR }') waiting for a workstation name)"
+    return "$EXIT_TEMPORARY_FAILURE"
+}
+
+# Once the FTA has a name, the samples kept without one join the spool, oldest first, under it.
+release_unnamed_samples() {
+    unnamed_dir=$RESYNC_SPOOL_DIR/unnamed
+    unnamed_files=$(RESYNC_SPOOL_DIR=$unnamed_dir spool_files)
+    [ -n "$unnamed_files" ] || return 0
+    unnamed_temporary=$RESYNC_STATE_DIR/unnamed.$$
+    for unnamed_name in $unnamed_files; do
+        sed "s/^{\"workstation\": \"[^\"]*\"/{\"workstation\": \"$RESYNC_WORKSTATION\"/" \
+            "$unnamed_dir/$unnamed_name" >"$unnamed_temporary" || return 0
+        mv -f "$unnamed_temporary" "$RESYNC_SPOOL_DIR/$(next_spool_name)" || return 0
+        rm -f "$unnamed_dir/$unnamed_name"
+    done
+    enforce_bounds "$RESYNC_SPOOL_DIR" spool
+    log INFO "$(printf '%s\n' "$unnamed_files" | awk 'END { print NR }') sample(s) kept without a workstation name go as $RESYNC_WORKSTATION"
 }

@@ -26,16 +26,17 @@ localopts_value() {
         "$localopts_file"
 }
 
-# The workstation name TWS itself uses (localopts "thiscpu"), else the short host name,
-# upper-cased. A name TWS would refuse is left as it is, for verify_config to say so: a
-# name cut to 16 characters could be another FTA's.
-default_workstation() {
-    default_name=$(localopts_value thiscpu)
-    if [ -z "$default_name" ]; then
-        default_name=$(uname -n)
-        default_name=${default_name%%.*}
-    fi
-    to_upper "$default_name"
+# The workstation name TWS itself uses (localopts "thiscpu"), upper-cased; empty without it.
+tws_workstation() {
+    to_upper "$(localopts_value thiscpu)"
+}
+
+# The short host name, upper-cased: the name when TWS's own is not found. A name TWS would
+# refuse is left as it is, for verify_config to say so: a name cut to 16 characters could be
+# another FTA's.
+host_workstation() {
+    host_name=$(uname -n)
+    to_upper "${host_name%%.*}"
 }
 
 # evtsize -show prints "AWSDEK703I Queue size current N, maximum M bytes (read R, write W)".

@@ -146,7 +146,7 @@ def test_workstation_comes_from_localopts_thiscpu(agent):
     assert agent.dry_run(TWS_HOME=str(tws_home))["workstation"] == "FTA_PROD01"
 
 
-def test_a_host_name_starting_with_a_digit_takes_the_name_tws_gave_the_workstation(agent):
+def test_a_host_name_starting_with_a_digit_takes_the_name_tws_gave_the_workstation(agent, stub_api):
     # TWS refuses such a name for a workstation (AWSDEM001E), so localopts holds another one.
     fakes = agent.home / "digit-host"
     fakes.mkdir()
@@ -162,10 +162,23 @@ def test_a_host_name_starting_with_a_digit_takes_the_name_tws_gave_the_workstati
     (tws_home / "localopts").write_text("thiscpu = FTA01PROD\n")
 
     assert agent.dry_run(TWS_HOME=str(tws_home))["workstation"] == "FTA01PROD"
-    # Without localopts no name can be known: the run stops and says which setting to give.
-    result = agent.run("--dry-run")
-    assert result.returncode == 78
-    assert "RESYNC_WORKSTATION '01FTAPROD' is not a TWS workstation name" in result.stderr
+    # Without localopts no name is known yet, which is not fatal: samples are taken and kept,
+    # and the log says which setting to give.
+    agent.write_key()
+    agent.env["RESYNC_API_URL"] = stub_api.url
+    assert [agent.run().returncode for _ in range(2)] == [75, 75]
+    assert stub_api.requests == []
+    log = agent.log_text()
+    assert "the host name '01FTAPROD' is not a TWS workstation name" in log
+    assert "until RESYNC_WORKSTATION (or TWS_HOME, for localopts) is set" in log
+    assert len(list((agent.spool_dir / "unnamed").glob("*.json"))) == 2
+    # Once named, the kept samples go first, in order, under the name, then the new one.
+    assert agent.run(RESYNC_WORKSTATION="FTA01PROD").returncode == 0
+    [batch] = [request["body"] for request in stub_api.requests]
+    assert [sample["workstation"] for sample in batch] == ["FTA01PROD"] * 3
+    assert [sample["timestamp"] for sample in batch] == sorted(s["timestamp"] for s in batch)
+    assert list((agent.spool_dir / "unnamed").glob("*.json")) == agent.spooled() == []
+    assert "2 sample(s) kept without a workstation name go as FTA01PROD" in agent.log_text()
 
 
 def test_workstation_defaults_to_short_host_name_upper_cased(agent):
