@@ -9,11 +9,9 @@ import pytest
 
 from api.admin_panel import PANEL_DIRECTORY
 from dashboards.reports.pdf import CHROMIUM_ARGS
+from tests.agent.conftest import AGENT, FAKES
 from tests.dashboards.test_admin_panel import ARTIFACTS, CHROMIUM, require
-from tests.support.live_api import PROJECT_ROOT, LiveApi
-
-AGENT = PROJECT_ROOT / "agent" / "collect_metrics.sh"
-AGENT_FAKES = PROJECT_ROOT / "tests" / "agent" / "fakes"
+from tests.support.live_api import LiveApi
 
 
 @pytest.mark.browser
@@ -111,7 +109,7 @@ def run_aix_collector(
     (tws_home / "localopts").write_text("thiscpu = AIXFTA01\n")
     (home / "fake-state").mkdir()
     environment = {
-        "PATH": f"{AGENT_FAKES / 'aix'}:{AGENT_FAKES / 'common'}:{os.environ['PATH']}",
+        "PATH": f"{FAKES / 'aix'}:{FAKES / 'common'}:{os.environ['PATH']}",
         "HOME": str(home),
         "LANG": "C",
         "FAKE_OS": "aix",
