@@ -17,6 +17,7 @@ weighted by:
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from resync.joblog.catalogues.entries import MEDIUM, WEAK
 from resync.joblog.evidence import Finding, line_findings
@@ -73,10 +74,12 @@ def _is_success(text: str) -> bool:
     return bool(SUCCESS_MARK.search(text)) and not ERROR_MARK.search(text)
 
 
-def cause_strength(text: str, found: tuple[Finding, ...]) -> float:
+@lru_cache(maxsize=16384)
+def cause_strength(text: str) -> float:
     """How strongly a line names a cause of its own: its strongest finding (a carrier's or a
     weak one's does not count), WEAK for an error it describes in words no catalogue knows, 0
     for a line that only says something failed, a warning, a retry or a clean-up."""
+    found = line_findings(text)
     strongest = max((f.entry.strength for f in found if f.entry.strength >= MEDIUM), default=0.0)
     if strongest or found:
         return strongest
@@ -117,7 +120,7 @@ def error_blocks(lines: list[str], start: int, end: int) -> list[Block]:
             continue
         if found:
             current.findings[index] = found
-        current.cause_strength = max(current.cause_strength, cause_strength(text, found))
+        current.cause_strength = max(current.cause_strength, cause_strength(text))
     return blocks
 
 
@@ -174,12 +177,17 @@ def tail_bounds(lines: list[str]) -> tuple[int, int, int | None]:
     """(start, end, exit line index) of the failing tail."""
     exit_index = exit_line_index(lines)
     end = len(lines) if exit_index is None else exit_index
-    errors_after = False
+    # Whether errors follow is asked only at a success line, of each line once: lines[read:end]
+    # name no cause.
+    read = end
     for index in range(end - 1, -1, -1):
         text = lines[index]
+        if not _is_success(text):
+            continue
         # A step that completed after the last error (`cleanup completed successfully`) did
         # not recover from it; a retry that succeeded or a reconnection did.
-        if _is_success(text) and (errors_after or RECOVERY_MARK.search(text)):
+        errors_after = any(cause_strength(line) > 0 for line in lines[index + 1 : read])
+        if errors_after or RECOVERY_MARK.search(text):
             return index + 1, end, exit_index
-        errors_after |= cause_strength(text, line_findings(text)) > 0
+        read = index + 1
     return 0, end, exit_index
