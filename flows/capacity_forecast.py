@@ -21,6 +21,7 @@ from resync.capacity.resources import RESOURCES, Resource
 from resync.ingest.payload import WORKSTATION_PATTERN
 from resync.settings import get_settings
 from tasks.capacity import check_forecast_request
+from tasks.task_runner import configured_task_runner
 
 
 def _run_name() -> str:
@@ -30,7 +31,7 @@ def _run_name() -> str:
     return f"capacity-{scope}-{datetime.now(UTC):%Y%m%d-%H%M}"
 
 
-@flow(name="capacity-forecast", flow_run_name=_run_name)
+@flow(name="capacity-forecast", flow_run_name=_run_name, task_runner=configured_task_runner())
 def capacity_forecast(
     workstations: list[Annotated[str, Field(pattern=WORKSTATION_PATTERN)]] | None = None,
     resources: list[Resource] | None = None,

@@ -22,13 +22,14 @@ from tasks.alerts import notify_alerts
 from tasks.decision_support import find_run_workstations, select_failed_runs
 from tasks.failure_cards import publish_failure_cards
 from tasks.fta_errors import describe, record_fta_errors
+from tasks.task_runner import configured_task_runner
 
 
 def _run_name() -> str:
     return f"decision-support-{datetime.now(UTC):%Y%m%d-%H%M%S}"
 
 
-@flow(name="decision-support", flow_run_name=_run_name)
+@flow(name="decision-support", flow_run_name=_run_name, task_runner=configured_task_runner())
 def decision_support(run_ids: list[str] | None = None) -> dict[str, Any]:
     """Classify the failed runs batch by batch, find similar past failures, store every card and
     publish them as one artifact."""

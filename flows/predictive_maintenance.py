@@ -29,6 +29,7 @@ from tasks.maintenance_runs import (
     read_evidence_links,
     set_maintenance_status,
 )
+from tasks.task_runner import configured_task_runner
 
 
 def _run_name() -> str:
@@ -55,7 +56,7 @@ def _drive_graph(
         return snapshot.values
 
 
-@flow(name="predictive-maintenance", flow_run_name=_run_name)
+@flow(name="predictive-maintenance", flow_run_name=_run_name, task_runner=configured_task_runner())
 def predictive_maintenance() -> dict[str, Any]:
     """Analyse the estate, propose preventive actions, have them reviewed, run the approved."""
     current = uuid.UUID(flow_run.id)

@@ -5,7 +5,6 @@ Each task reads what it needs from the database and writes its results to the ru
 forecast a group of FTAs per task run, fanned out through the flow's task runner.
 """
 
-import os
 import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -43,6 +42,7 @@ from resync.learning.parameters import active_parameters, model_preferences
 from resync.settings import get_settings
 from tasks.database import database_task
 from tasks.fta_errors import fta_step, per_fta
+from tasks.task_runner import fta_groups
 
 FORECAST_COLUMNS = (
     "status",
@@ -153,13 +153,10 @@ def analyze_metric_trends(
 
 @database_task
 def group_forecast_series(run_id: str) -> list[list[str]]:
-    """The run's FTAs with series to forecast, in one group per forecast worker."""
+    """The run's FTAs with series to forecast, in groups of `ftas_per_task`, a task run each."""
     with get_engine().connect() as connection:
         wanted = series_to_forecast(connection, uuid.UUID(run_id))
-    names = sorted({workstation for workstation, _ in wanted})
-    workers = get_settings().capacity_forecast_workers or os.cpu_count() or 1
-    size = max(1, -(-len(names) // workers))
-    return [names[index : index + size] for index in range(0, len(names), size)]
+    return fta_groups(sorted({workstation for workstation, _ in wanted}))
 
 
 @database_task

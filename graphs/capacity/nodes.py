@@ -60,8 +60,8 @@ def analyze_trends(state: CapacityState) -> dict[str, Any]:
 
 
 def forecast(state: CapacityState) -> dict[str, Any]:
-    """A task run per group of FTAs through the flow's task runner (threads by default; a
-    distributed runner is a setting of the flow)."""
+    """A task run per group of FTAs through the flow's task runner (threads, or Dask workers
+    by RESYNC_TASK_RUNNER: see tasks/task_runner.py)."""
     run_id, window_start, as_of, _, resources = _window(state)
     futures = forecast_metric_series.map(
         unmapped(run_id),
