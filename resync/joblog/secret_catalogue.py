@@ -181,29 +181,33 @@ def load_catalogue(
     return tuple(rules), tuple(allowlists)
 
 
-def keyword_set(rules: tuple[Rule, ...]) -> tuple[Any, list[bytes]]:
-    """One RE2 set of every rule's keywords: a single pass tells which are in a text."""
+def keyword_set(rules: tuple[Rule, ...]) -> tuple[Any, list[tuple[int, ...]], tuple[int, ...]]:
+    """One RE2 set of every rule's keywords (a single pass tells which are in a text), the
+    rules (by index) each keyword runs, and the rules that have none and always run."""
     keywords = sorted({keyword for rule in rules for keyword in rule.keywords})
     found = re2.Set.SearchSet()
     for keyword in keywords:
         found.Add(re.escape(keyword.decode()))
     found.Compile()
-    return found, keywords
+    runs = [
+        tuple(index for index, rule in enumerate(rules) if keyword in rule.keywords)
+        for keyword in keywords
+    ]
+    return found, runs, tuple(index for index, rule in enumerate(rules) if not rule.keywords)
 
 
 RULES, GLOBAL_ALLOWLISTS = load_catalogue()
-KEYWORDS, KEYWORD_LIST = keyword_set(RULES)
+KEYWORDS, RULES_OF_KEYWORD, RULES_WITHOUT_KEYWORD = keyword_set(RULES)
 
 
 def secret_spans(text: str) -> tuple[bytes, list[Span]]:
     """`text` in UTF-8 and the merged byte spans of every secret the catalogue finds in it."""
     data = text.encode()
-    present = {KEYWORD_LIST[index] for index in KEYWORDS.Match(data.lower()) or ()}
+    run = set(RULES_WITHOUT_KEYWORD).union(
+        *(RULES_OF_KEYWORD[index] for index in KEYWORDS.Match(data.lower()) or ())
+    )
     spans = sorted(
-        span
-        for rule in RULES
-        if not rule.keywords or present.intersection(rule.keywords)
-        for span in rule.spans(data, GLOBAL_ALLOWLISTS)
+        span for index in sorted(run) for span in RULES[index].spans(data, GLOBAL_ALLOWLISTS)
     )
     merged: list[Span] = []
     for start, end in spans:
