@@ -12,9 +12,10 @@ from its week; one is enough when the FTA's job history says more jobs start on 
 day than on ordinary ones (a month-end job stream announces its next run).
 """
 
+import warnings
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 
 import numpy as np
 import polars as pl
@@ -89,35 +90,33 @@ class MonthCalendar:
         return result
 
 
-def _day_matrix(times: pl.Series, values: np.ndarray) -> tuple[list[date], np.ndarray]:
-    """Days in order and a days × 24 matrix of their hourly values (NaN where absent)."""
-    dates = times.dt.date().to_list()
-    hours = times.dt.hour().to_numpy()
-    days = sorted(set(dates))
-    row = {day: index for index, day in enumerate(days)}
-    matrix = np.full((len(days), HOURS_PER_DAY), np.nan)
-    matrix[[row[day] for day in dates], hours] = values
-    return days, matrix
+def _day_matrix(times: pl.Series, values: np.ndarray) -> tuple[pl.Series, np.ndarray]:
+    """Every day from the first to the last (as midnight times) and a days × 24 matrix of their
+    hourly values (NaN where absent)."""
+    days = times.dt.date().to_numpy().astype("datetime64[D]")
+    first = days.min()
+    count = int((days.max() - first).astype(int)) + 1
+    matrix = np.full((count, HOURS_PER_DAY), np.nan)
+    matrix[(days - first).astype(int), times.dt.hour().to_numpy()] = values
+    every_day = pl.Series(first + np.arange(count)).cast(pl.Datetime("us"))
+    return every_day, matrix
 
 
-def _deviations(days: list[date], matrix: np.ndarray, codes: np.ndarray) -> dict[int, list]:
-    """Per calendar day code, each occurrence's hourly distance from the ordinary days of the
-    week before it (occurrences without enough ordinary days before them are skipped)."""
-    found: dict[int, list] = {}
-    position = {day: index for index, day in enumerate(days)}
-    for index, day in enumerate(days):
-        before = [
-            position[earlier]
-            for offset in range(1, BASELINE_DAYS + 1)
-            if (earlier := day - timedelta(days=offset)) in position
-            and codes[position[earlier]] == 0
-        ]
-        if len(before) < MINIMUM_BASELINE_DAYS:
-            continue
-        with np.errstate(all="ignore"):
-            baseline = np.nanmedian(matrix[before], axis=0)
-        found.setdefault(int(codes[index]), []).append(matrix[index] - baseline)
-    return found
+def _deviations(matrix: np.ndarray, codes: np.ndarray) -> dict[int, np.ndarray]:
+    """Per calendar day code, each occurrence's hourly distance (a row) from the median of the
+    ordinary days of the week before it; days without `MINIMUM_BASELINE_DAYS` such days before
+    them are left out."""
+    ordinary = np.where((codes == 0)[:, None], matrix, np.nan)
+    earlier = np.full((BASELINE_DAYS, *matrix.shape), np.nan)
+    for offset in range(1, BASELINE_DAYS + 1):
+        earlier[offset - 1, offset:] = ordinary[:-offset]
+    measured = np.any(np.isfinite(earlier), axis=2).sum(axis=0) >= MINIMUM_BASELINE_DAYS
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # hours no earlier day has
+        baseline = np.nanmedian(earlier, axis=0)
+    kept = measured & np.any(np.isfinite(matrix), axis=1)
+    deviation = matrix - baseline
+    return {int(code): deviation[kept & (codes == code)] for code in np.unique(codes[kept])}
 
 
 def learn_calendar(
@@ -129,23 +128,25 @@ def learn_calendar(
         return MonthCalendar()
     history_days = (times[-1] - times[0]) / timedelta(days=1) + 1 / HOURS_PER_DAY
     days, matrix = _day_matrix(times, np.asarray(values, dtype=float))
-    day_codes = calendar_days(pl.Series(days, dtype=pl.Date).cast(pl.Datetime("us")))
-    deviations = _deviations(days, matrix, day_codes)
-    ordinary = [np.nanmean(row) for row in deviations.pop(0, [])]
-    ordinary = [value for value in ordinary if np.isfinite(value)]
-    if not ordinary:
+    deviations = _deviations(matrix, calendar_days(days))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a day without a measured hour
+        ordinary = np.nanmean(deviations.pop(0, np.empty((0, HOURS_PER_DAY))), axis=1)
+        means = {code: np.nanmean(rows, axis=1) for code, rows in deviations.items()}
+    ordinary = ordinary[np.isfinite(ordinary)]
+    if not ordinary.size:
         return MonthCalendar(history_days=history_days)
     noise = NOISE_FACTOR * float(np.median(np.abs(ordinary)))
     effects, occurrences = {}, {}
     for code, rows in deviations.items():
-        stacked = np.vstack(rows)
-        means = np.nanmean(stacked, axis=1)
-        means = means[np.isfinite(means)]
-        occurrences[code] = int(means.size)
+        found = means[code][np.isfinite(means[code])]
+        occurrences[code] = int(found.size)
         needed = 1 if code in job_days else MINIMUM_OCCURRENCES
-        same_way = means.size > 0 and (np.all(means > 0) or np.all(means < 0))
-        if means.size >= needed and same_way and abs(float(np.median(means))) > noise:
-            effects[code] = np.nan_to_num(np.nanmedian(stacked, axis=0))
+        same_way = found.size > 0 and (np.all(found > 0) or np.all(found < 0))
+        if found.size >= needed and same_way and abs(float(np.median(found))) > noise:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # an hour never measured
+                effects[code] = np.nan_to_num(np.nanmedian(rows, axis=0))
     return MonthCalendar(effects, occurrences, history_days)
 
 
