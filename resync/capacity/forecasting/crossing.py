@@ -5,14 +5,19 @@ A daily series is read as a trend line, a level that may wander (a random walk, 
 fills by irregular amounts does) and day-to-day noise. Each simulated path draws:
 
 - its trend from a refit on a moving-block bootstrap of the residuals (the uncertainty of the
-  level and the slope); a slope indistinguishable from zero (under `TREND_Z` bootstrap standard
-  errors) is no trend at all, so a flat host's interval stays as wide as its noise instead of
-  opening with the horizon;
-- a random walk whose step variance is read from the residuals' day-to-day changes (zero for a
-  series that returns to its level, so its interval does not grow either), with the drift
-  uncertainty a walk brings;
+  level and the slope); a slope within `TREND_Z` standard errors of zero is no trend at all, so
+  a flat host's interval stays as wide as its noise instead of opening with the horizon. The
+  error is the bootstrap's, or the one deviations that persist for days give a line (their
+  lag-one autocorrelation, bias-corrected), whichever is larger: a level that wanders and
+  returns over a month draws a line that is not a trend;
+- for a series with a trend, a random walk whose step variance is read from the residuals'
+  day-to-day changes (less what day-to-day noise adds to them), with the drift uncertainty a
+  walk brings, and a slope that walks on as much as the history's two halves say it did
+  (growth that speeds up and stalls). A series without a trend returns to its level: no walk;
 - its noise as blocks of the series' own residuals, a week long and in phase with the week, so
   a weekly batch peak recurs on its weekday and no higher than it ever was.
+
+The constants were tuned on `benchmarks/crossing_calibration.py`'s tuning seeds.
 """
 
 from dataclasses import dataclass
@@ -23,9 +28,9 @@ from resync.capacity.forecasting.decomposition import HOURS_PER_DAY
 from resync.capacity.forecasting.level_shift import detect_level_shifts
 
 PATHS = 1000
-TREND_Z = 2.0
+TREND_Z = 2.5
 WEEK = 7
-WALK_Z = 2.0
+PERSISTENCE_CAP = 0.9
 QUANTILES = {"lo95": 0.025, "lo80": 0.10, "mean": 0.50, "hi80": 0.90, "hi95": 0.975}
 
 
@@ -78,18 +83,51 @@ def _moving_blocks(size: int, block: int, rng: np.random.Generator) -> np.ndarra
     return (starts[:, :, None] + np.arange(block)).reshape(PATHS, -1)[:, :size]
 
 
+def _persistence(residuals: np.ndarray) -> float:
+    """The lag-one autocorrelation of the residuals, corrected for the bias a short detrended
+    series gives it (about -(2 + 4 phi) / n, Shaman & Stine 1988), within 0…1."""
+    size = residuals.size
+    lagged = float(residuals[:-1] @ residuals[:-1])
+    if size < 4 or lagged == 0.0:
+        return 0.0
+    phi = float(residuals[1:] @ residuals[:-1]) / lagged
+    return min(1.0, max(0.0, phi + (2.0 + 4.0 * phi) / size))
+
+
 def _random_walk_variance(residuals: np.ndarray) -> float:
-    """The step variance of a random walk in the residuals, from their day-to-day changes: noise
-    around a level makes consecutive changes cancel (lag-one autocorrelation -1/2), a walk's
-    changes do not (0). The autocorrelation is taken `WALK_Z` standard errors towards -1/2
-    first, so a level that returns to itself is not read as a walk by chance."""
+    """The step variance of a walk under day-to-day noise: the variance of the changes less
+    what the noise adds to it (twice minus their lag-one autocovariance)."""
     changes = np.diff(residuals)
-    if changes.size < 3 or float(np.var(changes)) == 0.0:
+    if changes.size < 3:
         return 0.0
     centred = changes - changes.mean()
-    rho = float(centred[1:] @ centred[:-1]) / float(centred @ centred)
-    shrunk = rho - WALK_Z / np.sqrt(changes.size)
-    return max(0.0, float(np.var(changes)) * (1.0 + 2.0 * shrunk))
+    covariance = float(centred[1:] @ centred[:-1]) / (changes.size - 1)
+    return max(0.0, float(np.var(changes)) + 2.0 * covariance)
+
+
+def _slope_drift_variance(values: np.ndarray) -> float:
+    """The daily step variance of a slope that walks: how far the second half's slope is from
+    the first half's, beyond what the halves' noise explains (method of moments)."""
+    half = values.size // 2
+    if half < 4:
+        return 0.0
+    first, second = values[:half], values[-half:]
+    steps = np.arange(half, dtype=float) - (half - 1) / 2
+    spread = float(steps @ steps)
+    slope_first, slope_second = (first @ steps) / spread, (second @ steps) / spread
+    noise = np.var(np.diff(values)) / 2
+    expected = 2.0 * noise / spread
+    excess = (slope_second - slope_first) ** 2 - expected
+    return max(0.0, excess) / (values.size - half)
+
+
+def _slope_error(residuals: np.ndarray, slopes: np.ndarray, centred: np.ndarray) -> float:
+    """The standard error of the trend's slope: the bootstrap refits' spread, or the one
+    persistent deviations give a least-squares line, whichever is larger."""
+    persistence = min(_persistence(residuals), PERSISTENCE_CAP)
+    inflation = np.sqrt((1.0 + persistence) / (1.0 - persistence))
+    persistent = inflation * float(np.std(residuals)) / np.sqrt(float(centred @ centred))
+    return max(float(np.std(slopes)), persistent)
 
 
 def simulate_paths(
@@ -110,28 +148,27 @@ def simulate_paths(
     steps = np.arange(size, dtype=float)
     centred = steps - steps.mean()
     slopes = (refits - refits.mean(axis=1, keepdims=True)) @ centred / float(centred @ centred)
-    if abs(slope) < TREND_Z * float(np.std(slopes)):
-        slope, slopes = 0.0, np.zeros(PATHS)
+    ahead = np.arange(1, horizon + 1, dtype=float)
+    if abs(slope) < TREND_Z * _slope_error(residuals, slopes, centred):
+        slope = 0.0
         residuals = values - values.mean()
-        fitted = np.full(size, values.mean())
-    levels_now = refits.mean(axis=1) + slopes * (size - 1 - steps.mean())
-    if slope == 0.0:
         levels_now = values.mean() + (resampled - resampled.mean()).mean(axis=1)
-    walk_variance = _random_walk_variance(residuals)
-    if walk_variance > 0.0:
+        paths = np.repeat(levels_now[:, None], horizon, axis=1)
+        noise = residuals
+    else:
+        walk_variance = _random_walk_variance(residuals)
         # A walk's drift is known only to its step size over the history's length.
         slopes = slopes + rng.normal(0.0, np.sqrt(walk_variance / size), PATHS)
-    ahead = np.arange(1, horizon + 1, dtype=float)
-    paths = levels_now[:, None] + slopes[:, None] * ahead[None, :]
-    if walk_variance > 0.0:
+        levels_now = refits.mean(axis=1) + slopes * (size - 1 - steps.mean())
+        paths = levels_now[:, None] + slopes[:, None] * ahead[None, :]
         # The walk has already carried the level away from the line: start from where the
-        # recent residuals say it is, and let it walk on.
-        recent = residuals[-block:].mean()
-        walk = rng.normal(0.0, np.sqrt(walk_variance), (PATHS, horizon)).cumsum(axis=1)
-        paths += recent + walk
+        # recent residuals say it is, and let it walk on, its slope with it.
+        changes = rng.normal(0.0, np.sqrt(walk_variance), (PATHS, horizon))
+        drift_variance = _slope_drift_variance(values)
+        if drift_variance > 0.0:
+            changes += rng.normal(0.0, np.sqrt(drift_variance), (PATHS, horizon)).cumsum(axis=1)
+        paths += residuals[-block:].mean() + changes.cumsum(axis=1)
         noise = residuals - np.convolve(residuals, np.ones(block) / block, mode="same")
-    else:
-        noise = residuals
     phase = size % block
     paths += noise[_block_indices(size, horizon, block, phase, rng)]
     return paths, slope
