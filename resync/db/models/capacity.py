@@ -81,6 +81,9 @@ class CapacityForecast(Base):
     # The share of simulated future paths crossing the threshold within the horizon.
     crossing_probability: Mapped[float | None] = mapped_column(Float)
     naive_mase: Mapped[float | None] = mapped_column(Float)
+    # The share of a week held back that fell inside the P10-P90 band of paths simulated from
+    # the days before it (a backtest of the band on the series' own history).
+    band_coverage: Mapped[float | None] = mapped_column(Float)
     unreliable_reason: Mapped[str | None] = mapped_column(Text)
     history_days: Mapped[float | None] = mapped_column(Float)
     full_forecast_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
