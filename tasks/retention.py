@@ -16,7 +16,13 @@ from resync.ingest.partitions import (
     month_start,
     next_month,
 )
-from resync.ingest.retention import cutoff, delete_expired_summaries, next_span, summarise_span
+from resync.ingest.retention import (
+    cutoff,
+    delete_expired_summaries,
+    oldest_sample_before,
+    spans,
+    summarise_span,
+)
 from resync.settings import get_settings
 from tasks.database import database_task
 
@@ -50,11 +56,11 @@ def summarise_raw_history(now: datetime) -> dict[str, int]:
     before = cutoff(now, get_settings().raw_history_days)
     engine, totals = get_engine(), {"samples": 0, "hours": 0, "spans": 0}
     began = time.monotonic()
-    while True:
+    # Found once: a span summarised is gone, so the next one starts where it ended.
+    with engine.connect() as connection:
+        oldest = oldest_sample_before(connection, before)
+    for span in spans(oldest, before) if oldest else ():
         with engine.begin() as connection:
-            span = next_span(connection, before)
-            if span is None:
-                break
             done = summarise_span(connection, *span)
         totals = {
             "samples": totals["samples"] + done["samples"],

@@ -7,6 +7,7 @@ with any summary those hours already had. A run that dies leaves each span eithe
 still raw, so the next run neither loses a sample nor counts one twice.
 """
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import polars as pl
@@ -36,14 +37,18 @@ def cutoff(now: datetime, days: int) -> datetime:
     return hour_floor(now - timedelta(days=days))
 
 
-def next_span(connection: Connection, before: datetime) -> tuple[datetime, datetime] | None:
-    """The hours of the oldest samples older than `before`, at most SPAN of them."""
+def oldest_sample_before(connection: Connection, before: datetime) -> datetime | None:
+    """The time of the oldest sample older than `before`, if any."""
     raw = WorkstationMetrics
-    oldest = connection.scalar(select(func.min(raw.sample_time)).where(raw.sample_time < before))
-    if oldest is None:
-        return None
+    return connection.scalar(select(func.min(raw.sample_time)).where(raw.sample_time < before))
+
+
+def spans(oldest: datetime, before: datetime) -> Iterator[tuple[datetime, datetime]]:
+    """Whole hours from `oldest`'s to `before`, at most SPAN at a time, oldest first."""
     start = hour_floor(oldest)
-    return start, min(start + SPAN, before)
+    while start < before:
+        yield start, min(start + SPAN, before)
+        start += SPAN
 
 
 def summarise_span(connection: Connection, start: datetime, end: datetime) -> dict[str, int]:

@@ -11,7 +11,13 @@ from sqlalchemy import Engine, func, insert, select
 
 from resync.capacity.store import load_hourly_metrics, workstations_with_metrics
 from resync.db.models import WorkstationMetrics, WorkstationMetricsHourly
-from resync.ingest.retention import cutoff, delete_expired_summaries, next_span, summarise_span
+from resync.ingest.retention import (
+    cutoff,
+    delete_expired_summaries,
+    oldest_sample_before,
+    spans,
+    summarise_span,
+)
 from resync.maintenance.history import count_history, load_metrics
 from resync.settings import Settings
 
@@ -57,15 +63,14 @@ def store(engine: Engine, rows: list[dict]) -> None:
 
 
 def summarise_all(engine: Engine, before: datetime) -> int:
-    """What the retention task does, span by span: the spans summarised."""
-    spans = 0
-    while True:
+    """What the retention task does, span by span: the spans that held samples."""
+    with engine.connect() as connection:
+        oldest = oldest_sample_before(connection, before)
+    summarised = 0
+    for span in spans(oldest, before) if oldest else ():
         with engine.begin() as connection:
-            span = next_span(connection, before)
-            if span is None:
-                return spans
-            summarise_span(connection, *span)
-        spans += 1
+            summarised += summarise_span(connection, *span)["samples"] > 0
+    return summarised
 
 
 def summaries(engine: Engine) -> pl.DataFrame:
@@ -123,8 +128,10 @@ def test_a_crashed_span_leaves_its_samples_and_a_rerun_summarises_each_hour_once
     engine: Engine, history: list[dict]
 ) -> None:
     before = cutoff(NOW, RAW_DAYS)
+    with engine.connect() as connection:
+        first_span = next(spans(oldest_sample_before(connection, before), before))
     with pytest.raises(RuntimeError), engine.begin() as connection:
-        summarise_span(connection, *next_span(connection, before))
+        summarise_span(connection, *first_span)
         raise RuntimeError("the worker died")
     assert summaries(engine).is_empty()
     with engine.connect() as connection:
