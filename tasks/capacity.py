@@ -49,6 +49,7 @@ FORECAST_COLUMNS = (
     "model",
     "mase",
     "naive_mase",
+    "band_coverage",
     "unreliable_reason",
     "saturation_date",
     "saturation_date_earliest",
@@ -56,6 +57,7 @@ FORECAST_COLUMNS = (
     "crossing_probability",
     "full_forecast_at",
     "series",
+    "calendar",
 )
 
 
@@ -115,16 +117,18 @@ def find_forecast_workstations(window_start: str, as_of: str, names: list[str] |
 
 def _hourly_frame(
     window_start: str, as_of: str, workstations: list[str], resources: list[str]
-) -> pl.DataFrame:
-    """The FTAs' hourly metrics, with the workload column when it is asked for."""
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The FTAs' hourly metrics (with the workload column when it is asked for) and their
+    hourly job starts."""
     start, end = datetime.fromisoformat(window_start), datetime.fromisoformat(as_of)
     with get_engine().connect() as connection:
         hourly = load_hourly_metrics(connection, start, end, workstations)
-        if "workload" not in resources:
-            return hourly
         starts = load_hourly_job_starts(connection, start, end, workstations)
+    if "workload" not in resources:
+        return hourly, starts
     workload = trailing_day_job_counts(starts, end.replace(minute=0, second=0, microsecond=0))
-    return hourly.join(workload, on=["workstation", "sample_time"], how="full", coalesce=True)
+    joined = hourly.join(workload, on=["workstation", "sample_time"], how="full", coalesce=True)
+    return joined, starts
 
 
 @database_task
@@ -134,7 +138,7 @@ def analyze_metric_trends(
     """One row per FTA × resource with data: status, threshold, latest value, trend and R²;
     an FTA this fails on gets no row (`fta_errors`)."""
     settings = get_settings()
-    hourly = _hourly_frame(window_start, as_of, workstations, resources)
+    hourly, _ = _hourly_frame(window_start, as_of, workstations, resources)
     rows, errors = [], {}
     for (workstation,), frame in hourly.partition_by("workstation", as_dict=True).items():
         with fta_step(errors, workstation):
@@ -170,16 +174,25 @@ def forecast_metric_series(
 ) -> dict[str, Any]:
     """Forecast the series of `workstations` with enough history `horizon_days` ahead (a
     provisional estimate for the short ones); store model, MASE, crossing dates and their
-    probability, and the series where a crossing is likely. Returns the count per model
+    probability, the month calendar used, and the series where a crossing is likely. The
+    models fit the run's window; the month calendar is learned from the
+    `forecast_calendar_days` before `as_of` (samples where history keeps them, hourly
+    summaries before) and the job starts over them. Returns the count per model
     (`models`) and the FTAs forecasting failed on, left without a forecast (`fta_errors`)."""
     settings = get_settings().model_copy(update={"forecast_horizon_days": horizon_days})
     run = uuid.UUID(run_id)
     with get_engine().connect() as connection:
         wanted = series_to_forecast(connection, run)
         preferences = model_preferences(connection)
-    hourly = _hourly_frame(window_start, as_of, workstations, resources)
+    start, end = datetime.fromisoformat(window_start), datetime.fromisoformat(as_of)
+    history_start = min(start, end - timedelta(days=settings.forecast_calendar_days))
+    hourly, starts = _hourly_frame(history_start.isoformat(), as_of, workstations, resources)
     forecast, errors = per_fta(
-        lambda frame: forecast_workstations(frame, resources, settings, preferences), hourly
+        lambda frame, jobs: forecast_workstations(
+            frame, resources, settings, preferences, start, jobs
+        ),
+        hourly,
+        starts,
     )
     rows = [row for row in forecast if (row["workstation"], row["resource"]) in wanted]
     _update_rows(run, rows, FORECAST_COLUMNS)
