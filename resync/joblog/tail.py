@@ -70,8 +70,27 @@ def _line_weight(text: str) -> float:
     return next((weight for pattern, weight in LINE_WEIGHTS if pattern.search(text)), 1.0)
 
 
-def _is_success(text: str) -> bool:
-    return bool(SUCCESS_MARK.search(text)) and not ERROR_MARK.search(text)
+@dataclass(frozen=True)
+class LineMarks:
+    """What a line's words say, whatever its catalogue findings: an error, a success (with no
+    error), a retry, TWS's frame."""
+
+    error: bool
+    success: bool
+    retrying: bool
+    frame: bool
+
+
+@lru_cache(maxsize=16384)
+def line_marks(text: str) -> LineMarks:
+    """The marks of `text` (cached like its findings: frames and tools repeat their lines)."""
+    error = bool(ERROR_MARK.search(text))
+    return LineMarks(
+        error=error,
+        success=not error and bool(SUCCESS_MARK.search(text)),
+        retrying=bool(RETRYING.search(text)),
+        frame=bool(_FRAME.search(text)),
+    )
 
 
 @lru_cache(maxsize=16384)
@@ -84,7 +103,7 @@ def cause_strength(text: str) -> float:
     if strongest or found:
         return strongest
     describes = (
-        bool(ERROR_MARK.search(text))
+        line_marks(text).error
         and not GENERIC_FAILURE_MARK.search(text)
         and _line_weight(text) == 1.0
     )
@@ -101,11 +120,11 @@ def error_blocks(lines: list[str], start: int, end: int) -> list[Block]:
         text = lines[index]
         if not text.strip():
             continue
-        found = line_findings(text)
-        is_error = bool(found) or bool(ERROR_MARK.search(text))
-        if _FRAME.search(text) and not is_error:
+        found, marks = line_findings(text), line_marks(text)
+        is_error = bool(found) or marks.error
+        if marks.frame and not is_error:
             continue
-        if RETRYING.search(text):
+        if marks.retrying:
             for block in blocks[attempt:]:
                 block.retried = True
             attempt = len(blocks) + is_error
@@ -182,7 +201,7 @@ def tail_bounds(lines: list[str]) -> tuple[int, int, int | None]:
     read = end
     for index in range(end - 1, -1, -1):
         text = lines[index]
-        if not _is_success(text):
+        if not line_marks(text).success:
             continue
         # A step that completed after the last error (`cleanup completed successfully`) did
         # not recover from it; a retry that succeeded or a reconnection did.
