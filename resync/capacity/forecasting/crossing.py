@@ -14,8 +14,8 @@ fills by irregular amounts does) and day-to-day noise. Each simulated path draws
   day-to-day changes (less what day-to-day noise adds to them), with the drift uncertainty a
   walk brings, and a slope that walks on as much as the history's two halves say it did
   (growth that speeds up and stalls). A series without a trend returns to its level: no walk;
-- its noise as blocks of the series' own residuals, a week long and in phase with the week, so
-  a weekly batch peak recurs on its weekday and no higher than it ever was.
+- its noise as the residuals' mean for each day of the week (a weekly batch peak recurs on its
+  weekday) plus blocks of what is left of them, a week long, from anywhere in the history.
 
 The constants were tuned on `benchmarks/crossing_calibration.py`'s tuning seeds.
 """
@@ -63,24 +63,39 @@ def _line(values: np.ndarray) -> tuple[float, float]:
     return float(intercept), float(slope)
 
 
-def _block_indices(size: int, length: int, block: int, phase: int, rng: np.random.Generator):
-    """`rng`-drawn indices into a series of `size`: blocks of `block` steps, each starting at
-    a step of the same phase (mod `block`) as the position it fills, `phase` the first's."""
-    starts = np.arange(size - block + 1)
-    indices = np.empty((PATHS, length), dtype=int)
-    for offset in range(0, length, block):
-        position = (phase + offset) % block
-        eligible = starts[(starts % block) == position] if size >= 2 * block else starts
-        chosen = rng.choice(eligible, size=PATHS)
-        width = min(block, length - offset)
-        indices[:, offset : offset + width] = chosen[:, None] + np.arange(width)
-    return indices
+def _moving_blocks(
+    size: int, block: int, rng: np.random.Generator, length: int | None = None
+) -> np.ndarray:
+    """`PATHS` rows of `length` (else `size`) indices into a series of `size`: blocks of
+    `block` steps starting anywhere."""
+    length = size if length is None else length
+    starts = rng.integers(0, size - block + 1, size=(PATHS, -(-length // block)))
+    return (starts[:, :, None] + np.arange(block)).reshape(PATHS, -1)[:, :length]
 
 
-def _moving_blocks(size: int, block: int, rng: np.random.Generator) -> np.ndarray:
-    """`PATHS` rows of `size` indices: blocks of `block` steps starting anywhere."""
-    starts = rng.integers(0, size - block + 1, size=(PATHS, -(-size // block)))
-    return (starts[:, :, None] + np.arange(block)).reshape(PATHS, -1)[:, :size]
+def _noise_paths(
+    noise: np.ndarray, horizon: int, block: int, rng: np.random.Generator
+) -> np.ndarray:
+    """`PATHS` × `horizon` of noise: the mean of each step of the week (`block` steps) on its
+    own step, so a weekly batch peak recurs on its weekday, plus what is left of the noise in
+    blocks from anywhere in the history, so each day draws from every day's spread and not only
+    from the few of its own weekday."""
+    size = noise.size
+    weekday = np.arange(size) % block
+    profile = np.zeros(block)
+    if size >= 2 * block:
+        counts = np.bincount(weekday, minlength=block)
+        profile = np.bincount(weekday, weights=noise, minlength=block) / counts
+        # A few weeks make a noisy profile: it is shrunk towards none as far as the spread of
+        # the weekdays' means is what their noise alone would give (James-Stein).
+        within = float(np.sum((noise - profile[weekday]) ** 2)) / (size - block)
+        between = float(counts @ profile**2) / (block - 1)
+        profile *= max(0.0, 1.0 - within / between) if between > 0.0 else 0.0
+    # Residuals are closer to their fitted line than new values will be: the usual
+    # degrees-of-freedom correction for the line's two parameters.
+    remainder = (noise - profile[weekday]) * np.sqrt(size / max(size - 2, 1))
+    ahead = profile[(size + np.arange(horizon)) % block]
+    return ahead[None, :] + remainder[_moving_blocks(size, block, rng, horizon)]
 
 
 def _persistence(residuals: np.ndarray) -> float:
@@ -169,8 +184,7 @@ def simulate_paths(
             changes += rng.normal(0.0, np.sqrt(drift_variance), (PATHS, horizon)).cumsum(axis=1)
         paths += residuals[-block:].mean() + changes.cumsum(axis=1)
         noise = residuals - np.convolve(residuals, np.ones(block) / block, mode="same")
-    phase = size % block
-    paths += noise[_block_indices(size, horizon, block, phase, rng)]
+    paths += _noise_paths(noise, horizon, block, rng)
     return paths, slope
 
 
@@ -209,6 +223,19 @@ def since_last_drop(hourly: np.ndarray) -> np.ndarray:
     return aligned
 
 
+def daily_values(hourly: np.ndarray, aggregation: str, steps_per_day: int = 1) -> np.ndarray:
+    """An hourly series read as daily peaks (`aggregation` "peak") or levels ("level") after
+    its cleanups (`since_last_drop`), `steps_per_day` times a day (more than once for a short
+    history)."""
+    hours = HOURS_PER_DAY // steps_per_day
+    modelled = since_last_drop(np.asarray(hourly, dtype=float))
+    # A day's peak or level every `hours`, over the trailing day: the daily rhythm is in every
+    # value alike, so a short history's trend is not read off its afternoons and nights.
+    days = np.lib.stride_tricks.sliding_window_view(modelled, HOURS_PER_DAY)
+    days = days[(days.shape[0] - 1) % hours :: hours]
+    return days.max(axis=1) if aggregation == "peak" else days.mean(axis=1)
+
+
 def hourly_crossing(
     hourly: np.ndarray,
     aggregation: str,
@@ -216,18 +243,13 @@ def hourly_crossing(
     horizon_days: int,
     steps_per_day: int = 1,
 ) -> CrossingDistribution:
-    """`crossing_distribution` of an hourly series read as daily peaks (`aggregation` "peak")
-    or levels ("level") after its cleanups (`since_last_drop`), `steps_per_day` times a day
-    (more than once for a short history); crossing steps are converted to days."""
-    hours = HOURS_PER_DAY // steps_per_day
-    modelled = since_last_drop(np.asarray(hourly, dtype=float))
-    # A day's peak or level every `hours`, over the trailing day: the daily rhythm is in every
-    # value alike, so a short history's trend is not read off its afternoons and nights.
-    days = np.lib.stride_tricks.sliding_window_view(modelled, HOURS_PER_DAY)
-    days = days[(days.shape[0] - 1) % hours :: hours]
-    series = days.max(axis=1) if aggregation == "peak" else days.mean(axis=1)
+    """`crossing_distribution` of an hourly series read as `daily_values`; crossing steps are
+    converted to days."""
     result = crossing_distribution(
-        series, threshold, horizon_days * steps_per_day, block=WEEK * steps_per_day
+        daily_values(hourly, aggregation, steps_per_day),
+        threshold,
+        horizon_days * steps_per_day,
+        block=WEEK * steps_per_day,
     )
 
     def days(step: float | None) -> float | None:
