@@ -78,6 +78,7 @@ class Forecast(BaseModel):
     model: str | None = None
     mase: float | None = None
     naive_mase: float | None = None
+    band_coverage: float | None = None
     unreliable_reason: str | None = None
     saturation_date: AwareDatetime | None = None
     saturation_date_earliest: AwareDatetime | None = None
@@ -206,7 +207,9 @@ class ReportData(BaseModel):
 
     def accuracy(self) -> list[dict[str, Any]]:
         """Per resource: series forecast, median backtest MASE of the models and of seasonal
-        naive, and how many were unreliable, provisional or had too little data."""
+        naive, how often the truth fell inside the P10-P90 band in backtests (pooled over the
+        series, with how many were backtested), and how many were unreliable, provisional or
+        had too little data."""
         lines = []
         for resource in RESOURCE_LABELS:
             rows = [row for row in self.forecasts if row.resource == resource]
@@ -214,12 +217,15 @@ class ReportData(BaseModel):
                 continue
             fitted = [row for row in rows if row.mase is not None]
             naive = [row.naive_mase for row in fitted if row.naive_mase is not None]
+            covered = [row.band_coverage for row in rows if row.band_coverage is not None]
             lines.append(
                 {
                     "resource": resource,
                     "forecast": len(fitted),
                     "mase": median(row.mase for row in fitted) if fitted else None,
                     "naive_mase": median(naive) if naive else None,
+                    "coverage": sum(covered) / len(covered) if covered else None,
+                    "backtested": len(covered),
                     "unreliable": sum(row.unreliable_reason is not None for row in rows),
                     "provisional": sum(row.status == "provisional" for row in rows),
                     "insufficient": sum(row.status == "insufficient_data" for row in rows),

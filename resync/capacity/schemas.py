@@ -31,6 +31,11 @@ class CapacityForecastPublic(BaseModel):
     model: str | None
     mase: float | None = Field(description="Backtest MASE of the chosen model (< 1 beats naive)")
     naive_mase: float | None = Field(description="Backtest MASE of seasonal naive")
+    band_coverage: float | None = Field(
+        default=None,
+        description="Share of a week held back that fell inside the P10-P90 band simulated "
+        "from the days before it (nominally 0.8)",
+    )
     unreliable_reason: str | None = Field(
         description="Why the forecast is unreliable (worse than seasonal naive), else null"
     )
@@ -57,6 +62,12 @@ class CapacityForecastPublic(BaseModel):
     )
     recommendation: dict[str, Any] | None
     history_days: float | None
+    calendar: dict[str, Any] | None = Field(
+        default=None,
+        description="Month-end peaks the forecast adds: the calendar `days` with an effect, "
+        "learned from `history_days` of history (longer than the model's window); null: none "
+        "recurred",
+    )
     full_forecast_at: datetime | None = Field(
         description="When a provisional estimate's series has the minimum history"
     )

@@ -18,8 +18,13 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from resync.capacity.forecasting.backtest import band_coverage
 from resync.capacity.forecasting.calendar import MonthCalendar, busy_calendar_days, learn_calendar
-from resync.capacity.forecasting.capacity import forecast_resource, saturation_threshold
+from resync.capacity.forecasting.capacity import (
+    PERCENT_BOUNDS,
+    forecast_resource,
+    saturation_threshold,
+)
 from resync.capacity.forecasting.crossing import CrossingDistribution, hourly_crossing
 from resync.capacity.forecasting.forecaster import InsufficientHistory, forecast_series
 from resync.capacity.forecasting.resample import RESOURCE_AGGREGATIONS
@@ -181,7 +186,8 @@ def forecast_row(
     calendar: MonthCalendar | None = None,
 ) -> dict[str, Any]:
     """Model, MASE beside seasonal naive's, crossing dates P10/P50/P90 and their probability,
-    and (when a crossing is likely) the series; a provisional estimate on a short history;
+    how often a week held back fell inside their band, and (when a crossing is likely) the
+    series; a provisional estimate on a short history;
     `preferred_model` is the model auto-learning prefers for this FTA × resource, if any;
     `calendar` the month's-turn effects learned from a longer history."""
     row: dict[str, Any] = {"workstation": workstation, "resource": resource}
@@ -223,7 +229,10 @@ def forecast_row(
         "calendar": calendar.document() if calendar else None,
     }
     if resource in SATURATING:
-        return row | _crossing_row(resource, hourly, settings, 1)
+        coverage = band_coverage(
+            hourly["value"].to_numpy(), RESOURCE_AGGREGATIONS[resource], PERCENT_BOUNDS
+        )
+        return row | _crossing_row(resource, hourly, settings, 1) | {"band_coverage": coverage}
     return row | {"saturation_date": None, "saturation_date_earliest": None, "series": None}
 
 

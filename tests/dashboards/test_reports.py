@@ -200,6 +200,21 @@ def test_the_html_is_self_contained_with_plotly_inlined_once() -> None:
     assert html.index("WS-DISK") < html.index("WS-MEM") < html.index("WS-FLAT")
 
 
+def test_the_methodology_states_the_band_coverage_measured_on_the_estate_per_resource() -> None:
+    data = sample_report()
+    coverages = {("WS-DISK", "disk"): 6 / 7, ("WS-EDGE", "disk"): 4 / 7, ("WS-MEM", "memory"): 1.0}
+    for row in data.forecasts:
+        row.band_coverage = coverages.get((row.workstation, row.resource))
+    lines = {line["resource"]: line for line in data.accuracy()}
+    assert lines["disk"]["coverage"] == pytest.approx(5 / 7) and lines["disk"]["backtested"] == 2
+    assert lines["cpu"]["coverage"] is None and lines["cpu"]["backtested"] == 0
+    html = render_html(data)
+    methodology = html[html.index('<section class="methodology">') :]
+    assert '<th scope="col" class="num">P10–P90 coverage</th>' in methodology
+    assert "71% of 2" in methodology and "100% of 1" in methodology
+    assert "share of held-back days inside the P10–P90 band" in methodology
+
+
 def test_the_report_says_which_analyst_wrote_the_insight_and_why() -> None:
     deterministic = render_html(sample_report())
     assert deterministic.count("Written by the deterministic analyst") == 1

@@ -80,6 +80,11 @@ def test_flow_forecasts_dates_and_sizes_every_fta(estate: None, prefect_api: Non
     assert filling.series["history"] and filling.series["forecast"]
     assert rows["FTA-FLAT", "disk"].saturation_date is None
     assert rows["FTA-FLAT", "disk"].series is None
+    # The band backtested on each series' last week: a flat disk stays inside it.
+    assert rows["FTA-FLAT", "disk"].band_coverage >= 5 / 7
+    assert 0.0 <= filling.band_coverage <= 1.0
+    assert rows["FTA-NEW", "disk"].band_coverage is None
+    assert rows["FTA-FLAT", "latency"].band_coverage is None
 
     published = artifacts(state.state_details.flow_run_id)
     assert "FTA-FILL disk: order by " in published["capacity-forecast-summary"]

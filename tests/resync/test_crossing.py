@@ -1,7 +1,9 @@
-"""Crossing dates from simulated paths: flat series stay flat, growth that wanders spreads out."""
+"""Crossing dates from simulated paths: flat series stay flat, growth that wanders spreads out,
+and the band is backtested on the series' own last week."""
 
 import numpy as np
 
+from resync.capacity.forecasting.backtest import band_coverage
 from resync.capacity.forecasting.crossing import crossing_distribution, hourly_crossing
 
 
@@ -40,3 +42,20 @@ def test_a_short_history_reads_the_trend_over_trailing_days_not_its_daily_rhythm
     filling = hourly_crossing(85 + 0.85 * hours / 24, "level", 90.0, 90, steps_per_day=4)
     # 87.5 % now, 0.85 points a day: about 3 days to go.
     assert 1 <= filling.p50 <= 5 and filling.probability == 1.0
+
+
+def test_the_band_is_backtested_on_a_week_held_back() -> None:
+    hours = np.arange(30 * 24)
+    rhythm = 3 * np.sin(2 * np.pi * hours / 24)
+    hosts = [
+        np.repeat(70 + np.random.default_rng(seed).normal(0, 1, 30), 24) + rhythm
+        for seed in range(12)
+    ]
+    # Flat hosts with day-to-day noise: most days inside their P10-P90 band.
+    coverage = np.mean([band_coverage(host, "peak", (0.0, 100.0)) for host in hosts])
+    assert 0.6 <= coverage <= 0.95
+    # The last week jumps 20 points: none of it was inside the band the month before drew.
+    jumped = hosts[0] + 20 * (hours >= 23 * 24)
+    assert band_coverage(jumped, "peak", (0.0, 100.0)) == 0.0
+    # Under two weeks there is not enough left before a held-back week to simulate from.
+    assert band_coverage(hosts[0][: 13 * 24], "peak", (0.0, 100.0)) is None

@@ -3,16 +3,19 @@
 At each origin a candidate sees only the history before it and forecasts the next `horizon`
 steps; its errors are scaled by the in-sample seasonal-naive error of that history (MASE,
 Hyndman & Koehler 2006), so a score below 1 beats repeating the last season. The errors of the
-chosen model, by how far ahead they were, also size its prediction intervals.
+chosen model, by how far ahead they were, also size its prediction intervals. The crossing
+dates' band is backtested too: how often the days held back fell inside it.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
+from resync.capacity.forecasting.crossing import daily_values, simulate_paths
 from resync.capacity.forecasting.models import PointForecaster
 
 MISS_RATE_CORRECTION = 0.1
+HELD_BACK_DAYS = 7
 
 
 def seasonal_naive_scale(history: np.ndarray, season_length: int) -> float:
@@ -114,3 +117,21 @@ def interval_half_widths(
     steps = np.arange(tested + 1, horizon + 1, dtype=float)
     beyond = widths[-1] * np.sqrt(steps / tested)
     return np.concatenate([widths, beyond])
+
+
+def band_coverage(
+    hourly: np.ndarray,
+    aggregation: str,
+    bounds: tuple[float, float],
+    held_back_days: int = HELD_BACK_DAYS,
+) -> float | None:
+    """The share of the last `held_back_days` daily values (peaks or levels, as the crossing
+    dates read them) inside the P10-P90 band of the paths simulated from the days before them;
+    None when the history is shorter than twice that."""
+    series = daily_values(hourly, aggregation)
+    if series.size < 2 * held_back_days:
+        return None
+    paths, _ = simulate_paths(series[:-held_back_days], held_back_days)
+    low, high = np.quantile(np.clip(paths, *bounds), [0.1, 0.9], axis=0)
+    held_back = series[-held_back_days:]
+    return float(np.mean((held_back >= low) & (held_back <= high)))
