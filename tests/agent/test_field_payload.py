@@ -170,10 +170,18 @@ def test_start_delay_is_bounded_and_checked(agent, stub_api):
     refused = agent.run(RESYNC_START_DELAY_MAX="241")
     assert refused.returncode == 78
     assert "RESYNC_START_DELAY_MAX must be a whole number from 0 to 240" in refused.stderr
-    assert agent.run(RESYNC_START_DELAY_MAX="2").returncode == 0
-    waits = [
-        int(line.split("waiting a random ")[1].split()[0])
-        for line in agent.log_text().splitlines()
-        if "waiting a random" in line
-    ]
-    assert all(0 < wait <= 2 for wait in waits)
+    # A run draws 0 s (and says nothing) one time in three: eight in a row are 1 in 6,561.
+    for _ in range(8):
+        started = time.monotonic()
+        assert agent.run(RESYNC_START_DELAY_MAX="2").returncode == 0
+        elapsed = time.monotonic() - started
+        waits = [
+            int(line.split("waiting a random ")[1].split()[0])
+            for line in agent.log_text().splitlines()
+            if "waiting a random" in line
+        ]
+        if waits:
+            break
+    [wait] = waits
+    assert 0 < wait <= 2
+    assert elapsed >= wait
