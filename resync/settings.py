@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from resync.capacity.prices import DEFAULT_SHEET, load_price_sheet
+
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "password", "admin", "test"}
 # A link's HMAC key: 32 characters of token_urlsafe carry 192 bits.
 MIN_LINK_SECRET = 32
@@ -160,30 +162,11 @@ class Settings(BaseSettings):
         lt=90,
         description="Scaling keeps the forecast peak this many points below the threshold",
     )
-    capacity_cost_currency: str = "USD"
-    capacity_cost_per_vcpu_month: float = Field(
-        default=29.55,
-        ge=0,
-        description="AWS Fargate Linux/x86 on-demand, us-east-1: $0.04048 per vCPU-hour × 730 h "
-        "(aws.amazon.com/fargate/pricing, list price as of 2026-06)",
-    )
-    capacity_cost_per_memory_gb_month: float = Field(
-        default=3.24,
-        ge=0,
-        description="AWS Fargate Linux/x86 on-demand, us-east-1: $0.004445 per GB-hour × 730 h "
-        "(aws.amazon.com/fargate/pricing, list price as of 2026-06)",
-    )
-    capacity_cost_per_disk_gb_month: float = Field(
-        default=0.08,
-        ge=0,
-        description="AWS EBS gp3, us-east-1: $0.08 per GB-month "
-        "(aws.amazon.com/ebs/pricing, list price as of 2026-06)",
-    )
-    capacity_cost_source: str = Field(
-        default="AWS on-demand list prices, us-east-1, as of 2026-06: Fargate Linux/x86 vCPU "
-        "and memory (aws.amazon.com/fargate/pricing), EBS gp3 storage "
-        "(aws.amazon.com/ebs/pricing)",
-        description="Where the capacity cost figures come from, shown beside every cost",
+    capacity_price_sheet: str = Field(
+        default=DEFAULT_SHEET,
+        description="What added capacity costs a month: a built-in price sheet (on-premises-vm, "
+        "aws-fargate) or the path of a JSON sheet (name, currency, vcpu_month, "
+        "memory_gb_month, disk_gb_month, source), stated in the report",
     )
 
     # Reports
@@ -403,6 +386,12 @@ class Settings(BaseSettings):
         le=1.0,
         description="Share of approvals that lets an auto-approvable action skip the review",
     )
+
+    @field_validator("capacity_price_sheet")
+    @classmethod
+    def _price_sheet_loads(cls, value: str) -> str:
+        load_price_sheet(value)
+        return value
 
     @field_validator("capacity_schedule_timezone")
     @classmethod

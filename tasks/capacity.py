@@ -15,6 +15,7 @@ from prefect import get_run_logger
 from prefect.runtime import flow_run
 
 from resync.capacity.planning import assess_saturation, recommend
+from resync.capacity.prices import load_price_sheet
 from resync.capacity.run_store import (
     at_risk_rows,
     insert_forecast_run,
@@ -256,5 +257,5 @@ def recommend_scaling(run_id: str, horizon_days: int) -> dict[str, Any]:
         "investigate": actions["investigate"],
         "without_host_facts": actions["none"],
         "monthly_cost": round(sum(advice["monthly_cost"] for advice in priced), 2),
-        "currency": settings.capacity_cost_currency,
+        "currency": load_price_sheet(settings.capacity_price_sheet).currency,
     }

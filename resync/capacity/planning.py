@@ -3,25 +3,26 @@
 Pure functions: `assess_saturation` turns crossing dates into days to saturation, an order-by
 date and a risk level; `size_scaling` says how much CPU, memory or disk an FTA needs so that its
 projected peak stays `capacity_headroom_percent` points under the threshold for the whole
-horizon, from the host facts the agent sent, and what that costs a month. Without host facts it
-says so instead of inventing a size.
+horizon, from the host facts the agent sent, and what that costs a month on the price sheet in
+force (`resync.capacity.prices`). Without host facts it says so instead of inventing a size.
 """
 
 import math
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from resync.capacity.prices import DEFAULT_SHEET, load_price_sheet
 from resync.settings import Settings
 
 RiskLevel = Literal["expected", "likely"]
 LEAK_R_SQUARED = 0.8
 
 # Per resource: the host fact giving its capacity, how to turn it into the unit sold, the unit,
-# the step scaling is bought in, and the settings field of the unit's monthly cost.
+# the step scaling is bought in, and the price sheet's field of the unit's monthly cost.
 CAPACITY_UNITS: dict[str, tuple[str, float, str, float, str]] = {
-    "cpu": ("cpu_count", 1.0, "vCPU", 1.0, "capacity_cost_per_vcpu_month"),
-    "memory": ("memory_total_mb", 1 / 1024, "GB", 1.0, "capacity_cost_per_memory_gb_month"),
-    "disk": ("disk_total_gb", 1.0, "GB", 10.0, "capacity_cost_per_disk_gb_month"),
+    "cpu": ("cpu_count", 1.0, "vCPU", 1.0, "vcpu_month"),
+    "memory": ("memory_total_mb", 1 / 1024, "GB", 1.0, "memory_gb_month"),
+    "disk": ("disk_total_gb", 1.0, "GB", 10.0, "disk_gb_month"),
 }
 
 
@@ -86,7 +87,8 @@ def size_scaling(
     target = threshold - settings.capacity_headroom_percent
     needed = capacity * peak_percent / target
     add = max(step, math.ceil((needed - capacity) / step) * step)
-    unit_cost = getattr(settings, cost_field)
+    sheet = load_price_sheet(settings.capacity_price_sheet)
+    unit_cost = getattr(sheet, cost_field)
     return {
         "action": "add",
         "resource": resource,
@@ -97,8 +99,8 @@ def size_scaling(
         "projected_peak_percent": round(peak_percent, 1),
         "target_percent": target,
         "monthly_cost": round(add * unit_cost, 2),
-        "currency": settings.capacity_cost_currency,
-        "cost_source": settings.capacity_cost_source,
+        "currency": sheet.currency,
+        "cost_source": sheet.describe(settings.capacity_price_sheet == DEFAULT_SHEET),
     }
 
 

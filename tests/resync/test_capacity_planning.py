@@ -1,10 +1,13 @@
-"""Pure capacity planning on small polars frames: trends, forecast rows, dates, sizing, insight."""
+"""Pure capacity planning on small polars frames: trends, forecast rows, dates, sizing and its
+price sheet, insight."""
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
+from pydantic import ValidationError
 
 from resync.capacity.insight import deterministic_insight
 from resync.capacity.planning import assess_saturation, projected_peak, recommend, size_scaling
@@ -125,11 +128,11 @@ def test_projected_peak_is_not_capped_by_the_clipped_forecast() -> None:
     ("resource", "peak", "host", "amount", "unit", "cost"),
     [
         # 8 vCPU at a 120 % peak is 9.6 vCPU of demand; at most 85 % busy: 11.3 → add 4.
-        ("cpu", 120.0, {"cpu_count": 8}, 4, "vCPU", 118.2),
+        ("cpu", 120.0, {"cpu_count": 8}, 4, "vCPU", 16.0),
         # 32 GB at 100 % is 32 GB; at most 85 %: 37.6 GB → add 6 GB.
-        ("memory", 100.0, {"memory_total_mb": 32768}, 6, "GB", 19.44),
+        ("memory", 100.0, {"memory_total_mb": 32768}, 6, "GB", 12.0),
         # 500 GB at 95 % is 475 GB; disk at most 80 %: 594 GB → add 100 GB (10 GB steps).
-        ("disk", 95.0, {"disk_total_gb": 500}, 100, "GB", 8.0),
+        ("disk", 95.0, {"disk_total_gb": 500}, 100, "GB", 11.0),
     ],
 )
 def test_size_scaling_from_host_facts(resource, peak, host, amount, unit, cost) -> None:
@@ -138,9 +141,45 @@ def test_size_scaling_from_host_facts(resource, peak, host, amount, unit, cost) 
     assert advice["action"] == "add"
     assert (advice["amount"], advice["unit"], advice["monthly_cost"]) == (amount, unit, cost)
     assert advice["currency"] == "USD"
-    assert "aws.amazon.com" in advice["cost_source"]
+    # The default prices are an on-premises VM rate card, named with its source.
+    assert advice["cost_source"].startswith("price sheet on-premises-vm (the default sheet), USD")
+    assert "KB0011737" in advice["cost_source"]
     capacity_after = advice["recommended_capacity"]
     assert peak / 100 * advice["current_capacity"] / capacity_after <= (threshold - 10) / 100
+
+
+def test_a_price_sheet_is_chosen_by_name_or_read_from_a_file(tmp_path: Path) -> None:
+    fargate = SETTINGS.model_copy(update={"capacity_price_sheet": "aws-fargate"})
+    advice = size_scaling("cpu", 120.0, {"cpu_count": 8}, 95.0, fargate)
+    assert advice["monthly_cost"] == 118.2
+    assert "set by RESYNC_CAPACITY_PRICE_SHEET" in advice["cost_source"]
+    assert "aws.amazon.com/fargate/pricing" in advice["cost_source"]
+    sheet = tmp_path / "rates.json"
+    sheet.write_text(
+        '{"name": "datacentre-2027", "currency": "EUR", "vcpu_month": 6.5, '
+        '"memory_gb_month": 1.25, "disk_gb_month": 0.05, "source": "finance rate card 2027"}'
+    )
+    own = Settings(capacity_price_sheet=str(sheet))
+    advice = size_scaling("memory", 100.0, {"memory_total_mb": 32768}, 95.0, own)
+    assert (advice["monthly_cost"], advice["currency"]) == (7.5, "EUR")
+    assert advice["cost_source"] == (
+        "price sheet datacentre-2027 (set by RESYNC_CAPACITY_PRICE_SHEET), EUR a month: 6.5 per "
+        "vCPU, 1.25 per GB of memory, 0.05 per GB of disk; source: finance rate card 2027"
+    )
+
+
+def test_a_price_sheet_that_cannot_be_read_is_refused_with_what_to_give(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="neither a built-in sheet .on-premises-vm, aws-far"):
+        Settings(capacity_price_sheet="gcp")
+    sheet = tmp_path / "rates.json"
+    sheet.write_text('{"name": "dc", "currency": "euro", "vcpu_month": -1}')
+    with pytest.raises(ValidationError) as refused:
+        Settings(capacity_price_sheet=str(sheet))
+    message = str(refused.value)
+    assert f"price sheet {sheet} is not a valid sheet" in message
+    assert "currency: String should have at most 3 characters" in message
+    assert "vcpu_month: Input should be greater than or equal to 0" in message
+    assert "memory_gb_month: Field required" in message
 
 
 @pytest.mark.parametrize("host", [None, {}, {"disk_total_gb": 0}, {"disk_total_gb": "big"},

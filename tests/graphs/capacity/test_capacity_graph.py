@@ -101,7 +101,7 @@ def test_nodes_one_by_one(estate: None) -> None:
     rows = forecast_rows(state["run_id"])
     advice = rows["FTA-FILL", "disk"].recommendation
     assert advice["action"] == "add" and advice["unit"] == "GB" and advice["currency"] == "USD"
-    assert advice["monthly_cost"] == pytest.approx(advice["amount"] * 0.08)
+    assert advice["monthly_cost"] == pytest.approx(advice["amount"] * 0.11)  # on-premises VM
     assert "has not reported its disk_total_gb" in rows["FTA-BARE", "disk"].recommendation["reason"]
 
     state |= nodes.generate_report(state)
