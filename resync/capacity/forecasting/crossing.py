@@ -26,11 +26,15 @@ import numpy as np
 
 from resync.capacity.forecasting.decomposition import HOURS_PER_DAY
 from resync.capacity.forecasting.level_shift import detect_level_shifts
+from resync.capacity.forecasting.wandering import (
+    random_walk_variance,
+    slope_drift_variance,
+    slope_error,
+)
 
 PATHS = 1000
 TREND_Z = 2.5
 WEEK = 7
-PERSISTENCE_CAP = 0.9
 QUANTILES = {"lo95": 0.025, "lo80": 0.10, "mean": 0.50, "hi80": 0.90, "hi95": 0.975}
 
 
@@ -98,53 +102,6 @@ def _noise_paths(
     return ahead[None, :] + remainder[_moving_blocks(size, block, rng, horizon)]
 
 
-def _persistence(residuals: np.ndarray) -> float:
-    """The lag-one autocorrelation of the residuals, corrected for the bias a short detrended
-    series gives it (about -(2 + 4 phi) / n, Shaman & Stine 1988), within 0…1."""
-    size = residuals.size
-    lagged = float(residuals[:-1] @ residuals[:-1])
-    if size < 4 or lagged == 0.0:
-        return 0.0
-    phi = float(residuals[1:] @ residuals[:-1]) / lagged
-    return min(1.0, max(0.0, phi + (2.0 + 4.0 * phi) / size))
-
-
-def _random_walk_variance(residuals: np.ndarray) -> float:
-    """The step variance of a walk under day-to-day noise: the variance of the changes less
-    what the noise adds to it (twice minus their lag-one autocovariance)."""
-    changes = np.diff(residuals)
-    if changes.size < 3:
-        return 0.0
-    centred = changes - changes.mean()
-    covariance = float(centred[1:] @ centred[:-1]) / (changes.size - 1)
-    return max(0.0, float(np.var(changes)) + 2.0 * covariance)
-
-
-def _slope_drift_variance(values: np.ndarray) -> float:
-    """The daily step variance of a slope that walks: how far the second half's slope is from
-    the first half's, beyond what the halves' noise explains (method of moments)."""
-    half = values.size // 2
-    if half < 4:
-        return 0.0
-    first, second = values[:half], values[-half:]
-    steps = np.arange(half, dtype=float) - (half - 1) / 2
-    spread = float(steps @ steps)
-    slope_first, slope_second = (first @ steps) / spread, (second @ steps) / spread
-    noise = np.var(np.diff(values)) / 2
-    expected = 2.0 * noise / spread
-    excess = (slope_second - slope_first) ** 2 - expected
-    return max(0.0, excess) / (values.size - half)
-
-
-def _slope_error(residuals: np.ndarray, slopes: np.ndarray, centred: np.ndarray) -> float:
-    """The standard error of the trend's slope: the bootstrap refits' spread, or the one
-    persistent deviations give a least-squares line, whichever is larger."""
-    persistence = min(_persistence(residuals), PERSISTENCE_CAP)
-    inflation = np.sqrt((1.0 + persistence) / (1.0 - persistence))
-    persistent = inflation * float(np.std(residuals)) / np.sqrt(float(centred @ centred))
-    return max(float(np.std(slopes)), persistent)
-
-
 def simulate_paths(
     values: np.ndarray, horizon: int, block: int = WEEK, seed: int = 0
 ) -> tuple[np.ndarray, float]:
@@ -164,14 +121,14 @@ def simulate_paths(
     centred = steps - steps.mean()
     slopes = (refits - refits.mean(axis=1, keepdims=True)) @ centred / float(centred @ centred)
     ahead = np.arange(1, horizon + 1, dtype=float)
-    if abs(slope) < TREND_Z * _slope_error(residuals, slopes, centred):
+    if abs(slope) < TREND_Z * slope_error(residuals, slopes, centred):
         slope = 0.0
         residuals = values - values.mean()
         levels_now = values.mean() + (resampled - resampled.mean()).mean(axis=1)
         paths = np.repeat(levels_now[:, None], horizon, axis=1)
         noise = residuals
     else:
-        walk_variance = _random_walk_variance(residuals)
+        walk_variance = random_walk_variance(residuals)
         # A walk's drift is known only to its step size over the history's length.
         slopes = slopes + rng.normal(0.0, np.sqrt(walk_variance / size), PATHS)
         levels_now = refits.mean(axis=1) + slopes * (size - 1 - steps.mean())
@@ -179,7 +136,7 @@ def simulate_paths(
         # The walk has already carried the level away from the line: start from where the
         # recent residuals say it is, and let it walk on, its slope with it.
         changes = rng.normal(0.0, np.sqrt(walk_variance), (PATHS, horizon))
-        drift_variance = _slope_drift_variance(values)
+        drift_variance = slope_drift_variance(values)
         if drift_variance > 0.0:
             changes += rng.normal(0.0, np.sqrt(drift_variance), (PATHS, horizon)).cumsum(axis=1)
         paths += residuals[-block:].mean() + changes.cumsum(axis=1)
