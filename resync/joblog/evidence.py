@@ -2,10 +2,11 @@
 
 Literal texts (system error messages in every installed locale, Windows messages, HTTP reason
 phrases) are found in one pass by a regular expression built as a trie; codes (ORA-, TNS-,
-SQLxxxxN, SQLCODE, SQLSTATE, SQL Server `Msg`, HTTP and Windows error numbers, errno names and
-numbers, AWK… codes, exception class names, exit statuses) by their own patterns; then the
-phrases. Where two findings cover the same words, the longer one is kept: it is the more
-specific (`Permission denied (publickey)` over `Permission denied`).
+SQLxxxxN, SQLCODE, SQLSTATE, SQL Server `Msg`, MySQL, Teradata, IBM MQ and Spectrum Protect
+codes, HTTP and Windows error numbers, errno names and numbers, AWK… codes, exception class
+names, exit statuses) by their own patterns; then the phrases. Where two findings of one class
+cover the same words, the stronger is kept; of two classes, the longer: it is the more specific
+(`Permission denied (publickey)` over `Permission denied`).
 """
 
 import re
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from resync.joblog.catalogues import databases, exceptions, platforms, strerror
+from resync.joblog.catalogues import databases, exceptions, platforms, products, strerror
 from resync.joblog.catalogues.entries import CARRIER, MEDIUM, STRONG, Entry, fold, pattern_set
 from resync.joblog.catalogues.phrases import phrase_matches
 from resync.joblog.signatures import EXIT_MARK
@@ -100,6 +101,29 @@ _CODE_PATTERNS: tuple[
         ),
         lambda m: databases.sqlserver_entry(int(m[1] or m[2] or m[3])),
     ),
+    (
+        ("error",),
+        re.compile(r"\bERROR (\d{4}) \([0-9A-Z]{5}\)|\bGot error: (\d{4}):"),
+        lambda m: products.mysql_entry(int(m[1] or m[2])),
+    ),
+    (
+        ("failure", "error"),
+        re.compile(
+            r"\*\*\* (?:Failure|Error) (\d{4})\b|\[Error (\d{4})\] \[SQLState"
+            r"|\bRDBMS error (\d{4})\b"
+        ),
+        lambda m: products.teradata_entry(int(m[1] or m[2] or m[3])),
+    ),
+    (
+        ("mq", "reason", "amq"),
+        re.compile(
+            r"\bMQ\w*\b.{0,80}?\breason(?: code)?\s*[:=]?\s*'?(\d{4})\b|\bMQRC\D{0,3}(\d{4})\b"
+            r"|\bCompCode\s*[:=]\s*\d,?\s*Reason\s*[:=]\s*'?(\d{4})\b|\bAMQ(9\d{3})[EWIS]?\b",
+            re.IGNORECASE,
+        ),
+        lambda m: products.mq_entry(int(m[1] or m[2] or m[3] or m[4]), m[4] is not None),
+    ),
+    (("ans",), re.compile(r"\bANS(\d{4})[ESWI]\b"), lambda m: products.tsm_entry(int(m[1]))),
     (
         ("http", "status", "code", "error", "codigo"),
         re.compile(
@@ -188,6 +212,17 @@ def line_findings(line: str) -> tuple[Finding, ...]:
             entry = entry_of(match)
             if entry is not None:
                 found.append(Finding(match.start(), match.end(), entry, match[0]))
+    found = [
+        f
+        for f in found
+        if not any(
+            o.entry.failure_class == f.entry.failure_class
+            and o.entry.strength > f.entry.strength
+            and o.start < f.end
+            and f.start < o.end
+            for o in found
+        )
+    ]
     kept: list[Finding] = []
     for finding in sorted(found, key=lambda f: (f.start - f.end, -f.entry.strength)):
         if all(finding.end <= k.start or finding.start >= k.end for k in kept):

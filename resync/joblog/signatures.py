@@ -46,6 +46,10 @@ RECOVERY_MARK = re.compile(
     r"|conex[aã]o estabelecida|connected to|conectad[oa] a|falling back to|fallback to)\b",
     re.IGNORECASE,
 )
+# A connection made, with no retry named: it recovers only from a connection that failed.
+CONNECTION_MADE = re.compile(
+    r"connection established|conex[aã]o estabelecida|connected to|conectad[oa] a", re.IGNORECASE
+)
 # A line saying something succeeded: it ends the failing tail when errors follow it.
 SUCCESS_MARK = re.compile(
     rf"{RECOVERY_MARK.pattern}|\b(succeeded|completed successfully|finished successfully"
@@ -54,7 +58,9 @@ SUCCESS_MARK = re.compile(
 )
 # An error announcing a retry or a warning was not the job's last word.
 RETRYING = re.compile(
-    r"\bretry(ing)?\b|will retry|tentando novamente|nova tentativa", re.IGNORECASE
+    r"\bretry(ing)?\b|will retry|tentando novamente|nova tentativa"
+    r"|\b(attempt|tentativa|try) #?([2-9]|\d{2,})\b",
+    re.IGNORECASE,
 )
 WARNING = re.compile(r"^\W{0,3}(\S+\s+){0,3}?(warn(ing)?|aviso|atencao|atenção)\b", re.IGNORECASE)
 # Cleaning up a file that was not there is no failure.

@@ -1,8 +1,8 @@
 """The failing tail of a joblog and the score of each class over it.
 
 The failing tail is what follows the last line saying the job got past its errors (a retry
-that succeeded, a reconnection, a step completed successfully with errors after it) up to its
-exit-status line. Each error line is a block with its stack-trace or detail lines, and every
+that succeeded, a reconnection after a failed connection, a step completed successfully with
+errors after it) up to its exit-status line. Each error line is a block with its stack-trace or detail lines, and every
 catalogue finding in a block scores for its class by its strength (resync/joblog/catalogues),
 weighted by:
 - the later blocks naming another cause at least as strongly: each one divides its weight by
@@ -23,6 +23,7 @@ from resync.joblog.catalogues.entries import MEDIUM, WEAK
 from resync.joblog.evidence import Finding, line_findings
 from resync.joblog.signatures import (
     CLEANUP,
+    CONNECTION_MADE,
     ERROR_MARK,
     EXIT_MARK,
     GENERIC_FAILURE_MARK,
@@ -206,7 +207,22 @@ def tail_bounds(lines: list[str]) -> tuple[int, int, int | None]:
         # A step that completed after the last error (`cleanup completed successfully`) did
         # not recover from it; a retry that succeeded or a reconnection did.
         errors_after = any(cause_strength(line) > 0 for line in lines[index + 1 : read])
-        if errors_after or RECOVERY_MARK.search(text):
+        if errors_after or _recovers(lines, index):
             return index + 1, end, exit_index
         read = index + 1
     return 0, end, exit_index
+
+
+def _recovers(lines: list[str], index: int) -> bool:
+    """Whether lines[index] says the job got past the errors before it: a retry that succeeded,
+    or a connection made after the last error named a failed connection (a tool connecting for
+    its next step, `Connected to Integration Service`, gets past nothing else)."""
+    marks = [match[0] for match in RECOVERY_MARK.finditer(lines[index])]
+    if not marks:
+        return False
+    if not all(CONNECTION_MADE.fullmatch(mark) for mark in marks):
+        return True
+    cause = next((line for line in reversed(lines[:index]) if cause_strength(line) > 0), None)
+    return cause is None or any(
+        f.entry.failure_class == "connection_failure" for f in line_findings(cause)
+    )

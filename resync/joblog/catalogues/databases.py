@@ -146,6 +146,7 @@ DB2_CODES = {
 }
 
 SQLSERVER_SOURCE = "Microsoft SQL Server database engine events and errors (sys.messages)"
+USER_DEFINED_MESSAGES = 50000
 SQLSERVER_CODES = {
     18456: "credentials_expired",
     18487: "credentials_expired",
@@ -224,7 +225,10 @@ def db2_entry(number: int, label: str) -> Entry:
 
 
 def sqlserver_entry(number: int) -> Entry:
-    """The entry of a SQL Server message number."""
+    """The entry of a SQL Server message number; from 50000 up, the application's own error
+    (RAISERROR, THROW), which no catalogue can read."""
+    if number >= USER_DEFINED_MESSAGES:
+        return Entry("unknown", WEAK, f"SQL Server Msg {number} (user-defined)")
     if number in SQLSERVER_CODES:
         return Entry(SQLSERVER_CODES[number], STRONG, f"SQL Server Msg {number}")
     return Entry("database_error", CARRIER, f"SQL Server Msg {number}")

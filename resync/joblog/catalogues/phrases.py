@@ -29,7 +29,9 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"|(bad|wrong|incorrect|invalid) password|password authentication failed"
         r"|login incorrect|unable to authenticate|not authenticated"
         r"|too many authentication failures|no supported authentication methods"
-        r"|preauthentication failed|unknown user name or bad password|invalid_grant",
+        r"|preauthentication failed|unknown user name or bad password|invalid_grant"
+        r"|fail(ed|ure)? to authenticate|(user ?name|login|user) (or|and|/) password"
+        r" (is |was |are )?(not valid|invalid|incorrect|wrong)",
         r"falha (na|de|ao) (autentica|login|logon)|(usuario|login) (ou|e|/) senha (invalid"
         r"|incorret)"
         r"|autenticacao (falhou|recusada|negada)"
@@ -46,8 +48,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "disk_full": (
         r"file ?system (is )?full|disk (is )?full|not enough (free )?(disk )?space"
-        r"|insufficient (disk )?"
-        r"space|out of disk space|no free space|space quota exceeded|quota exceeded"
+        r"|insufficient (disk )?space|out of (\w+ )?(disk|storage) space|no free space"
+        r"|space quota exceeded|quota exceeded"
         r"|(table|tablespace|filegroup|archive destination|recovery area|log)\b.{0,60}\bis full",
         r"sem espaco (livre )?(no|em|dispon)|espaco (em disco )?insuficiente|disco cheio"
         r"|(sistema de arquivos|file ?system|particao) (esta )?cheio|nao ha espaco"
@@ -148,8 +150,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"|waited\b.{0,40}\bfor\b.{0,80}\b(not|never) (found|arrived|present|delivered)"
         r"|timed out waiting for (the )?(input|trigger|flag|file|predecessor|upstream|dependenc)",
         r"(missing|waiting for|no|awaiting) (input|trigger|control|flag|ready) file"
-        r"|upstream (\w+ )?(job|stream|feed|extract|file|input|data|run|load|system)s?\b.{0,60}"
-        r"\b(not (yet )?(complete|completed|finished|run|delivered|available|ready|closed)|has not"
+        r"|upstream (\w+ )?(job|stream|feed|extract|file|input|data|run|load|system|partition"
+        r"|table|dataset)s?\b.{0,60}"
+        r"\b(not (yet )?(complete|completed|finished|run|delivered|available|ready|closed"
+        r"|published)|has not"
         r"|failed|missing)|not (yet )?(produced|delivered|created|written|sent) by (the |its )?"
         r"(upstream|predecessor)|gave up waiting|(file ?watch\w*|wait loop)\b.{0,80}"
         r"(gave up|timed out|expired|not (found|arrived))|(business|processing) date\b.{0,60}"
@@ -178,16 +182,17 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"|no (input|trigger|control|flag|source) files? (found|present|available|received)"
         r"|(period|business day|day|month)\b.{0,20}\bnot (yet )?closed|upstream\b.{0,60}\babend",
         r"upstream\b.{0,60}\b(has not|have not|not yet|did not|hasn't|not)\b.{0,20}(finish"
-        r"|complete|run|deliver|arriv|end|ready)|not ready after|waiting for\b.{0,80}\bto (reach"
-        r"|finish|complete|arrive)|not (yet )?(produced|delivered|created|written|sent|transmitted"
-        r"|received)\b.{0,10}\b(by|from)\b|ainda nao (transmitiu|enviou|gerou|entregou"
-        r"|disponibilizou|liberou)|input (path|data|dataset|partition)s?\b.{0,120}(not found"
-        r"|missing|does not exist|not (yet )?(present|available))",
+        r"|complete|run|deliver|arriv|end|ready)|not ready after|not (yet )?(produced|delivered"
+        r"|created|written|sent|transmitted|received|published)\b.{0,10}\b(by|from)\b"
+        r"|ainda nao (transmitiu|enviou|gerou|entregou|disponibilizou|liberou)"
+        r"|input (path|data|dataset|partition)s?\b.{0,120}(not found|missing|does not exist"
+        r"|not (yet )?(present|available))",
     ),
     "not_found": (
         r"command not found|^\S*sh: (\d+: )?.*: not found|no such (file|directory|table|object"
         r"|host key)",
-        r"\b(file|directory|folder|script|program|executable|command|path|jar|module|class|table"
+        r"(?<![\w-])(file|directory|folder|script|program|executable|command|path|jar|module|class"
+        r"|table"
         r"|view|relation|object|procedure|function|package|schema|database|bucket|key|url|page)"
         r"\b[^;]{0,100}\b(not found|does not exist|doesn't exist|is missing|cannot be found"
         r"|could not be found)|invalid object name|could not find or load main class"
@@ -206,10 +211,11 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"|unable to open bcp host data-file|nosuchbucket",
         r"nao foi possivel (encontrar|localizar)",
         r"\bis not installed\b|nao (esta )?instalad|不是内部或外部命令",
+        r"can't locate \S+ in @inc|cannot load such file|cannot find module",
     ),
     "database_error": (
         r"deadlock|lock wait timeout|lock request time ?out|lock timeout|too many (connections"
-        r"|clients)|unique constraint|duplicate key"
+        r"|clients)|unique constraint|duplicate (unique )?(prime |primary )?key"
         r"|integrity constraint|foreign key constraint|violates .{0,40}constraint|chave duplicad"
         r"|valor de chave duplicado|viola a restricao|snapshot too old|syntax error at or near"
         r"|dbif_rsql_sql_error|invalid identifier",
@@ -226,7 +232,9 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"|pkix path building failed|ssl certificate problem|certificate is not trusted"
         r"|remote certificate is invalid|being used by another process"
         r"|sendo usado por outro processo"
-        r"|core dumped|imagem do nucleo gravada|stack overflow|checksum (mismatch|error)"
+        r"|stack overflow|end-of-central-directory signature not found|not a zip ?file"
+        r"|not in gzip format|invalid compressed data|(archive|arquivo|file|zip) (is )?(corrupt"
+        r"|corrompido)|checksum (mismatch|error)"
         r"|(validation|reconciliation|consistency) (check )?failed|killed by (the )?operator"
         r"|cancel+ed by (the )?(user|operator)|max user processes|fork: retry|reject hostkey"
         r"|unknownhostkey|unable to find valid certification path|killed by user"
@@ -266,14 +274,16 @@ KEYWORDS: dict[str, str] = {
         "|communication channel|inacessivel|rota"
     ),
     "dependency_not_satisfied": (
-        "not ready|waiting for|produced|delivered|transmitted|received|input path|input data"
+        "not ready|waiting for|produced|published|delivered|transmitted|received|input path"
+        "|input data"
         "|input partition|transmitiu|enviou|gerou|entregou|liberou|anterior|disponibilizad|flag"
         "|period|day|month|abend|ainda nao|sensor|unfulfilled|unmet|missing|predecessor"
         "|prerequisit|pre-requisit|requisito|depend|file|upstream|wait|gave up|watch|date|arquivo"
         "|aguardando|esperando|recebid"
     ),
     "not_found": (
-        "installed|instalad|module|jarfile|main class|object name|命令|encontrar|localizar"
+        "installed|instalad|module|load such|@inc|jarfile|main class|object name|命令|encontrar"
+        "|localizar"
         "|nonexistent|part of the path|bcp host|nosuchbucket|not found|no such|exist|missing"
         "|be found|find|locate|open|stat|access|sp2-0310|not recognized|nao e reconhecido"
         "|encontrad|awk"
@@ -286,7 +296,8 @@ KEYWORDS: dict[str, str] = {
     ),
     "unknown": (
         "killed by|conman|negotiate|no matching|trust relationship|secure channel|host key"
-        "|identification|certificate|issuer|signed|pkix|ssl|process|core dump|nucleo"
+        "|identification|certificate|issuer|signed|pkix|ssl|process|central-directory|zip"
+        "|compressed|corrupt|corrompido"
         "|stack overflow|checksum|failed|operator|cancel|fork"
     ),
 }

@@ -1,0 +1,115 @@
+"""Error codes of the products TWS jobs drive beyond the SQL standards: MySQL/MariaDB server and
+client errors, Teradata database errors (BTEQ, TPT, JDBC), IBM MQ reason codes and channel
+messages, IBM Spectrum Protect (TSM) client messages.
+
+A MySQL or Teradata code outside its table is still the database's own error (`database_error`,
+as a carrier, like the other databases' codes); an MQ or TSM code outside its table says nothing.
+"""
+
+from resync.joblog.catalogues.entries import CARRIER, STRONG, Entry
+
+MYSQL_SOURCE = "MySQL 8.0 Server and Client Error Message Reference"
+MYSQL_CODES = {
+    1044: "permission_denied",  # ER_DBACCESS_DENIED_ERROR
+    1142: "permission_denied",  # ER_TABLEACCESS_DENIED_ERROR
+    1143: "permission_denied",  # ER_COLUMNACCESS_DENIED_ERROR
+    1227: "permission_denied",  # ER_SPECIFIC_ACCESS_DENIED_ERROR
+    1370: "permission_denied",  # ER_PROCACCESS_DENIED_ERROR
+    1130: "permission_denied",  # ER_HOST_NOT_PRIVILEGED
+    1045: "credentials_expired",  # ER_ACCESS_DENIED_ERROR (using password)
+    1698: "credentials_expired",  # ER_ACCESS_DENIED_NO_PASSWORD_ERROR
+    1820: "credentials_expired",  # ER_MUST_CHANGE_PASSWORD
+    1862: "credentials_expired",  # ER_MUST_CHANGE_PASSWORD_LOGIN
+    3118: "credentials_expired",  # ER_ACCOUNT_HAS_BEEN_LOCKED
+    1049: "not_found",  # ER_BAD_DB_ERROR
+    1146: "not_found",  # ER_NO_SUCH_TABLE
+    1305: "not_found",  # ER_SP_DOES_NOT_EXIST
+    1021: "disk_full",  # ER_DISK_FULL
+    1114: "disk_full",  # ER_RECORD_FILE_FULL
+    1037: "out_of_memory",  # ER_OUTOFMEMORY
+    1038: "out_of_memory",  # ER_OUT_OF_SORTMEMORY
+    3024: "timeout",  # ER_QUERY_TIMEOUT
+    2002: "connection_failure",  # CR_CONNECTION_ERROR
+    2003: "connection_failure",  # CR_CONN_HOST_ERROR
+    2005: "connection_failure",  # CR_UNKNOWN_HOST
+    2006: "connection_failure",  # CR_SERVER_GONE_ERROR
+    2013: "connection_failure",  # CR_SERVER_LOST
+    2026: "unknown",  # CR_SSL_CONNECTION_ERROR
+}
+
+TERADATA_SOURCE = "Teradata Vantage Messages: database error codes"
+TERADATA_CODES = {
+    2801: "database_error",  # duplicate unique prime key
+    2802: "database_error",  # duplicate row
+    2803: "database_error",  # secondary index uniqueness violation
+    2631: "database_error",  # transaction aborted due to deadlock
+    3706: "database_error",  # syntax error
+    2616: "database_error",  # numeric overflow
+    2644: "disk_full",  # no more room in database
+    2646: "disk_full",  # no more spool space
+    3807: "not_found",  # object does not exist
+    3802: "not_found",  # database does not exist
+    3523: "permission_denied",  # the user does not have the access
+    3524: "permission_denied",  # the user does not have the grant option
+    8017: "credentials_expired",  # the UserId, Password or Account is invalid
+}
+
+MQ_SOURCE = "IBM MQ 9.3 reason codes (MQRC_*) and AMQ messages"
+MQ_REASONS = {
+    2009: "connection_failure",  # MQRC_CONNECTION_BROKEN
+    2059: "connection_failure",  # MQRC_Q_MGR_NOT_AVAILABLE
+    2537: "connection_failure",  # MQRC_CHANNEL_NOT_AVAILABLE
+    2538: "connection_failure",  # MQRC_HOST_NOT_AVAILABLE
+    2035: "permission_denied",  # MQRC_NOT_AUTHORIZED
+    2217: "permission_denied",  # MQRC_CONNECTION_NOT_AUTHORIZED
+    2085: "not_found",  # MQRC_UNKNOWN_OBJECT_NAME
+    2071: "out_of_memory",  # MQRC_STORAGE_NOT_AVAILABLE
+    2042: "unknown",  # MQRC_OBJECT_IN_USE
+    2393: "unknown",  # MQRC_SSL_INITIALIZATION_ERROR
+}
+MQ_MESSAGES = {
+    9202: "connection_failure",  # remote host not available
+    9204: "connection_failure",  # connection to host rejected
+    9205: "connection_failure",  # host name not found
+    9206: "connection_failure",  # error sending data to host
+    9208: "connection_failure",  # error on receive from host
+    9209: "connection_failure",  # connection to host closed
+    9213: "connection_failure",  # communications error
+}
+
+TSM_SOURCE = "IBM Spectrum Protect 8.1 client messages (ANS)"
+TSM_MESSAGES = {
+    1311: "disk_full",  # server out of data storage space
+    1329: "disk_full",  # server out of data storage space
+    1017: "connection_failure",  # session rejected: TCP/IP connection failure
+    1025: "credentials_expired",  # session rejected: authentication failure
+    1352: "credentials_expired",  # session rejected: the node's password has expired
+    1030: "out_of_memory",  # the operating system refused a memory allocation
+}
+
+
+def mysql_entry(number: int) -> Entry:
+    """The entry of a MySQL/MariaDB error number (`ERROR 1142 (42000)`)."""
+    if number in MYSQL_CODES:
+        return Entry(MYSQL_CODES[number], STRONG, f"MySQL error {number}")
+    return Entry("database_error", CARRIER, f"MySQL error {number}")
+
+
+def teradata_entry(number: int) -> Entry:
+    """The entry of a Teradata error code (`*** Failure 3807`, `[Error 2801]`)."""
+    if number in TERADATA_CODES:
+        return Entry(TERADATA_CODES[number], STRONG, f"Teradata error {number}")
+    return Entry("database_error", CARRIER, f"Teradata error {number}")
+
+
+def mq_entry(number: int, message: bool) -> Entry | None:
+    """The entry of an MQ reason code, or of an AMQ message number when `message`."""
+    cls = (MQ_MESSAGES if message else MQ_REASONS).get(number)
+    label = f"IBM MQ AMQ{number}" if message else f"IBM MQ reason {number}"
+    return None if cls is None else Entry(cls, STRONG, label)
+
+
+def tsm_entry(number: int) -> Entry | None:
+    """The entry of a Spectrum Protect client message (`ANS1329S`)."""
+    cls = TSM_MESSAGES.get(number)
+    return None if cls is None else Entry(cls, STRONG, f"Spectrum Protect ANS{number}")
