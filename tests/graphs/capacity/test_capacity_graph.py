@@ -101,7 +101,8 @@ def test_nodes_one_by_one(estate: None) -> None:
     rows = forecast_rows(state["run_id"])
     advice = rows["FTA-FILL", "disk"].recommendation
     assert advice["action"] == "add" and advice["unit"] == "GB" and advice["currency"] == "USD"
-    assert advice["monthly_cost"] == pytest.approx(advice["amount"] * 0.11)  # on-premises VM
+    assert advice["monthly_cost"] == pytest.approx(advice["amount"] * 0.11)
+    assert advice["cost_source"].startswith("price sheet on-premises-vm (the default sheet)")
     assert "has not reported its disk_total_gb" in rows["FTA-BARE", "disk"].recommendation["reason"]
 
     state |= nodes.generate_report(state)
