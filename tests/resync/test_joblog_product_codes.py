@@ -136,3 +136,15 @@ def test_a_new_connection_recovers_only_from_a_failed_connection() -> None:
 def test_a_stronger_phrase_of_the_same_class_is_kept_inside_a_longer_one() -> None:
     line = "Predecessor LOAD_GL for 2026-11-30 not complete - flag gl.done missing"
     assert max(f.entry.strength for f in line_findings(line)) == 3.0
+
+
+def test_a_backup_file_error_carries_the_os_error_below_it() -> None:
+    assert ("database_error", "Oracle ORA-19502 (ORA-19500–19599)") in found(
+        'ORA-19502: write error on file "/backup/db1/inc_0042", block number 81'
+    )
+    write_error = 'ORA-19502: write error on file "/backup/db1/inc_0042", block number 81'
+    full = classify_joblog(joblog(write_error, "Linux-x86_64 Error: 28: No space left on device"))
+    assert full.failure_class == "disk_full"
+    assert classify_joblog(joblog(write_error, "ORA-27072: File I/O error")).failure_class == (
+        "unknown"
+    )

@@ -99,10 +99,12 @@ ORACLE_CODES = {
     18: "database_error",
 }
 # Families by code range: Oracle Net (TNS) errors are connection failures; ORA-27xxx are the
-# OS errors of the database's own I/O, which carry the OS cause on the next lines.
+# OS errors of the database's own I/O and ORA-195xx a backup's or restore's file errors, which
+# carry the OS cause on the next lines.
 ORACLE_RANGES = (
     (12150, 12699, "connection_failure", STRONG),
     (27000, 27299, "database_error", WEAK),
+    (19500, 19599, "database_error", WEAK),
     (6500, 6599, "database_error", WEAK),
     (29280, 29289, "database_error", WEAK),
     (31600, 31699, "database_error", WEAK),
