@@ -58,10 +58,10 @@ SUCCESS_MARK = re.compile(
 )
 # An error announcing a retry or a warning was not the job's last word.
 RETRYING = re.compile(
-    r"\bretry(ing)?\b|will retry|tentando novamente|nova tentativa"
-    r"|\b(attempt|tentativa|try) #?([2-9]|\d{2,})\b",
-    re.IGNORECASE,
+    r"\bretry(ing)?\b|will retry|tentando novamente|nova tentativa", re.IGNORECASE
 )
+# A later attempt's number: the errors of the attempts before it were retried.
+NEXT_ATTEMPT = re.compile(r"\b(attempt|tentativa|try) #?([2-9]|\d{2,})\b", re.IGNORECASE)
 WARNING = re.compile(r"^\W{0,3}(\S+\s+){0,3}?(warn(ing)?|aviso|atencao|atenção)\b", re.IGNORECASE)
 # Cleaning up a file that was not there is no failure.
 CLEANUP = re.compile(

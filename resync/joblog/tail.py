@@ -2,9 +2,9 @@
 
 The failing tail is what follows the last line saying the job got past its errors (a retry
 that succeeded, a reconnection after a failed connection, a step completed successfully with
-errors after it) up to its exit-status line. Each error line is a block with its stack-trace or detail lines, and every
-catalogue finding in a block scores for its class by its strength (resync/joblog/catalogues),
-weighted by:
+errors after it) up to its exit-status line. Each error line is a block with its stack-trace or
+detail lines, and every catalogue finding in a block scores for its class by its strength
+(resync/joblog/catalogues), weighted by:
 - the later blocks naming another cause at least as strongly: each one divides its weight by
   `1 / SUPERSEDED`, so the last error before the exit that names a cause decides, a wrapper's
   `step LOAD failed` or a paraphrase does not hide a catalogue code, and an error retried until
@@ -27,6 +27,7 @@ from resync.joblog.signatures import (
     ERROR_MARK,
     EXIT_MARK,
     GENERIC_FAILURE_MARK,
+    NEXT_ATTEMPT,
     RECOVERY_MARK,
     RETRYING,
     SUCCESS_MARK,
@@ -89,7 +90,7 @@ def line_marks(text: str) -> LineMarks:
     return LineMarks(
         error=error,
         success=not error and bool(SUCCESS_MARK.search(text)),
-        retrying=bool(RETRYING.search(text)),
+        retrying=bool(RETRYING.search(text) or NEXT_ATTEMPT.search(text)),
         frame=bool(_FRAME.search(text)),
     )
 

@@ -148,3 +148,19 @@ def test_a_backup_file_error_carries_the_os_error_below_it() -> None:
     assert classify_joblog(joblog(write_error, "ORA-27072: File I/O error")).failure_class == (
         "unknown"
     )
+
+
+def test_the_last_of_numbered_attempts_keeps_its_weight() -> None:
+    result = classify_joblog(
+        joblog(
+            "sync: attempt 1/3 failed: could not connect to files01",
+            "sync: attempt 2/3 failed: could not connect to files01",
+            "sync: attempt 3/3 failed: could not connect to files01",
+        )
+    )
+    assert result.failure_class == "connection_failure"
+
+
+def test_failing_to_authenticate_a_server_is_not_a_credential() -> None:
+    line = "curl: SSL: failed to authenticate the server certificate of api01"
+    assert "credentials_expired" not in {cls for cls, _ in found(line)}

@@ -30,7 +30,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"|login incorrect|unable to authenticate|not authenticated"
         r"|too many authentication failures|no supported authentication methods"
         r"|preauthentication failed|unknown user name or bad password|invalid_grant"
-        r"|fail(ed|ure)? to authenticate|(user ?name|login|user) (or|and|/) password"
+        r"|fail(ed|ure)? to authenticate\b(?!.{0,40}\b(certificate|server|host)\b)"
+        r"|(user ?name|login|user) (or|and|/) password"
         r" (is |was |are )?(not valid|invalid|incorrect|wrong)",
         r"falha (na|de|ao) (autentica|login|logon)|(usuario|login) (ou|e|/) senha (invalid"
         r"|incorret)"
