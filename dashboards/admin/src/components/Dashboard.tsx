@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { ApiError, api, AuthError, type ListFilter } from '../api';
 import { type ApiKey, type ApiKeyStats, SCOPES } from '../types';
 import { CreateKeyModal } from './CreateKeyModal';
@@ -6,6 +6,7 @@ import { EventsPanel, RevokeDialog, RotateDialog } from './KeyActions';
 import { KeyCard } from './KeyCard';
 import { StatCard } from './StatCard';
 import { Workstations } from './Workstations';
+import { usePolling } from './usePolling';
 
 interface Props {
   apiKey: string;
@@ -44,13 +45,7 @@ export function Dashboard({ apiKey, onAuthError, onSignOut }: Props) {
     }
   }, [apiKey, filter, onAuthError]);
 
-  useEffect(() => {
-    void refresh();
-    const timer = window.setInterval(() => {
-      if (document.visibilityState === 'visible') void refresh();
-    }, REFRESH_MS);
-    return () => window.clearInterval(timer);
-  }, [refresh]);
+  usePolling(refresh, REFRESH_MS);
 
   const closeDialog = () => setDialog(null);
   const changed = () => void refresh();

@@ -1,7 +1,8 @@
-import { type CSSProperties, type ReactNode, useCallback, useEffect, useState } from 'react';
+import { type CSSProperties, type ReactNode, useCallback, useState } from 'react';
 import { ApiError, api, AuthError } from '../api';
 import { formatDate, formatReading, relativeTime } from '../format';
 import type { Workstation } from '../types';
+import { usePolling } from './usePolling';
 
 interface Props {
   apiKey: string;
@@ -28,13 +29,7 @@ export function Workstations({ apiKey, onAuthError }: Props) {
     }
   }, [apiKey, onAuthError]);
 
-  useEffect(() => {
-    void refresh();
-    const timer = window.setInterval(() => {
-      if (document.visibilityState === 'visible') void refresh();
-    }, REFRESH_MS);
-    return () => window.clearInterval(timer);
-  }, [refresh]);
+  usePolling(refresh, REFRESH_MS);
 
   return (
     <>
