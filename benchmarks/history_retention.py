@@ -35,7 +35,7 @@ from resync.ingest.partitions import (
     month_start,
     next_month,
 )
-from resync.ingest.retention import oldest_sample_before, spans, summarise_span
+from resync.ingest.retention import summarise_before
 from tests.support.postgres import PostgresServer
 
 RESULTS = Path(__file__).resolve().parent / "results" / "history_retention.json"
@@ -115,15 +115,10 @@ def capacity_read(engine: Engine, start: datetime, end: datetime, ftas: int) -> 
 
 
 def summarise(engine: Engine, before: datetime) -> dict[str, Any]:
-    samples = hours = 0
     began = time.perf_counter()
-    with engine.connect() as connection:
-        oldest = oldest_sample_before(connection, before)
-    for span in spans(oldest, before) if oldest else ():
-        with engine.begin() as connection:
-            done = summarise_span(connection, *span)
-        samples, hours = samples + done["samples"], hours + done["hours"]
+    done = summarise_before(engine, before)
     seconds = time.perf_counter() - began
+    samples, hours = done["samples"], done["hours"]
     return {
         "seconds": round(seconds, 2),
         "samples": samples,

@@ -16,13 +16,7 @@ from resync.ingest.partitions import (
     month_start,
     next_month,
 )
-from resync.ingest.retention import (
-    cutoff,
-    delete_expired_summaries,
-    oldest_sample_before,
-    spans,
-    summarise_span,
-)
+from resync.ingest.retention import cutoff, delete_expired_summaries, summarise_before
 from resync.settings import get_settings
 from tasks.database import database_task
 
@@ -54,19 +48,8 @@ def summarise_raw_history(now: datetime) -> dict[str, int]:
     """Summarise per FTA and hour every sample older than the raw-history window, a span of
     hours per transaction, oldest first; the samples summarised and the FTA-hours written."""
     before = cutoff(now, get_settings().raw_history_days)
-    engine, totals = get_engine(), {"samples": 0, "hours": 0, "spans": 0}
     began = time.monotonic()
-    # Found once: a span summarised is gone, so the next one starts where it ended.
-    with engine.connect() as connection:
-        oldest = oldest_sample_before(connection, before)
-    for span in spans(oldest, before) if oldest else ():
-        with engine.begin() as connection:
-            done = summarise_span(connection, *span)
-        totals = {
-            "samples": totals["samples"] + done["samples"],
-            "hours": totals["hours"] + done["hours"],
-            "spans": totals["spans"] + 1,
-        }
+    totals = summarise_before(get_engine(), before)
     get_run_logger().info(
         "summarised %d samples older than %s into %d FTA-hours in %.1f s",
         totals["samples"],

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import polars as pl
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, Engine, delete, func, insert, select
 
 from resync.db.frames import read_frame
 from resync.db.models import WorkstationMetrics, WorkstationMetricsHourly
@@ -71,6 +71,24 @@ def summarise_span(connection: Connection, start: datetime, end: datetime) -> di
         connection.execute(delete(HOURLY).where(in_span))
     connection.execute(insert(HOURLY), summary.to_dicts())
     return {"samples": samples.height, "hours": summary.height}
+
+
+def summarise_before(engine: Engine, before: datetime) -> dict[str, int]:
+    """Summarise every sample older than `before`, a span per transaction, oldest first: the
+    samples summarised, the FTA-hours written and the spans."""
+    totals = {"samples": 0, "hours": 0, "spans": 0}
+    # Found once: a span summarised is gone, so the next one starts where it ended.
+    with engine.connect() as connection:
+        oldest = oldest_sample_before(connection, before)
+    for span in spans(oldest, before) if oldest else ():
+        with engine.begin() as connection:
+            done = summarise_span(connection, *span)
+        totals = {
+            "samples": totals["samples"] + done["samples"],
+            "hours": totals["hours"] + done["hours"],
+            "spans": totals["spans"] + 1,
+        }
+    return totals
 
 
 def delete_expired_summaries(connection: Connection, before: datetime) -> int:

@@ -16,6 +16,7 @@ from resync.ingest.retention import (
     delete_expired_summaries,
     oldest_sample_before,
     spans,
+    summarise_before,
     summarise_span,
 )
 from resync.maintenance.history import count_history, load_metrics
@@ -62,17 +63,6 @@ def store(engine: Engine, rows: list[dict]) -> None:
         connection.execute(insert(WorkstationMetrics), rows)
 
 
-def summarise_all(engine: Engine, before: datetime) -> int:
-    """What the retention task does, span by span: the spans that held samples."""
-    with engine.connect() as connection:
-        oldest = oldest_sample_before(connection, before)
-    summarised = 0
-    for span in spans(oldest, before) if oldest else ():
-        with engine.begin() as connection:
-            summarised += summarise_span(connection, *span)["samples"] > 0
-    return summarised
-
-
 def summaries(engine: Engine) -> pl.DataFrame:
     with engine.connect() as connection:
         rows = connection.execute(select(HOURLY).order_by(HOURLY.c.workstation, HOURLY.c.hour))
@@ -92,7 +82,7 @@ def test_samples_past_the_window_become_hourly_mean_max_and_p95(
 ) -> None:
     before = cutoff(NOW, RAW_DAYS)
     assert before == datetime(2026, 12, 5, 12, tzinfo=UTC)
-    assert summarise_all(engine, before) == 8  # 48 hours in spans of 6
+    assert summarise_before(engine, before)["spans"] == 8  # 48 hours in spans of 6
 
     with engine.connect() as connection:
         kept = connection.scalar(select(func.min(WorkstationMetrics.sample_time)))
@@ -139,9 +129,9 @@ def test_a_crashed_span_leaves_its_samples_and_a_rerun_summarises_each_hour_once
             history
         )
 
-    summarise_all(engine, before)
+    summarise_before(engine, before)
     once = summaries(engine)
-    assert summarise_all(engine, before) == 0
+    assert summarise_before(engine, before)["spans"] == 0
     assert summaries(engine).equals(once)
     assert once["samples"].sum() == 2 * 48 * 12
 
@@ -150,14 +140,14 @@ def test_samples_arriving_after_their_hour_was_summarised_are_merged_into_it(
     engine: Engine, history: list[dict]
 ) -> None:
     before = cutoff(NOW, RAW_DAYS)
-    summarise_all(engine, before)
+    summarise_before(engine, before)
     hour = datetime(2026, 12, 4, 3, tzinfo=UTC)
     old = summaries(engine).filter((pl.col("workstation") == "FTA01") & (pl.col("hour") == hour))
     late = sample_rows(hour + timedelta(seconds=30), 1, seed=8)[:12]
     late[0]["cpu_percent"] = 100.0
     store(engine, late)
 
-    summarise_all(engine, before)
+    summarise_before(engine, before)
     new = summaries(engine).filter((pl.col("workstation") == "FTA01") & (pl.col("hour") == hour))
     assert new["samples"].item() == 24
     assert new["cpu_percent_max"].item() == 100.0
@@ -175,7 +165,7 @@ def test_capacity_and_maintenance_read_the_same_window_across_the_boundary(
     with engine.connect() as connection:
         before_retention = load_hourly_metrics(connection, start, end, list(FTAS))
         samples_before = load_metrics(connection, start, end)
-    summarise_all(engine, cutoff(NOW, RAW_DAYS))
+    summarise_before(engine, cutoff(NOW, RAW_DAYS))
     with engine.connect() as connection:
         after_retention = load_hourly_metrics(connection, start, end, list(FTAS))
         samples_after = load_metrics(connection, start, end)
@@ -202,7 +192,7 @@ def test_capacity_and_maintenance_read_the_same_window_across_the_boundary(
 
 
 def test_summaries_past_the_retention_are_deleted(engine: Engine, history: list[dict]) -> None:
-    summarise_all(engine, cutoff(NOW, RAW_DAYS))
+    summarise_before(engine, cutoff(NOW, RAW_DAYS))
     with engine.begin() as connection:
         deleted = delete_expired_summaries(connection, cutoff(NOW, 3))
     assert deleted == 2 * 24
