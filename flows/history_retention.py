@@ -7,10 +7,10 @@ from typing import Any
 from prefect import flow
 
 from resync.settings import get_settings
+from tasks.counts_artifact import publish_counts
 from tasks.retention import (
     create_history_partitions,
     expire_history,
-    publish_retention_summary,
     summarise_raw_history,
 )
 
@@ -36,7 +36,12 @@ def history_retention(now: datetime | None = None) -> dict[str, Any]:
         "partitions_dropped": len(expired["partitions_dropped"]),
         "summaries_deleted": expired["summaries_deleted"],
     }
-    publish_retention_summary(summary)
+    publish_counts(
+        "history-retention",
+        "History retention",
+        "Samples summarised per hour, expired history removed",
+        summary,
+    )
     return summary
 
 

@@ -7,11 +7,11 @@ from prefect import flow, get_run_logger
 
 from resync.jobs.schemas import FAILED_STATUSES
 from resync.settings import get_settings
+from tasks.counts_artifact import publish_counts
 from tasks.decision_support import start_failure_analysis
 from tasks.job_history import (
     fetch_failed_joblogs,
     fetch_plan_job_runs,
-    publish_job_history_summary,
     read_job_history_watermark,
     select_new_job_runs,
     store_job_history,
@@ -46,7 +46,12 @@ def job_history_sync() -> dict[str, Any]:
         "new_finished_runs": len(new_runs),
         **counts,
     }
-    publish_job_history_summary(summary)
+    publish_counts(
+        "job-history-sync",
+        "Job history sync",
+        "Job runs read from the HWA master and stored",
+        summary,
+    )
     return summary
 
 

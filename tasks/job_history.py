@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from prefect import get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from pydantic import ValidationError
 
@@ -132,14 +131,3 @@ def store_job_history(runs: list[PlanJobRun], joblogs: dict[str, str]) -> dict[s
         "rejected": rejected,
         "joblogs": sum(run.run_id in joblogs for run in valid),
     }
-
-
-@task(cache_policy=NONE)
-def publish_job_history_summary(summary: dict[str, Any]) -> None:
-    """The run's counts as a markdown artifact in the Prefect UI."""
-    rows = "\n".join(f"| {name} | {value} |" for name, value in summary.items())
-    create_markdown_artifact(
-        key="job-history-sync",
-        markdown=f"## Job history sync\n\n| | |\n|---|---|\n{rows}\n",
-        description="Job runs read from the HWA master and stored",
-    )

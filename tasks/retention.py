@@ -5,8 +5,7 @@ import time
 from datetime import datetime
 from typing import Any
 
-from prefect import get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect import get_run_logger
 
 from resync.db.engine import get_engine
 from resync.ingest.partitions import (
@@ -87,14 +86,3 @@ def expire_history(now: datetime) -> dict[str, Any]:
         summaries_before.isoformat(),
     )
     return {"partitions_dropped": dropped, "summaries_deleted": deleted}
-
-
-@task
-def publish_retention_summary(summary: dict[str, Any]) -> None:
-    """The run's counts as a markdown artifact in the Prefect UI."""
-    rows = "\n".join(f"| {name} | {value} |" for name, value in summary.items())
-    create_markdown_artifact(
-        key="history-retention",
-        markdown=f"## History retention\n\n| | |\n|---|---|\n{rows}\n",
-        description="Samples summarised per hour, expired history removed",
-    )
