@@ -164,3 +164,13 @@ def test_the_last_of_numbered_attempts_keeps_its_weight() -> None:
 def test_failing_to_authenticate_a_server_is_not_a_credential() -> None:
     line = "curl: SSL: failed to authenticate the server certificate of api01"
     assert "credentials_expired" not in {cls for cls, _ in found(line)}
+
+
+def test_a_wait_loop_that_gave_up_is_a_dependency_even_on_a_missing_path() -> None:
+    line = "check.sh: /landing/gl/2026-11-30/_READY does not exist after 18 checks; giving up"
+    assert classify_joblog(joblog(line)).failure_class == "dependency_not_satisfied"
+
+
+def test_node_s_name_resolution_failure() -> None:
+    line = "Error: getaddrinfo ENOTFOUND sftp.partner.example"
+    assert classify_joblog(joblog(line)).failure_class == "connection_failure"

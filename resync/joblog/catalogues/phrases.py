@@ -321,7 +321,8 @@ STRONG_PHRASES: dict[str, str] = {
     "database_error": r"lock wait timeout exceeded|deadlock (found|detected)"
     r"|canceling statement due to"
     r" lock timeout",
-    "dependency_not_satisfied": r"(input|trigger|flag|control|ready|done|marker) files?\b.{0,120}"
+    "dependency_not_satisfied": r"\bafter \d+ (checks|polls|verificacoes)\b.{0,20}\b(giving up"
+    r"|gave up|desistindo)|(input|trigger|flag|control|ready|done|marker) files?\b.{0,120}"
     r"(not (yet )?(found|present|arrived|received|delivered)|did not arrive|has not (yet )?arrived"
     r"|never arrived)|arquivo (de entrada|de controle|gatilho|flag)\b.{0,120}nao (foi )?"
     r"(recebid|encontrad|entregu)|predecessor\b.{0,40}\bnot (yet )?(complete|completed|finished)"
@@ -338,7 +339,8 @@ CARRIER_PHRASES = {
 }
 # Words one of which a line holds when a strong or carrier phrase can be in it.
 STRONG_KEYWORDS = (
-    "negotiate|no matching|file|arquivo|predecessor|upstream|servidor esta|partner"
+    "giving up|gave up|desistindo|negotiate|no matching|file|arquivo|predecessor|upstream"
+    "|servidor esta|partner"
     "|execution timeout|timeout period|senha falhou|530|logon_failure|permission denied|passw"
     "|login|username|access denied|server running|timed out|resolve host|network-related"
     "|canceling|timeout|duration|run ?time|maxdur|lock wait|deadlock|host key|certificate|pkix"

@@ -74,6 +74,8 @@ RESOLVER: dict[str, tuple[str, str, float]] = {
     "EAI_NODATA": ("No address associated with hostname", "connection_failure", STRONG),
     "EAI_FAIL": ("Non-recoverable failure in name resolution", "connection_failure", STRONG),
     "HOST_NOT_FOUND": ("Unknown host", "connection_failure", STRONG),
+    # Node.js's name for EAI_NONAME and EAI_NODATA.
+    "ENOTFOUND": ("getaddrinfo ENOTFOUND", "connection_failure", STRONG),
 }
 # strsignal: a signal says how a process ended, rarely why; SIGXCPU is a CPU time limit.
 SIGNALS: dict[str, tuple[int, str, str, float]] = {
