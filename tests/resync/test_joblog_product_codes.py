@@ -174,3 +174,26 @@ def test_a_wait_loop_that_gave_up_is_a_dependency_even_on_a_missing_path() -> No
 def test_node_s_name_resolution_failure() -> None:
     line = "Error: getaddrinfo ENOTFOUND sftp.partner.example"
     assert classify_joblog(joblog(line)).failure_class == "connection_failure"
+
+
+@pytest.mark.parametrize(
+    ("raised", "expected"),
+    [
+        ("ORA-20001: Batch totals differ from the control record", "unknown"),
+        ("ERROR 1644 (45000) at line 7: Batch totals differ from the control record", "unknown"),
+        ("ERROR:  batch totals differ (SQLSTATE P0001)", "unknown"),
+        (
+            "ORA-20002: input file gl_20261130.dat not received from upstream",
+            "dependency_not_satisfied",
+        ),
+    ],
+)
+def test_an_error_the_application_raises_through_the_database_is_read_by_its_words(
+    raised: str, expected: str
+) -> None:
+    assert classify_joblog(joblog(raised)).failure_class == expected
+
+
+def test_portuguese_not_yet_published() -> None:
+    line = "ERRO: tabela de origem stg.vendas ainda não foi publicada pela carga anterior"
+    assert classify_joblog(joblog(line)).failure_class == "dependency_not_satisfied"

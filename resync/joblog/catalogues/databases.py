@@ -39,6 +39,9 @@ SQLSTATE_CODES = {
     "01000": "unknown",
     "00000": "unknown",
 }
+# The application's own errors raised through the database (SIGNAL, RAISE EXCEPTION): no
+# catalogue can read them; the words beside them decide.
+USER_DEFINED_SQLSTATES = {"45000", "P0001"}
 
 ORACLE_SOURCE = "Oracle Database Error Messages (ORA-, TNS-), 19c"
 ORACLE_CODES = {
@@ -100,11 +103,13 @@ ORACLE_CODES = {
 }
 # Families by code range: Oracle Net (TNS) errors are connection failures; ORA-27xxx are the
 # OS errors of the database's own I/O and ORA-195xx a backup's or restore's file errors, which
-# carry the OS cause on the next lines.
+# carry the OS cause on the next lines; ORA-20000-20999 are the application's own
+# (RAISE_APPLICATION_ERROR).
 ORACLE_RANGES = (
     (12150, 12699, "connection_failure", STRONG),
     (27000, 27299, "database_error", WEAK),
     (19500, 19599, "database_error", WEAK),
+    (20000, 20999, "unknown", WEAK),
     (6500, 6599, "database_error", WEAK),
     (29280, 29289, "database_error", WEAK),
     (31600, 31699, "database_error", WEAK),
@@ -194,6 +199,8 @@ SQLSERVER_CODES = {
 def sqlstate_entry(code: str) -> Entry:
     """The entry of a five-character SQLSTATE: the code's own, else its class's, else a carrier."""
     code = code.upper()
+    if code in USER_DEFINED_SQLSTATES:
+        return Entry("unknown", WEAK, f"SQLSTATE {code} (user-defined)")
     if code in SQLSTATE_CODES:
         return Entry(SQLSTATE_CODES[code], STRONG, f"SQLSTATE {code}")
     if code[:2] in SQLSTATE_CLASSES:

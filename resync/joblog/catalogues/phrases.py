@@ -176,7 +176,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"|sensor\b.{0,60}\b(timed out|time is out|timeout)",
         r"(carga|lote|processo|job|etapa|extracao|arquivo"
         r"|execucao)\b.{0,30}\banterior\b.{0,40}\bnao"
-        r"|ainda nao (foi )?(realizad|fechad|processad|executad|concluid|gerad|entregu"
+        r"|ainda nao (foi )?(realizad|fechad|processad|executad|concluid|gerad|entregu|publicad"
         r"|disponibilizad)"
         r"|arquivo (flag|ok|de sinalizacao)\b.{0,80}\bnao|nao foi disponibilizad"
         r"|(waiting|waited) for (the )?(predecessor|upstream|dependenc)"

@@ -6,7 +6,7 @@ A MySQL or Teradata code outside its table is still the database's own error (`d
 as a carrier, like the other databases' codes); an MQ or TSM code outside its table says nothing.
 """
 
-from resync.joblog.catalogues.entries import CARRIER, STRONG, Entry
+from resync.joblog.catalogues.entries import CARRIER, STRONG, WEAK, Entry
 
 MYSQL_SOURCE = "MySQL 8.0 Server and Client Error Message Reference"
 MYSQL_CODES = {
@@ -36,6 +36,7 @@ MYSQL_CODES = {
     2013: "connection_failure",  # CR_SERVER_LOST
     2026: "unknown",  # CR_SSL_CONNECTION_ERROR
 }
+SIGNAL_EXCEPTION = 1644  # a procedure's SIGNAL: the application's own error
 
 TERADATA_SOURCE = "Teradata Vantage Messages: database error codes"
 TERADATA_CODES = {
@@ -90,6 +91,8 @@ TSM_MESSAGES = {
 
 def mysql_entry(number: int) -> Entry:
     """The entry of a MySQL/MariaDB error number (`ERROR 1142 (42000)`)."""
+    if number == SIGNAL_EXCEPTION:
+        return Entry("unknown", WEAK, f"MySQL error {number} (user-defined)")
     if number in MYSQL_CODES:
         return Entry(MYSQL_CODES[number], STRONG, f"MySQL error {number}")
     return Entry("database_error", CARRIER, f"MySQL error {number}")
