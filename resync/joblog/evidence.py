@@ -123,6 +123,7 @@ _CODE_PATTERNS: tuple[
         ),
         lambda m: products.mq_entry(int(m[1] or m[2] or m[3] or m[4]), m[4] is not None),
     ),
+    (("mqrc_",), re.compile(r"\b(MQRC_[A-Z_]+)\b"), lambda m: products.mq_name_entry(m[1])),
     (("ans",), re.compile(r"\bANS(\d{4})[ESWI]\b"), lambda m: products.tsm_entry(int(m[1]))),
     (
         ("http", "status", "code", "error", "codigo"),

@@ -38,10 +38,11 @@ def test_teradata_error_codes_in_bteq_tpt_and_jdbc_forms() -> None:
 
 
 def test_mq_reason_codes_and_channel_messages() -> None:
-    for code, cls in products.MQ_REASONS.items():
+    for code, (name, cls) in products.MQ_REASONS.items():
         assert (cls, f"IBM MQ reason {code}") in found(f"MQOPEN ended with reason code {code}")
         assert (cls, f"IBM MQ reason {code}") in found(f"CompCode: 2, Reason: {code}")
         assert (cls, f"IBM MQ reason {code}") in found(f"MQJE001: MQRC {code}")
+        assert (cls, f"IBM MQ reason {code}") in found(f"MQPUT failed: {name}")
     for code, cls in products.MQ_MESSAGES.items():
         assert (cls, f"IBM MQ AMQ{code}") in found(f"AMQ{code}E: The channel stopped.")
     assert found("reason code 2538 from the billing rules engine") == set()
@@ -197,3 +198,23 @@ def test_an_error_the_application_raises_through_the_database_is_read_by_its_wor
 def test_portuguese_not_yet_published() -> None:
     line = "ERRO: tabela de origem stg.vendas ainda não foi publicada pela carga anterior"
     assert classify_joblog(joblog(line)).failure_class == "dependency_not_satisfied"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "org.apache.hadoop.hdfs.protocol.DSQuotaExceededException: The DiskSpace quota of"
+            " /warehouse is exceeded",
+            "disk_full",
+        ),
+        ("ERROR: the storage quota of project fin is exceeded", "disk_full"),
+        (
+            "*** CLI error: MTDP: EM_NOHOST(224): name not in HOSTS file or names database.",
+            "connection_failure",
+        ),
+        (" *** Failure 3110 The transaction was aborted by the user.", "unknown"),
+    ],
+)
+def test_quota_and_teradata_session_forms(line: str, expected: str) -> None:
+    assert classify_joblog(joblog(line)).failure_class == expected

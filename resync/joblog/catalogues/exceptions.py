@@ -8,7 +8,7 @@ classes. `IOException`, `SQLException` and their like only carry another cause.
 
 from resync.joblog.catalogues.entries import CARRIER, MEDIUM, STRONG, WEAK, Entry
 
-SOURCE = "Java SE 17 API, .NET 8 API, Python 3.11 built-in exceptions"
+SOURCE = "Java SE 17 API, .NET 8 API, Python 3.11 built-in exceptions, Apache Hadoop 3 HDFS"
 NAMES = {
     "SocketTimeoutException": ("timeout", MEDIUM),
     "ConnectTimeoutException": ("connection_failure", STRONG),
@@ -25,6 +25,7 @@ NAMES = {
     "QueryTimeoutException": ("timeout", STRONG),
     "TaskCanceledException": ("timeout", WEAK),
     "ConnectException": ("connection_failure", STRONG),
+    "DSQuotaExceededException": ("disk_full", STRONG),
     "UnknownHostException": ("connection_failure", STRONG),
     "NoRouteToHostException": ("connection_failure", STRONG),
     "PortUnreachableException": ("connection_failure", STRONG),

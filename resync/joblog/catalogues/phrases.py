@@ -50,7 +50,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
     "disk_full": (
         r"file ?system (is )?full|disk (is )?full|not enough (free )?(disk )?space"
         r"|insufficient (disk )?space|out of (\w+ )?(disk|storage) space|no free space"
-        r"|space quota exceeded|quota exceeded"
+        r"|space quota exceeded|quota exceeded|(disk ?space|space|storage|disk) quota\b.{0,60}"
+        r"\bexceeded"
         r"|(table|tablespace|filegroup|archive destination|recovery area|log)\b.{0,60}\bis full",
         r"sem espaco (livre )?(no|em|dispon)|espaco (em disco )?insuficiente|disco cheio"
         r"|(sistema de arquivos|file ?system|particao) (esta )?cheio|nao ha espaco"
@@ -134,7 +135,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"|nao pode ser resolvid"
         r"|connect(ion)? timeout",
         r"conexao com (o )?servidor\b[^;]{0,160}?\bfalhou|jco_error_communication|not reached"
-        r"|not reachable|mqrc_host_not_available|mqrc_q_mgr_not_available|mqrc_connection_broken",
+        r"|not reachable|em_nohost|name not in hosts file",
     ),
     "dependency_not_satisfied": (
         r"predecessor\b.{0,80}\b(not|did not|has not|failed|missing|abend|incomplete)"
@@ -270,7 +271,7 @@ KEYWORDS: dict[str, str] = {
         "|permission|permissao|permitida|privilegio|autorizado"
     ),
     "connection_failure": (
-        "servidor|jco_error|reach|mqrc|redefinida|resolv|timeout|establish|database system is"
+        "servidor|jco_error|reach|em_nohost|redefinida|resolv|timeout|establish|database system is"
         "|closed|connect|conex|route|unreachable|host|resolution|network|socket|listener"
         "|communication channel|inacessivel|rota"
     ),

@@ -6,7 +6,7 @@ A MySQL or Teradata code outside its table is still the database's own error (`d
 as a carrier, like the other databases' codes); an MQ or TSM code outside its table says nothing.
 """
 
-from resync.joblog.catalogues.entries import CARRIER, STRONG, WEAK, Entry
+from resync.joblog.catalogues.entries import CARRIER, MEDIUM, STRONG, WEAK, Entry
 
 MYSQL_SOURCE = "MySQL 8.0 Server and Client Error Message Reference"
 MYSQL_CODES = {
@@ -53,21 +53,23 @@ TERADATA_CODES = {
     3523: "permission_denied",  # the user does not have the access
     3524: "permission_denied",  # the user does not have the grant option
     8017: "credentials_expired",  # the UserId, Password or Account is invalid
+    3110: "unknown",  # the transaction was aborted by the user
 }
 
 MQ_SOURCE = "IBM MQ 9.3 reason codes (MQRC_*) and AMQ messages"
 MQ_REASONS = {
-    2009: "connection_failure",  # MQRC_CONNECTION_BROKEN
-    2059: "connection_failure",  # MQRC_Q_MGR_NOT_AVAILABLE
-    2537: "connection_failure",  # MQRC_CHANNEL_NOT_AVAILABLE
-    2538: "connection_failure",  # MQRC_HOST_NOT_AVAILABLE
-    2035: "permission_denied",  # MQRC_NOT_AUTHORIZED
-    2217: "permission_denied",  # MQRC_CONNECTION_NOT_AUTHORIZED
-    2085: "not_found",  # MQRC_UNKNOWN_OBJECT_NAME
-    2071: "out_of_memory",  # MQRC_STORAGE_NOT_AVAILABLE
-    2042: "unknown",  # MQRC_OBJECT_IN_USE
-    2393: "unknown",  # MQRC_SSL_INITIALIZATION_ERROR
+    2009: ("MQRC_CONNECTION_BROKEN", "connection_failure"),
+    2059: ("MQRC_Q_MGR_NOT_AVAILABLE", "connection_failure"),
+    2537: ("MQRC_CHANNEL_NOT_AVAILABLE", "connection_failure"),
+    2538: ("MQRC_HOST_NOT_AVAILABLE", "connection_failure"),
+    2035: ("MQRC_NOT_AUTHORIZED", "permission_denied"),
+    2217: ("MQRC_CONNECTION_NOT_AUTHORIZED", "permission_denied"),
+    2085: ("MQRC_UNKNOWN_OBJECT_NAME", "not_found"),
+    2071: ("MQRC_STORAGE_NOT_AVAILABLE", "out_of_memory"),
+    2042: ("MQRC_OBJECT_IN_USE", "unknown"),
+    2393: ("MQRC_SSL_INITIALIZATION_ERROR", "unknown"),
 }
+MQ_REASON_NAMES = {name: code for code, (name, _) in MQ_REASONS.items()}
 MQ_MESSAGES = {
     9202: "connection_failure",  # remote host not available
     9204: "connection_failure",  # connection to host rejected
@@ -94,25 +96,38 @@ def mysql_entry(number: int) -> Entry:
     if number == SIGNAL_EXCEPTION:
         return Entry("unknown", WEAK, f"MySQL error {number} (user-defined)")
     if number in MYSQL_CODES:
-        return Entry(MYSQL_CODES[number], STRONG, f"MySQL error {number}")
+        return _entry(MYSQL_CODES[number], f"MySQL error {number}")
     return Entry("database_error", CARRIER, f"MySQL error {number}")
 
 
 def teradata_entry(number: int) -> Entry:
     """The entry of a Teradata error code (`*** Failure 3807`, `[Error 2801]`)."""
     if number in TERADATA_CODES:
-        return Entry(TERADATA_CODES[number], STRONG, f"Teradata error {number}")
+        return _entry(TERADATA_CODES[number], f"Teradata error {number}")
     return Entry("database_error", CARRIER, f"Teradata error {number}")
+
+
+def _entry(cls: str, label: str) -> Entry:
+    return Entry(cls, MEDIUM if cls == "unknown" else STRONG, label)
 
 
 def mq_entry(number: int, message: bool) -> Entry | None:
     """The entry of an MQ reason code, or of an AMQ message number when `message`."""
-    cls = (MQ_MESSAGES if message else MQ_REASONS).get(number)
-    label = f"IBM MQ AMQ{number}" if message else f"IBM MQ reason {number}"
-    return None if cls is None else Entry(cls, STRONG, label)
+    if message:
+        cls = MQ_MESSAGES.get(number)
+        return None if cls is None else _entry(cls, f"IBM MQ AMQ{number}")
+    if number not in MQ_REASONS:
+        return None
+    return _entry(MQ_REASONS[number][1], f"IBM MQ reason {number}")
+
+
+def mq_name_entry(name: str) -> Entry | None:
+    """The entry of an MQ reason code by its name (`MQRC_NOT_AUTHORIZED`)."""
+    code = MQ_REASON_NAMES.get(name.upper())
+    return None if code is None else mq_entry(code, message=False)
 
 
 def tsm_entry(number: int) -> Entry | None:
     """The entry of a Spectrum Protect client message (`ANS1329S`)."""
     cls = TSM_MESSAGES.get(number)
-    return None if cls is None else Entry(cls, STRONG, f"Spectrum Protect ANS{number}")
+    return None if cls is None else _entry(cls, f"Spectrum Protect ANS{number}")
