@@ -220,10 +220,22 @@ def _recovers(lines: list[str], index: int) -> bool:
     its next step, `Connected to Integration Service`, gets past nothing else)."""
     marks = [match[0] for match in RECOVERY_MARK.finditer(lines[index])]
     if not marks:
-        return False
+        return _after_retry(lines, index)
     if not all(CONNECTION_MADE.fullmatch(mark) for mark in marks):
         return True
     cause = next((line for line in reversed(lines[:index]) if cause_strength(line) > 0), None)
     return cause is None or any(
         f.entry.failure_class == "connection_failure" for f in line_findings(cause)
     )
+
+
+def _after_retry(lines: list[str], index: int) -> bool:
+    """Whether the success at lines[index] ends a retry: the line announcing it comes before any
+    error (`net use … retry 2` then `The command completed successfully.`)."""
+    for text in reversed(lines[:index]):
+        marks = line_marks(text)
+        if marks.retrying:
+            return True
+        if marks.error or cause_strength(text) > 0:
+            return False
+    return False

@@ -218,3 +218,20 @@ def test_portuguese_not_yet_published() -> None:
 )
 def test_quota_and_teradata_session_forms(line: str, expected: str) -> None:
     assert classify_joblog(joblog(line)).failure_class == expected
+
+
+def test_a_success_after_a_retry_announcement_recovers_the_error_before_it() -> None:
+    result = classify_joblog(
+        joblog(
+            "System error 53 has occurred.",
+            "net use: retry 2 of 3",
+            "The command completed successfully.",
+            "ERROR: step 3 failed with exit code 9",
+        )
+    )
+    assert result.failure_class == "unknown"
+
+
+def test_portuguese_file_that_never_arrived() -> None:
+    line = "Aguardou 90 minutos pelo arquivo /in/remessa_20261130.txt que não chegou"
+    assert classify_joblog(joblog(line)).failure_class == "dependency_not_satisfied"

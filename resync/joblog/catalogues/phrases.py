@@ -180,6 +180,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"|ainda nao (foi )?(realizad|fechad|processad|executad|concluid|gerad|entregu|publicad"
         r"|disponibilizad)"
         r"|arquivo (flag|ok|de sinalizacao)\b.{0,80}\bnao|nao foi disponibilizad"
+        r"|(arquivo|lote|remessa)\b.{0,80}\bnao (chegou|foi entregue)"
         r"|(waiting|waited) for (the )?(predecessor|upstream|dependenc)"
         r"|no (input|trigger|control|flag|source) files? (found|present|available|received)"
         r"|(period|business day|day|month)\b.{0,20}\bnot (yet )?closed|upstream\b.{0,60}\babend",
