@@ -235,3 +235,14 @@ def test_a_success_after_a_retry_announcement_recovers_the_error_before_it() -> 
 def test_portuguese_file_that_never_arrived() -> None:
     line = "Aguardou 90 minutos pelo arquivo /in/remessa_20261130.txt que não chegou"
     assert classify_joblog(joblog(line)).failure_class == "dependency_not_satisfied"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "filewait: timed out after 5400s waiting for /landing/gl/ready.flg",
+        "watch.cmd: gave up after 90 min waiting for \\\\fs01\\drop\\gl_20261130.done",
+    ],
+)
+def test_a_watcher_that_timed_out_waiting_for_a_path_is_a_dependency(line: str) -> None:
+    assert classify_joblog(joblog(line)).failure_class == "dependency_not_satisfied"

@@ -324,7 +324,9 @@ STRONG_PHRASES: dict[str, str] = {
     r"|canceling statement due to"
     r" lock timeout",
     "dependency_not_satisfied": r"\bafter \d+ (checks|polls|verificacoes)\b.{0,20}\b(giving up"
-    r"|gave up|desistindo)|(input|trigger|flag|control|ready|done|marker) files?\b.{0,120}"
+    r"|gave up|desistindo)|(timed out|time ?out|gave up|giving up)\b.{0,30}\bwait(ing|ed) for"
+    r" (the )?(file |flag |marker )?(/|\w:\\|\\\\)\S"
+    r"|(input|trigger|flag|control|ready|done|marker) files?\b.{0,120}"
     r"(not (yet )?(found|present|arrived|received|delivered)|did not arrive|has not (yet )?arrived"
     r"|never arrived)|arquivo (de entrada|de controle|gatilho|flag)\b.{0,120}nao (foi )?"
     r"(recebid|encontrad|entregu)|predecessor\b.{0,40}\bnot (yet )?(complete|completed|finished)"
