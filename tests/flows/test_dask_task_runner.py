@@ -1,5 +1,6 @@
-"""The capacity flow on a local Dask cluster (two worker processes) stores what it stores on
-the default thread runner, on both backends; the task runner is the one the settings choose.
+"""The capacity flow on a local Dask cluster (two worker processes, the database read from
+Prefect's block as deployments do) stores what it stores on the default thread runner, on both
+backends; the task runner is the one the settings choose.
 
 The forecasting work is three small FTAs; the cluster is most of the cost: at a load average of
 12 on this 2-core machine, two worker processes were up in 5.5 s and the first task run, which
@@ -18,6 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from flows.capacity_forecast import capacity_forecast
+from resync.db.connection_block import save_connection_block
 from resync.db.engine import session_scope
 from resync.db.models import CapacityForecast
 from resync.settings import Settings, get_settings
@@ -63,6 +65,11 @@ def test_dask_workers_store_what_the_thread_runner_stores(
     get_settings.cache_clear()
     threads = capacity_forecast.with_options(task_runner=configured_task_runner())()
 
+    # As deployed: the database only from Prefect's block, which each worker reads itself.
+    block = f"resync-database-{uuid.uuid4().hex[:8]}"
+    save_connection_block(database_url, block)
+    monkeypatch.setenv("RESYNC_DATABASE_BLOCK", block)
+    monkeypatch.delenv("RESYNC_DATABASE_URL")
     monkeypatch.setenv("RESYNC_TASK_RUNNER", "dask")
     monkeypatch.setenv("RESYNC_DASK_WORKERS", "2")
     get_settings.cache_clear()
