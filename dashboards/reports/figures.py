@@ -163,7 +163,9 @@ def _markers(forecast: Forecast, axis: str) -> tuple[list[dict], list[dict]]:
                 "xref": x,
                 "x": at,
                 "yref": f"{y} domain",
-                "y": 1,
+                # Below the others: an order-by date a few days before today (overdue) put its
+                # label on today's.
+                "y": 0.86 if text == "order by" else 1,
                 "text": f"{text} {when:%d %b}",
                 "showarrow": False,
                 "xanchor": "right" if text in ("P10", "today") else "left",

@@ -141,6 +141,9 @@ def test_a_chart_shows_history_forecast_bands_threshold_and_both_dates() -> None
         f"P10 {row.saturation_date_earliest:%d %b}",
         f"P50 {row.saturation_date:%d %b}",
     ]
+    heights = {a["text"].split()[0]: a["y"] for a in figure["layout"]["annotations"][1:]}
+    # An overdue order-by date lies days before today: its label goes below today's.
+    assert heights["order"] < heights["today"] == heights["P10"] == heights["P50"]
     assert [shape["x0"] for shape in figure["layout"]["shapes"][1:]] == [
         today.timestamp() * 1000,
         row.order_by_date.timestamp() * 1000,
