@@ -157,7 +157,8 @@ def task_seconds(flow_run_id: object) -> dict[str, float]:
 
 
 def main() -> None:
-    # Imported here, not at the top: the forecast's worker processes import this module.
+    # Imported here, not at the top: with RESYNC_TASK_RUNNER=dask, each worker process Dask
+    # spawns imports this module (multiprocessing's spawn re-imports the main module).
     from alembic import command
     from prefect.testing.utilities import prefect_test_harness
 
