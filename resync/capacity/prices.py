@@ -8,15 +8,18 @@ run their agents in containers on AWS. An estate with its own rate card writes i
 of the same fields and points `RESYNC_CAPACITY_PRICE_SHEET` at it.
 """
 
+from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 DEFAULT_SHEET = "on-premises-vm"
 
 
 class PriceSheet(BaseModel):
     """Monthly prices per unit added, in `currency`, and their `source`."""
+
+    model_config = ConfigDict(frozen=True)
 
     name: str = Field(min_length=1)
     currency: str = Field(min_length=3, max_length=3, pattern=r"^[A-Z]{3}$")
@@ -63,6 +66,8 @@ BUILT_IN_SHEETS = {
 }
 
 
+# Read once per process like the settings that name it: sizing asks for it once per series.
+@cache
 def load_price_sheet(setting: str) -> PriceSheet:
     """The built-in sheet named `setting`, else the JSON sheet at that path."""
     if setting in BUILT_IN_SHEETS:
