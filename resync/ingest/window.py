@@ -31,6 +31,11 @@ SAMPLES_SCHEMA: dict[str, Any] = {
 }
 
 
+def summaries_overlapping(start: datetime, end: datetime) -> ColumnElement[bool]:
+    """The summarised hours that overlap [start, end)."""
+    return (HOURLY.c.hour > start - HOUR) & (HOURLY.c.hour < end)
+
+
 def hour_of(connection: Connection, column: Any) -> ColumnElement[Any]:
     """`column` truncated to its UTC hour, in SQL."""
     if connection.dialect.name == "postgresql":
@@ -67,9 +72,7 @@ def read_hourly_window(
         HOURLY.c.hour,
         HOURLY.c.samples,
         *(HOURLY.c[f"{metric}_{statistic}"] for metric, statistic in columns.values()),
-    ).where(
-        HOURLY.c.hour > start - HOUR, HOURLY.c.hour < end, HOURLY.c.workstation.in_(workstations)
-    )
+    ).where(summaries_overlapping(start, end), HOURLY.c.workstation.in_(workstations))
     schema = {
         "workstation": pl.String,
         "hour": UTC_TIME,
@@ -107,7 +110,7 @@ def read_sample_window(connection: Connection, start: datetime, end: datetime) -
             for name in list(SAMPLES_SCHEMA)[2:-1]
         ),
         literal(None, Text),
-    ).where(HOURLY.c.hour > start - HOUR, HOURLY.c.hour < end)
+    ).where(summaries_overlapping(start, end))
     frame = pl.concat(
         [
             read_frame(connection, samples, SAMPLES_SCHEMA),
@@ -127,9 +130,7 @@ def workstations_in_window(
     """The FTAs with history in [start, end), optionally only among `names`, sorted."""
     raw = WorkstationMetrics
     from_samples = select(raw.workstation).where(raw.sample_time >= start, raw.sample_time < end)
-    from_summaries = select(HOURLY.c.workstation).where(
-        HOURLY.c.hour > start - HOUR, HOURLY.c.hour < end
-    )
+    from_summaries = select(HOURLY.c.workstation).where(summaries_overlapping(start, end))
     if names:
         from_samples = from_samples.where(raw.workstation.in_(names))
         from_summaries = from_summaries.where(HOURLY.c.workstation.in_(names))
@@ -143,7 +144,7 @@ def count_window(connection: Connection, start: datetime, end: datetime) -> dict
         connection.execute(select(func.count()).where(condition)).scalar_one()
         for condition in (
             (raw.sample_time >= start) & (raw.sample_time < end),
-            (HOURLY.c.hour > start - HOUR) & (HOURLY.c.hour < end),
+            summaries_overlapping(start, end),
         )
     )
     return {"workstations": len(workstations_in_window(connection, start, end)), "rows": rows}

@@ -24,9 +24,9 @@ from resync.db.models import (
     WorkstationMetrics,
     utcnow,
 )
+from resync.ingest.window import SAMPLES_SCHEMA
 from resync.learning.capacity import NOMINAL_PROBABILITY, outcome_kind
 from resync.learning.changes import Proposal
-from resync.maintenance.history import METRICS_SCHEMA
 
 PREDICTION_SCHEMA: dict[str, Any] = {
     "source": pl.String,
@@ -86,7 +86,7 @@ def load_due_predictions(connection: Connection, now: datetime) -> pl.DataFrame:
     )
     for finding in findings:
         acted_on = any((finding.run_id, a["action_id"]) in executed for a in finding.actions)
-        if finding.resource in METRICS_SCHEMA and "threshold" in finding.evidence and not acted_on:
+        if finding.resource in SAMPLES_SCHEMA and "threshold" in finding.evidence and not acted_on:
             day = datetime.combine(finding.predicted_failure_date, datetime.min.time(), UTC)
             rows.append(
                 {
@@ -144,7 +144,7 @@ def load_samples(
         )
         .order_by(WorkstationMetrics.sample_time)
     ).all()
-    schema = {name: METRICS_SCHEMA[name] for name in names}
+    schema = {name: SAMPLES_SCHEMA[name] for name in names}
     return pl.DataFrame([tuple(row) for row in rows], schema=schema, orient="row")
 
 

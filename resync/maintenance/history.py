@@ -12,10 +12,9 @@ import polars as pl
 from sqlalchemy import Connection, func, select
 
 from resync.db.models import JobExecution, Workstation
-from resync.ingest.window import SAMPLES_SCHEMA, count_window, read_sample_window
+from resync.ingest.window import count_window, read_sample_window
 from resync.jobs.store import JOB_RUN_SCHEMA
 
-METRICS_SCHEMA = SAMPLES_SCHEMA
 JOBS_SCHEMA: dict[str, Any] = {
     "workstation": pl.String,
     "job_stream": pl.String,
