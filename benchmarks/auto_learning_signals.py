@@ -120,11 +120,9 @@ def run_action_policies(sites: int, weeks: int, per_week: int, seed: int, settin
 def capacity_records(rng: np.random.Generator, weeks: int, per_week: int) -> pl.DataFrame:
     count = weeks * per_week
     resources = rng.choice(list(TRUE_RATES), count)
-    expected = rng.uniform(0, 1, count) < 0.6
-    nominal = np.where(expected, NOMINAL_PROBABILITY["expected"], NOMINAL_PROBABILITY["likely"])
-    truth = np.array(
-        [TRUE_RATES[r][0 if e else 1] for r, e in zip(resources, expected, strict=True)]
-    )
+    likely = rng.uniform(0, 1, count) < 0.6
+    nominal = np.where(likely, NOMINAL_PROBABILITY["likely"], NOMINAL_PROBABILITY["possible"])
+    truth = np.array([TRUE_RATES[r][0 if e else 1] for r, e in zip(resources, likely, strict=True)])
     return pl.DataFrame(
         {
             "subject_id": [f"f{i:06d}" for i in range(count)],

@@ -1,4 +1,4 @@
-"""Crossing-date calibration with known truth: do P10, P50 and the "likely" flag mean what they say?
+"""Crossing-date calibration with known truth: do P10, P50 and the risk levels mean what they say?
 
 Series from `benchmarks.wandering_growth` (written before the method was tuned): growth that
 wanders (random-walk growth, wandering slopes, jumps, cleanups, bursts) and stationary series,
@@ -10,25 +10,30 @@ future did:
   place in the simulated distribution of crossing days (a randomised PIT, so a truth on a
   date's own day counts in proportion, and one beyond the horizon lands among the paths that
   do not cross within it);
-- false "likely": the share of series that do not cross within the horizon whose probability of
-  a crossing is 10 % or more (a P10 date within the horizon), target at most 5 %, on all of them
-  and on the stationary ones alone;
+- false "likely": the share of series that do not cross within the horizon whose risk level
+  (`resync.capacity.risk`, as the capacity flow stores it) is likely, a crossing more probable
+  than not (a P50 date within the horizon), target at most 5 %, on all of them and on the
+  stationary ones alone; false "possible", the share flagged possible (a chance of 10 % to 50 %,
+  a watch item), and false "at risk", flagged either (the "likely" of the methods before the
+  levels were split);
 - the median absolute error of the P50 date, on the series that cross;
 - the probability of a crossing as forecast against the share that crossed, by bins of it, and
-  the false "likely" rate those probabilities imply if they are right (each series flagged
-  likely counts its chance of not crossing): a series with a 30 % chance is flagged, and
-  honestly so, though most such series do not cross.
+  the false rates those probabilities imply if they are right (each series flagged counts its
+  chance of not crossing): a series with a 30 % chance is flagged possible, and honestly so,
+  though most such series do not cross.
 
 The baseline, scored on the same series in the same run, is the previous method: the hourly
 forecaster's own crossings (`forecast_resource`: "expected" where its point forecast crosses,
 "earliest" where its upper 80 % bound does, read as P50 and P10, the "likely" flag from the
-earliest date). Series already at their threshold when the history ends are left out (there is
-nothing to forecast). Tuning uses seeds 0-149 only. Unseen ranges, each scored once: 1,000,000 on
-(the first method), 2,000,000 on (the second), `--held-out` 3,000,000 on (the third, whose
-persistence-aware trend test and walking slope were tuned on 0-149 after the second's run).
+earliest date; likely where the point forecast crosses, possible where only the bound does).
+Series already at their threshold when the history ends are left out (there is nothing to
+forecast). Tuning uses seeds 0-149 only. Unseen ranges, each scored once: 1,000,000 on (the
+first method), 2,000,000 on (the second), `--held-out` 3,000,000 on (the third, whose
+persistence-aware trend test and walking slope were tuned on 0-149 after the second's run),
+`--first-seed 3000150` (the risk levels likely and possible, 3,000,150-3,000,299).
 
     .venv/bin/python -m benchmarks.crossing_calibration [--per-kind 150] [--held-out]
-        [--output FILE]
+        [--first-seed N] [--output FILE]
 """
 
 import argparse
@@ -52,6 +57,7 @@ from benchmarks.wandering_growth import (
 )
 from resync.capacity.forecasting.capacity import forecast_resource
 from resync.capacity.forecasting.crossing import hourly_crossing
+from resync.capacity.risk import LIKELY_PROBABILITY, POSSIBLE_PROBABILITY, risk_level
 from resync.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,10 +78,11 @@ def baseline_days(series, truth: int | None, draw: float) -> dict:
 
     earliest, expected = day(outlook.earliest_at), day(outlook.expected_at)
     truth_value = np.inf if truth is None else truth
+    risk = "likely" if np.isfinite(expected) else "possible" if np.isfinite(earliest) else None
     return {
         "before_p10": truth_value < earliest,
         "before_p50": truth_value < expected,
-        "likely": np.isfinite(earliest),
+        "risk": risk,
     }
 
 
@@ -103,7 +110,7 @@ def score(kind: str, seed: int) -> dict | None:
         "baseline": baseline_days(series, truth, draw),
         "before_p10": place < 0.1,
         "before_p50": place < 0.5,
-        "likely": result.probability >= 0.1,
+        "risk": risk_level(result.probability),
         "probability": result.probability,
         "p50_error": None if truth is None or result.p50 is None else abs(result.p50 - truth),
     }
@@ -126,25 +133,36 @@ def reliability(rows: list[dict]) -> list[dict]:
     return table
 
 
-def implied_false_likely(rows: list[dict]) -> float:
-    """The false "likely" rate the forecast probabilities imply if they are right."""
-    flagged = sum(1 - row["probability"] for row in rows if row["probability"] >= 0.1)
+def implied_false_rate(rows: list[dict], low: float, high: float = np.inf) -> float:
+    """The false rate of the series flagged with a probability in [low, high) that the
+    forecast probabilities imply if they are right."""
+    flagged = sum(1 - row["probability"] for row in rows if low <= row["probability"] < high)
     return round(flagged / sum(1 - row["probability"] for row in rows), 3)
+
+
+def _rate(rows: list[dict], levels: tuple[str, ...]) -> float | None:
+    """The share of `rows` whose risk level is one of `levels`."""
+    return round(float(np.mean([row["risk"] in levels for row in rows])), 3) if rows else None
 
 
 def summarise(rows: list[dict]) -> dict:
     quiet = [row for row in rows if not row["crosses"]]
     stationary = [row for row in quiet if row["kind"] in STATIONARY]
     errors = [row["p50_error"] for row in rows if row["p50_error"] is not None]
+    rates = {}
+    for name, levels in (
+        ("likely", ("likely",)),
+        ("possible", ("possible",)),
+        ("at_risk", ("likely", "possible")),
+    ):
+        rates[f"false_{name}_rate"] = _rate(quiet, levels)
+        rates[f"false_{name}_rate_stationary"] = _rate(stationary, levels)
     return {
         "series": len(rows),
         "crossing": len(rows) - len(quiet),
         "share_before_p10": round(float(np.mean([row["before_p10"] for row in rows])), 3),
         "share_before_p50": round(float(np.mean([row["before_p50"] for row in rows])), 3),
-        "false_likely_rate": round(float(np.mean([row["likely"] for row in quiet])), 3),
-        "false_likely_rate_stationary": (
-            round(float(np.mean([row["likely"] for row in stationary])), 3) if stationary else None
-        ),
+        **rates,
         "p50_median_absolute_error_days": round(float(np.median(errors)), 1) if errors else None,
     }
 
@@ -173,7 +191,10 @@ def main() -> None:
     result = {
         "machine": describe_machine(),
         "reliability": reliability(rows),
-        "false_likely_rate_implied": implied_false_likely(rows),
+        "false_likely_rate_implied": implied_false_rate(rows, LIKELY_PROBABILITY),
+        "false_possible_rate_implied": implied_false_rate(
+            rows, POSSIBLE_PROBABILITY, LIKELY_PROBABILITY
+        ),
         "setup": {"seeds_from": first, "per_kind": arguments.per_kind, "kinds": list(KINDS)},
         "summary": summarise(rows),
         "baseline_summary": summarise(baseline),

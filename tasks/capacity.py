@@ -56,6 +56,7 @@ FORECAST_COLUMNS = (
     "saturation_date_earliest",
     "saturation_date_latest",
     "crossing_probability",
+    "risk",
     "full_forecast_at",
     "series",
     "calendar",
@@ -175,7 +176,7 @@ def forecast_metric_series(
 ) -> dict[str, Any]:
     """Forecast the series of `workstations` with enough history `horizon_days` ahead (a
     provisional estimate for the short ones); store model, MASE, crossing dates and their
-    probability, the month calendar used, and the series where a crossing is likely. The
+    probability and risk level, the month calendar used, and the series of those with a level. The
     models fit the run's window; the month calendar is learned from the
     `forecast_calendar_days` before `as_of` (samples where history keeps them, hourly
     summaries before) and the job starts over them. Returns the count per model
@@ -224,22 +225,20 @@ def assess_forecast_saturation(run_id: str, as_of: str) -> dict[str, int]:
     rows = []
     for row in _at_risk_rows(uuid.UUID(run_id)):
         assessed = assess_saturation(
-            row["saturation_date"],
-            row["saturation_date_earliest"],
-            datetime.fromisoformat(as_of),
-            lead_time,
+            row["saturation_date"], datetime.fromisoformat(as_of), lead_time
         )
-        probability = saturation_probability(row["resource"], assessed["risk"], calibrators)
+        probability = saturation_probability(row["resource"], row["risk"], calibrators)
         rows.append({**row, **assessed, "saturation_probability": probability})
     columns = ("days_to_saturation", "order_by_date", "saturation_probability")
     _update_rows(uuid.UUID(run_id), rows, columns)
     risks = Counter(row["risk"] for row in rows)
-    return {"expected": risks["expected"], "likely": risks["likely"]}
+    return {"likely": risks["likely"], "possible": risks["possible"]}
 
 
 @database_task
 def recommend_scaling(run_id: str, horizon_days: int) -> dict[str, Any]:
-    """Size CPU, memory or disk for each series at risk from its FTA's host facts, with cost."""
+    """Size CPU, memory or disk for each likely saturation from its FTA's host facts, with
+    cost; a possible one is a watch item."""
     settings = get_settings().model_copy(update={"forecast_horizon_days": horizon_days})
     rows = _at_risk_rows(uuid.UUID(run_id))
     with get_engine().connect() as connection:
@@ -255,6 +254,7 @@ def recommend_scaling(run_id: str, horizon_days: int) -> dict[str, Any]:
     return {
         "recommended": len(priced),
         "investigate": actions["investigate"],
+        "watch": actions["watch"],
         "without_host_facts": actions["none"],
         "monthly_cost": round(sum(advice["monthly_cost"] for advice in priced), 2),
         "currency": load_price_sheet(settings.capacity_price_sheet).currency,

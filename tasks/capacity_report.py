@@ -10,6 +10,7 @@ from prefect.cache_policies import NONE
 
 from resync.analyst import write_insight
 from resync.capacity.insight import TASK, TOP_AT_RISK, CapacityInsight, deterministic_insight
+from resync.capacity.risk import describe_levels
 from resync.capacity.run_store import at_risk_series, mark_run_finished, record_run_insight
 from resync.db.engine import get_engine
 from tasks.database import database_task
@@ -74,12 +75,13 @@ def publish_capacity_artifacts(
         key="capacity-forecast-summary",
         markdown=(
             "### Capacity forecast\n\n"
-            "| FTAs | series | too little data | saturation expected | likely | sized "
+            "| FTAs | series | too little data | likely saturations | possible (watched) | sized "
             f"| monthly cost ({summary['currency']}) |\n|---|---|---|---|---|---|---|\n"
             f"| {summary['workstations']} | {summary['series']} | {summary['insufficient']} "
-            f"| {summary['expected']} | {summary['likely']} | {summary['recommended']} "
+            f"| {summary['likely']} | {summary['possible']} | {summary['recommended']} "
             f"| {summary['monthly_cost']} |\n\n"
-            f"{insight['insight']}\n\nAnalyst: {insight['analyst']}{note}\n"
+            f"{insight['insight']}\n\nRisk levels: {describe_levels()}.\n\n"
+            f"Analyst: {insight['analyst']}{note}\n"
         ),
         description=f"Capacity run {run_id}",
     )
@@ -90,6 +92,7 @@ def publish_capacity_artifacts(
             {
                 "workstation": row["workstation"],
                 "resource": row["resource"],
+                "risk": row["risk"],
                 "order_by": _date(row["order_by_date"]),
                 "p10": _date(row["saturation_date_earliest"]),
                 "p50": _date(row["saturation_date"]),
@@ -106,7 +109,7 @@ def publish_capacity_artifacts(
         key="capacity-at-risk",
         table=rows,
         description=(
-            f"{len(rows)} FTA resources expected or likely to saturate, by order-by date then "
+            f"{len(rows)} FTA resources likely or possibly saturating, by order-by date then "
             "probability of a crossing within the horizon"
         ),
     )

@@ -146,10 +146,11 @@ def publish_report_artifacts(report_id: uuid.UUID, data: ReportData) -> None:
         key="report-summary",
         markdown=(
             f"### {data.title}\n\n"
-            "| FTAs at risk | expected saturations | too little data | open alerts | insight by |\n"
-            "|---|---|---|---|---|\n"
-            f"| {summary['workstations_at_risk']} | {summary['expected_saturations']} "
-            f"| {summary['insufficient_data']} | {summary['open_alerts']} | {analyst} |\n\n"
+            "| FTAs at risk | likely saturations | possible (watched) | too little data "
+            "| open alerts | insight by |\n|---|---|---|---|---|---|\n"
+            f"| {summary['workstations_at_risk']} | {summary['likely_saturations']} "
+            f"| {summary['possible_saturations']} | {summary['insufficient_data']} "
+            f"| {summary['open_alerts']} | {analyst} |\n\n"
             f"[HTML]({html_url}) · [PDF]({pdf_url}) (links open until {until})\n"
         ),
         description=f"{data.title}: the counts and where to read it",
@@ -160,6 +161,7 @@ def publish_report_artifacts(report_id: uuid.UUID, data: ReportData) -> None:
             {
                 "workstation": row.workstation,
                 "resource": RESOURCE_LABELS[row.resource],
+                "risk": row.risk,
                 "order_by": _format_date(row.order_by_date),
                 "p10": _format_date(row.saturation_date_earliest),
                 "p50": _format_date(row.saturation_date),

@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, status
 from api.deps import MetricsReadKey, SessionDep
 from resync.capacity.finished_runs import find_forecast_run, latest_forecasts
 from resync.capacity.resources import Resource
+from resync.capacity.risk import LIKELY_PROBABILITY, POSSIBLE_PROBABILITY, RiskLevel
 from resync.capacity.schemas import CapacityForecastPublic, CapacityForecastsPublic
 from resync.ingest.payload import WORKSTATION_PATTERN
 from resync.settings import get_settings
@@ -23,7 +24,18 @@ def read_capacity_forecasts(
     resource: Resource | None = None,
     at_risk: Annotated[
         bool | None,
-        Query(description="true: a crossing is expected or likely in the horizon; false: none"),
+        Query(
+            description="true: a crossing within the horizon is likely or possible (a chance of "
+            f"{POSSIBLE_PROBABILITY:.0%} or more, the P10 date within it); false: neither"
+        ),
+    ] = None,
+    risk: Annotated[
+        RiskLevel | None,
+        Query(
+            description="likely: a crossing within the horizon is more probable than not (the "
+            f"P50 date within it); possible: a chance of {POSSIBLE_PROBABILITY:.0%} to "
+            f"{LIKELY_PROBABILITY:.0%}"
+        ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 5_000,
     run_id: Annotated[
@@ -49,6 +61,7 @@ def read_capacity_forecasts(
         limit=limit,
         standard_days=get_settings().forecast_history_days,
         run_id=run_id,
+        risk=risk,
     )
     data = [CapacityForecastPublic.model_validate(row, from_attributes=True) for row in rows]
     return CapacityForecastsPublic(data=data, count=count)

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from resync.capacity.resources import Resource
+from resync.capacity.risk import RiskLevel
 
 RESOURCE_LABELS: dict[str, str] = {
     "cpu": "CPU",
@@ -47,7 +48,8 @@ class Series(BaseModel):
 class Recommendation(BaseModel):
     """What to add to stay under the threshold over the horizon, and what it costs a month.
 
-    `action` is "add" (with amount, unit and cost) or "none" (with the reason no size is given).
+    `action` is "add" (a likely saturation, with amount, unit and cost), "watch" (a possible
+    one: nothing proposed), "investigate" (a leak) or "none" (with the reason no size is given).
     """
 
     model_config = ConfigDict(extra="allow")
@@ -84,6 +86,8 @@ class Forecast(BaseModel):
     saturation_date_earliest: AwareDatetime | None = None
     saturation_date_latest: AwareDatetime | None = None
     crossing_probability: float | None = None
+    risk: RiskLevel | None = None
+    """likely or possible (`resync.capacity.risk`), None when neither."""
     order_by_date: AwareDatetime | None = None
     days_to_saturation: float | None = None
     history_days: float | None = None
@@ -95,16 +99,9 @@ class Forecast(BaseModel):
     `history_days` of history (None: none recurred)."""
 
     @property
-    def risk(self) -> str | None:
-        """ "expected" (P50 within the horizon), "likely" (P10 within it) or None."""
-        if self.saturation_date is not None:
-            return "expected"
-        return "likely" if self.saturation_date_earliest is not None else None
-
-    @property
     def at_risk(self) -> bool:
-        """Saturation expected, or likely (upper interval), within the horizon."""
-        return self.saturation_date is not None or self.saturation_date_earliest is not None
+        """Saturation likely or possible within the horizon."""
+        return self.risk is not None
 
     @property
     def label(self) -> str:
@@ -159,8 +156,8 @@ class ReportData(BaseModel):
 
     def estate_table(self) -> list[Forecast]:
         """Every forecast and provisional estimate in the order of every at-risk list: by
-        order-by date, then probability of a crossing, then earliest likely date; no crossing
-        likely within the horizon last."""
+        order-by date, then probability of a crossing, then P10 date; those without one
+        last."""
         forecasts = [row for row in self.forecasts if row.status != "insufficient_data"]
         return sorted(
             forecasts,
@@ -176,7 +173,7 @@ class ReportData(BaseModel):
         )
 
     def at_risk(self) -> list[Forecast]:
-        """The forecasts with saturation expected or likely in the horizon, in table order."""
+        """The forecasts with saturation likely or possible in the horizon, in table order."""
         return [row for row in self.estate_table() if row.at_risk]
 
     def insufficient_data(self) -> list[Forecast]:
@@ -194,16 +191,17 @@ class ReportData(BaseModel):
         return [row for row in self.estate_table() if row.unreliable_reason]
 
     def monthly_cost(self) -> dict[str, Any]:
-        """The proposed monthly cost in all and by risk level, and its currency."""
-        totals = {"expected": 0.0, "likely": 0.0}
-        currency = None
+        """The proposed monthly cost and its currency, with the likely saturations it sizes
+        (`sized`) and the possible ones watched, for which nothing is proposed (`watched`)."""
+        total, sized, currency = 0.0, 0, None
         for row in self.at_risk():
             advice = row.recommendation
             if advice is not None and advice.monthly_cost is not None:
-                totals[row.risk] += advice.monthly_cost
+                total += advice.monthly_cost
+                sized += 1
                 currency = advice.currency
-        rounded = {risk: round(cost, 2) for risk, cost in totals.items()}
-        return {"total": round(sum(totals.values()), 2), **rounded, "currency": currency}
+        watched = sum(row.risk == "possible" for row in self.forecasts)
+        return {"total": round(total, 2), "sized": sized, "watched": watched, "currency": currency}
 
     def accuracy(self) -> list[dict[str, Any]]:
         """Per resource: series forecast, median backtest MASE of the models and of seasonal
@@ -251,7 +249,8 @@ class ReportData(BaseModel):
             "unreliable": len(self.unreliable()),
             "monthly_cost": self.monthly_cost(),
             "at_risk": len(at_risk),
-            "expected_saturations": sum(row.saturation_date is not None for row in at_risk),
+            "likely_saturations": sum(row.risk == "likely" for row in at_risk),
+            "possible_saturations": sum(row.risk == "possible" for row in at_risk),
             "insufficient_data": len(self.insufficient_data()),
             "open_alerts": len(self.alerts),
             "workstations_at_risk": len({row.workstation for row in at_risk}),

@@ -184,7 +184,8 @@ def _y_axis(forecast: Forecast) -> dict:
 
 
 def caption(forecast: Forecast, horizon_days: int) -> str:
-    """The line under a chart's title: its crossing dates and probability, the order-by date,
+    """The line under a chart's title: its crossing dates, probability and risk level, the
+    order-by date,
     the model and its MASE beside naive's, and whether it is provisional or unreliable."""
 
     def day(value: datetime | None) -> str:
@@ -195,6 +196,8 @@ def caption(forecast: Forecast, horizon_days: int) -> str:
         f"P10 {day(forecast.saturation_date_earliest)} · P50 {day(forecast.saturation_date)} · "
         f"P90 {day(forecast.saturation_date_latest)} · {probability:.0%} within {horizon_days} d"
     )
+    if forecast.risk is not None:
+        dates += f" ({forecast.risk})"
     if forecast.order_by_date is not None:
         dates += f" · order by {day(forecast.order_by_date)}"
     if forecast.status == "provisional":

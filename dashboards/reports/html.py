@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from dashboards.reports.data import RESOURCE_LABELS, Forecast, ReportData
 from dashboards.reports.figures import UNITS, caption, chart_sheets, saturation_figure
+from resync.capacity.risk import describe_levels
 from resync.reports.content_security import DRAW_CHARTS, report_plotly_js
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -42,7 +43,9 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     environment.filters.update(number=_number, date=_date, datetime=_datetime)
-    environment.globals.update(resource_labels=RESOURCE_LABELS, units=UNITS, caption=caption)
+    environment.globals.update(
+        resource_labels=RESOURCE_LABELS, units=UNITS, caption=caption, risk_levels=describe_levels()
+    )
     return environment
 
 

@@ -32,9 +32,9 @@ class CapacityState(TypedDict, total=False):
     fta_errors: Annotated[dict[str, str], operator.or_]
     """The FTAs a step failed on, by name, with the error: left out, the others forecast."""
     saturation: dict[str, int]
-    """expected (the P50 crossing date is within the horizon), likely (only the P10 one is)."""
+    """likely, possible: the series at each risk level (`resync.capacity.risk`)."""
     scaling: dict[str, Any]
-    """recommended, investigate (a leak: restart rather than buy), without_host_facts,
-    monthly_cost, currency."""
+    """recommended (likely saturations sized), investigate (a leak: restart rather than buy),
+    watch (possible saturations, nothing proposed), without_host_facts, monthly_cost, currency."""
     insight: dict[str, str]
     """analyst, note, insight (the paragraph)."""

@@ -11,7 +11,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from resync.capacity.resources import Resource
-from resync.capacity.run_store import AT_RISK_ORDER
+from resync.capacity.risk import RiskLevel
+from resync.capacity.run_store import AT_RISK, AT_RISK_ORDER
 from resync.db.models import CapacityForecast, CapacityForecastRun
 
 
@@ -65,11 +66,13 @@ def latest_forecasts(
     limit: int,
     standard_days: int,
     run_id: uuid.UUID | None = None,
+    risk: RiskLevel | None = None,
 ) -> tuple[list[CapacityForecast], int]:
     """Up to `limit` forecasts, in the order of every at-risk list, and how many match in all:
     the estate's latest (see `_latest_forecasts`), or those of the finished run `run_id`.
 
-    `at_risk` true keeps the series whose crossing is expected or likely, false the others.
+    `at_risk` true keeps the series with a risk level (likely or possible), false the others;
+    `risk` keeps those of one level.
     """
     if run_id is None:
         query = _latest_forecasts(standard_days)
@@ -85,9 +88,9 @@ def latest_forecasts(
     if resource is not None:
         query = query.where(CapacityForecast.resource == resource)
     if at_risk is not None:
-        expected = CapacityForecast.saturation_date.is_not(None)
-        crossing = expected | CapacityForecast.saturation_date_earliest.is_not(None)
-        query = query.where(crossing if at_risk else ~crossing)
+        query = query.where(AT_RISK if at_risk else ~AT_RISK)
+    if risk is not None:
+        query = query.where(CapacityForecast.risk == risk)
     count = session.scalar(select(func.count()).select_from(query.subquery()))
     rows = session.scalars(query.order_by(*AT_RISK_ORDER).limit(limit))
     return list(rows), count or 0

@@ -10,12 +10,15 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from resync.capacity.risk import LIKELY_PROBABILITY, POSSIBLE_PROBABILITY, describe_levels
+
 TASK = (
     "Write the insight paragraph of a weekly capacity-forecast report for TWS operators: which "
     "FTAs run out of which resource first, between which dates (P10 to P90) and how likely, "
-    "what to order by when and what it costs, and how many series had too little data. Say "
-    "nothing about saturation for series that were not forecast. Plain prose, at most 120 "
-    "words, no lists."
+    "what to order by when and what it costs, and how many series had too little data. Each "
+    f"series at risk has a level ({describe_levels()}); use the words likely and possible "
+    "only in that sense. Say nothing about saturation for series that were not forecast. "
+    "Plain prose, at most 120 words, no lists."
 )
 TOP_AT_RISK = 20
 
@@ -31,13 +34,13 @@ def _date(value: Any) -> str:
 
 
 def _percent(value: Any) -> str:
-    return "" if value is None else f", {float(value):.0%} likely within the horizon"
+    return "" if value is None else f", a {float(value):.0%} chance within the horizon"
 
 
 def deterministic_insight(data: Mapping[str, Any]) -> CapacityInsight:
-    """Fixed sentences from the run summary (`series`, `forecast`, `insufficient`, `expected`,
-    `likely`, `horizon_days`, `at_risk` by order-by date then probability); no conclusion about
-    saturation when nothing was forecast."""
+    """Fixed sentences from the run summary (`series`, `forecast`, `insufficient`, `likely`,
+    `possible`, `horizon_days`, `at_risk` by order-by date then probability); no conclusion
+    about saturation when nothing was forecast."""
     horizon = data["horizon_days"]
     if not data["forecast"]:
         return CapacityInsight(
@@ -49,11 +52,13 @@ def deterministic_insight(data: Mapping[str, Any]) -> CapacityInsight:
         )
     sentences = [
         f"{data['forecast']} of {data['series']} series of {data['workstations']} FTAs were "
-        f"forecast {horizon} days ahead; {data['expected']} are expected to saturate within "
-        f"the horizon (P50 date) and {data['likely']} more may (P10 date)."
+        f"forecast {horizon} days ahead; {data['likely']} are likely to saturate within the "
+        f"horizon (a chance of {LIKELY_PROBABILITY:.0%} or more) and {data['possible']} more "
+        f"possibly ({POSSIBLE_PROBABILITY:.0%} to {LIKELY_PROBABILITY:.0%}: watched, nothing "
+        "proposed to buy)."
     ]
     for item in data["at_risk"][:3]:
-        name = f"{item['workstation']} {item['resource']}"
+        name = f"{item['workstation']} {item['resource']} ({item['risk']})"
         if item.get("order_by_date"):
             sentence = f"{name}: order by {_date(item['order_by_date'])}"
         else:
@@ -68,14 +73,17 @@ def deterministic_insight(data: Mapping[str, Any]) -> CapacityInsight:
             sentence += " a month"
         elif item.get("action") == "investigate":
             sentence += "; a steady climb like a leak: investigate and restart before buying"
+        elif item.get("action") == "watch":
+            sentence += "; a watch item"
         sentences.append(sentence + ".")
     if data["insufficient"]:
         sentences.append(
             f"{data['insufficient']} series had too little history to forecast and are listed "
             "as insufficient data."
         )
-    if not data["expected"] and not data["likely"]:
+    if not data["likely"] and not data["possible"]:
         sentences.append(
-            "No forecast FTA resource is expected or likely to saturate within the horizon."
+            "No forecast FTA resource is likely or possibly saturating within the horizon "
+            f"(a chance of {POSSIBLE_PROBABILITY:.0%} or more)."
         )
     return CapacityInsight(paragraph=" ".join(sentences))

@@ -1,20 +1,21 @@
 """Capacity planning from forecasts: saturation outlook per series and scaling sized to the host.
 
-Pure functions: `assess_saturation` turns crossing dates into days to saturation, an order-by
-date and a risk level; `size_scaling` says how much CPU, memory or disk an FTA needs so that its
+Pure functions: `assess_saturation` turns the P50 crossing date into days to saturation and an
+order-by date; `size_scaling` says how much CPU, memory or disk an FTA needs so that its
 projected peak stays `capacity_headroom_percent` points under the threshold for the whole
 horizon, from the host facts the agent sent, and what that costs a month on the price sheet in
 force (`resync.capacity.prices`). Without host facts it says so instead of inventing a size.
+Capacity is proposed for a likely saturation only; a possible one is a watch item
+(`resync.capacity.risk`).
 """
 
 import math
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from resync.capacity.prices import DEFAULT_SHEET, load_price_sheet
 from resync.settings import Settings
 
-RiskLevel = Literal["expected", "likely"]
 LEAK_R_SQUARED = 0.8
 
 # Per resource: the host fact giving its capacity, how to turn it into the unit sold, the unit,
@@ -27,26 +28,15 @@ CAPACITY_UNITS: dict[str, tuple[str, float, str, float, str]] = {
 
 
 def assess_saturation(
-    saturation_date: datetime | None,
-    saturation_date_earliest: datetime | None,
-    as_of: datetime,
-    lead_time_days: int,
+    saturation_date: datetime | None, as_of: datetime, lead_time_days: int
 ) -> dict[str, Any]:
-    """Days to the expected crossing, the order-by date before it, and the risk level.
-
-    `expected` when the forecast itself crosses within the horizon, `likely` when only its
-    upper 80 % bound does, None when neither does.
-    """
+    """Days to the P50 crossing and the order-by date before it (None without a P50 date
+    within the horizon: nothing to order yet)."""
     if saturation_date is None:
-        return {
-            "days_to_saturation": None,
-            "order_by_date": None,
-            "risk": "likely" if saturation_date_earliest is not None else None,
-        }
+        return {"days_to_saturation": None, "order_by_date": None}
     return {
         "days_to_saturation": round((saturation_date - as_of) / timedelta(days=1), 2),
         "order_by_date": saturation_date - timedelta(days=lead_time_days),
-        "risk": "expected",
     }
 
 
@@ -117,11 +107,24 @@ def looks_like_a_leak(row: dict[str, Any]) -> bool:
     )
 
 
+def watch_item(row: dict[str, Any]) -> dict[str, Any]:
+    """A possible saturation: watched, with its chance, nothing proposed to buy."""
+    probability = row.get("crossing_probability")
+    chance = "" if probability is None else f" ({probability:.0%} chance within the horizon)"
+    return {
+        "action": "watch",
+        "resource": row["resource"],
+        "reason": f"possible saturation{chance}: watched, capacity is proposed once it is likely",
+    }
+
+
 def recommend(row: dict[str, Any], host: dict[str, Any] | None, settings: Settings) -> dict | None:
-    """The scaling recommendation of one forecast row at risk, or None when it is not at risk."""
+    """The recommendation for one forecast row with a risk level (None without one): sizing
+    and its cost for a likely saturation, a watch item for a possible one, and for a leak
+    (either level) to investigate before buying."""
     if row["resource"] not in CAPACITY_UNITS or row.get("threshold") is None:
         return None
-    if row.get("saturation_date") is None and row.get("saturation_date_earliest") is None:
+    if row.get("risk") is None:
         return None
     if looks_like_a_leak(row):
         return {
@@ -133,6 +136,8 @@ def recommend(row: dict[str, Any], host: dict[str, Any] | None, settings: Settin
                 "before buying memory"
             ),
         }
+    if row["risk"] == "possible":
+        return watch_item(row)
     series = row.get("series") or {"forecast": []}
     upper = [point["hi80"] for point in series["forecast"]]
     peak = projected_peak(

@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from resync.db.models import CapacityForecast, CapacityForecastRun, Workstation
 
@@ -25,6 +25,7 @@ AT_RISK_COLUMNS = (
     "days_to_saturation",
     "saturation_probability",
     "crossing_probability",
+    "risk",
     "mase",
     "naive_mase",
     "unreliable_reason",
@@ -32,18 +33,14 @@ AT_RISK_COLUMNS = (
     "recommendation",
 )
 
-# Saturation expected (the P50 crossing date is within the horizon) or likely (the P10 one is).
-_CROSSING = or_(
-    CapacityForecast.saturation_date.is_not(None),
-    CapacityForecast.saturation_date_earliest.is_not(None),
-)
-
+# A risk level, likely or possible (`resync.capacity.risk`): the series at risk.
+AT_RISK = CapacityForecast.risk.is_not(None)
 
 _FIRST_CROSSING = func.coalesce(
     CapacityForecast.saturation_date_earliest, CapacityForecast.saturation_date
 )
 # Order-by date (none: after every dated one), then the probability of a crossing, then the
-# earliest likely date: a series to order for first, the likeliest among equals.
+# P10 date: a series to order for first, the likeliest among equals.
 AT_RISK_ORDER = (
     CapacityForecast.order_by_date.is_(None),
     CapacityForecast.order_by_date,
@@ -128,20 +125,20 @@ def update_forecast_rows(
 
 
 def at_risk_rows(connection: Connection, run: uuid.UUID) -> list[dict[str, Any]]:
-    """Every column of the run's rows whose crossing is expected or likely."""
-    query = select(CapacityForecast).where(CapacityForecast.run_id == run, _CROSSING)
+    """Every column of the run's rows with a risk level (likely or possible)."""
+    query = select(CapacityForecast).where(CapacityForecast.run_id == run, AT_RISK)
     return [dict(row._mapping) for row in connection.execute(query)]
 
 
 def at_risk_series(
     connection: Connection, run: uuid.UUID, limit: int | None = None
 ) -> list[dict[str, Any]]:
-    """The run's series whose crossing is expected or likely, without charts, in the order
-    of every list of them: by order-by date, then probability, soonest crossing first."""
+    """The run's series with a risk level, without charts, in the order of every list of
+    them: by order-by date, then probability, soonest crossing first."""
     forecast = CapacityForecast
     query = (
         select(*(getattr(forecast, name) for name in AT_RISK_COLUMNS))
-        .where(forecast.run_id == run, _CROSSING)
+        .where(forecast.run_id == run, AT_RISK)
         .order_by(*AT_RISK_ORDER)
         .limit(limit)
     )

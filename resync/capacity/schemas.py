@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from resync.capacity.resources import Resource
+from resync.capacity.risk import LIKELY_PROBABILITY, POSSIBLE_PROBABILITY, RiskLevel
 
 
 class CapacityForecastPublic(BaseModel):
@@ -51,16 +52,27 @@ class CapacityForecastPublic(BaseModel):
     crossing_probability: float | None = Field(
         description="Probability of a crossing within the horizon (share of simulated paths)"
     )
+    risk: RiskLevel | None = Field(
+        default=None,
+        description="likely: a crossing within the horizon is more probable than not "
+        f"(crossing_probability ≥ {LIKELY_PROBABILITY}, the P50 date within it), capacity is "
+        f"proposed; possible: {POSSIBLE_PROBABILITY} to {LIKELY_PROBABILITY} (the P10 date "
+        f"within it), a watch item, nothing proposed; null: under {POSSIBLE_PROBABILITY} or no "
+        "threshold",
+    )
     order_by_date: datetime | None = Field(
-        description="Expected crossing minus the procurement lead time"
+        description="P50 crossing date minus the procurement lead time (likely saturations)"
     )
     days_to_saturation: float | None
     saturation_probability: float | None = Field(
-        description="Probability of the crossing by the expected (else earliest likely) date: "
-        "nominally 0.5 (0.1 for the P10 date), calibrated on past outcomes once auto-learning "
-        "has applied a calibrator"
+        description="Probability of the crossing by the P50 date (likely), else by the P10 date "
+        "(possible): nominally 0.5 (0.1 for the P10 date), calibrated on past outcomes once "
+        "auto-learning has applied a calibrator"
     )
-    recommendation: dict[str, Any] | None
+    recommendation: dict[str, Any] | None = Field(
+        description='action "add" (amount, unit, monthly_cost: a likely saturation), "watch" (a '
+        'possible one, nothing proposed), "investigate" (a leak) or "none" (no host facts)'
+    )
     history_days: float | None
     calendar: dict[str, Any] | None = Field(
         default=None,

@@ -30,6 +30,7 @@ from resync.capacity.forecasting.forecaster import InsufficientHistory, forecast
 from resync.capacity.forecasting.resample import RESOURCE_AGGREGATIONS
 from resync.capacity.forecasting.trend import fit_linear_trend
 from resync.capacity.resources import SATURATING
+from resync.capacity.risk import risk_level
 from resync.db.frames import UTC_TIME
 from resync.settings import Settings
 
@@ -41,7 +42,6 @@ HOURS_PER_DAY = 24
 # a day (a few daily values cannot carry a trend).
 PROVISIONAL_MINIMUM_DAYS = 2
 PROVISIONAL_STEPS_PER_DAY = 4
-LIKELY_PROBABILITY = 0.1
 
 
 def hourly_series(frame: pl.DataFrame, resource: str) -> pl.DataFrame:
@@ -161,7 +161,7 @@ def _unreliable_reason(model_mase: float, naive_mase: float) -> str | None:
 def _crossing_row(
     resource: str, hourly: pl.DataFrame, settings: Settings, steps_per_day: int
 ) -> dict[str, Any]:
-    """Dates, probability and (when a crossing is likely) the chart series of a saturating
+    """Dates, probability, risk level and (with a level) the chart series of a saturating
     resource, from simulated paths of its daily (or quarter-day) values."""
     crossing = hourly_crossing(
         hourly["value"].to_numpy(),
@@ -170,11 +170,9 @@ def _crossing_row(
         settings.forecast_horizon_days,
         steps_per_day,
     )
-    likely = crossing.probability >= LIKELY_PROBABILITY
-    return {
-        **_dates(hourly["sample_time"][-1], crossing),
-        "series": _series_document(hourly, resource, crossing, steps_per_day) if likely else None,
-    }
+    risk = risk_level(crossing.probability)
+    chart = None if risk is None else _series_document(hourly, resource, crossing, steps_per_day)
+    return {**_dates(hourly["sample_time"][-1], crossing), "risk": risk, "series": chart}
 
 
 def forecast_row(
@@ -186,7 +184,7 @@ def forecast_row(
     calendar: MonthCalendar | None = None,
 ) -> dict[str, Any]:
     """Model, MASE beside seasonal naive's, crossing dates P10/P50/P90 and their probability,
-    how often a week held back fell inside their band, and (when a crossing is likely) the
+    how often a week held back fell inside their band, the risk level and (with one) the
     series; a provisional estimate on a short history;
     `preferred_model` is the model auto-learning prefers for this FTA × resource, if any;
     `calendar` the month's-turn effects learned from a longer history."""
@@ -233,7 +231,12 @@ def forecast_row(
             hourly["value"].to_numpy(), RESOURCE_AGGREGATIONS[resource], PERCENT_BOUNDS
         )
         return row | _crossing_row(resource, hourly, settings, 1) | {"band_coverage": coverage}
-    return row | {"saturation_date": None, "saturation_date_earliest": None, "series": None}
+    return row | {
+        "saturation_date": None,
+        "saturation_date_earliest": None,
+        "risk": None,
+        "series": None,
+    }
 
 
 def forecast_workstations(

@@ -64,8 +64,8 @@ def _judged(source: str) -> Any:
 def load_due_predictions(connection: Connection, now: datetime) -> pl.DataFrame:
     """Findings and capacity forecasts whose date has passed and that were not judged yet.
 
-    A capacity forecast is judged by its expected date with the nominal probability of a
-    crossing by then, or, when only its upper bound crossed, by its earliest likely date.
+    A capacity forecast is judged by the date of its risk level with the nominal probability
+    of a crossing by then: its P50 date when likely, its P10 date when possible.
 
     A finding one of whose actions really ran (not a dry run) is left out: the failure it
     predicted may have been prevented, so its outcome says nothing about the prediction.
@@ -113,7 +113,6 @@ def load_due_predictions(connection: Connection, now: datetime) -> pl.DataFrame:
         )
     )
     for forecast in forecasts:
-        risk = "expected" if forecast.saturation_date is not None else "likely"
         rows.append(
             {
                 "source": "capacity",
@@ -123,7 +122,7 @@ def load_due_predictions(connection: Connection, now: datetime) -> pl.DataFrame:
                 "resource": CAPACITY_COLUMNS[forecast.resource],
                 "predicted_at": forecast.created_at,
                 "due_at": forecast.saturation_date or forecast.saturation_date_earliest,
-                "confidence": NOMINAL_PROBABILITY[risk],
+                "confidence": NOMINAL_PROBABILITY[forecast.risk],
                 "threshold": forecast.threshold,
             }
         )

@@ -47,6 +47,8 @@ def crossing(days: float) -> dict[str, Any]:
         "model": "theta",
         "saturation_date": saturation,
         "saturation_date_earliest": saturation - timedelta(days=3),
+        "crossing_probability": 0.9,
+        "risk": "likely",
         "order_by_date": saturation - timedelta(days=30),
         "days_to_saturation": days,
         "recommendation": {"action": "add", "amount": 100, "unit": "GB", "currency": "USD"},
@@ -69,7 +71,9 @@ def runs(database_url: str) -> dict[str, uuid.UUID]:
         [
             {"workstation": "FTA-A", "resource": "disk", **crossing(40)},
             {"workstation": "FTA-A", "resource": "memory", "threshold": 95.0, "mase": 0.7,
-             "saturation_date_earliest": NOW + timedelta(days=80)},
+             "saturation_date_earliest": NOW + timedelta(days=80),
+             "crossing_probability": 0.15, "risk": "possible",
+             "recommendation": {"action": "watch", "reason": "possible saturation"}},
             {"workstation": "FTA-C", "resource": "cpu", "status": "insufficient_data"},
         ],
     )  # fmt: skip
@@ -92,7 +96,8 @@ def test_latest_finished_forecast_per_series_soonest_first(client, make_key, run
     body = get(client, make_key)
     assert body["count"] == 4
     keys = [(row["workstation"], row["resource"]) for row in body["data"]]
-    # Expected crossings first, then likely-only, then none; the unfinished run is ignored.
+    # By order-by date (a likely crossing), then probability (possible), then none; the
+    # unfinished run is ignored.
     assert keys == [("FTA-A", "disk"), ("FTA-A", "memory"), ("FTA-B", "cpu"), ("FTA-C", "cpu")]
     disk, memory, old_cpu, new_fta = body["data"]
     assert disk["run_id"] == str(runs["new"])
@@ -102,11 +107,15 @@ def test_latest_finished_forecast_per_series_soonest_first(client, make_key, run
     assert disk["order_by_date"].startswith("2026-12-02")
     assert disk["mase"] == 0.8
     assert disk["recommendation"]["unit"] == "GB"
+    assert (disk["risk"], disk["crossing_probability"]) == ("likely", 0.9)
     assert memory["saturation_date"] is None
     assert memory["saturation_date_earliest"].startswith("2027-02-10")
+    assert (memory["risk"], memory["crossing_probability"]) == ("possible", 0.15)
+    assert memory["recommendation"]["action"] == "watch"
     assert old_cpu["run_id"] == str(runs["old"])
     assert old_cpu["saturation_date"] is None and old_cpu["order_by_date"] is None
-    assert new_fta["status"] == "insufficient_data"
+    assert old_cpu["risk"] is None
+    assert new_fta["status"] == "insufficient_data" and new_fta["risk"] is None
     assert "series" not in disk
 
 
@@ -117,6 +126,10 @@ def test_filters(client, make_key, runs) -> None:
         ("FTA-A", "memory"),
     ]
     assert get(client, make_key, at_risk="false")["count"] == 2
+    likely = get(client, make_key, risk="likely")
+    assert [(r["workstation"], r["resource"]) for r in likely["data"]] == [("FTA-A", "disk")]
+    possible = get(client, make_key, risk="possible", at_risk="true")
+    assert [(r["workstation"], r["resource"]) for r in possible["data"]] == [("FTA-A", "memory")]
     assert get(client, make_key, workstation="fta-b")["data"][0]["resource"] == "cpu"
     only_cpu = get(client, make_key, resource="cpu")
     assert {r["workstation"] for r in only_cpu["data"]} == {"FTA-B", "FTA-C"}
@@ -157,7 +170,8 @@ def test_empty_estate(client, make_key) -> None:
 @pytest.mark.parametrize(
     ("params", "field"),
     [({"resource": "gpu"}, "resource"), ({"workstation": "bad name!"}, "workstation"),
-     ({"at_risk": "maybe"}, "at_risk"), ({"limit": 0}, "limit")],
+     ({"at_risk": "maybe"}, "at_risk"), ({"risk": "expected"}, "risk"),
+     ({"limit": 0}, "limit")],
 )  # fmt: skip
 def test_bad_filters_are_422(client, make_key, params, field) -> None:
     _, key = make_key(["metrics:read"])

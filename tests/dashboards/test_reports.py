@@ -39,7 +39,7 @@ def require_chromium() -> str:
 
 
 def sample_report(alerts: bool = True) -> ReportData:
-    """Six FTAs: two saturating (disk soonest), one likely only at the upper bound, one flat,
+    """Six FTAs: two likely to saturate (disk soonest), one possibly (upper bound only), one flat,
     one shrinking, one too new to forecast; one critical and one warning alert open."""
     rows = [
         forecast_row("WS-FLAT", "cpu", now=NOW, current=40, trend_per_day=0.0),
@@ -95,7 +95,8 @@ def test_the_estate_table_puts_the_soonest_saturation_first() -> None:
     order = [(row.workstation, row.resource) for row in data.estate_table()]
     assert order[:3] == [("WS-DISK", "disk"), ("WS-MEM", "memory"), ("WS-EDGE", "disk")]
     assert set(order[3:]) == {("WS-FLAT", "cpu"), ("WS-SHRINK", "disk")}
-    assert data.at_risk()[2].saturation_date is None  # likely only at the upper bound
+    assert [row.risk for row in data.at_risk()] == ["likely", "likely", "possible"]
+    assert data.at_risk()[2].saturation_date is None  # possible: only the upper bound crosses
     assert [row.workstation for row in data.insufficient_data()] == ["WS-NEW"]
     assert [alert.severity for alert in data.sorted_alerts()] == ["critical", "warning"]
     assert data.summary() == {
@@ -106,9 +107,10 @@ def test_the_estate_table_puts_the_soonest_saturation_first() -> None:
         "forecasts": 5,
         "provisional": 0,
         "unreliable": 0,
-        "monthly_cost": {"total": 56.3, "expected": 48.3, "likely": 8.0, "currency": "USD"},
+        "monthly_cost": {"total": 48.3, "sized": 2, "watched": 1, "currency": "USD"},
         "at_risk": 3,
-        "expected_saturations": 2,
+        "likely_saturations": 2,
+        "possible_saturations": 1,
         "insufficient_data": 1,
         "open_alerts": 2,
         "workstations_at_risk": 3,
@@ -196,7 +198,7 @@ def test_the_html_is_self_contained_with_plotly_inlined_once() -> None:
         "WS-NEW · CPU",
         "master port 31116 unreachable",
         "add 100 GB (to 300 GB)",
-        "P50 — · P90 — · 0% within 90 d",
+        "P50 — · P90 — · 32% within 90 d (possible)",
         "Methodology and data quality",
     ):
         assert text in html, text
@@ -216,6 +218,29 @@ def test_the_methodology_states_the_band_coverage_measured_on_the_estate_per_res
     assert '<th scope="col" class="num">P10–P90 coverage</th>' in methodology
     assert "71% of 2" in methodology and "100% of 1" in methodology
     assert "share of held-back days inside the P10–P90 band" in methodology
+
+
+def test_each_row_at_risk_names_its_level_and_only_likely_ones_are_priced() -> None:
+    html = render_html(sample_report())
+    rows = {
+        name: html[html.index(f"<td>{name}") : html.index("</tr>", html.index(f"<td>{name}"))]
+        for name in ("WS-DISK", "WS-EDGE", "WS-FLAT")
+    }
+    assert '<strong class="level likely">likely</strong>' in rows["WS-DISK"]
+    assert "add 100 GB" in rows["WS-DISK"] and "8 USD" in rows["WS-DISK"]
+    assert '<strong class="level possible">possible</strong>' in rows["WS-EDGE"]
+    assert "watch: nothing proposed until likely" in rows["WS-EDGE"]
+    assert "USD" not in rows["WS-EDGE"]
+    assert 'class="level' not in rows["WS-FLAT"]
+    assert '48 USD</span><span class="label">proposed a month for 2 likely saturations' in html
+    methodology = html[html.index('<section class="methodology">') :]
+    assert (
+        "Risk levels come from the probability of a crossing within the horizon: likely: a "
+        "crossing within the horizon is more probable than not (a chance of 50% or more, the P50 "
+        "date within it), capacity is proposed; possible: a chance of 10% to 50% (the P10 date "
+        "within it), a watch item, nothing is bought. Capacity and its cost are proposed for "
+        "likely saturations only" in methodology
+    )
 
 
 def test_the_report_says_which_analyst_wrote_the_insight_and_why() -> None:
@@ -338,7 +363,7 @@ def test_the_pdf_has_every_section_and_its_charts_are_drawn() -> None:
     pages = len(document)
     assert 2 <= pages <= 4
     texts = [document[number].get_textpage().get_text_range() for number in range(pages)]
-    text = "\n".join(texts)
+    text = " ".join("\n".join(texts).split())  # a phrase may wrap inside its box
     for expected in (
         "Capacity report 2026-11-27",
         "Estate, by order-by date then probability",
@@ -349,7 +374,9 @@ def test_the_pdf_has_every_section_and_its_charts_are_drawn() -> None:
         "master port 31116 unreachable",
         "OVERDUE",
         f"page 1 of {pages}",
-        "2 further forecasts have no saturation expected or likely within 90 days",
+        "2 further forecasts have no saturation likely or possible within 90 days",
+        "proposed a month for 2 likely saturations; nothing for the 1 possible",
+        "watch: nothing proposed until likely",
     ):
         assert expected in text, expected
     assert "WS-FLAT" not in text  # on paper only the rows that need a decision

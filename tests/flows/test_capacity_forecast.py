@@ -63,7 +63,7 @@ def test_flow_forecasts_dates_and_sizes_every_fta(estate: None, prefect_api: Non
     assert run.finished_at is not None
     assert run.analyst == "deterministic"
     assert run.analyst_note == "Written by the deterministic analyst: ANTHROPIC_API_KEY is not set."
-    assert "FTA-FILL disk: order by " in run.insight
+    assert "FTA-FILL disk (likely): order by " in run.insight
     assert {resource for (name, resource) in rows if name == "FTA-FLAT"} == {
         "cpu", "memory", "disk", "latency", "workload"
     }  # fmt: skip
@@ -74,12 +74,14 @@ def test_flow_forecasts_dates_and_sizes_every_fta(estate: None, prefect_api: Non
     assert rows["FTA-NEW", "latency"].status == "insufficient_data"
     filling = rows["FTA-FILL", "disk"]
     assert filling.status == "forecast"
+    assert filling.crossing_probability >= 0.5 and filling.risk == "likely"
     assert 13 <= filling.days_to_saturation <= 19
     assert filling.order_by_date == filling.saturation_date - timedelta(days=30)
     assert filling.recommendation["unit"] == "GB"
     assert filling.series["history"] and filling.series["forecast"]
     assert rows["FTA-FLAT", "disk"].saturation_date is None
     assert rows["FTA-FLAT", "disk"].series is None
+    assert rows["FTA-FLAT", "disk"].risk is None
     # The band backtested on each series' last week: a flat disk stays inside it.
     assert rows["FTA-FLAT", "disk"].band_coverage >= 5 / 7
     assert 0.0 <= filling.band_coverage <= 1.0
@@ -87,9 +89,12 @@ def test_flow_forecasts_dates_and_sizes_every_fta(estate: None, prefect_api: Non
     assert rows["FTA-FLAT", "latency"].band_coverage is None
 
     published = artifacts(state.state_details.flow_run_id)
-    assert "FTA-FILL disk: order by " in published["capacity-forecast-summary"]
+    assert "FTA-FILL disk (likely): order by " in published["capacity-forecast-summary"]
     assert "Analyst: deterministic" in published["capacity-forecast-summary"]
     assert '"workstation": "FTA-FILL"' in published["capacity-at-risk"]
+    assert '"risk": "likely"' in published["capacity-at-risk"]
+    assert "| likely saturations | possible (watched) |" in published["capacity-forecast-summary"]
+    assert "Risk levels: likely: a crossing" in published["capacity-forecast-summary"]
     with session_scope() as session:
         report = session.get(Report, uuid.UUID(result["report_id"]))
         assert report.capacity_run_id == run.id
@@ -113,7 +118,7 @@ def test_claude_writes_the_insight_when_a_key_is_set(
     [request] = fake.requests
     data = json.loads(request["messages"][0]["content"])
     assert data["at_risk"][0]["workstation"] == "FTA-FILL"
-    assert data["expected"] == 1
+    assert (data["likely"], data["at_risk"][0]["risk"]) == (1, "likely")
 
 
 def test_a_narrow_run_is_kept_apart_from_the_estate_view(estate: None, prefect_api: None) -> None:

@@ -112,10 +112,11 @@ def test_the_latest_finished_run_becomes_a_stored_report_with_artifacts() -> Non
 
     artifacts = artifacts_of(flow_run_id)
     assert set(artifacts) == {"report-summary", "report-ftas-at-risk", "report-link"}
-    assert "| 1 | 1 | 1 | 1 | deterministic analyst |" in artifacts["report-summary"].data
+    assert "| 1 | 1 | 0 | 1 | 1 | deterministic analyst |" in artifacts["report-summary"].data
     table = json.loads(artifacts["report-ftas-at-risk"].data)
     assert [(row["workstation"], row["resource"]) for row in table] == [("WS-DISK", "Disk")]
     assert table[0]["p50"] == _expected_date(latest)
+    assert table[0]["risk"] == "likely"
     html = markdown_links(artifacts["report-link"].data)[report.title]
     expires_at = check_signed(html, f"/api/v1/reports/{report_id}.html")
     summary = markdown_links(artifacts["report-summary"].data)

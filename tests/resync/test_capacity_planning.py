@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from resync.capacity.insight import deterministic_insight
 from resync.capacity.planning import assess_saturation, projected_peak, recommend, size_scaling
+from resync.capacity.risk import risk_level
 from resync.capacity.series import (
     daily_series,
     forecast_row,
@@ -74,7 +75,28 @@ def test_forecast_row_of_a_filling_disk_has_dates_and_its_series() -> None:
     assert len(row["series"]["forecast"]) == 90
     assert row["saturation_date_latest"] >= row["saturation_date"]
     assert row["crossing_probability"] == 1.0 and row["unreliable_reason"] is None
+    assert row["risk"] == "likely"
     assert set(row["series"]["forecast"][0]) == {"t", "mean", "lo80", "hi80", "lo95", "hi95"}
+
+
+def test_risk_levels_by_the_probability_of_a_crossing() -> None:
+    assert [risk_level(p) for p in (None, 0.0, 0.099, 0.1, 0.499, 0.5, 1.0)] == [
+        None, None, None, "possible", "possible", "likely", "likely",
+    ]  # fmt: skip
+
+
+def test_a_wandering_disk_is_possible_with_a_p10_date_but_no_p50_one() -> None:
+    # 60 % growing 0.2 points a day with a level that wanders a point a day: 90 % is reached
+    # within the 90 days in about two futures out of five.
+    walk = np.repeat(np.random.default_rng(2).normal(0, 1.0, 21).cumsum(), 24)
+    row = forecast_row("FTA1", "disk", hourly(growing(21, 60, 0.2) + walk), SETTINGS)
+    assert 0.1 <= row["crossing_probability"] < 0.5
+    assert row["risk"] == "possible"
+    assert row["saturation_date"] is None and row["saturation_date_earliest"] is not None
+    assert row["series"] is not None
+    flat = forecast_row("FTA1", "disk", hourly(growing(21, 60, 0.0)), SETTINGS)
+    assert flat["crossing_probability"] == 0.0
+    assert flat["risk"] is None and flat["series"] is None
 
 
 def test_forecast_row_of_latency_has_no_threshold_or_series() -> None:
@@ -105,17 +127,13 @@ def test_workload_is_jobs_in_the_trailing_day() -> None:
     assert trailing_day_job_counts(starts.clear(), hours[-1]).is_empty()
 
 
-def test_saturation_dates_and_risk() -> None:
+def test_days_to_saturation_and_order_by_date_from_the_p50_date() -> None:
     now = START
-    expected = assess_saturation(now + timedelta(days=40), now + timedelta(days=35), now, 30)
-    assert expected == {
+    assert assess_saturation(now + timedelta(days=40), now, 30) == {
         "days_to_saturation": 40.0,
         "order_by_date": now + timedelta(days=10),
-        "risk": "expected",
     }
-    likely = assess_saturation(None, now + timedelta(days=60), now, 30)
-    assert likely == {"days_to_saturation": None, "order_by_date": None, "risk": "likely"}
-    assert assess_saturation(None, None, now, 30)["risk"] is None
+    assert assess_saturation(None, now, 30) == {"days_to_saturation": None, "order_by_date": None}
 
 
 def test_projected_peak_is_not_capped_by_the_clipped_forecast() -> None:
@@ -193,52 +211,68 @@ def test_no_size_is_invented_without_host_facts(host) -> None:
     }
 
 
-def test_recommend_only_at_risk_saturating_resources() -> None:
+def test_recommend_sizes_likely_saturations_and_watches_possible_ones() -> None:
     row = {
         "resource": "disk",
         "threshold": 90.0,
         "current_value": 80.0,
         "trend_per_day": 0.1,
-        "saturation_date": None,
+        "saturation_date": START,
         "saturation_date_earliest": START,
+        "crossing_probability": 0.62,
+        "risk": "likely",
         "series": {"forecast": [{"hi80": 93.0}, {"hi80": 96.0}]},
     }
     advice = recommend(row, {"disk_total_gb": 100}, SETTINGS)
-    assert advice["projected_peak_percent"] == 96.0
-    assert recommend({**row, "saturation_date_earliest": None}, {}, SETTINGS) is None
+    assert advice["action"] == "add" and advice["projected_peak_percent"] == 96.0
+    possible = {**row, "saturation_date": None, "crossing_probability": 0.3, "risk": "possible"}
+    assert recommend(possible, {"disk_total_gb": 100}, SETTINGS) == {
+        "action": "watch",
+        "resource": "disk",
+        "reason": "possible saturation (30% chance within the horizon): watched, capacity is "
+        "proposed once it is likely",
+    }
+    assert recommend({**row, "risk": None}, {}, SETTINGS) is None
     assert recommend({**row, "resource": "latency", "threshold": None}, {}, SETTINGS) is None
+    leak = {**possible, "resource": "memory", "trend_per_day": 0.4, "r_squared": 0.95}
+    assert recommend(leak, {"memory_total_mb": 8192}, SETTINGS)["action"] == "investigate"
 
 
 def test_deterministic_insight_states_the_facts() -> None:
     data = {
-        "series": 10, "forecast": 8, "workstations": 3, "horizon_days": 90, "expected": 1,
-        "likely": 1, "insufficient": 2,
+        "series": 10, "forecast": 8, "workstations": 3, "horizon_days": 90, "likely": 1,
+        "possible": 1, "insufficient": 2,
         "at_risk": [
-            {"workstation": "FTA1", "resource": "disk", "saturation_date": "2026-12-24",
+            {"workstation": "FTA1", "resource": "disk", "risk": "likely",
+             "saturation_date": "2026-12-24",
              "saturation_date_earliest": "2026-12-20", "saturation_date_latest": "2026-12-30",
              "crossing_probability": 0.75, "order_by_date": "2026-11-24", "amount": 100,
              "unit": "GB", "monthly_cost": 8.0, "currency": "USD"},
-            {"workstation": "FTA2", "resource": "memory", "saturation_date": None,
-             "saturation_date_earliest": "2027-01-30", "order_by_date": None,
-             "crossing_probability": 0.2, "monthly_cost": None},
+            {"workstation": "FTA2", "resource": "memory", "risk": "possible",
+             "saturation_date": None, "saturation_date_earliest": "2027-01-30",
+             "order_by_date": None, "crossing_probability": 0.2, "monthly_cost": None,
+             "action": "watch"},
         ],
     }  # fmt: skip
     paragraph = deterministic_insight(data).paragraph
     assert paragraph == (
-        "8 of 10 series of 3 FTAs were forecast 90 days ahead; 1 are expected to saturate "
-        "within the horizon (P50 date) and 1 more may (P10 date). FTA1 disk: order by "
-        "2026-11-24; crossing between 2026-12-20 (P10) and 2026-12-30 (P90), 75% likely within "
-        "the horizon; adding 100 GB costs 8.0 USD a month. FTA2 memory: no order date yet; "
-        "crossing between 2027-01-30 (P10) and unknown (P90), 20% likely within the horizon. "
-        "2 series had too little history to forecast and are listed as insufficient data."
+        "8 of 10 series of 3 FTAs were forecast 90 days ahead; 1 are likely to saturate "
+        "within the horizon (a chance of 50% or more) and 1 more possibly (10% to 50%: "
+        "watched, nothing proposed to buy). FTA1 disk (likely): order by 2026-11-24; crossing "
+        "between 2026-12-20 (P10) and 2026-12-30 (P90), a 75% chance within the horizon; "
+        "adding 100 GB costs 8.0 USD a month. FTA2 memory (possible): no order date yet; "
+        "crossing between 2027-01-30 (P10) and unknown (P90), a 20% chance within the horizon; "
+        "a watch item. 2 series had too little history to forecast and are listed as "
+        "insufficient data."
     )
-    quiet = deterministic_insight({**data, "expected": 0, "likely": 0, "at_risk": []}).paragraph
+    quiet = deterministic_insight({**data, "likely": 0, "possible": 0, "at_risk": []}).paragraph
     assert quiet.endswith(
-        "No forecast FTA resource is expected or likely to saturate within the horizon."
+        "No forecast FTA resource is likely or possibly saturating within the horizon "
+        "(a chance of 10% or more)."
     )
     nothing = deterministic_insight({**data, "forecast": 0, "at_risk": []}).paragraph
     assert nothing == (
         "Nothing was forecast: 2 of 10 series of 3 FTAs had too little history, so this run "
         "says nothing about saturation."
     )
-    assert "expected" not in nothing
+    assert "likely" not in nothing

@@ -71,15 +71,16 @@ def test_due_findings_and_forecasts_judged_once(database_url: str) -> None:
                     "threshold": 90.0,
                     "saturation_date": saturation,
                     "saturation_date_earliest": earliest,
+                    "risk": risk,
                     "created_at": now - timedelta(days=20),
                 }
-                for name, saturation, earliest in (
-                    (FILLING[2], now - timedelta(days=3), now - timedelta(days=5)),
-                    (STEADY[0], now - timedelta(days=3), None),
-                    (STEADY[1], now + timedelta(days=3), None),
-                    # Only the upper bound crossed: judged by the earliest likely date.
-                    (FILLING[3], None, now - timedelta(days=4)),
-                    (STEADY[2], None, now + timedelta(days=4)),
+                for name, saturation, earliest, risk in (
+                    (FILLING[2], now - timedelta(days=3), now - timedelta(days=5), "likely"),
+                    (STEADY[0], now - timedelta(days=3), None, "likely"),
+                    (STEADY[1], now + timedelta(days=3), None, "likely"),
+                    # Possible (no P50 date within the horizon): judged by its P10 date.
+                    (FILLING[3], None, now - timedelta(days=4), "possible"),
+                    (STEADY[2], None, now + timedelta(days=4), "possible"),
                 )
             ],
         )

@@ -1,9 +1,11 @@
 """Synthetic `capacity_forecasts` rows (contract 2) for the report's tests and benchmark.
 
 A growing series gets an hourly history with a daily rhythm, a forecast with widening 80 % and
-95 % intervals, and saturation dates where its mean and upper bound cross the threshold.
+95 % intervals, and saturation dates where its mean and upper bound cross the threshold: likely
+(sized, with its cost) where the mean crosses, possible (watched) where only the bound does.
 """
 
+import math
 import random
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,9 +22,11 @@ def _crossing(start: datetime, values: np.ndarray, threshold: float) -> datetime
     return start + timedelta(hours=int(above[0])) if above.size else None
 
 
-def _recommendation(resource: str) -> dict[str, Any]:
-    """Shaped like `resync.capacity.planning.size_scaling`'s answer for a host of 4 vCPU,
-    16 GB of memory and 200 GB of disk."""
+def _recommendation(resource: str, risk: str) -> dict[str, Any]:
+    """Shaped like `resync.capacity.planning.recommend`'s answer for a host of 4 vCPU, 16 GB of
+    memory and 200 GB of disk: sized when likely, watched when possible."""
+    if risk == "possible":
+        return {"action": "watch", "resource": resource, "reason": "possible saturation: watched"}
     amount, unit, capacity, cost = {
         "cpu": (2, "vCPU", 4, 58.4),
         "memory": (16, "GB", 16, 40.3),
@@ -53,7 +57,7 @@ def forecast_row(
     lead_time_days: int = 30,
     seed: int = 0,
 ) -> dict[str, Any]:
-    """A forecast row; `series` is kept only when saturation is expected or likely."""
+    """A forecast row; `series` is kept only when saturation is likely or possible."""
     rng = np.random.default_rng(seed)
     threshold = THRESHOLDS[resource]
     ahead = np.arange(1, horizon_days * 24 + 1)
@@ -61,9 +65,13 @@ def forecast_row(
     spread = 1.0 + 0.35 * np.sqrt(ahead / 24)
     first = now + timedelta(hours=1)
     expected = _crossing(first, means, threshold)
-    # As in resync.capacity.forecasting.saturation: earliest likely crossing = upper 80 % bound.
+    # The P10 date where the upper 80 % bound crosses, the P50 date where the mean does.
     earliest = _crossing(first, means + Z80 * spread, threshold)
-    at_risk = expected is not None or earliest is not None
+    risk = "likely" if expected else "possible" if earliest else None
+    # The chance of ending the horizon above the threshold: 0.5 or more where the mean crosses,
+    # 0.1 or more where the upper 80 % bound does, as the levels require.
+    probability = 0.5 * math.erfc((threshold - means[-1]) / (spread[-1] * math.sqrt(2)))
+    at_risk = risk is not None
     series = None
     if at_risk:
         back = np.arange(history_days * 24, 0, -1)
@@ -101,9 +109,11 @@ def forecast_row(
         "mase": round(0.6 + float(rng.random()) * 0.6, 3),
         "saturation_date": expected,
         "saturation_date_earliest": earliest,
+        "crossing_probability": round(probability, 3),
+        "risk": risk,
         "order_by_date": expected - timedelta(days=lead_time_days) if expected else None,
         "days_to_saturation": (expected - now).total_seconds() / 86400 if expected else None,
-        "recommendation": _recommendation(resource) if at_risk else None,
+        "recommendation": _recommendation(resource, risk) if at_risk else None,
         "series": series,
     }
 

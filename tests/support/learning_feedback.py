@@ -126,6 +126,7 @@ def store_capacity_forecasts(now: datetime, runs: int = 4) -> int:
                     "status": "forecast",
                     "threshold": 90.0,
                     "saturation_date": now - timedelta(days=2 + run),
+                    "risk": "likely",
                     "saturation_probability": 0.5,
                     "created_at": created,
                 }

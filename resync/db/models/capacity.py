@@ -48,8 +48,9 @@ class CapacityForecastRun(Base):
 class CapacityForecast(Base):
     """The forecast of one FTA × resource in one run, with its saturation dates and sizing.
 
-    `series` (hourly history and the forecast with its intervals) is kept only where saturation
-    is expected or likely within the horizon, for the report's charts.
+    `risk` is the level `resync.capacity.risk` gives the crossing probability ("likely",
+    "possible", None); `series` (history and the forecast with its bands) is kept only where it
+    has one, for the report's charts.
     """
 
     __tablename__ = "capacity_forecasts"
@@ -76,10 +77,11 @@ class CapacityForecast(Base):
     saturation_date_latest: Mapped[datetime | None] = mapped_column(UtcDateTime)
     order_by_date: Mapped[datetime | None] = mapped_column(UtcDateTime)
     days_to_saturation: Mapped[float | None] = mapped_column(Float)
-    # The calibrated probability of a crossing by the expected (else earliest likely) date.
+    # The calibrated probability of a crossing by the P50 date (likely), else the P10 date.
     saturation_probability: Mapped[float | None] = mapped_column(Float)
     # The share of simulated future paths crossing the threshold within the horizon.
     crossing_probability: Mapped[float | None] = mapped_column(Float)
+    risk: Mapped[str | None] = mapped_column(String(8))
     naive_mase: Mapped[float | None] = mapped_column(Float)
     # The share of a week held back that fell inside the P10-P90 band of paths simulated from
     # the days before it (a backtest of the band on the series' own history).

@@ -84,12 +84,14 @@ def test_nodes_one_by_one(estate: None) -> None:
     filling = rows["FTA-FILL", "disk"]
     assert filling.model and filling.mase is not None
     assert filling.saturation_date_earliest <= filling.saturation_date
+    assert filling.risk == "likely"
     assert rows["FTA-FLAT", "disk"].saturation_date is None
+    assert rows["FTA-FLAT", "disk"].risk is None
     assert rows["FTA-NEW", "disk"].model is None
     assert rows["FTA-NEW", "disk"].full_forecast_at is not None
 
     state |= nodes.analyze_saturation(state)
-    assert state["saturation"] == {"expected": 2, "likely": 0}
+    assert state["saturation"] == {"likely": 2, "possible": 0}
     filling = forecast_rows(state["run_id"])["FTA-FILL", "disk"]
     # 80 % now, a point a day: 90 % in about ten days; order 30 days before the crossing.
     assert 8 <= filling.days_to_saturation <= 12
@@ -124,7 +126,7 @@ def test_checkpoints_hold_ids_and_counts_not_series(estate: None) -> None:
     graph = build_graph().compile(checkpointer=saver)
     config = {"configurable": {"thread_id": "capacity-test"}}
     final = inside_a_flow(lambda: graph.invoke(dict(INPUTS), config=config))
-    assert final["saturation"]["expected"] == 2
+    assert final["saturation"]["likely"] == 2
     assert graph.get_state(config).next == ()
     checkpoints = list(saver.list(config))
     assert len(checkpoints) == 8  # input, six steps, and the start
@@ -142,7 +144,7 @@ def test_a_stopped_run_resumes_from_its_checkpoint(estate: None) -> None:
         assert graph.get_state(config).next == ("analyze_saturation",)
         final = build_graph().compile(checkpointer=saver).invoke(None, config=config)
     assert final["run_id"] == stopped["run_id"]
-    assert final["saturation"] == {"expected": 2, "likely": 0}
+    assert final["saturation"] == {"likely": 2, "possible": 0}
     with session_scope() as session:
         runs = session.scalars(select(CapacityForecastRun)).all()
         assert [run.id for run in runs] == [uuid.UUID(final["run_id"])]
