@@ -1,5 +1,6 @@
 """Predictive-maintenance tasks, one per step of the graph: read, analyse, decide (acting is
-`tasks.maintenance_actions`).
+`tasks.maintenance_actions`). The analysis of degradations and their correlations reads and
+analyses a group of FTAs per task run, fanned out through the flow's task runner.
 
 Records cross task boundaries as JSON-safe dicts (`model_dump(mode="json")`) and are validated
 back into `resync.maintenance.types` models by the task that reads them. Each task says in the
@@ -13,7 +14,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from prefect import get_run_logger
+from prefect import get_run_logger, task
+from prefect.cache_policies import NONE
 
 from resync.db.engine import get_engine, session_scope
 from resync.db.models import utcnow
@@ -21,13 +23,19 @@ from resync.learning.action_policy import apply_action_policies
 from resync.learning.calibration import calibrate_predictions
 from resync.learning.parameters import active_parameters
 from resync.maintenance.correlation import correlate
-from resync.maintenance.degradation import analyze_degradation
-from resync.maintenance.history import count_history, load_host_facts, load_jobs, load_metrics
+from resync.maintenance.degradation import degradation_evidence, judge_degradations
+from resync.maintenance.history import (
+    analysed_workstations,
+    count_history,
+    load_host_facts,
+    load_jobs,
+    load_metrics,
+)
 from resync.maintenance.prediction import predict
 from resync.maintenance.recommendation import merge_findings, recommend
 from resync.maintenance.review_policy import review_decisions
 from resync.maintenance.store import store_reviews
-from resync.maintenance.types import Correlation, Degradation, Finding, Prediction
+from resync.maintenance.types import Correlation, Degradation, Finding, JobTest, Prediction
 from resync.settings import get_settings
 from tasks.database import database_task
 from tasks.fta_errors import per_fta
@@ -37,11 +45,12 @@ def _dump(records: list[Any]) -> list[dict[str, Any]]:
     return [record.model_dump(mode="json") for record in records]
 
 
-def _frames(window_start: str, window_end: str) -> tuple[Any, Any]:
+def _frames(window_start: str, window_end: str, workstations: list[str]) -> tuple[Any, Any]:
     start, end = datetime.fromisoformat(window_start), datetime.fromisoformat(window_end)
     began = time.monotonic()
     with get_engine().connect() as connection:
-        metrics, jobs = load_metrics(connection, start, end), load_jobs(connection, start, end)
+        metrics = load_metrics(connection, start, end, workstations)
+        jobs = load_jobs(connection, start, end, workstations)
     get_run_logger().info(
         "read %d samples of %d FTAs and %d job runs in %.1f s",
         metrics.height,
@@ -59,12 +68,14 @@ def _by_kind(records: list[dict[str, Any]]) -> str:
 
 @database_task
 def fetch_maintenance_data(now: datetime | None = None) -> dict[str, Any]:
-    """Fix the analysis window (ending now), count what it holds, read the FTAs' host facts."""
+    """Fix the analysis window (ending now), count what it holds, name the FTAs it holds
+    samples or job runs of, read the FTAs' host facts."""
     end = now or datetime.now(UTC)
     start = end - timedelta(days=get_settings().maintenance_history_days)
     get_run_logger().info("counting the history of the last %d days", (end - start).days)
     with get_engine().connect() as connection:
         history = count_history(connection, start, end)
+        workstations = analysed_workstations(connection, start, end)
         host_facts = load_host_facts(connection)
     get_run_logger().info(
         "maintenance window %s → %s: %d FTAs, %d samples, %d job runs",
@@ -78,45 +89,62 @@ def fetch_maintenance_data(now: datetime | None = None) -> dict[str, Any]:
         "window_start": start.isoformat(),
         "window_end": end.isoformat(),
         "history": history,
+        "workstations": workstations,
         "host_facts": host_facts,
     }
 
 
 @database_task
-def analyze_fta_degradation(window_start: str, window_end: str) -> dict[str, Any]:
-    """Resource trends, job slowdowns and rising failure rates on every FTA of the window
-    (`degradations`), and the FTAs the analysis failed on, left out (`fta_errors`)."""
+def analyze_fta_degradation(
+    window_start: str, window_end: str, workstations: list[str]
+) -> dict[str, Any]:
+    """The resource degradations of `workstations` over the window (`degradations`), the tests
+    of their jobs' slowdowns and failure rates (`job_tests`, for `combine_degradations`), and
+    the FTAs the analysis failed on, left out (`fta_errors`)."""
     logger = get_run_logger()
     logger.info("reading the window's samples and job runs to find what is degrading")
-    metrics, jobs = _frames(window_start, window_end)
+    metrics, jobs = _frames(window_start, window_end, workstations)
     now = datetime.fromisoformat(window_end)
     began = time.monotonic()
     logger.info(
         "analysing resource trends, job slowdowns and failure rates of %d FTAs",
         metrics["workstation"].n_unique(),
     )
-    found, errors = per_fta(
-        lambda m, j: analyze_degradation(m, j, now=now, settings=get_settings()), metrics, jobs
+    (resources, tests), errors = per_fta(
+        lambda m, j: degradation_evidence(m, j, now=now, settings=get_settings()), metrics, jobs
     )
-    degradations = _dump(found)
     logger.info(
-        "%d degradations in %.1f s: %s",
-        len(degradations),
+        "%d resource degradations and %d job tests in %.1f s",
+        len(resources),
+        len(tests),
         time.monotonic() - began,
-        _by_kind(degradations),
     )
+    return {"degradations": _dump(resources), "job_tests": _dump(tests), "fta_errors": errors}
+
+
+@task(cache_policy=NONE)
+def combine_degradations(analyses: list[dict[str, Any]]) -> dict[str, Any]:
+    """The estate's degradations from the analyses of its groups of FTAs
+    (`analyze_fta_degradation`), the job tests judged over every job of the estate
+    (`degradations`), and the FTAs left out (`fta_errors`)."""
+    resources = [Degradation.model_validate(item) for a in analyses for item in a["degradations"]]
+    tests = [JobTest.model_validate(item) for a in analyses for item in a["job_tests"]]
+    degradations = _dump(judge_degradations(resources, tests, get_settings()))
+    get_run_logger().info("%d degradations: %s", len(degradations), _by_kind(degradations))
+    errors = {name: error for a in analyses for name, error in a["fta_errors"].items()}
     return {"degradations": degradations, "fta_errors": errors}
 
 
 @database_task
 def correlate_degradations(
-    window_start: str, window_end: str, degradations: list[dict[str, Any]]
+    window_start: str, window_end: str, workstations: list[str], degradations: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """How each degraded job moves with its FTA's resources over the window (`correlations`),
-    and the FTAs it failed on, left out (`fta_errors`)."""
+    """How each degraded job of `workstations` moves with its FTA's resources over the window
+    (`correlations`; `degradations` are those FTAs'), and the FTAs it failed on, left out
+    (`fta_errors`)."""
     logger = get_run_logger()
     logger.info("correlating %d degradations with their FTAs' resources", len(degradations))
-    metrics, jobs = _frames(window_start, window_end)
+    metrics, jobs = _frames(window_start, window_end, workstations)
     records = [Degradation.model_validate(item) for item in degradations]
 
     def correlate_ftas(metrics: Any, jobs: Any) -> list[Correlation]:

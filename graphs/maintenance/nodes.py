@@ -9,6 +9,7 @@ second start, on resume, repeats no work. The actions nobody was asked are auto-
 from typing import Any, Literal
 
 from langgraph.types import interrupt
+from prefect import unmapped
 
 from graphs.maintenance.state import MaintenanceState
 from resync.maintenance.review_policy import actions_needing_review, needs_review
@@ -18,6 +19,7 @@ from tasks.alerts import notify_alerts
 from tasks.fta_errors import record_fta_errors
 from tasks.maintenance import (
     analyze_fta_degradation,
+    combine_degradations,
     correlate_degradations,
     fetch_maintenance_data,
     predict_failures,
@@ -27,6 +29,9 @@ from tasks.maintenance import (
 from tasks.maintenance_actions import execute_approved_actions
 from tasks.maintenance_effects import check_action_effects, notify_failed_actions
 from tasks.maintenance_runs import store_maintenance_findings, write_maintenance_briefing
+from tasks.task_runner import fta_groups
+
+JOB_KINDS = ("job_slowdown", "job_failures")
 
 
 def fetch_data(state: MaintenanceState) -> dict[str, Any]:
@@ -34,11 +39,36 @@ def fetch_data(state: MaintenanceState) -> dict[str, Any]:
 
 
 def analyze_degradation(state: MaintenanceState) -> dict[str, Any]:
-    return analyze_fta_degradation(state["window_start"], state["window_end"])
+    """A task run per group of FTAs through the flow's task runner (tasks/task_runner.py); the
+    job tests of every group are judged together."""
+    analyses = analyze_fta_degradation.map(
+        unmapped(state["window_start"]),
+        unmapped(state["window_end"]),
+        fta_groups(state["workstations"]),
+    )
+    return combine_degradations(analyses.result())
 
 
 def correlate(state: MaintenanceState) -> dict[str, Any]:
-    return correlate_degradations(state["window_start"], state["window_end"], state["degradations"])
+    """A task run per group of the FTAs with degraded jobs, given those FTAs' degradations."""
+    by_fta: dict[str, list[dict[str, Any]]] = {}
+    for degradation in state["degradations"]:
+        by_fta.setdefault(degradation["workstation"], []).append(degradation)
+    groups = fta_groups(
+        sorted({d["workstation"] for d in state["degradations"] if d["kind"] in JOB_KINDS})
+    )
+    futures = correlate_degradations.map(
+        unmapped(state["window_start"]),
+        unmapped(state["window_end"]),
+        groups,
+        [[d for name in group for d in by_fta[name]] for group in groups],
+    )
+    correlations: list[dict[str, Any]] = []
+    errors: dict[str, str] = {}
+    for result in futures.result():
+        correlations += result["correlations"]
+        errors |= result["fta_errors"]
+    return {"correlations": correlations, "fta_errors": errors}
 
 
 def predict(state: MaintenanceState) -> dict[str, Any]:

@@ -19,6 +19,8 @@ class MaintenanceState(TypedDict, total=False):
     """The history window analysed (ISO-8601, UTC); `window_end` is the analysis' "now"."""
     history: dict[str, int]
     """What the window holds: workstations, samples, job_runs."""
+    workstations: list[str]
+    """The FTAs with samples or job runs in the window, analysed a group at a time."""
     host_facts: dict[str, dict[str, Any]]
     """Each FTA's latest host and TWS facts, for sizing the actions."""
     degradations: list[dict[str, Any]]

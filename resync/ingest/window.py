@@ -91,10 +91,12 @@ def read_hourly_window(
     return frame.drop("samples").rename(names).sort("workstation", "hour")
 
 
-def read_sample_window(connection: Connection, start: datetime, end: datetime) -> pl.DataFrame:
-    """Every FTA's samples in [start, end) (SAMPLES_SCHEMA, `message_files` as JSON text); an
-    hour history keeps only summarised is one row at the hour with each reading's mean (counts
-    rounded, no message files)."""
+def read_sample_window(
+    connection: Connection, start: datetime, end: datetime, workstations: list[str] | None = None
+) -> pl.DataFrame:
+    """The samples in [start, end) of `workstations` (None: every FTA's), sorted
+    (SAMPLES_SCHEMA, `message_files` as JSON text); an hour history keeps only summarised is one
+    row at the hour with each reading's mean (counts rounded, no message files)."""
     raw = WorkstationMetrics
     samples = select(
         *(getattr(raw, name) for name in SAMPLES_SCHEMA if name != "message_files"),
@@ -111,6 +113,9 @@ def read_sample_window(connection: Connection, start: datetime, end: datetime) -
         ),
         literal(None, Text),
     ).where(summaries_overlapping(start, end))
+    if workstations is not None:
+        samples = samples.where(raw.workstation.in_(workstations))
+        summaries = summaries.where(HOURLY.c.workstation.in_(workstations))
     frame = pl.concat(
         [
             read_frame(connection, samples, SAMPLES_SCHEMA),

@@ -4,14 +4,17 @@ Resources (disk, memory, packet loss, latency, stdlist size, each message file) 
 their trend (`resync.maintenance.trends`) grows significantly (one-sided p below
 `maintenance_p_value`) and explains enough of the series (R² at least
 `maintenance_trend_min_r_squared`) over at least `maintenance_min_trend_days`. Jobs degrade
-when they slow down against their own baseline or fail more often (`resync.maintenance.jobs`).
+when they slow down against their own baseline or fail more often (`resync.maintenance.jobs`),
+significantly so among every job of the estate: a group of FTAs analysed on its own gives its
+evidence (`degradation_evidence`), the evidence of every group is judged at once
+(`judge_degradations`).
 """
 
 from datetime import datetime, timedelta
 
 import polars as pl
 
-from resync.maintenance.jobs import job_failure_rises, job_slowdowns
+from resync.maintenance.jobs import discoveries, failure_rise_tests, slowdown_tests
 from resync.maintenance.series import (
     MESSAGE_FILE_PREFIX,
     RESOURCE_KINDS,
@@ -21,7 +24,7 @@ from resync.maintenance.series import (
     resource_samples,
 )
 from resync.maintenance.trends import ResourceTrend, fit_resource_trend
-from resync.maintenance.types import Degradation, TimeWindow
+from resync.maintenance.types import Degradation, JobTest, TimeWindow
 from resync.settings import Settings
 
 
@@ -74,12 +77,32 @@ def resource_degradations(
     return found
 
 
+def degradation_evidence(
+    metrics: pl.DataFrame, jobs: pl.DataFrame, *, now: datetime, settings: Settings
+) -> tuple[list[Degradation], list[JobTest]]:
+    """What the FTAs of `metrics` and `jobs` show on their own: their resource degradations,
+    and the slowdown and failure-rate tests of their jobs (`judge_degradations` finds the
+    significant ones among every job of the estate)."""
+    runs = job_runs(jobs).filter(pl.col("started_at") <= now)
+    tests = slowdown_tests(runs, now=now, settings=settings)
+    tests += failure_rise_tests(runs, now=now, settings=settings)
+    return resource_degradations(metrics, now=now, settings=settings), tests
+
+
+def judge_degradations(
+    resources: list[Degradation], tests: list[JobTest], settings: Settings
+) -> list[Degradation]:
+    """The estate's degradations from the evidence of all its FTAs, gathered at once or a group
+    of FTAs at a time: the resource degradations and the significant job tests, sorted."""
+    found = list(resources)
+    for kind in ("job_slowdown", "job_failures"):
+        found += discoveries([test for test in tests if test.kind == kind], settings)
+    return sorted(found, key=lambda item: (item.workstation, item.kind, item.resource))
+
+
 def analyze_degradation(
     metrics: pl.DataFrame, jobs: pl.DataFrame, *, now: datetime, settings: Settings
 ) -> list[Degradation]:
     """Every degradation on every FTA: resource trends, job slowdowns, rising failure rates."""
-    runs = job_runs(jobs).filter(pl.col("started_at") <= now)
-    found = resource_degradations(metrics, now=now, settings=settings)
-    found += job_slowdowns(runs, now=now, settings=settings)
-    found += job_failure_rises(runs, now=now, settings=settings)
-    return sorted(found, key=lambda item: (item.workstation, item.kind, item.resource))
+    resources, tests = degradation_evidence(metrics, jobs, now=now, settings=settings)
+    return judge_degradations(resources, tests, settings)

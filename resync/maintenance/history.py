@@ -12,7 +12,7 @@ import polars as pl
 from sqlalchemy import Connection, func, select
 
 from resync.db.models import JobExecution, Workstation
-from resync.ingest.window import count_window, read_sample_window
+from resync.ingest.window import count_window, read_sample_window, workstations_in_window
 from resync.jobs.store import JOB_RUN_SCHEMA
 
 JOBS_SCHEMA: dict[str, Any] = {
@@ -23,18 +23,36 @@ JOBS_SCHEMA: dict[str, Any] = {
 }
 
 
-def load_metrics(connection: Connection, start: datetime, end: datetime) -> pl.DataFrame:
-    """Every FTA sample in [start, end) (hourly means where history keeps only summaries)."""
-    return read_sample_window(connection, start, end)
+def load_metrics(
+    connection: Connection, start: datetime, end: datetime, workstations: list[str] | None = None
+) -> pl.DataFrame:
+    """The samples of `workstations` (None: every FTA) in [start, end) (hourly means where
+    history keeps only summaries)."""
+    return read_sample_window(connection, start, end, workstations)
 
 
-def load_jobs(connection: Connection, start: datetime, end: datetime) -> pl.DataFrame:
-    """Every job run started in [start, end] (without joblogs)."""
+def load_jobs(
+    connection: Connection, start: datetime, end: datetime, workstations: list[str] | None = None
+) -> pl.DataFrame:
+    """The job runs of `workstations` (None: every FTA) started in [start, end] (without
+    joblogs)."""
     columns = [getattr(JobExecution, name) for name in JOBS_SCHEMA]
-    rows = connection.execute(
-        select(*columns).where(JobExecution.started_at >= start, JobExecution.started_at <= end)
-    ).all()
+    runs = select(*columns).where(JobExecution.started_at >= start, JobExecution.started_at <= end)
+    if workstations is not None:
+        runs = runs.where(JobExecution.workstation.in_(workstations))
+    rows = connection.execute(runs).all()
     return pl.DataFrame([tuple(row) for row in rows], schema=JOBS_SCHEMA, orient="row")
+
+
+def analysed_workstations(connection: Connection, start: datetime, end: datetime) -> list[str]:
+    """The FTAs `load_metrics` or `load_jobs` read something of in the window, sorted."""
+    with_jobs = (
+        select(JobExecution.workstation)
+        .distinct()
+        .where(JobExecution.started_at >= start, JobExecution.started_at <= end)
+    )
+    found = set(workstations_in_window(connection, start, end))
+    return sorted(found | set(connection.execute(with_jobs).scalars()))
 
 
 def count_history(connection: Connection, start: datetime, end: datetime) -> dict[str, int]:

@@ -6,40 +6,41 @@ by `job_slowdown_ratio` and by one robust standard deviation of the baseline run
 the durations to trend upwards (Kendall's tau against time, one-sided). A rising failure rate
 needs at least three recent failures and a one-sided Fisher exact test of recent against
 baseline failures. An estate runs thousands of jobs, so the p-values of each test are adjusted
-over every job tested (Benjamini–Hochberg) and compared with `maintenance_p_value`.
+over every job tested (Benjamini–Hochberg) and compared with `maintenance_p_value`: each job's
+test (`JobTest`) is its own, the adjustment needs every job of the estate (`discoveries`).
 """
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import numpy as np
 import polars as pl
 from scipy import stats
 
-from resync.maintenance.types import Degradation, TimeWindow
+from resync.maintenance.types import Degradation, JobTest, TimeWindow
 from resync.settings import Settings
 
 MAD_TO_SIGMA = 1.4826
 MIN_ROBUST_Z = 1.0
 MIN_RECENT_FAILURES = 3
 SECONDS_PER_DAY = 86_400.0
-# For every job tested: its p-value, whether the effect is large enough, and the degradation.
-Candidate = tuple[float, bool, Callable[[float], Degradation]]
 
 
 def _window(runs: pl.DataFrame) -> TimeWindow:
     return TimeWindow(start=runs["started_at"].min(), end=runs["started_at"].max())
 
 
-def _discoveries(candidates: list[Candidate], settings: Settings) -> list[Degradation]:
-    """The candidates with a large enough effect whose adjusted p-value is significant."""
-    if not candidates:
+def discoveries(tests: list[JobTest], settings: Settings) -> list[Degradation]:
+    """The degradations of `tests` (every job tested for one kind) whose p-value, adjusted over
+    all of them (Benjamini–Hochberg), is significant; `p_value_adjusted` joins their detail."""
+    if not tests:
         return []
-    adjusted = stats.false_discovery_control([p for p, _, _ in candidates], method="bh")
+    adjusted = stats.false_discovery_control([test.p_value for test in tests], method="bh")
     return [
-        build(float(q))
-        for (_, large, build), q in zip(candidates, adjusted, strict=True)
-        if large and q < settings.maintenance_p_value
+        test.degradation.model_copy(
+            update={"detail": {**test.degradation.detail, "p_value_adjusted": float(q)}}
+        )
+        for test, q in zip(tests, adjusted, strict=True)
+        if test.degradation is not None and q < settings.maintenance_p_value
     ]
 
 
@@ -57,44 +58,46 @@ def _slowdown(workstation: str, job: str, group: pl.DataFrame, recent_from: date
     durations = group["duration"].to_numpy()
     tau, two_sided = stats.kendalltau(days, durations)
     p_value = float(two_sided / 2 if tau > 0 else 1 - two_sided / 2)
+    if ratio < settings.job_slowdown_ratio or robust_z < MIN_ROBUST_Z:
+        return JobTest(kind="job_slowdown", p_value=p_value)
+    slope = stats.theilslopes(durations, days / SECONDS_PER_DAY).slope
+    degradation = Degradation(
+        workstation=workstation,
+        kind="job_slowdown",
+        resource=f"job:{job}",
+        statistic="duration_ratio",
+        value=ratio,
+        window=_window(group),
+        detail={
+            "baseline_median_seconds": baseline_median,
+            "recent_median_seconds": recent_median,
+            "baseline_mad_seconds": spread,
+            "robust_z": robust_z,
+            "kendall_tau": float(tau),
+            "p_value": p_value,
+            "trend_seconds_per_day": float(slope),
+            "baseline_runs": int(baseline.size),
+            "recent_runs": int(recent.size),
+        },
+    )
+    return JobTest(kind="job_slowdown", p_value=p_value, degradation=degradation)
 
-    def build(adjusted: float) -> Degradation:
-        slope = stats.theilslopes(durations, days / SECONDS_PER_DAY).slope
-        return Degradation(
-            workstation=workstation,
-            kind="job_slowdown",
-            resource=f"job:{job}",
-            statistic="duration_ratio",
-            value=ratio,
-            window=_window(group),
-            detail={
-                "baseline_median_seconds": baseline_median,
-                "recent_median_seconds": recent_median,
-                "baseline_mad_seconds": spread,
-                "robust_z": robust_z,
-                "kendall_tau": float(tau),
-                "p_value": p_value,
-                "p_value_adjusted": adjusted,
-                "trend_seconds_per_day": float(slope),
-                "baseline_runs": int(baseline.size),
-                "recent_runs": int(recent.size),
-            },
-        )
 
-    large = ratio >= settings.job_slowdown_ratio and robust_z >= MIN_ROBUST_Z
-    return p_value, large, build
+def slowdown_tests(runs: pl.DataFrame, *, now: datetime, settings: Settings) -> list[JobTest]:
+    """The slowdown test of each job with enough successful runs before and in the recent
+    window."""
+    recent_from = now - timedelta(days=settings.maintenance_recent_days)
+    succeeded = runs.filter(~pl.col("failed") & pl.col("duration").is_not_null())
+    return [
+        test
+        for (workstation, job), group in succeeded.group_by("workstation", "job")
+        if (test := _slowdown(workstation, job, group, recent_from, settings)) is not None
+    ]
 
 
 def job_slowdowns(runs: pl.DataFrame, *, now: datetime, settings: Settings) -> list[Degradation]:
     """Jobs whose recent successful runs are markedly and steadily slower than their baseline."""
-    recent_from = now - timedelta(days=settings.maintenance_recent_days)
-    succeeded = runs.filter(~pl.col("failed") & pl.col("duration").is_not_null())
-    candidates = [
-        candidate
-        for (workstation, job), group in succeeded.group_by("workstation", "job")
-        if (candidate := _slowdown(workstation, job, group, recent_from, settings)) is not None
-    ]
-    return _discoveries(candidates, settings)
+    return discoveries(slowdown_tests(runs, now=now, settings=settings), settings)
 
 
 def _failure_rise(workstation: str, job: str, group: pl.DataFrame, recent_from, settings):
@@ -108,39 +111,41 @@ def _failure_rise(workstation: str, job: str, group: pl.DataFrame, recent_from, 
         [baseline_failures, baseline.len() - baseline_failures],
     ]
     odds_ratio, p_value = stats.fisher_exact(table, alternative="greater")
+    if recent_failures < MIN_RECENT_FAILURES:
+        return JobTest(kind="job_failures", p_value=float(p_value))
+    degradation = Degradation(
+        workstation=workstation,
+        kind="job_failures",
+        resource=f"job:{job}",
+        statistic="recent_failure_rate",
+        value=recent_failures / recent.len(),
+        window=_window(group),
+        detail={
+            "baseline_failure_rate": baseline_failures / baseline.len(),
+            "recent_failures": recent_failures,
+            "recent_runs": recent.len(),
+            "baseline_failures": baseline_failures,
+            "baseline_runs": baseline.len(),
+            "odds_ratio": float(odds_ratio),
+            "p_value": float(p_value),
+            "test": "fisher_exact_one_sided",
+        },
+    )
+    return JobTest(kind="job_failures", p_value=float(p_value), degradation=degradation)
 
-    def build(adjusted: float) -> Degradation:
-        return Degradation(
-            workstation=workstation,
-            kind="job_failures",
-            resource=f"job:{job}",
-            statistic="recent_failure_rate",
-            value=recent_failures / recent.len(),
-            window=_window(group),
-            detail={
-                "baseline_failure_rate": baseline_failures / baseline.len(),
-                "recent_failures": recent_failures,
-                "recent_runs": recent.len(),
-                "baseline_failures": baseline_failures,
-                "baseline_runs": baseline.len(),
-                "odds_ratio": float(odds_ratio),
-                "p_value": float(p_value),
-                "p_value_adjusted": adjusted,
-                "test": "fisher_exact_one_sided",
-            },
-        )
 
-    return float(p_value), recent_failures >= MIN_RECENT_FAILURES, build
+def failure_rise_tests(runs: pl.DataFrame, *, now: datetime, settings: Settings) -> list[JobTest]:
+    """The failure-rate test of each job with enough runs before and in the recent window."""
+    recent_from = now - timedelta(days=settings.maintenance_recent_days)
+    return [
+        test
+        for (workstation, job), group in runs.group_by("workstation", "job")
+        if (test := _failure_rise(workstation, job, group, recent_from, settings)) is not None
+    ]
 
 
 def job_failure_rises(
     runs: pl.DataFrame, *, now: datetime, settings: Settings
 ) -> list[Degradation]:
     """Jobs failing significantly more often in the recent window than before it."""
-    recent_from = now - timedelta(days=settings.maintenance_recent_days)
-    candidates = [
-        candidate
-        for (workstation, job), group in runs.group_by("workstation", "job")
-        if (candidate := _failure_rise(workstation, job, group, recent_from, settings)) is not None
-    ]
-    return _discoveries(candidates, settings)
+    return discoveries(failure_rise_tests(runs, now=now, settings=settings), settings)

@@ -50,6 +50,16 @@ class Degradation(BaseModel):
     detail: dict[str, Any] = Field(default_factory=dict)
 
 
+class JobTest(BaseModel):
+    """One job's test for a slowdown or a rising failure rate, before the estate's adjustment:
+    its one-sided p-value, and the degradation it shows when its effect is large enough (its
+    `detail` without `p_value_adjusted`, which takes every job tested for the kind)."""
+
+    kind: Literal["job_slowdown", "job_failures"]
+    p_value: float
+    degradation: Degradation | None = None
+
+
 class Correlation(BaseModel):
     """How a job's slowdown moves with a resource on the same FTA, over aligned time windows."""
 

@@ -14,6 +14,7 @@ from resync.maintenance.actions import propose
 from resync.maintenance.claims import claim_run, set_run_status
 from resync.maintenance.store import store_findings
 from resync.maintenance.types import Finding
+from tests.support.flow_run import inside_a_flow
 from tests.support.maintenance_estate import REVIEWED_ESTATE, load_estate
 
 URL = "/api/v1/maintenance/findings"
@@ -138,7 +139,7 @@ def test_reviewed_actions_show_their_decision_and_execution(client: TestClient, 
         run_id = str(claim_run(session, None, timedelta(minutes=3)).run_id)
     graph = build_graph().compile(checkpointer=InMemorySaver())
     config = {"configurable": {"thread_id": run_id}}
-    graph.invoke({"run_id": run_id}, config)
+    inside_a_flow(lambda: graph.invoke({"run_id": run_id}, config))
     [request] = graph.get_state(config).interrupts
     actions = {
         a["command"]: a["action_id"] for f in request.value["findings"] for a in f["actions"]

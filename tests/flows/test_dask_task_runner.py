@@ -1,6 +1,6 @@
-"""The capacity flow on a local Dask cluster (two worker processes, the database read from
-Prefect's block as deployments do) stores what it stores on the default thread runner, on both
-backends; the task runner is the one the settings choose.
+"""The capacity and maintenance flows on a local Dask cluster (two worker processes, the database
+read from Prefect's block as deployments do) store what they store on the default thread runner,
+on both backends; the task runner is the one the settings choose.
 
 The forecasting work is three small FTAs; the cluster is most of the cost: at a load average of
 12 on this 2-core machine, two worker processes were up in 5.5 s and the first task run, which
@@ -10,10 +10,11 @@ imports Prefect and the forecasting stack in the worker, ended 30 s later.
 import logging
 import math
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect_dask import DaskTaskRunner
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -26,6 +27,8 @@ from resync.settings import Settings, get_settings
 from tasks.capacity import FORECAST_COLUMNS
 from tasks.task_runner import configured_task_runner, fta_groups
 from tests.support.capacity_data import history_frame, now_hour, store_history
+from tests.support.maintenance_estate import FAN_OUT_ESTATE, load_estate_on_grid
+from tests.support.maintenance_prefect import completed_task_runs, run_and_read_findings
 
 HOST = {"cpu_count": 8, "memory_total_mb": 32768, "disk_total_gb": 500}
 STORED = (*FORECAST_COLUMNS, "order_by_date", "saturation_probability", "recommendation")
@@ -50,9 +53,31 @@ def same(found: object, expected: object) -> bool:
     return found == expected
 
 
+@pytest.fixture
+def use_dask(
+    database_url: str, prefect_api: None, monkeypatch: pytest.MonkeyPatch
+) -> Callable[[], TaskRunner]:
+    """Switches the test's settings to Dask, as deployed: a local cluster of two worker
+    processes, the database only from Prefect's block, which each worker reads itself; returns
+    the task runner they configure."""
+
+    def switch() -> TaskRunner:
+        block = f"resync-database-{uuid.uuid4().hex[:8]}"
+        save_connection_block(database_url, block)
+        monkeypatch.setenv("RESYNC_DATABASE_BLOCK", block)
+        monkeypatch.delenv("RESYNC_DATABASE_URL")
+        monkeypatch.setenv("RESYNC_TASK_RUNNER", "dask")
+        monkeypatch.setenv("RESYNC_DASK_WORKERS", "2")
+        get_settings.cache_clear()
+        runner = configured_task_runner()
+        assert runner.cluster_kwargs["n_workers"] == 2 and runner.cluster_kwargs["processes"]
+        return runner
+
+    return switch
+
+
 def test_dask_workers_store_what_the_thread_runner_stores(
-    database_url: str,
-    prefect_api: None,
+    use_dask: Callable[[], TaskRunner],
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -65,20 +90,10 @@ def test_dask_workers_store_what_the_thread_runner_stores(
     get_settings.cache_clear()
     threads = capacity_forecast.with_options(task_runner=configured_task_runner())()
 
-    # As deployed: the database only from Prefect's block, which each worker reads itself.
-    block = f"resync-database-{uuid.uuid4().hex[:8]}"
-    save_connection_block(database_url, block)
-    monkeypatch.setenv("RESYNC_DATABASE_BLOCK", block)
-    monkeypatch.delenv("RESYNC_DATABASE_URL")
-    monkeypatch.setenv("RESYNC_TASK_RUNNER", "dask")
-    monkeypatch.setenv("RESYNC_DASK_WORKERS", "2")
-    get_settings.cache_clear()
+    runner = use_dask()
     caplog.set_level(logging.INFO, logger="prefect")
-    runner = configured_task_runner()
-    state = capacity_forecast.with_options(task_runner=runner)(return_state=True)
-    dask = state.result()
+    dask = capacity_forecast.with_options(task_runner=runner)()
 
-    assert runner.cluster_kwargs["n_workers"] == 2 and runner.cluster_kwargs["processes"]
     expected = stored_forecasts(threads["run_id"])
     assert len(expected) == 12 and any(
         row[STORED.index("recommendation")] for row in expected.values()
@@ -88,6 +103,34 @@ def test_dask_workers_store_what_the_thread_runner_stores(
         k: v for k, v in threads.items() if k not in ("run_id", "report_id")
     }
     # The cluster starts at the first task run submitted to it: the forecasts went to Dask.
+    assert "Creating a new Dask cluster with `distributed.deploy.local.LocalCluster`" in (
+        caplog.text
+    )
+
+
+def test_dask_workers_find_what_the_thread_runner_finds(
+    use_dask: Callable[[], TaskRunner],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setenv("RESYNC_MAINTENANCE_REVIEW_TIMEOUT_SECONDS", "2")
+    monkeypatch.setenv("RESYNC_MAINTENANCE_REVIEW_POLL_INTERVAL_SECONDS", "1")
+    same_rows_until = load_estate_on_grid(FAN_OUT_ESTATE)
+    threads = run_and_read_findings()
+
+    # One FTA per task run: five analysis task runs over the two workers.
+    monkeypatch.setenv("RESYNC_FTAS_PER_TASK", "1")
+    runner = use_dask()
+    caplog.set_level(logging.INFO, logger="prefect")
+    dask = run_and_read_findings(runner)
+
+    assert dask["at"] < same_rows_until, "the runs' windows no longer hold the same rows"
+    assert {finding[:2] for finding in threads["findings"]} >= {
+        ("FTA001", "disk_filling"),
+        ("FTA002", "job_failures"),
+    }
+    assert dask["findings"] == threads["findings"]
+    assert completed_task_runs([dask["flow_run_id"]])["analyze_fta_degradation"] == 5
     assert "Creating a new Dask cluster with `distributed.deploy.local.LocalCluster`" in (
         caplog.text
     )

@@ -81,14 +81,14 @@ def store_estate() -> None:
 
 def test_a_failing_fta_is_left_out_and_named_and_the_others_are_stored(monkeypatch) -> None:
     store_estate()
-    analyze = tasks.maintenance.analyze_degradation
+    analyze = tasks.maintenance.degradation_evidence
 
     def failing_on_one_fta(metrics, jobs, **options):
         if FAILING in set(metrics["workstation"]):
             raise ValueError(f"series of {FAILING} cannot be fitted")
         return analyze(metrics, jobs, **options)
 
-    monkeypatch.setattr(tasks.maintenance, "analyze_degradation", failing_on_one_fta)
+    monkeypatch.setattr(tasks.maintenance, "degradation_evidence", failing_on_one_fta)
 
     result = predictive_maintenance()
 
@@ -124,7 +124,7 @@ def test_a_failing_fta_is_left_out_and_named_and_the_others_are_stored(monkeypat
     rows = json.loads(artifact.data) if isinstance(artifact.data, str) else artifact.data
     assert rows == [{"workstation": FAILING, "error": result["fta_errors"][FAILING]}]
 
-    monkeypatch.setattr(tasks.maintenance, "analyze_degradation", analyze)
+    monkeypatch.setattr(tasks.maintenance, "degradation_evidence", analyze)
     again = predictive_maintenance()
 
     assert (again["partial"], again["fta_errors"]) == (False, {})

@@ -53,7 +53,7 @@ from tests.support.signed_links import check_signed, markdown_links
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
-ANALYSIS_TASKS = NODE_TASKS[:3]
+ANALYSIS_TASKS = NODE_TASKS[:4]
 
 
 STALE_SECONDS = 3.0
@@ -324,7 +324,7 @@ def test_killed_mid_graph_the_next_run_continues_from_the_checkpoint(
         name: 1 for name in ANALYSIS_TASKS
     }
     assert {name: after[name] for name in NODE_TASKS if after[name]} == {
-        name: 1 for name in NODE_TASKS[3:]
+        name: 1 for name in NODE_TASKS[4:]
     }
 
 
@@ -347,7 +347,7 @@ def test_killed_while_paused_the_next_run_asks_again(database_url: str) -> None:
     assert_the_decisions_ran(extend, "dave", second.id)
     counts = completed_task_runs([first.id, second.id])
     assert {name: counts[name] for name in NODE_TASKS} == {name: 1 for name in NODE_TASKS}
-    assert not any(completed_task_runs([second.id])[name] for name in NODE_TASKS[:7])
+    assert not any(completed_task_runs([second.id])[name] for name in NODE_TASKS[:8])
 
 
 def test_an_answer_given_to_the_dead_paused_run_is_used(database_url: str) -> None:
@@ -433,7 +433,7 @@ def test_killed_between_submit_and_record_the_job_is_never_submitted_again(
     assert f"= JCLFILE   : {job.task_string}" in execution.output
     assert the_run().status == "finished"
     before, after = completed_task_runs([killed]), completed_task_runs([the_run().flow_run_id])
-    assert not any(after[name] for name in NODE_TASKS[:7])
+    assert not any(after[name] for name in NODE_TASKS[:8])
     assert before["record_review_decisions"] == 1 and after["execute_approved_actions"] == 1
 
 

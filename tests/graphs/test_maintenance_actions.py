@@ -16,6 +16,7 @@ from resync.db.models import MaintenanceActionExecution, MaintenanceFinding, Mai
 from resync.maintenance.claims import claim_run
 from resync.settings import get_settings
 from tasks.maintenance_effects import check_action_effects, notify_failed_actions
+from tests.support.flow_run import inside_a_flow
 from tests.support.maintenance_estate import AUTO_APPROVED_ESTATE, load_estate
 from tests.support.maintenance_master import add_sample, master_running_actions, submissions
 from tests.support.webhook import notification_webhook
@@ -27,7 +28,9 @@ def run_graph() -> dict:
     with session_scope() as session:
         run_id = str(claim_run(session, None, timedelta(minutes=3)).run_id)
     graph = build_graph().compile(checkpointer=InMemorySaver())
-    return graph.invoke({"run_id": run_id}, {"configurable": {"thread_id": run_id}})
+    return inside_a_flow(
+        lambda: graph.invoke({"run_id": run_id}, {"configurable": {"thread_id": run_id}})
+    )
 
 
 def stored() -> tuple[MaintenanceActionExecution, MaintenanceFinding, MaintenanceReview]:

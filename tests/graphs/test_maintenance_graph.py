@@ -20,6 +20,7 @@ from resync.maintenance.types import ProposedAction
 from resync.settings import get_settings
 from tasks.maintenance_runs import write_maintenance_briefing
 from tests.support.fake_anthropic import FakeAnthropic
+from tests.support.flow_run import inside_a_flow
 from tests.support.maintenance_estate import AUTO_APPROVED_ESTATE, REVIEWED_ESTATE, load_estate
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
@@ -67,11 +68,11 @@ def test_nodes_one_by_one(database_url: str) -> None:
     }
     assert state["host_facts"]["FTA001"]["logical_volume"] == "/dev/mapper/twsvg-twslv"
 
-    state |= nodes.analyze_degradation(state)
+    state |= inside_a_flow(lambda: nodes.analyze_degradation(state))
     degraded = {(d["workstation"], d["resource"]) for d in state["degradations"]}
     assert {("FTA001", "disk_percent"), ("FTA001", "job:ETL.EXTRACT_ORDERS")} <= degraded
 
-    state |= nodes.correlate(state)
+    state |= inside_a_flow(lambda: nodes.correlate(state))
     assert any(
         c["workstation"] == "FTA001"
         and c["resource"] == "disk_percent"
@@ -128,7 +129,7 @@ def paused_at_review(run_id: str):
     """The graph of a REVIEWED_ESTATE run stopped at its review, with the action ids by command."""
     graph = build_graph().compile(checkpointer=InMemorySaver())
     config = {"configurable": {"thread_id": run_id}}
-    graph.invoke({"run_id": run_id}, config)
+    inside_a_flow(lambda: graph.invoke({"run_id": run_id}, config))
     snapshot = graph.get_state(config)
     assert snapshot.next == ("human_review",)
     [request] = snapshot.interrupts
@@ -260,7 +261,9 @@ def test_confident_auto_approvable_findings_skip_the_review(database_url: str) -
     run_id = new_run()
     graph = build_graph().compile(checkpointer=InMemorySaver())
 
-    state = graph.invoke({"run_id": run_id}, {"configurable": {"thread_id": run_id}})
+    state = inside_a_flow(
+        lambda: graph.invoke({"run_id": run_id}, {"configurable": {"thread_id": run_id}})
+    )
 
     [resize] = [a for f in state["findings"] for a in f["actions"]]
     assert resize["command"] == "resize_message_file"

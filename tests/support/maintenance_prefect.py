@@ -1,4 +1,5 @@
-"""Watching maintenance flow runs through the Prefect API: pauses, review forms, task runs."""
+"""Watching maintenance flow runs through the Prefect API: pauses, review forms, task runs, and
+the findings a run stored."""
 
 import time
 import uuid
@@ -9,15 +10,18 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from prefect.client.schemas.objects import FlowRun
 from prefect.input.actions import read_flow_run_input
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from sqlalchemy import select
 
+from flows.predictive_maintenance import predictive_maintenance
 from resync.db.engine import session_scope
-from resync.db.models import MaintenanceRun
+from resync.db.models import MaintenanceFinding, MaintenanceRun
 
 # The task each node calls, in graph order (human_review's task runs after the interrupt).
 NODE_TASKS = (
     "fetch_maintenance_data",
     "analyze_fta_degradation",
+    "combine_degradations",
     "correlate_degradations",
     "predict_failures",
     "recommend_actions",
@@ -27,6 +31,16 @@ NODE_TASKS = (
     "execute_approved_actions",
     "check_action_effects",
     "notify_failed_actions",
+)
+FINDING_COLUMNS = (
+    "workstation",
+    "kind",
+    "resource",
+    "predicted_failure_date",
+    "confidence",
+    "evidence_summary",
+    "evidence",
+    "actions",
 )
 
 
@@ -72,6 +86,22 @@ def completed_task_runs(flow_run_ids: list[uuid.UUID]) -> Counter[str]:
         for task_run in task_runs
         if task_run.state is not None and task_run.state.is_completed()
     )
+
+
+def run_and_read_findings(task_runner: TaskRunner | None = None) -> dict[str, Any]:
+    """Run the maintenance flow (on `task_runner`, or the flow's); the run's findings as tuples
+    of FINDING_COLUMNS (by FTA and kind), its flow run, and when its findings were stored."""
+    flow = predictive_maintenance.with_options(task_runner=task_runner or ThreadPoolTaskRunner())
+    run_id = uuid.UUID(flow()["run_id"])
+    with session_scope() as session:
+        run = session.get(MaintenanceRun, run_id)
+        stored = session.scalars(
+            select(MaintenanceFinding)
+            .where(MaintenanceFinding.run_id == run_id)
+            .order_by(MaintenanceFinding.workstation, MaintenanceFinding.kind)
+        )
+        findings = [tuple(getattr(f, column) for column in FINDING_COLUMNS) for f in stored]
+        return {"findings": findings, "flow_run_id": run.flow_run_id, "at": run.findings_at}
 
 
 def flow_run_state(flow_run_id: uuid.UUID) -> str:
