@@ -3,11 +3,11 @@ and one artifact per flow run listing them.
 
 Started by the job-history sync for its newly failed runs, or on demand: with `run_ids`, those
 runs (re-analysed if they already have a card); without, every failed run not yet analysed.
-The runs go through the graph in batches of RESYNC_FAILURE_BATCH_RUNS, each step one task run
-per batch, so a backlog of hundreds of failures costs Prefect a few task runs, not thousands.
-A batch that fails goes through again in halves, down to the runs that fail alone: each is
-recorded as its FTA's error (an alert), the others' cards are stored, and the run says it is
-partial.
+The runs go through the graph together; it reads and classifies them a task run per batch of
+RESYNC_FAILURE_BATCH_RUNS through the flow's task runner, so a backlog of hundreds of failures
+costs Prefect a few task runs, not thousands. Runs the graph fails on go through it again in
+halves, down to the runs that fail alone: each is recorded as its FTA's error (an alert), the
+others' cards are stored, and the run says it is partial.
 """
 
 from datetime import UTC, datetime
@@ -17,7 +17,6 @@ from langgraph.graph.state import CompiledStateGraph
 from prefect import flow
 
 from graphs.decision_support.graph import build_graph
-from resync.settings import get_settings
 from tasks.alerts import notify_alerts
 from tasks.decision_support import find_run_workstations, select_failed_runs
 from tasks.failure_cards import publish_failure_cards
@@ -35,11 +34,8 @@ def decision_support(run_ids: list[str] | None = None) -> dict[str, Any]:
     publish them as one artifact."""
     graph = build_graph().compile()
     selected = select_failed_runs(run_ids)
-    size = get_settings().failure_batch_runs
-    cards: list[dict[str, Any]] = []
     failed: dict[str, str] = {}
-    for start in range(0, len(selected), size):
-        cards += _analyse(graph, selected[start : start + size], failed)
+    cards = _analyse(graph, selected, failed) if selected else []
     if cards:
         publish_failure_cards(cards)
     workstations = find_run_workstations(selected)

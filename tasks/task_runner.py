@@ -4,7 +4,8 @@ With `RESYNC_TASK_RUNNER=threads` (the default) task runs go to threads of the f
 nothing to start, but CPU-bound work shares one core. With `dask` they go to Dask worker
 processes: a local cluster of `RESYNC_DASK_WORKERS` started for the flow run, or the existing
 cluster whose scheduler is `RESYNC_DASK_ADDRESS`. Either way the same tasks run, mapped over
-groups of `RESYNC_FTAS_PER_TASK` FTAs.
+groups of `RESYNC_FTAS_PER_TASK` FTAs (decision support: batches of `RESYNC_FAILURE_BATCH_RUNS`
+failed runs).
 
 A task run on a Dask worker opens its own database engine from the worker's settings
 (`resync.db.engine.get_engine`); the workers of a local cluster inherit the flow's environment,
@@ -12,11 +13,14 @@ those of an existing cluster need its `RESYNC_*` variables (`RESYNC_DATABASE_BLO
 """
 
 import os
+from typing import TypeVar
 
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect_dask import DaskTaskRunner
 
 from resync.settings import Settings, get_settings
+
+Item = TypeVar("Item")
 
 
 def configured_task_runner(settings: Settings | None = None) -> TaskRunner:
@@ -36,7 +40,11 @@ def configured_task_runner(settings: Settings | None = None) -> TaskRunner:
     return DaskTaskRunner(cluster_kwargs=cluster)
 
 
+def in_groups(items: list[Item], size: int) -> list[list[Item]]:
+    """`items` in consecutive groups of `size`, one task run each."""
+    return [items[index : index + size] for index in range(0, len(items), size)]
+
+
 def fta_groups(names: list[str], settings: Settings | None = None) -> list[list[str]]:
     """`names` in groups of `ftas_per_task`, one task run each."""
-    size = (settings or get_settings()).ftas_per_task
-    return [names[index : index + size] for index in range(0, len(names), size)]
+    return in_groups(names, (settings or get_settings()).ftas_per_task)

@@ -1,4 +1,4 @@
-"""State of the decision-support graph for a batch of failed job runs."""
+"""State of the decision-support graph for the failed job runs of a flow run."""
 
 from typing import Any, TypedDict
 

@@ -1,5 +1,6 @@
-"""The decision-support graph node by node on both backends, then compiled, in order; a batch
-of runs goes through each step together, the earlier ones as past failures of the later ones."""
+"""The decision-support graph node by node on both backends, then compiled, in order; the runs
+go through each step together, the earlier ones as past failures of the later ones (reading and
+classifying fan out in a flow run, as the flow runs the graph)."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -14,6 +15,7 @@ from resync.db.engine import session_scope
 from resync.db.models import FailureAnalysis
 from resync.jobs.schemas import JobRun
 from resync.jobs.store import store_job_runs
+from tests.support.flow_run import inside_a_flow
 
 pytestmark = pytest.mark.usefixtures("prefect_api", "database_url")
 
@@ -52,7 +54,7 @@ def history() -> None:
 def test_nodes_one_by_one(history) -> None:
     state = {"run_ids": ["slow"]}
 
-    state |= nodes.fetch_contexts(state)
+    state |= inside_a_flow(lambda: nodes.fetch_contexts(state))
     [context] = state["contexts"]
     assert context["run"]["return_code"] == 137
     assert context["run"]["failed_at"] == (STARTED + timedelta(minutes=31)).isoformat()
@@ -62,7 +64,7 @@ def test_nodes_one_by_one(history) -> None:
     assert context["run_history"]["duration_ratio"] == 3.1
     assert context["resource_state"]["samples"] == 0
 
-    state |= nodes.classify_failures(state)
+    state |= inside_a_flow(lambda: nodes.classify_failures(state))
     [classification] = state["classifications"]
     assert classification["failure_class"] == "timeout"
     assert [e["line"] for e in classification["evidence"]] == [2, 3]
@@ -89,7 +91,8 @@ def test_a_batch_compares_each_run_with_the_runs_before_it(history) -> None:
     store("other", "ABEND", minutes=2, hours_before=-0.2, joblog="ORA-01653: unable to extend\n")
     graph = build_graph().compile()
 
-    cards = graph.invoke({"run_ids": ["slow", "slow-again", "other"]})["cards"]
+    state = inside_a_flow(lambda: graph.invoke({"run_ids": ["slow", "slow-again", "other"]}))
+    cards = state["cards"]
 
     assert [card["run_id"] for card in cards] == ["slow", "slow-again", "other"]
     assert [card["failure_class"] for card in cards] == ["timeout", "timeout", "disk_full"]
@@ -109,11 +112,12 @@ def test_a_batch_compares_each_run_with_the_runs_before_it(history) -> None:
 def test_the_compiled_graph_runs_the_four_steps_in_order(history) -> None:
     graph = build_graph().compile(checkpointer=InMemorySaver())
     config = {"configurable": {"thread_id": "slow"}}
-    steps = [next(iter(update)) for update in graph.stream({"run_ids": ["slow"]}, config)]
+    updates = inside_a_flow(lambda: list(graph.stream({"run_ids": ["slow"]}, config)))
+    steps = [next(iter(update)) for update in updates]
     assert tuple(steps) == NODES
     assert graph.get_state(config).values["cards"][0]["failure_class"] == "timeout"
 
 
 def test_an_unknown_run_stops_at_fetch_contexts() -> None:
     with pytest.raises(NoResultFound):
-        build_graph().compile().invoke({"run_ids": ["not-stored"]})
+        inside_a_flow(lambda: build_graph().compile().invoke({"run_ids": ["not-stored"]}))
