@@ -79,8 +79,9 @@ _CODE_PATTERNS: tuple[
     ),
     (
         ("sql",),
-        re.compile(r"\bSQL(\d{4,5})([NC])\b"),
-        lambda m: databases.db2_entry(int(m[1]), f"SQL{m[1]}{m[2]}"),
+        # A routine's diagnostic text quotes the message it got without its suffix (`SQL0551`).
+        re.compile(r"\bSQL(\d{4,5})([NC])\b|\bSQL(0\d{3})\b"),
+        lambda m: databases.db2_entry(int(m[1] or m[3]), f"SQL{m[1] or m[3]}{m[2] or ''}"),
     ),
     (
         ("sqlcode",),
@@ -191,6 +192,13 @@ def _phrase_entry(name: str, kind: str) -> Entry:
     return Entry(name, PHRASE_STRENGTHS[kind], f"phrase: {name}")
 
 
+# A code or message a line names as not the cause (`error other than ORA-00942`).
+_NEGATED = re.compile(
+    r"\b(other than|different from|diferente d[eoa]s?|except(ing)?|exceto|apart from|besides"
+    r"|alem d[eoa]s?|ignor(ed|ing|ad[oa]s?|ando))\W{0,3}$"
+)
+
+
 @lru_cache(maxsize=16384)
 def line_findings(line: str) -> tuple[Finding, ...]:
     """Every entry found in `line`, overlapping findings resolved to the longest (cached: TWS
@@ -213,6 +221,7 @@ def line_findings(line: str) -> tuple[Finding, ...]:
             entry = entry_of(match)
             if entry is not None:
                 found.append(Finding(match.start(), match.end(), entry, match[0]))
+    found = [f for f in found if not _NEGATED.search(folded, max(0, f.start - 30), f.start)]
     found = [
         f
         for f in found

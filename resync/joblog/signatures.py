@@ -34,7 +34,8 @@ GENERIC_FAILURE_MARK = re.compile(
     r"\b(failed|falhou|aborted|abortad[oa]|terminated|encerrad[oa]|ended in error)\b",
     re.IGNORECASE,
 )
-# A line saying the job got past an error: a retry that succeeded, a reconnection.
+# A line saying the job got past an error: a retry that succeeded, a reconnection (SQL*Plus's
+# `Connected to an idle instance` is no connection made: the instance is down).
 RECOVERY_MARK = re.compile(
     r"\b(recovered|reconnected|retry (succeeded|ok|successful)|(succeeded|ok|connected|completed"
     r"|loaded|done|worked|passed|sent|received|uploaded|downloaded|transferred|processed)"
@@ -43,12 +44,15 @@ RECOVERY_MARK = re.compile(
     r" (\d+ )?(attempts?|retr(y|ies)|tries|tentativas?)|restabelecid[oa]|(attempt|try"
     r"|retry) \d+\b.{0,30}\b(succeeded|ok|successful|connected)"
     r"|tentativa \d+\b.{0,30}\b(sucesso|ok|conectad[oa])|connection established"
-    r"|conex[aã]o estabelecida|connected to|conectad[oa] a|falling back to|fallback to)\b",
+    r"|conex[aã]o estabelecida|connected to(?! an idle instance)|conectad[oa] a|falling back to"
+    r"|fallback to)\b",
     re.IGNORECASE,
 )
 # A connection made, with no retry named: it recovers only from a connection that failed.
 CONNECTION_MADE = re.compile(
-    r"connection established|conex[aã]o estabelecida|connected to|conectad[oa] a", re.IGNORECASE
+    r"connection established|conex[aã]o estabelecida|connected to(?! an idle instance)"
+    r"|conectad[oa] a",
+    re.IGNORECASE,
 )
 # A line saying something succeeded: it ends the failing tail when errors follow it.
 SUCCESS_MARK = re.compile(
@@ -57,8 +61,11 @@ SUCCESS_MARK = re.compile(
     re.IGNORECASE,
 )
 # An error announcing a retry or a warning was not the job's last word.
+# (`retry later` is advice to whoever reads the message, not a retry.)
 RETRYING = re.compile(
-    r"\bretry(ing)?\b|will retry|tentando novamente|nova tentativa", re.IGNORECASE
+    r"\bretry(ing)?\b(?! later)|will retry|tentando novamente|nova tentativa|\bresubmitt(ing|ed)\b"
+    r"|\breconnecting\b|reconectando",
+    re.IGNORECASE,
 )
 # A later attempt's number: the errors of the attempts before it were retried.
 NEXT_ATTEMPT = re.compile(r"\b(attempt|tentativa|try) #?([2-9]|\d{2,})\b", re.IGNORECASE)

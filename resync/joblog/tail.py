@@ -9,7 +9,10 @@ detail lines, and every catalogue finding in a block scores for its class by its
   `1 / SUPERSEDED`, so the last error before the exit that names a cause decides, a wrapper's
   `step LOAD failed` or a paraphrase does not hide a catalogue code, and an error retried until
   the last attempt failed keeps its weight, since that last attempt names it again (a retried
-  attempt's errors are hidden by any later cause);
+  attempt's errors, the error a retry announcement names among them, are hidden by any later
+  cause); and whatever their strength, a later block naming the class that overrules them
+  (`OVERRULED_BY`: a prerequisite found missing over the absent file or the wait's time limit
+  that showed it, refused credentials over the connection that carried them);
 - its line: a warning, a retry announcement or the clean-up of a file that was not there counts
   less (a warning the job did not get past counts fully), a nested `Caused by:` more;
 - its nearness to the exit, in written lines.
@@ -46,8 +49,23 @@ _CONTINUATION = re.compile(
     r"^\s+(at |\.\.\. \d+ more)|^\s*Caused by:|^\s*(\||-->|\^)|^(\t|\s{2,})\S"
     r"|^\s*(LINE|LINHA|DETAIL|DETALHE|HINT|DICA|CONTEXT|CONTEXTO|QUERY|STATEMENT)( \d+)?:",
 )
+# A Db2 message (`SQL30082N …`) is wrapped over lines up to the one ending `SQLSTATE=…`.
+_DB2_MESSAGE = re.compile(r"\bSQL\d{4,5}[NC]\b")
+_DB2_MESSAGE_END = re.compile(r"\bSQLSTATE=[0-9A-Z]{5}\s*$")
 # TWS's own frame: the `=` bars and `= Field : value` lines around the job's output.
 _FRAME = re.compile(r"^=+\s*$|^= ")
+# A table's column headings (robocopy's `Total Copied Skipped Mismatch FAILED Extras`) name no
+# error, whatever their words.
+_HEADINGS = re.compile(r"\s*([A-Z][A-Za-z]*[ \t]{2,}){3,}[A-Z][A-Za-z]*\s*")
+# Within one error block, a finding of the key's class is how the value's class showed itself:
+# a connection that carried the refused credentials, the absent file or the wait's time limit
+# by which a check found a prerequisite missing. The value's class decides, there and in the
+# blocks before it.
+OVERRULED_BY = {
+    "connection_failure": "credentials_expired",
+    "not_found": "dependency_not_satisfied",
+    "timeout": "dependency_not_satisfied",
+}
 
 
 @dataclass
@@ -86,7 +104,7 @@ class LineMarks:
 @lru_cache(maxsize=16384)
 def line_marks(text: str) -> LineMarks:
     """The marks of `text` (cached like its findings: frames and tools repeat their lines)."""
-    error = bool(ERROR_MARK.search(text))
+    error = bool(ERROR_MARK.search(text)) and not _HEADINGS.fullmatch(text)
     return LineMarks(
         error=error,
         success=not error and bool(SUCCESS_MARK.search(text)),
@@ -118,6 +136,7 @@ def error_blocks(lines: list[str], start: int, end: int) -> list[Block]:
     blocks: list[Block] = []
     current: Block | None = None
     attempt = 0  # the first block of the attempt a retry announcement ends
+    db2_open = False  # a Db2 message whose `SQLSTATE=` line has not come yet
     for index in range(start, end):
         text = lines[index]
         if not text.strip():
@@ -130,18 +149,34 @@ def error_blocks(lines: list[str], start: int, end: int) -> list[Block]:
             for block in blocks[attempt:]:
                 block.retried = True
             attempt = len(blocks) + is_error
-        if current is not None and _CONTINUATION.search(text):
+        wrapped = db2_open and current is not None and current.lines[-1] == index - 1
+        if current is not None and (_CONTINUATION.search(text) or wrapped):
             current.lines.append(index)
         elif is_error:
-            current = Block()
+            current = Block(retried=marks.retrying)
             blocks.append(current)
             current.lines.append(index)
         else:
             current = None
+            db2_open = False
             continue
+        db2_open = (wrapped or bool(_DB2_MESSAGE.search(text))) and not _DB2_MESSAGE_END.search(
+            text
+        )
         if found:
             current.findings[index] = found
         current.cause_strength = max(current.cause_strength, cause_strength(text))
+    for block in blocks:
+        strong = {
+            f.entry.failure_class
+            for found in block.findings.values()
+            for f in found
+            if f.entry.strength >= MEDIUM
+        }
+        block.findings = {
+            index: tuple(f for f in found if OVERRULED_BY.get(f.entry.failure_class) not in strong)
+            for index, found in block.findings.items()
+        }
     return blocks
 
 
@@ -175,7 +210,11 @@ def score_tail(lines: list[str], start: int, end: int) -> tuple[dict[str, Scored
                     continue  # `Killed`, `Aborted`: how it ended, not why
                 hidden = sum(
                     cls not in other.classes()
-                    and (other.cause_strength >= strength or block.retried)
+                    and (
+                        other.cause_strength >= strength
+                        or block.retried
+                        or OVERRULED_BY.get(cls) in other.classes()
+                    )
                     for other in later
                 )
                 line_weight = _line_weight(lines[index])

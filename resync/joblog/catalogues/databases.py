@@ -101,6 +101,25 @@ ORACLE_CODES = {
     20: "database_error",
     18: "database_error",
 }
+# PL/SQL's predefined exceptions (Oracle PL/SQL Language Reference, "Predefined Exceptions"):
+# STORAGE_ERROR is memory; the others are errors in the data or the program's use of it.
+PLSQL_PREDEFINED = {
+    6500: "out_of_memory",
+    6502: "database_error",
+    6504: "database_error",
+    6511: "database_error",
+    6530: "database_error",
+    6531: "database_error",
+    6532: "database_error",
+    6533: "database_error",
+    1001: "database_error",
+    1422: "database_error",
+    1476: "database_error",
+    1722: "database_error",
+}
+# An instance that is down or going down says where the connection ended, not why: weaker than
+# a cause named before it (the memory error that stopped the instance's creation).
+ORACLE_INSTANCE_STATES = {1033, 1034, 1089, 1090}
 # Families by code range: Oracle Net (TNS) errors are connection failures; ORA-27xxx are the
 # OS errors of the database's own I/O and ORA-195xx a backup's or restore's file errors, which
 # carry the OS cause on the next lines; ORA-20000-20999 are the application's own
@@ -217,7 +236,10 @@ def oracle_entry(prefix: str, number: int) -> Entry | None:
         return None
     if number in ORACLE_CODES:
         cls = ORACLE_CODES[number]
-        return Entry(cls, MEDIUM if number == 28002 else STRONG, f"Oracle {label}")
+        medium = number == 28002 or number in ORACLE_INSTANCE_STATES
+        return Entry(cls, MEDIUM if medium else STRONG, f"Oracle {label}")
+    if prefix == "ORA" and number in PLSQL_PREDEFINED:
+        return Entry(PLSQL_PREDEFINED[number], STRONG, f"Oracle {label} (PL/SQL predefined)")
     for first, last, cls, strength in ORACLE_RANGES:
         if first <= number <= last:
             return Entry(cls, strength, f"Oracle {label} (ORA-{first:05d}–{last:05d})")

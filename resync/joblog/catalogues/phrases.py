@@ -62,7 +62,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"|lotado)",
     ),
     "out_of_memory": (
-        r"out of memory|memory exhausted|could not reserve enough space for .{0,40}heap"
+        r"out of (shared |process |virtual |physical )?memory|memory exhausted"
+        r"|could not reserve enough space for .{0,40}heap"
         r"|no more (storage|memory)( space)? available|tsv_tnew_page_alloc_failed"
         r"|tsv_tnew_blocks_no_roll_memory|system_no_roll|memory_no_more_paging",
         r"killed process \d+.*(oom|memory)|oom[- ]?kill|bad_alloc|insufficient memory"
@@ -118,13 +119,13 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"|rpc server is unavailable",
         r"no route to host|host\b.{0,60}\bunreachable|unknown host|could not resolve (host"
         r"|hostname)"
-        r"|name resolution|unable to resolve|unreachable|connection attempt failed",
+        r"|name resolution|unable to resolve|unreachable(?!\s?=\s?\d)|connection attempt failed",
         r"connection to server\b[^;]{0,160}?\bfailed|connection unexpectedly closed|lost connection"
         r"|network (error|is down)|socket (error|closed)|connect(ion)? timed? ?out"
         r"|handshake timed out"
         r"|no listener|listener (does not|could not)|end of file on communication channel",
         r"conexao (recusada|expirou|perdida|encerrada|reiniciada|fechada)|falha (na|ao|de) conex"
-        r"|nao foi possivel (se )?conectar|(host|servidor)\b.{0,60}inacessivel"
+        r"|(nao foi possivel|impossivel) (se )?conectar(-se)?|(host|servidor)\b.{0,60}inacessivel"
         r"|rede inacessivel|(nenhuma|sem) rota para o host|tempo esgotado para conexao"
         r"|resolucao de nome"
         r"|tempo (limite )?de conexao (esgotado|excedido)",
@@ -190,6 +191,16 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"|ainda nao (transmitiu|enviou|gerou|entregou|disponibilizou|liberou)"
         r"|input (path|data|dataset|partition)s?\b.{0,120}(not found|missing|does not exist"
         r"|not (yet )?(present|available))",
+        r"(flag|marker|sentinel|semaphore)s?\b.{0,120}\b(missing|absent|not (yet )?(found|present"
+        r"|arrived|received))|(trigger|control|signal|ready|done|end-of-day|eod) messages?\b.{0,80}"
+        r"\bnot (yet )?(received|arrived|delivered)|(file|flag|marker|path)\b.{0,120}\b(missing"
+        r"|not found|absent|does not exist|not present) after waiting|(file|flag|marker)\b.{0,80}"
+        r"\b(did not get created|never (appeared|arrived)|did not appear)"
+        r"|waiting for\b.{0,60}\b(file|flag|marker) to (exist|appear|arrive)"
+        r"|ainda nao (rodou|executou|terminou|finalizou|concluiu|processou)"
+        r"|(fechamento|encerramento)\b.{0,80}\bnao (foi )?(concluid|realizad|finalizad|efetuad"
+        r"|encerrad)|\b(month|period|year|quarter|day)[- ]end clos(e|ing)\b.{0,60}\bnot (yet )?"
+        r"(complete|completed|done|finished)",
     ),
     "not_found": (
         r"command not found|^\S*sh: (\d+: )?.*: not found|no such (file|directory|table|object"
@@ -221,7 +232,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"|clients)|unique constraint|duplicate (unique )?(prime |primary )?key"
         r"|integrity constraint|foreign key constraint|violates .{0,40}constraint|chave duplicad"
         r"|valor de chave duplicado|viola a restricao|snapshot too old|syntax error at or near"
-        r"|dbif_rsql_sql_error|invalid identifier",
+        r"|dbif_rsql_sql_error|invalid identifier|could not serialize access|serialization failure"
+        r"|(transaction|txn)\b.{0,100}\b(aborted|expired)\b.{0,30}\bconflict",
         r"(relation|table|constraint|index|object|role|schema|type)\b.{0,60}\balready exists"
         r"|value too long|invalid input syntax|numeric field overflow|out of range for type"
         r"|null value in column|violates not-null|invalid number",
@@ -273,7 +285,7 @@ KEYWORDS: dict[str, str] = {
     ),
     "connection_failure": (
         "servidor|jco_error|reach|em_nohost|redefinida|resolv|timeout|establish|database system is"
-        "|closed|connect|conex|route|unreachable|host|resolution|network|socket|listener"
+        "|closed|connect|conectar|conex|route|unreachable|host|resolution|network|socket|listener"
         "|communication channel|inacessivel|rota"
     ),
     "dependency_not_satisfied": (
@@ -282,7 +294,8 @@ KEYWORDS: dict[str, str] = {
         "|input partition|transmitiu|enviou|gerou|entregou|liberou|anterior|disponibilizad|flag"
         "|period|day|month|abend|ainda nao|sensor|unfulfilled|unmet|missing|predecessor"
         "|prerequisit|pre-requisit|requisito|depend|file|upstream|wait|gave up|watch|date|arquivo"
-        "|aguardando|esperando|recebid"
+        "|aguardando|esperando|recebid|marker|sentinel|semaphore|message|rodou|executou|terminou"
+        "|finalizou|concluiu|processou|fechamento|encerramento|clos"
     ),
     "not_found": (
         "installed|instalad|module|load such|@inc|jarfile|main class|object name|命令|encontrar"
@@ -295,7 +308,8 @@ KEYWORDS: dict[str, str] = {
         "duplicate|sapsql|dbsql|viola|truncated|binary data|already exists|value too long"
         "|invalid input|overflow|out of range|null value|not-null|could not execute"
         "|invalid number|deadlock|lock|constraint|duplicat|duplicad|violat|viola a|snapshot"
-        "|syntax error|dbif_|sql|identifier|error:|fatal:|erro:|database|banco de dados"
+        "|syntax error|dbif_|sql|identifier|error:|fatal:|erro:|database|banco de dados|serializ"
+        "|conflict"
     ),
     "unknown": (
         "killed by|conman|negotiate|no matching|trust relationship|secure channel|host key"
@@ -331,7 +345,10 @@ STRONG_PHRASES: dict[str, str] = {
     r"|never arrived)|arquivo (de entrada|de controle|gatilho|flag)\b.{0,120}nao (foi )?"
     r"(recebid|encontrad|entregu)|predecessor\b.{0,40}\bnot (yet )?(complete|completed|finished)"
     r"|upstream\b.{0,60}\b(has not|not yet|did not|hasn't)\b.{0,20}(finish|complete|run|deliver)",
+    "not_found": r"could not find file '|could not find a part of the path '",
     "unknown": r"host key verification failed|certificate verify failed|pkix path building failed"
+    r"|syntax error near unexpected token|erro de sintaxe proximo ao token inesperado"
+    r"|syntax error: unexpected end of file"
     r"|unable to negotiate|no matching (host key|key exchange|cipher)"
     r"|ssl certificate problem",
 }
@@ -348,7 +365,7 @@ STRONG_KEYWORDS = (
     "|execution timeout|timeout period|senha falhou|530|logon_failure|permission denied|passw"
     "|login|username|access denied|server running|timed out|resolve host|network-related"
     "|canceling|timeout|duration|run ?time|maxdur|lock wait|deadlock|host key|certificate|pkix"
-    "|ssl"
+    "|ssl|unexpected|inesperado|could not find"
 )
 CARRIER_KEYWORDS = (
     "pg_restore|pg_dump|archiver|psql|error:|fatal:|erro:|database error|banco de dados|sqlplus"

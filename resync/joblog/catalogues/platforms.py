@@ -1,5 +1,5 @@
-"""HTTP statuses, Windows system error codes with their messages (English and Brazilian
-Portuguese), exit-status conventions, HWA/TWS AWK… message codes, and the messages workflow
+"""HTTP statuses, Windows system error codes with their messages (English, Portuguese and
+French), exit-status conventions, HWA/TWS AWK… message codes, and the messages workflow
 engines and Kubernetes write when a job's dependency, deadline or resources failed it.
 """
 
@@ -23,7 +23,9 @@ HTTP_STATUSES = {
     429: ("Too Many Requests", "unknown"),
 }
 
-WINDOWS_SOURCE = "Microsoft Win32 System Error Codes (winerror.h), en-US and pt-BR message texts"
+WINDOWS_SOURCE = (
+    "Microsoft Win32 System Error Codes (winerror.h), en-US, pt-BR, pt-PT and fr-FR message texts"
+)
 # code: (English message, Portuguese message, class)
 WINDOWS_ERRORS = {
     2: (
@@ -169,6 +171,28 @@ WINDOWS_ERRORS = {
     ),
 }
 
+# The same messages as French (fr-FR) and European Portuguese (pt-PT) Windows write them.
+WINDOWS_OTHER_LOCALES = {
+    "fr-FR": {
+        2: "Le fichier spécifié est introuvable",
+        3: "Le chemin d'accès spécifié est introuvable",
+        5: "Accès refusé",
+        32: "Le processus ne peut pas accéder au fichier car ce fichier est utilisé par un autre "
+        "processus",
+        53: "Le chemin réseau n'a pas été trouvé",
+        112: "Espace insuffisant sur le disque",
+        1326: "Nom d'utilisateur ou mot de passe incorrect",
+        10061: "Aucune connexion n'a pu être établie car l'ordinateur cible l'a expressément "
+        "refusée",
+    },
+    "pt-PT": {
+        2: "O sistema não consegue localizar o ficheiro especificado",
+        3: "O sistema não consegue localizar o caminho especificado",
+        10061: "Nenhuma ligação pôde ser feita porque o computador de destino as recusou "
+        "ativamente",
+    },
+}
+
 EXIT_SOURCE = "POSIX shell and GNU coreutils exit-status conventions"
 # 137 (SIGKILL) and 143 (SIGTERM) name no reason: `unknown` unless a line says why.
 EXIT_STATUSES = {
@@ -247,11 +271,14 @@ def windows_entry(code: int) -> Entry | None:
 
 
 def windows_texts() -> dict[str, Entry]:
-    """The Windows messages in English and Portuguese, to their entries."""
+    """The Windows messages in English, Portuguese and French, to their entries."""
     found = {}
     for code, (english, portuguese, cls) in WINDOWS_ERRORS.items():
         found[english] = Entry(cls, STRONG, f"Windows error {code}")
         found[portuguese] = Entry(cls, STRONG, f"Windows error {code} (pt-BR)")
+    for locale, texts in WINDOWS_OTHER_LOCALES.items():
+        for code, text in texts.items():
+            found[text] = Entry(WINDOWS_ERRORS[code][2], STRONG, f"Windows error {code} ({locale})")
     return found
 
 
