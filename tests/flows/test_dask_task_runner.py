@@ -1,6 +1,6 @@
-"""The capacity and maintenance flows on a local Dask cluster (two worker processes, the database
-read from Prefect's block as deployments do) store what they store on the default thread runner,
-on both backends; the task runner is the one the settings choose.
+"""The capacity, maintenance and decision-support flows on a local Dask cluster (two worker
+processes, the database read from Prefect's block as deployments do) store what they store on
+the default thread runner, on both backends; the task runner is the one the settings choose.
 
 The forecasting work is three small FTAs; the cluster is most of the cost: at a load average of
 12 on this 2-core machine, two worker processes were up in 5.5 s and the first task run, which
@@ -27,6 +27,7 @@ from resync.settings import Settings, get_settings
 from tasks.capacity import FORECAST_COLUMNS
 from tasks.task_runner import configured_task_runner, fta_groups
 from tests.support.capacity_data import history_frame, now_hour, store_history
+from tests.support.failed_runs import analyse_and_forget, store_failed_runs
 from tests.support.maintenance_estate import FAN_OUT_ESTATE, load_estate_on_grid
 from tests.support.maintenance_prefect import completed_task_runs, run_and_read_findings
 
@@ -131,6 +132,27 @@ def test_dask_workers_find_what_the_thread_runner_finds(
     }
     assert dask["findings"] == threads["findings"]
     assert completed_task_runs([dask["flow_run_id"]])["analyze_fta_degradation"] == 5
+    assert "Creating a new Dask cluster with `distributed.deploy.local.LocalCluster`" in (
+        caplog.text
+    )
+
+
+def test_dask_workers_write_the_cards_the_thread_runner_writes(
+    use_dask: Callable[[], TaskRunner],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    run_ids = store_failed_runs(5)
+    threads = analyse_and_forget(run_ids)
+
+    # One run per batch: five reading and five classifying task runs over the two workers.
+    monkeypatch.setenv("RESYNC_FAILURE_BATCH_RUNS", "1")
+    runner = use_dask()
+    caplog.set_level(logging.INFO, logger="prefect")
+    dask = analyse_and_forget(run_ids, runner)
+
+    assert (threads["fetched"], dask["fetched"]) == (1, 5)
+    assert len(threads["cards"]) == 5 and dask["cards"] == threads["cards"]
     assert "Creating a new Dask cluster with `distributed.deploy.local.LocalCluster`" in (
         caplog.text
     )

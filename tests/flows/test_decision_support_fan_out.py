@@ -2,115 +2,27 @@
 it stores with every run in one batch: the same classes, evidence and similar past cases (each
 run compared with the runs before it, whichever batch they were in)."""
 
-import time
-import uuid
-from datetime import UTC, datetime, timedelta
-from typing import Any
-
 import pytest
-from prefect.client.orchestration import get_client
-from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-from sqlalchemy import delete, select
 
-from flows.decision_support import decision_support
-from resync.db.engine import session_scope
-from resync.db.models import FailureAnalysis
-from resync.jobs.schemas import JobRun
-from resync.jobs.store import store_job_runs
 from resync.settings import get_settings
+from tests.support.failed_runs import CARD_COLUMNS, analyse_and_forget, store_failed_runs
 
 pytestmark = pytest.mark.usefixtures("prefect_api", "database_url")
-
-JOBLOGS = (
-    "ORA-00060: deadlock detected while waiting for resource\n",
-    "write /opt/tws/stdlist/out.dat: No space left on device\n",
-    "ORA-00060: deadlock detected while waiting for resource on GL_BALANCES\n",
-    "ORA-01017: invalid username/password; logon denied\n",
-)
-CARD_COLUMNS = (
-    "failure_class",
-    "confidence",
-    "method",
-    "explanation",
-    "evidence",
-    "resource_state",
-    "run_history",
-    "similar_cases",
-    "suggested_fix",
-    "analyst",
-)
-
-
-def store_failed_runs(count: int) -> list[str]:
-    """`count` failed runs an hour apart on four FTAs, their joblogs in four families."""
-    now = datetime.now(UTC).replace(microsecond=0)
-    runs = [
-        JobRun(
-            workstation=f"WS-{number % 4:02d}",
-            job_stream="NIGHTLY",
-            job_name=f"EXPORT_{number % 3}",
-            run_id=f"WS-{number % 4:02d};NIGHTLY;EXPORT_{number % 3};{number}",
-            status="ABEND",
-            return_code=12,
-            started_at=now - timedelta(hours=count - number),
-            ended_at=now - timedelta(hours=count - number, minutes=-5),
-            joblog=JOBLOGS[number % len(JOBLOGS)],
-        )
-        for number in range(count)
-    ]
-    with session_scope() as session:
-        store_job_runs(session, runs, get_settings().joblog_max_bytes)
-    return [run.run_id for run in runs]
-
-
-def analyse(run_ids: list[str], batch_runs: int, monkeypatch: pytest.MonkeyPatch) -> dict:
-    """The cards of a run analysing `batch_runs` runs a batch, by run id, then forgotten so the
-    next run starts from the same history; and how many times each task ran."""
-    monkeypatch.setenv("RESYNC_FAILURE_BATCH_RUNS", str(batch_runs))
-    get_settings.cache_clear()
-    state = decision_support(run_ids, return_state=True)
-    assert state.result()["analysed"] == len(run_ids)
-    with session_scope() as session:
-        cards: dict[str, Any] = {
-            card.run_id: tuple(getattr(card, column) for column in CARD_COLUMNS)
-            for card in session.scalars(select(FailureAnalysis))
-        }
-        session.execute(delete(FailureAnalysis))
-    return {"cards": cards, "fetched": fetch_task_runs(state.state_details.flow_run_id)}
-
-
-def fetch_task_runs(flow_run_id: uuid.UUID, quiet_seconds: float = 2, timeout: float = 60) -> int:
-    """The flow run's fetch_failure_contexts task runs, once their count stops changing (the
-    server records task runs from events, late)."""
-
-    def count() -> int:
-        with get_client(sync_client=True) as client:
-            task_runs = client.read_task_runs(
-                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
-            )
-        names = [task_run.name.rsplit("-", 1)[0] for task_run in task_runs]
-        return names.count("fetch_failure_contexts")
-
-    deadline = time.monotonic() + timeout
-    last, since = count(), time.monotonic()
-    while time.monotonic() - since < quiet_seconds and time.monotonic() < deadline:
-        time.sleep(0.25)
-        if (now := count()) != last:
-            last, since = now, time.monotonic()
-    return last
 
 
 def test_batches_of_one_or_two_runs_store_the_cards_one_batch_stores(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     run_ids = store_failed_runs(7)
+    runs = {}
+    for batch_runs in (100, 2, 1):
+        monkeypatch.setenv("RESYNC_FAILURE_BATCH_RUNS", str(batch_runs))
+        get_settings.cache_clear()
+        runs[batch_runs] = analyse_and_forget(run_ids)
 
-    whole = analyse(run_ids, 100, monkeypatch)
-    in_pairs = analyse(run_ids, 2, monkeypatch)
-    singly = analyse(run_ids, 1, monkeypatch)
-
-    assert [whole["fetched"], in_pairs["fetched"], singly["fetched"]] == [1, 4, 7]
-    similar = [card[CARD_COLUMNS.index("similar_cases")] for card in whole["cards"].values()]
+    assert [run["fetched"] for run in runs.values()] == [1, 4, 7]
+    whole = runs[100]["cards"]
+    similar = [card[CARD_COLUMNS.index("similar_cases")] for card in whole.values()]
     assert sum(bool(cases) for cases in similar) >= 3
-    assert in_pairs["cards"] == whole["cards"]
-    assert singly["cards"] == whole["cards"]
+    assert runs[2]["cards"] == whole
+    assert runs[1]["cards"] == whole
