@@ -258,3 +258,5 @@ def test_windows_messages_in_french_and_european_portuguese() -> None:
         for code, text in texts.items():
             cls = platforms.WINDOWS_ERRORS[code][2]
             assert (cls, f"Windows error {code} ({locale})") in found(f"Erreur : {text}."), text
+    typographic = "Erreur : Le chemin d\u2019accès spécifié est introuvable."
+    assert ("not_found", "Windows error 3 (fr-FR)") in found(typographic)

@@ -31,9 +31,10 @@ class Entry:
 
 
 def fold(text: str) -> str:
-    """`text` lower-cased, without accents, with single spaces: how texts are compared."""
+    """`text` lower-cased, without accents, with single spaces and straight apostrophes (French
+    Windows writes `d’accès`): how texts are compared."""
     if not text.isascii():
-        decomposed = unicodedata.normalize("NFKD", text)
+        decomposed = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
         text = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _SPACES.sub(" ", text.casefold())
 
