@@ -1,6 +1,7 @@
 """A throw-away PostgreSQL server in a temporary directory, for tests and benchmarks."""
 
 import os
+import shlex
 import shutil
 import socket
 import subprocess
@@ -37,11 +38,35 @@ class PostgresServer:
         self.port = free_port()
         self.database = "resync"
         self.settings = settings or {}
+        self._watchdog: subprocess.Popen | None = None
+
+    @staticmethod
+    def _as_postgres(*command: str) -> tuple[str, ...]:
+        return ("runuser", "-u", "postgres", "--", *command) if os.geteuid() == 0 else command
 
     def _run(self, *command: str) -> None:
-        if os.geteuid() == 0:
-            command = ("runuser", "-u", "postgres", "--", *command)
-        subprocess.run(command, check=True, capture_output=True, cwd=self.directory)
+        subprocess.run(
+            self._as_postgres(*command), check=True, capture_output=True, cwd=self.directory
+        )
+
+    def _watch_owner(self) -> subprocess.Popen:
+        """A process that stops the server and removes its directory once this process is gone
+        without `stop()` (a killed pytest worker, an interrupted benchmark): no cluster is left
+        running after its owner. Its own session, so the Ctrl-C that ends the owner spares it."""
+        stop = shlex.join(
+            self._as_postgres("pg_ctl", "-D", str(self.data), "-m", "immediate", "stop")
+        )
+        script = (
+            f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 1; done; "
+            f"{stop} >/dev/null 2>&1; rm -rf {shlex.quote(str(self.directory))}"
+        )
+        return subprocess.Popen(
+            ["sh", "-c", script],
+            start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def start(self) -> "PostgresServer":
         if os.geteuid() == 0:
@@ -62,6 +87,7 @@ class PostgresServer:
             "-w",
             "start",
         )
+        self._watchdog = self._watch_owner()
         with psycopg.connect(self.admin_dsn, autocommit=True) as connection:
             connection.execute(f"CREATE DATABASE {self.database}")
         return self
@@ -81,6 +107,9 @@ class PostgresServer:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
 
     def stop(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog.kill()
+            self._watchdog.wait()
         try:
             self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
         finally:
