@@ -142,6 +142,46 @@ state_value() {
 
 STATE_COUNTERS="disk_read_kb disk_write_kb net_rx_kb net_tx_kb cpu_busy cpu_total cpu_iowait cpu_steal"
 
+# awk: whether the previous run's counters `p`, read at `previous_clock`, can be the base of
+# rates up to counters `a` read at `clock`: a state no older than `max_age`, and no counter gone
+# down (beyond rounding), which would mean a reboot or a reset.
+STATE_USABLE_AWK='
+    function known(value) { return value != "-" && value != "" }
+    function state_usable(a, p, previous_clock, clock, max_age,    i, interval) {
+        interval = clock - previous_clock
+        if (previous_clock == "" || interval <= 0 || interval > max_age) return 0
+        for (i = 1; i <= 8; i++) if (known(a[i]) && known(p[i]) && a[i] + 0 < p[i] - 1) return 0
+        return 1
+    }
+'
+
+# Sets state_clock and state_counters (as read_counters prints them, "-" where the state lacks
+# one) from the counters the previous run saved.
+read_state() {
+    state_file=$RESYNC_STATE_DIR/counters.state
+    state_clock=$(state_value clock "$state_file")
+    state_counters=""
+    for state_name in $STATE_COUNTERS; do
+        state_counter=$(state_value "$state_name" "$state_file")
+        state_counters="$state_counters ${state_counter:--}"
+    done
+}
+
+# Whether the previous run's counters give every rate up to these counters, read at this clock
+# (Arguments: counters clock): then the interval since that run is the sample, with CPU time
+# counted in it, and no pause is needed.
+state_covers() {
+    read_state
+    awk -v now="$1" -v clock="$2" -v previous="$state_counters" -v previous_clock="$state_clock" \
+        -v max_age="$RESYNC_STATE_MAX_AGE" "$STATE_USABLE_AWK"'
+        BEGIN {
+            split(now, a, " "); split(previous, p, " ")
+            covers = state_usable(a, p, previous_clock, clock, max_age) && a[6] > p[6]
+            for (i = 1; i <= 8 && covers; i++) if (known(a[i]) && !known(p[i])) covers = 0
+            exit !covers
+        }'
+}
+
 # Rates over the interval since the previous run, from counters saved in the state file; a
 # first run, a reboot, a counter reset or a stale state falls back to the short sample. CPU is
 # the busy share of the CPU time counted over the same interval. A counter the system would not
@@ -149,23 +189,15 @@ STATE_COUNTERS="disk_read_kb disk_write_kb net_rx_kb net_tx_kb cpu_busy cpu_tota
 # Arguments: counters_before clock_before counters_after clock_after; sets the four *_kbs and
 # cpu_counted, cpu_iowait and cpu_steal (percent; empty without CPU counters).
 compute_rates() {
-    rates_state=$RESYNC_STATE_DIR/counters.state
-    rates_previous_clock=$(state_value clock "$rates_state")
-    rates_previous=""
-    for rates_name in $STATE_COUNTERS; do
-        rates_value=$(state_value "$rates_name" "$rates_state")
-        rates_previous="$rates_previous ${rates_value:--}"
-    done
+    read_state
     rates_result=$(awk -v before="$1" -v clock_before="$2" -v after="$3" -v clock_after="$4" \
-        -v previous="$rates_previous" -v previous_clock="$rates_previous_clock" \
-        -v os="$os_prefix" -v nominal="$RESYNC_SAMPLE_SECONDS" -v max_age="$RESYNC_STATE_MAX_AGE" '
-        function known(value) { return value != "-" && value != "" }
+        -v previous="$state_counters" -v previous_clock="$state_clock" \
+        -v os="$os_prefix" -v nominal="$RESYNC_SAMPLE_SECONDS" -v max_age="$RESYNC_STATE_MAX_AGE" \
+        "$STATE_USABLE_AWK"'
         BEGIN {
         split(before, b, " "); split(after, a, " "); split(previous, p, " ")
         interval = clock_after - previous_clock
-        use_state = (previous_clock != "" && interval > 0 && interval <= max_age)
-        # A counter that went down (beyond rounding) means a reboot or a reset.
-        for (i = 1; i <= 8 && use_state; i++) if (known(a[i]) && known(p[i]) && a[i] + 0 < p[i] - 1) use_state = 0
+        use_state = state_usable(a, p, previous_clock, clock_after, max_age)
         # Only Linux has a sub-second clock; elsewhere the sampler ran for the nominal time.
         short = (os == "linux") ? clock_after - clock_before : nominal
         if (short <= 0) short = nominal

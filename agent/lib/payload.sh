@@ -6,7 +6,12 @@
 collect_payload() {
     collect_counters_before=$(reading_warnings=off "${os_prefix}_read_counters")
     collect_clock_before=$("${os_prefix}_clock")
-    collect_sampled_cpu=$("${os_prefix}_sample_cpu" "$RESYNC_SAMPLE_SECONDS")
+    # Linux counts CPU time in its counters: when the previous run's cover the interval since,
+    # that interval is the sample and the run does not pause. AIX and macOS always sample CPU.
+    collect_sampled_cpu=""
+    if [ "$os_prefix" != linux ] || ! state_covers "$collect_counters_before" "$collect_clock_before"; then
+        collect_sampled_cpu=$("${os_prefix}_sample_cpu" "$RESYNC_SAMPLE_SECONDS")
+    fi
     collect_counters_after=$("${os_prefix}_read_counters")
     collect_clock_after=$("${os_prefix}_clock")
     compute_rates "$collect_counters_before" "$collect_clock_before" "$collect_counters_after" "$collect_clock_after"

@@ -138,6 +138,32 @@ def test_rates_cover_the_interval_since_the_previous_run(agent):
     assert metrics["disk_io_write_kbs"] * elapsed >= 16 * 1024 * 0.9
 
 
+def test_a_run_the_previous_one_covers_does_not_pause(agent):
+    # The previous run saved every counter, CPU time included, a minute ago: the interval since
+    # is the sample, so a run asked for a 60 s short sample ends without taking one.
+    ticks = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, idle, iowait, irq, softirq, steal = ticks
+    busy = user + nice + system + irq + softirq + steal
+    previous = {
+        **proc_counters(),
+        "cpu_busy": busy - 100,
+        "cpu_total": busy + idle + iowait - 400,
+        "cpu_iowait": iowait,
+        "cpu_steal": steal,
+    }
+    previous["clock"] -= 60
+    agent.state_dir.mkdir(parents=True)
+    (agent.state_dir / "counters.state").write_text(
+        "".join(f"{name}={value}\n" for name, value in previous.items())
+    )
+    result = agent.run("--dry-run", RESYNC_SAMPLE_SECONDS="60", timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"rates from the interval sample over 60\.\d\d s", result.stderr), (
+        result.stderr
+    )
+    assert 0 < json.loads(result.stdout)["metrics"]["cpu_percent"] <= 100
+
+
 def test_first_run_and_stale_state_use_a_short_sample(agent):
     result = agent.run("--dry-run", RESYNC_SAMPLE_SECONDS="1")
     assert re.search(r"rates from the short sample over (0\.9\d|1\.\d\d) s", result.stderr), (
