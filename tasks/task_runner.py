@@ -15,9 +15,11 @@ those of an existing cluster need its `RESYNC_*` variables (`RESYNC_DATABASE_BLO
 import os
 from typing import TypeVar
 
+from prefect.settings import get_current_settings
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect_dask import DaskTaskRunner
 
+from resync.db.engine import POOL_SIZE
 from resync.settings import Settings, get_settings
 
 Item = TypeVar("Item")
@@ -27,7 +29,11 @@ def configured_task_runner(settings: Settings | None = None) -> TaskRunner:
     """The task runner `settings` (the process's by default) ask for."""
     settings = settings or get_settings()
     if settings.task_runner == "threads":
-        return ThreadPoolTaskRunner()
+        # Prefect's thread runner would start every group's task run at once, each holding its
+        # FTAs' history and a database connection: past the engine's pool they only queue for
+        # one. Prefect's own PREFECT_TASKS_RUNNER_THREAD_POOL_MAX_WORKERS, when set, decides.
+        limit = get_current_settings().tasks.runner.thread_pool_max_workers or POOL_SIZE
+        return ThreadPoolTaskRunner(max_workers=limit)
     if settings.dask_address:
         return DaskTaskRunner(address=settings.dask_address)
     # A thread per worker process: the forecasts are CPU-bound and would share its GIL.

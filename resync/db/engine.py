@@ -43,7 +43,11 @@ def _begin_sqlite(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str, pool_size: int = 10, max_overflow: int = 10) -> Engine:
+# Connections an engine keeps open; as many task runs of one flow run read at the same time.
+POOL_SIZE = 10
+
+
+def make_engine(url: str, pool_size: int = POOL_SIZE, max_overflow: int = 10) -> Engine:
     """An engine for `url` with Resync's JSON serializer and SQLite pragmas; `pool_size`
     connections kept open, up to `max_overflow` more opened when they are all in use."""
     # Errors and logs name the statement, never its values (key hashes, payloads, joblogs).
