@@ -41,7 +41,8 @@ MAINTENANCE = "predictive-maintenance"
 # Past the engine's lease renewal, with room for its retries (≈ 3 s) to end in the crash.
 PAUSE_SECONDS = ENGINE_LEASE_RENEWAL_SECONDS + 15
 # The nodes before `recommend`, whose briefing the killed run was waiting for.
-ANALYSIS_TASKS = NODE_TASKS[:4]
+# The analysis, every node before the recommendations.
+ANALYSIS_TASKS = NODE_TASKS[: NODE_TASKS.index("recommend_actions")]
 
 
 def maintenance_run(stack: DeployedStack, flow_run_id: str) -> MaintenanceRun:
@@ -193,7 +194,7 @@ def test_a_worker_killed_mid_graph_leaves_a_run_the_next_one_continues(
     }
     assert {name: after[name] for name in NODE_TASKS} == {
         **dict.fromkeys(ANALYSIS_TASKS, 0),
-        **dict.fromkeys(NODE_TASKS[4:], 1),
+        **dict.fromkeys(NODE_TASKS[len(ANALYSIS_TASKS) :], 1),
     }
     reviews, executions = decisions(stack, continued.id)
     # The asked actions are rejected by the timeout policy; the others run by their policy.
