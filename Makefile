@@ -20,13 +20,14 @@ run: setup
 # about a third of each worker's collection.
 PYTEST := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycache $(VENV)/bin/pytest
 
-# Five pytest-xdist workers on two cores: many tests wait (on processes starting, a review
-# paused past Prefect's lease, flows on Dask and on workers), not on a core: the suite takes the
-# same CPU time with four or five, and five keep both cores busier. Each worker starts its own
-# PostgreSQL and Prefect server; a module stays on one worker, so a module's stack starts once.
-# Modules go out in the order the suite collects them: heaviest tiers first.
+# Four pytest-xdist workers on two cores: many tests wait (on processes starting, a review
+# paused past Prefect's lease, flows on Dask and on workers), not on a core. Five took the same
+# CPU time and 38 s less on a quiet machine, but left less room for the tests that time a
+# response. Each worker starts its own PostgreSQL and Prefect server; a module stays on one
+# worker, so a module's stack starts once. Modules go out in the order the suite collects them:
+# heaviest tiers first.
 test: setup
-	$(PYTEST) -n 5 --dist loadscope --no-loadscope-reorder
+	$(PYTEST) -n 4 --dist loadscope --no-loadscope-reorder
 
 # Tiers are markers set from the fixtures a test uses (tests/support/tiers.py).
 test-fast: setup
