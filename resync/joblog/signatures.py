@@ -3,8 +3,10 @@ successes, retries, warnings, clean-ups and the job's exit status; and the class
 """
 
 import re
+import unicodedata
 
 from resync.joblog.catalogues.phrases import PHRASES
+from resync.joblog.catalogues.platforms import COMMAND_COMPLETED
 
 FAILURE_CLASSES: tuple[str, ...] = tuple(name for name in PHRASES if name != "unknown") + (
     "unknown",
@@ -54,10 +56,23 @@ CONNECTION_MADE = re.compile(
     r"|conectad[oa] a",
     re.IGNORECASE,
 )
+
+
+def _accents_optional(text: str) -> str:
+    """A pattern of `text` that also matches it written without its accents."""
+    pattern = ""
+    for char in text:
+        plain = unicodedata.normalize("NFKD", char)[0]
+        pattern += f"[{char}{plain}]" if plain != char else re.escape(char)
+    return pattern
+
+
 # A line saying something succeeded: it ends the failing tail when errors follow it.
 SUCCESS_MARK = re.compile(
     rf"{RECOVERY_MARK.pattern}|\b(succeeded|completed successfully|finished successfully"
-    r"|conclu[ií]d[oa] com sucesso|finalizad[oa] com sucesso|bem[- ]sucedid[oa])\b",
+    r"|conclu[ií]d[oa] com (sucesso|[eê]xito)|finalizad[oa] com (sucesso|[eê]xito)"
+    r"|bem[- ]sucedid[oa])\b|"
+    + "|".join(_accents_optional(text) for text in COMMAND_COMPLETED.values()),
     re.IGNORECASE,
 )
 # An error announcing a retry or a warning was not the job's last word.

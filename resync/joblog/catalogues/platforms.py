@@ -193,6 +193,18 @@ WINDOWS_OTHER_LOCALES = {
     },
 }
 
+# `net`'s and the other Windows commands' success message (NET3500 `The command completed
+# successfully.`) in the locales of WINDOWS_SOURCE and de-DE and es-ES: a command that succeeded,
+# retried after an error (`net use` on its second attempt), got past it.
+COMMAND_COMPLETED = {
+    "en-US": "The command completed successfully",
+    "pt-BR": "Comando concluído com êxito",
+    "pt-PT": "O comando foi concluído com êxito",
+    "fr-FR": "La commande s'est terminée correctement",
+    "de-DE": "Der Befehl wurde erfolgreich ausgeführt",
+    "es-ES": "Se ha completado el comando correctamente",
+}
+
 EXIT_SOURCE = "POSIX shell and GNU coreutils exit-status conventions"
 # 137 (SIGKILL) and 143 (SIGTERM) name no reason: `unknown` unless a line says why.
 EXIT_STATUSES = {
