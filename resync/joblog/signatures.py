@@ -82,6 +82,14 @@ RETRYING = re.compile(
     r"|\breconnecting\b|reconectando",
     re.IGNORECASE,
 )
+# A line saying a retry loop ran out: its last attempt failed.
+RETRIES_EXHAUSTED = re.compile(
+    r"giving up|gave up|desistindo|retry limit|limite de (novas )?tentativas|retries exhausted"
+    r"|tentativas esgotadas|max(imum)? (number of )?(retries|attempts)|all \d+ (attempts|tries"
+    r"|retries)|(after|ap[oó]s) \d+ (attempts|tries|retries|tentativas)|no more retries"
+    r"|\b(attempt|try|tentativa) (?P<last>\d+) ?(/|of|de) ?(?P=last)\b",
+    re.IGNORECASE,
+)
 # A later attempt's number: the errors of the attempts before it were retried.
 NEXT_ATTEMPT = re.compile(r"\b(attempt|tentativa|try) #?([2-9]|\d{2,})\b", re.IGNORECASE)
 WARNING = re.compile(r"^\W{0,3}(\S+\s+){0,3}?(warn(ing)?|aviso|atencao|atenção)\b", re.IGNORECASE)

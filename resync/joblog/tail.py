@@ -8,13 +8,16 @@ detail lines, and every catalogue finding in a block scores for its class by its
 - the later blocks naming another cause at least as strongly: each one divides its weight by
   `1 / SUPERSEDED`, so the last error before the exit that names a cause decides, a wrapper's
   `step LOAD failed` or a paraphrase does not hide a catalogue code, and an error retried until
-  the last attempt failed keeps its weight, since that last attempt names it again (a retried
-  attempt's errors, the error a retry announcement names among them, are hidden by any later
-  cause); and whatever their strength, a later block naming the class that overrules them
+  the last attempt failed keeps its weight, since that last attempt names it again or says the
+  retries ran out (a retried attempt's errors, the error a retry announcement names among them,
+  are hidden by any other later cause); and whatever their strength, a later block naming the class that overrules them
   (`OVERRULED_BY`: a prerequisite found missing over the absent file or the wait's time limit
   that showed it, refused credentials over the connection that carried them);
 - its line: a warning, a retry announcement or the clean-up of a file that was not there counts
   less (a warning the job did not get past counts fully), a nested `Caused by:` more;
+- whether the job got past it: an error a retry was announced for (`nova tentativa em 20s`),
+  after which the job went on and no later error names its class nor says the retries ran out,
+  was recovered from and counts `RECOVERED`;
 - its nearness to the exit, in written lines.
 """
 
@@ -32,12 +35,14 @@ from resync.joblog.signatures import (
     GENERIC_FAILURE_MARK,
     NEXT_ATTEMPT,
     RECOVERY_MARK,
+    RETRIES_EXHAUSTED,
     RETRYING,
     SUCCESS_MARK,
     WARNING,
 )
 
 SUPERSEDED = 0.4
+RECOVERED = 0.2
 NEAR_LINES = 8
 NEARNESS_LINES = 40
 CORROBORATION = 0.1
@@ -76,6 +81,7 @@ class Block:
     findings: dict[int, tuple[Finding, ...]] = field(default_factory=dict)
     cause_strength: float = 0.0
     retried: bool = False
+    announced: bool = False
 
     def classes(self) -> set[str]:
         return {f.entry.failure_class for found in self.findings.values() for f in found}
@@ -98,6 +104,7 @@ class LineMarks:
     error: bool
     success: bool
     retrying: bool
+    announces_retry: bool
     frame: bool
 
 
@@ -109,6 +116,7 @@ def line_marks(text: str) -> LineMarks:
         error=error,
         success=not error and bool(SUCCESS_MARK.search(text)),
         retrying=bool(RETRYING.search(text) or NEXT_ATTEMPT.search(text)),
+        announces_retry=bool(RETRYING.search(text)),
         frame=bool(_FRAME.search(text)),
     )
 
@@ -148,12 +156,14 @@ def error_blocks(lines: list[str], start: int, end: int) -> list[Block]:
         if marks.retrying:
             for block in blocks[attempt:]:
                 block.retried = True
+                block.announced = block.announced or marks.announces_retry
             attempt = len(blocks) + is_error
         wrapped = db2_open and current is not None and current.lines[-1] == index - 1
         if current is not None and (_CONTINUATION.search(text) or wrapped):
             current.lines.append(index)
+            current.announced = current.announced or marks.announces_retry
         elif is_error:
-            current = Block(retried=marks.retrying)
+            current = Block(retried=marks.retrying, announced=marks.announces_retry)
             blocks.append(current)
             current.lines.append(index)
         else:
@@ -180,6 +190,23 @@ def error_blocks(lines: list[str], start: int, end: int) -> list[Block]:
     return blocks
 
 
+def _recovered(lines: list[str], block: Block, after: list[Block], end: int) -> bool:
+    """Whether the job got past `block`'s error: a retry was announced for it, the job went on
+    (a line that is no error follows), and no block `after` it names its class nor a line says
+    the retries ran out."""
+    if not block.announced:
+        return False
+    classes = block.classes()
+    if any(classes & other.classes() for other in after):
+        return False
+    following = lines[block.lines[-1] + 1 : end]
+    went_on = any(
+        text.strip() and not line_marks(text).error and not line_marks(text).frame
+        for text in following
+    )
+    return went_on and not any(RETRIES_EXHAUSTED.search(text) for text in following)
+
+
 @dataclass
 class Scored:
     """A class's score and the (line, finding, weight) that gave it, strongest first."""
@@ -200,9 +227,13 @@ def score_tail(lines: list[str], start: int, end: int) -> tuple[dict[str, Scored
         written.append(written[-1] + bool(text.strip()))
     contributions: dict[str, list[tuple[int, Finding, float]]] = {}
     later: list[Block] = []
+    after: list[Block] = []
     for block in reversed(blocks):
         distance = max(0, written[-1] - written[block.lines[-1] - start + 1] - NEAR_LINES)
         nearness = 1 / (1 + distance / NEARNESS_LINES)
+        if _recovered(lines, block, after, end):
+            nearness *= RECOVERED
+        after.append(block)
         for index, found in block.findings.items():
             for finding in found:
                 cls, strength = finding.entry.failure_class, finding.entry.strength
@@ -212,7 +243,7 @@ def score_tail(lines: list[str], start: int, end: int) -> tuple[dict[str, Scored
                     cls not in other.classes()
                     and (
                         other.cause_strength >= strength
-                        or block.retried
+                        or (block.retried and not RETRIES_EXHAUSTED.search(lines[other.lines[0]]))
                         or OVERRULED_BY.get(cls) in other.classes()
                     )
                     for other in later

@@ -44,3 +44,38 @@ def test_the_success_message_is_read_without_its_accents() -> None:
     )
     assert result.failure_class == "unknown"
     assert result.method == "catalogue"
+
+
+def test_an_error_retried_and_then_gone_past_is_recovered() -> None:
+    result = classify_joblog(
+        joblog(
+            "sync: AVISO: tentativa 1 falhou: [Errno 111] Conexão recusada - nova tentativa em 20s",
+            "sync: 1.882 registros recebidos",
+            "sync: interrompido (sinal 15) após gravar 1.091 registros",
+        )
+    )
+    assert result.failure_class == "unknown"
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "sync: giving up",
+        "sync: attempt 3/3 failed: Connection refused",
+        "sync: tentativa 3 de 3 falhou",
+    ],
+)
+def test_a_retried_error_whose_retries_ran_out_counts(last: str) -> None:
+    result = classify_joblog(
+        joblog(
+            "sync: attempt 1 failed: Connection refused - retrying in 20s",
+            "sync: waiting 20s",
+            last,
+        )
+    )
+    assert result.failure_class == "connection_failure"
+
+
+def test_an_error_announced_for_a_retry_the_job_never_reached_counts() -> None:
+    result = classify_joblog(joblog("sync: Connection refused - retrying in 20s"))
+    assert result.failure_class == "connection_failure"
