@@ -14,7 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from resync.joblog.catalogues import databases, exceptions, platforms, products, strerror
+from resync.joblog.catalogues import (
+    databases,
+    exceptions,
+    platforms,
+    products,
+    statement_errors,
+    strerror,
+)
 from resync.joblog.catalogues.entries import CARRIER, MEDIUM, STRONG, Entry, fold, pattern_set
 from resync.joblog.catalogues.phrases import phrase_matches
 from resync.joblog.signatures import EXIT_MARK
@@ -56,6 +63,7 @@ def _literal_texts() -> tuple[re.Pattern[str], dict[str, Entry]]:
         | platforms.windows_texts()
         | platforms.http_texts()
         | platforms.workflow_texts()
+        | statement_errors.sqlserver_texts()
     )
     entries: dict[str, Entry] = {}
     for text, entry in catalogued.items():
@@ -94,9 +102,11 @@ _CODE_PATTERNS: tuple[
         lambda m: databases.sqlstate_entry(m[1]),
     ),
     (
-        ("msg", "mensagem", "(error ", "severity"),
+        ("msg", "mensagem", "meldung", "mensaje", "messaggio", "(error ", "severity"),
         re.compile(
-            r"\b(?:Msg|Mensagem)\s+(\d+),\s*(?:Level|N[ií]vel)|\(Error (\d+)\)"
+            # sqlcmd's header in en-US, pt-BR, de-DE, fr-FR, es-ES and it-IT.
+            r"\b(?:Msg|Mensagem|Meldung|Mensaje|Messaggio)\s+(\d+),\s*"
+            r"(?:Level|N[ií]vel|Ebene|Niveau|Nivel|Livello)\b|\(Error (\d+)\)"
             r"|\bError:\s*(\d+),\s*Severity",
             re.IGNORECASE,
         ),

@@ -10,9 +10,10 @@ detail lines, and every catalogue finding in a block scores for its class by its
   `step LOAD failed` or a paraphrase does not hide a catalogue code, and an error retried until
   the last attempt failed keeps its weight, since that last attempt names it again or says the
   retries ran out (a retried attempt's errors, the error a retry announcement names among them,
-  are hidden by any other later cause); and whatever their strength, a later block naming the class that overrules them
-  (`OVERRULED_BY`: a prerequisite found missing over the absent file or the wait's time limit
-  that showed it, refused credentials over the connection that carried them);
+  are hidden by any other later cause); and whatever their strength, a later block naming the
+  class that overrules them (`OVERRULED_BY`: a prerequisite found missing over the absent file
+  or the wait's time limit that showed it, refused credentials over the connection that carried
+  them);
 - its line: a warning, a retry announcement or the clean-up of a file that was not there counts
   less (a warning the job did not get past counts fully), a nested `Caused by:` more;
 - whether the job got past it: an error a retry was announced for (`nova tentativa em 20s`),

@@ -24,7 +24,7 @@ from sklearn.model_selection import cross_val_predict
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.svm import LinearSVC
 
-from resync.joblog.catalogues import databases, exceptions, platforms, strerror
+from resync.joblog.catalogues import databases, exceptions, platforms, statement_errors, strerror
 from resync.joblog.catalogues.entries import fold
 
 TARGET_PRECISION = 0.97
@@ -54,6 +54,18 @@ def catalogue_corpus() -> list[tuple[str, str]]:
     corpus += [(f"SQL{code:04d}N", cls) for code, cls in databases.DB2_CODES.items()]
     corpus += [(f"Msg {code}, Level 16", cls) for code, cls in databases.SQLSERVER_CODES.items()]
     corpus += [(f"SQLSTATE {code}", cls) for code, cls in databases.SQLSTATE_CODES.items()]
+    corpus += [
+        (f"ORA-{code:05d}", cls) for code, cls in statement_errors.ORACLE_STATEMENT_ERRORS.items()
+    ]
+    corpus += [
+        (f"SQL{code:04d}N", cls) for code, cls in statement_errors.DB2_STATEMENT_ERRORS.items()
+    ]
+    corpus += [
+        (f"SQLSTATE {code}", cls) for code, cls in statement_errors.SQLSTATE_STATEMENT_CODES.items()
+    ]
+    corpus += [
+        (text, entry.failure_class) for text, entry in statement_errors.sqlserver_texts().items()
+    ]
     return corpus
 
 

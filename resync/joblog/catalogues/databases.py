@@ -5,6 +5,7 @@ A code outside the tables is still a database's own error (`database_error`, as 
 cause it carries, such as an OS error on the next line, decides before it).
 """
 
+from resync.joblog.catalogues import statement_errors
 from resync.joblog.catalogues.entries import CARRIER, MEDIUM, STRONG, WEAK, Entry
 
 SQLSTATE_SOURCE = "ISO/IEC 9075 SQLSTATE classes; PostgreSQL Appendix A; DB2 SQLSTATE list"
@@ -120,6 +121,7 @@ PLSQL_PREDEFINED = {
 # An instance that is down or going down says where the connection ended, not why: weaker than
 # a cause named before it (the memory error that stopped the instance's creation).
 ORACLE_INSTANCE_STATES = {1033, 1034, 1089, 1090}
+ORACLE_WARNINGS = {28002}
 # Families by code range: Oracle Net (TNS) errors are connection failures; ORA-27xxx are the
 # OS errors of the database's own I/O and ORA-195xx a backup's or restore's file errors, which
 # carry the OS cause on the next lines; ORA-20000-20999 are the application's own
@@ -222,9 +224,13 @@ def sqlstate_entry(code: str) -> Entry:
         return Entry("unknown", WEAK, f"SQLSTATE {code} (user-defined)")
     if code in SQLSTATE_CODES:
         return Entry(SQLSTATE_CODES[code], STRONG, f"SQLSTATE {code}")
+    if code in statement_errors.SQLSTATE_STATEMENT_CODES:
+        return Entry(statement_errors.SQLSTATE_STATEMENT_CODES[code], STRONG, f"SQLSTATE {code}")
     if code[:2] in SQLSTATE_CLASSES:
+        # A class names a family of conditions: the message number beside it (SQL30082N's
+        # `SQLSTATE=08001`) or a code of its own says more.
         cls = SQLSTATE_CLASSES[code[:2]]
-        strength = CARRIER if cls == "database_error" else STRONG
+        strength = CARRIER if cls == "database_error" else MEDIUM
         return Entry(cls, strength, f"SQLSTATE class {code[:2]} ({code})")
     return Entry("database_error", CARRIER, f"SQLSTATE {code}")
 
@@ -236,8 +242,12 @@ def oracle_entry(prefix: str, number: int) -> Entry | None:
         return None
     if number in ORACLE_CODES:
         cls = ORACLE_CODES[number]
-        medium = number == 28002 or number in ORACLE_INSTANCE_STATES
-        return Entry(cls, MEDIUM if medium else STRONG, f"Oracle {label}")
+        strength = MEDIUM if number in ORACLE_INSTANCE_STATES else STRONG
+        # ORA-28002 (the password will expire within n days) is a warning: the login succeeded.
+        strength = WEAK if number in ORACLE_WARNINGS else strength
+        return Entry(cls, strength, f"Oracle {label}")
+    if prefix == "ORA" and number in statement_errors.ORACLE_STATEMENT_ERRORS:
+        return Entry(statement_errors.ORACLE_STATEMENT_ERRORS[number], STRONG, f"Oracle {label}")
     if prefix == "ORA" and number in PLSQL_PREDEFINED:
         return Entry(PLSQL_PREDEFINED[number], STRONG, f"Oracle {label} (PL/SQL predefined)")
     for first, last, cls, strength in ORACLE_RANGES:
@@ -252,6 +262,8 @@ def db2_entry(number: int, label: str) -> Entry:
     """The entry of a DB2 message or SQLCODE number."""
     if number in DB2_CODES:
         return Entry(DB2_CODES[number], STRONG, f"Db2 {label}")
+    if number in statement_errors.DB2_STATEMENT_ERRORS:
+        return Entry(statement_errors.DB2_STATEMENT_ERRORS[number], STRONG, f"Db2 {label}")
     return Entry("database_error", CARRIER, f"Db2 {label}")
 
 

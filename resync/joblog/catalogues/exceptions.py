@@ -39,7 +39,10 @@ NAMES = {
     "SQLTransientConnectionException": ("connection_failure", MEDIUM),
     "CommunicationsException": ("connection_failure", STRONG),
     "EndpointConnectionError": ("connection_failure", STRONG),
-    "FileNotFoundException": ("not_found", STRONG),
+    # Java's FileInputStream and FileOutputStream throw it for any file they cannot open, and
+    # put the system's reason in parentheses (`(Permission denied)`, `(Too many open files)`):
+    # that reason, a system error text, is the more exact evidence.
+    "FileNotFoundException": ("not_found", MEDIUM),
     "NoSuchFileException": ("not_found", STRONG),
     "DirectoryNotFoundException": ("not_found", STRONG),
     "FileNotFoundError": ("not_found", STRONG),
