@@ -21,6 +21,7 @@ from resync.joblog.catalogues import (
     products,
     statement_errors,
     strerror,
+    transfers,
 )
 from resync.joblog.catalogues.entries import CARRIER, MEDIUM, STRONG, Entry, fold, pattern_set
 from resync.joblog.catalogues.phrases import phrase_matches
@@ -136,6 +137,25 @@ _CODE_PATTERNS: tuple[
     ),
     (("mqrc_",), re.compile(r"\b(MQRC_[A-Z_]+)\b"), lambda m: products.mq_name_entry(m[1])),
     (("ans",), re.compile(r"\bANS(\d{4})[ESWI]\b"), lambda m: products.tsm_entry(int(m[1]))),
+    (("curl",), re.compile(r"\bcurl: \((\d{1,3})\)"), lambda m: transfers.curl_entry(int(m[1]))),
+    (
+        ("rsync",),
+        re.compile(r"\brsync error: .*\(code (\d{1,3})\)"),
+        lambda m: transfers.rsync_entry(int(m[1])),
+    ),
+    (
+        ("421", "425", "426", "452", "530", "552"),
+        # An FTP server's reply, as the client echoes it: the code begins the line and its text
+        # speaks of a login, a connection or storage.
+        re.compile(
+            r"^\s*(421|425|426|452|530|552)[ -](?=.*\b(log(ged|in)|pass(word)?|user|authenticat"
+            r"|denied|incorrect|connection|service|data|transfer|abort|storage|space|quota"
+            r"|allocation|exceeded|closing)\b)",
+            re.IGNORECASE,
+        ),
+        lambda m: transfers.ftp_entry(int(m[1])),
+    ),
+    (("ssh_fx_",), re.compile(r"\b(SSH_FX_[A-Z_]+)\b"), lambda m: transfers.sftp_entry(m[1])),
     (
         ("http", "status", "code", "error", "codigo"),
         re.compile(
