@@ -32,9 +32,9 @@ def read_capacity_forecasts(
     risk: Annotated[
         RiskLevel | None,
         Query(
-            description="likely: a crossing within the horizon is more probable than not (the "
-            f"P50 date within it); possible: a chance of {POSSIBLE_PROBABILITY:.0%} to "
-            f"{LIKELY_PROBABILITY:.0%}"
+            description="likely: a crossing within the horizon has a chance of "
+            f"{LIKELY_PROBABILITY:.0%} or more (likely on the IPCC scale; the P50 date within it); "
+            f"possible: a chance of {POSSIBLE_PROBABILITY:.0%} to {LIKELY_PROBABILITY:.0%}"
         ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 5_000,

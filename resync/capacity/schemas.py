@@ -54,11 +54,11 @@ class CapacityForecastPublic(BaseModel):
     )
     risk: RiskLevel | None = Field(
         default=None,
-        description="likely: a crossing within the horizon is more probable than not "
-        f"(crossing_probability ≥ {LIKELY_PROBABILITY}, the P50 date within it), capacity is "
-        f"proposed; possible: {POSSIBLE_PROBABILITY} to {LIKELY_PROBABILITY} (the P10 date "
-        f"within it), a watch item, nothing proposed; null: under {POSSIBLE_PROBABILITY} or no "
-        "threshold",
+        description="likely: a crossing within the horizon has a chance of "
+        f"{LIKELY_PROBABILITY} or more (crossing_probability; likely on the IPCC scale, the P50 "
+        f"date within it), capacity is proposed; possible: {POSSIBLE_PROBABILITY} to under "
+        f"{LIKELY_PROBABILITY} (as likely as not or less, the P10 date within it), a watch "
+        f"item, nothing proposed; null: under {POSSIBLE_PROBABILITY} or no threshold",
     )
     order_by_date: datetime | None = Field(
         description="P50 crossing date minus the procurement lead time (likely saturations)"

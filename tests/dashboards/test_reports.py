@@ -236,10 +236,10 @@ def test_each_row_at_risk_names_its_level_and_only_likely_ones_are_priced() -> N
     methodology = html[html.index('<section class="methodology">') :]
     assert (
         "Risk levels come from the probability of a crossing within the horizon: likely: a "
-        "crossing within the horizon is more probable than not (a chance of 50% or more, the P50 "
-        "date within it), capacity is proposed; possible: a chance of 10% to 50% (the P10 date "
-        "within it), a watch item, nothing is bought. Capacity and its cost are proposed for "
-        "likely saturations only" in methodology
+        "crossing within the horizon has a chance of 66% or more (likely on the IPCC scale; the "
+        "P50 date within it), capacity is proposed; possible: a chance of 10% to 66% (as likely "
+        "as not or less; the P10 date within it), a watch item, nothing is bought. Capacity and "
+        "its cost are proposed for likely saturations only" in methodology
     )
 
 

@@ -74,7 +74,7 @@ def test_flow_forecasts_dates_and_sizes_every_fta(estate: None, prefect_api: Non
     assert rows["FTA-NEW", "latency"].status == "insufficient_data"
     filling = rows["FTA-FILL", "disk"]
     assert filling.status == "forecast"
-    assert filling.crossing_probability >= 0.5 and filling.risk == "likely"
+    assert filling.crossing_probability >= 0.66 and filling.risk == "likely"
     assert 13 <= filling.days_to_saturation <= 19
     assert filling.order_by_date == filling.saturation_date - timedelta(days=30)
     assert filling.recommendation["unit"] == "GB"

@@ -80,8 +80,9 @@ def test_forecast_row_of_a_filling_disk_has_dates_and_its_series() -> None:
 
 
 def test_risk_levels_by_the_probability_of_a_crossing() -> None:
-    assert [risk_level(p) for p in (None, 0.0, 0.099, 0.1, 0.499, 0.5, 1.0)] == [
-        None, None, None, "possible", "possible", "likely", "likely",
+    # The IPCC's scale: likely from 66 %; as likely as not (33-66 %) is only possible.
+    assert [risk_level(p) for p in (None, 0.0, 0.099, 0.1, 0.5, 0.659, 0.66, 1.0)] == [
+        None, None, None, "possible", "possible", "possible", "likely", "likely",
     ]  # fmt: skip
 
 
@@ -257,7 +258,7 @@ def test_deterministic_insight_states_the_facts() -> None:
     paragraph = deterministic_insight(data).paragraph
     assert paragraph == (
         "8 of 10 series of 3 FTAs were forecast 90 days ahead; 1 are likely to saturate "
-        "within the horizon (a chance of 50% or more) and 1 more possibly (10% to 50%: "
+        "within the horizon (a chance of 66% or more) and 1 more possibly (10% to 66%: "
         "watched, nothing proposed to buy). FTA1 disk (likely): order by 2026-11-24; crossing "
         "between 2026-12-20 (P10) and 2026-12-30 (P90), a 75% chance within the horizon; "
         "adding 100 GB costs 8.0 USD a month. FTA2 memory (possible): no order date yet; "

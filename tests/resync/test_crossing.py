@@ -34,6 +34,16 @@ def test_growth_that_wanders_gets_a_spread_of_dates_and_a_widening_band() -> Non
     assert result.share_before(result.p10) < 0.1 <= result.share_by(result.p10)
 
 
+def test_growth_that_sped_up_and_stalled_again_is_not_read_as_a_steady_slope() -> None:
+    # Two weeks at 0.1 a day around two at 0.5: the history's two halves have the same slope,
+    # its weeks do not, and its next weeks may not keep the average.
+    weekly = np.repeat([0.1, 0.1, 0.5, 0.5, 0.1], [2, 7, 7, 7, 7])
+    level = 60 + np.cumsum(weekly) + np.random.default_rng(3).normal(0, 0.2, 30)
+    result = crossing_distribution(level, threshold=90.0, horizon=90)
+    assert result.slope_per_step > 0.3
+    assert 0.1 <= result.probability < 0.66 and result.p90 is None
+
+
 def test_a_short_history_reads_the_trend_over_trailing_days_not_its_daily_rhythm() -> None:
     hours = np.arange(3 * 24)
     rhythm = 15 * np.sin(2 * np.pi * hours / 24)

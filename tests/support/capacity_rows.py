@@ -1,8 +1,9 @@
 """Synthetic `capacity_forecasts` rows (contract 2) for the report's tests and benchmark.
 
 A growing series gets an hourly history with a daily rhythm, a forecast with widening 80 % and
-95 % intervals, and saturation dates where its mean and upper bound cross the threshold: likely
-(sized, with its cost) where the mean crosses, possible (watched) where only the bound does.
+95 % intervals, saturation dates where its mean and upper bound cross the threshold, and the
+risk level of its chance of ending the horizon above it: likely (sized, with its cost) or
+possible (watched).
 """
 
 import math
@@ -11,6 +12,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
+
+from resync.capacity.risk import risk_level
 
 THRESHOLDS = {"cpu": 95.0, "memory": 95.0, "disk": 90.0}
 RESOURCES = ("cpu", "memory", "disk")
@@ -67,10 +70,10 @@ def forecast_row(
     expected = _crossing(first, means, threshold)
     # The P10 date where the upper 80 % bound crosses, the P50 date where the mean does.
     earliest = _crossing(first, means + Z80 * spread, threshold)
-    risk = "likely" if expected else "possible" if earliest else None
-    # The chance of ending the horizon above the threshold: 0.5 or more where the mean crosses,
-    # 0.1 or more where the upper 80 % bound does, as the levels require.
+    # The chance of ending the horizon above the threshold, and its level: likely from 0.66
+    # (the mean crosses well within the horizon), possible from 0.1 (the upper 80 % bound does).
     probability = 0.5 * math.erfc((threshold - means[-1]) / (spread[-1] * math.sqrt(2)))
+    risk = risk_level(probability)
     at_risk = risk is not None
     series = None
     if at_risk:
@@ -111,7 +114,9 @@ def forecast_row(
         "saturation_date_earliest": earliest,
         "crossing_probability": round(probability, 3),
         "risk": risk,
-        "order_by_date": expected - timedelta(days=lead_time_days) if expected else None,
+        "order_by_date": (
+            expected - timedelta(days=lead_time_days) if risk == "likely" and expected else None
+        ),
         "days_to_saturation": (expected - now).total_seconds() / 86400 if expected else None,
         "recommendation": _recommendation(resource, risk) if at_risk else None,
         "series": series,

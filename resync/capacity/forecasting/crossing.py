@@ -12,8 +12,9 @@ fills by irregular amounts does) and day-to-day noise. Each simulated path draws
   returns over a month draws a line that is not a trend;
 - for a series with a trend, a random walk whose step variance is read from the residuals'
   day-to-day changes (less what day-to-day noise adds to them), with the drift uncertainty a
-  walk brings, and a slope that walks on as much as the history's two halves say it did
-  (growth that speeds up and stalls). A series without a trend returns to its level: no walk;
+  walk brings, and a slope that walks on as much as the lines of the history's consecutive
+  weeks say it did (growth that speeds up and stalls). A series without a trend returns to its
+  level: no walk;
 - its noise as the residuals' mean for each day of the week (a weekly batch peak recurs on its
   weekday) plus blocks of what is left of them, a week long, from anywhere in the history.
 
@@ -136,7 +137,7 @@ def simulate_paths(
         # The walk has already carried the level away from the line: start from where the
         # recent residuals say it is, and let it walk on, its slope with it.
         changes = rng.normal(0.0, np.sqrt(walk_variance), (PATHS, horizon))
-        drift_variance = slope_drift_variance(values)
+        drift_variance = slope_drift_variance(values, block)
         if drift_variance > 0.0:
             changes += rng.normal(0.0, np.sqrt(drift_variance), (PATHS, horizon)).cumsum(axis=1)
         paths += residuals[-block:].mean() + changes.cumsum(axis=1)

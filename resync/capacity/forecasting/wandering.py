@@ -31,16 +31,18 @@ def random_walk_variance(residuals: np.ndarray) -> float:
     return max(0.0, float(np.var(changes)) + 2.0 * covariance)
 
 
-def slope_drift_variance(values: np.ndarray) -> float:
-    """The daily step variance of a slope that walks: how far the second half's slope is from
-    the first half's, beyond what a walk and day-to-day noise around a steady slope give two
-    halves' lines (method of moments)."""
-    half = values.size // 2
-    if half < 4:
+def slope_drift_variance(values: np.ndarray, window: int) -> float:
+    """The daily step variance of a slope that walks: how far the lines of consecutive windows
+    of `window` steps (the latest ones) differ in slope, beyond what a walk and day-to-day noise
+    around a steady slope give them (method of moments). A week's window puts a weekly peak at
+    the same place in each, so it tilts every window's line alike."""
+    window = min(window, values.size // 2)
+    if window < 4:
         return 0.0
-    steps = np.arange(half, dtype=float) - (half - 1) / 2
+    count = values.size // window
+    windows = values[values.size - count * window :].reshape(count, window)
+    steps = np.arange(window, dtype=float) - (window - 1) / 2
     weights = steps / float(steps @ steps)
-    slope_first, slope_second = values[:half] @ weights, values[-half:] @ weights
     changes = np.diff(values)
     centred = changes - changes.mean()
     covariance = float(centred[1:] @ centred[:-1]) / (changes.size - 1)
@@ -49,8 +51,8 @@ def slope_drift_variance(values: np.ndarray) -> float:
     # A line's slope through a walk carries each step by the weights of the days after it.
     carried = np.cumsum(weights[::-1])[::-1]
     expected = 2.0 * (walk * float(carried @ carried) + noise * float(weights @ weights))
-    excess = (slope_second - slope_first) ** 2 - expected
-    return max(0.0, excess) / (values.size - half)
+    excess = float(np.mean(np.diff(windows @ weights) ** 2)) - expected
+    return max(0.0, excess) / window
 
 
 def slope_error(residuals: np.ndarray, slopes: np.ndarray, centred: np.ndarray) -> float:
