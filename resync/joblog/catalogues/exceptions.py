@@ -120,6 +120,41 @@ NAMES = {
     "UnsupportedOperationException": ("unknown", STRONG),
     "DateTimeParseException": ("unknown", STRONG),
     "ParseException": ("unknown", MEDIUM),
+    # Java's java.sql subclasses by SQLSTATE class (28, 40, 22) and java.nio.file's.
+    "SQLInvalidAuthorizationSpecException": ("credentials_expired", STRONG),
+    "SQLTransactionRollbackException": ("database_error", STRONG),
+    "SQLDataException": ("database_error", STRONG),
+    "BatchUpdateException": ("database_error", CARRIER),
+    "NotDirectoryException": ("not_found", MEDIUM),
+    "FileAlreadyExistsException": ("unknown", STRONG),
+    "DirectoryNotEmptyException": ("unknown", STRONG),
+    "BindException": ("unknown", STRONG),
+    "NoSuchElementException": ("unknown", STRONG),
+    "NoSuchMethodError": ("unknown", STRONG),
+    "InterruptedException": ("unknown", MEDIUM),
+    # Hadoop's HDFS permission check.
+    "AccessControlException": ("permission_denied", STRONG),
+    # .NET: a dictionary's missing key is a program's error, not a missing object.
+    "KeyNotFoundException": ("unknown", STRONG),
+    "ArgumentNullException": ("unknown", STRONG),
+    "ArgumentOutOfRangeException": ("unknown", STRONG),
+    "ArgumentException": ("unknown", STRONG),
+    "ObjectDisposedException": ("unknown", STRONG),
+    "PathTooLongException": ("unknown", STRONG),
+    "InvalidCredentialException": ("credentials_expired", STRONG),
+    # Python's OSError subclasses (PEP 3151) and the errors of a program's own code.
+    "NotADirectoryError": ("not_found", MEDIUM),
+    "IsADirectoryError": ("unknown", MEDIUM),
+    "FileExistsError": ("unknown", MEDIUM),
+    "BrokenPipeError": ("connection_failure", MEDIUM),
+    "ProcessLookupError": ("unknown", MEDIUM),
+    "RecursionError": ("unknown", STRONG),
+    "NameError": ("unknown", STRONG),
+    "UnboundLocalError": ("unknown", STRONG),
+    "SyntaxError": ("unknown", MEDIUM),
+    "IndentationError": ("unknown", STRONG),
+    "NotImplementedError": ("unknown", STRONG),
+    "OverflowError": ("unknown", MEDIUM),
 }
 # Families by the end of the name, longest first: the most specific ending decides.
 SUFFIXES = (
