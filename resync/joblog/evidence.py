@@ -22,6 +22,7 @@ from resync.joblog.catalogues import (
     statement_errors,
     strerror,
     transfers,
+    windows,
 )
 from resync.joblog.catalogues.entries import CARRIER, MEDIUM, STRONG, Entry, fold, pattern_set
 from resync.joblog.catalogues.phrases import phrase_matches
@@ -61,7 +62,7 @@ def _trie_pattern(texts: list[str]) -> str:
 def _literal_texts() -> tuple[re.Pattern[str], dict[str, Entry]]:
     catalogued = (
         strerror.strerror_texts()
-        | platforms.windows_texts()
+        | windows.windows_texts()
         | platforms.http_texts()
         | platforms.workflow_texts()
         | statement_errors.sqlserver_texts()
@@ -176,7 +177,7 @@ _CODE_PATTERNS: tuple[
             r"|\bFAILED (\d{1,5}):",
             re.IGNORECASE,
         ),
-        lambda m: platforms.windows_entry(int(m[2], 16) if m[2] else int(m[1] or m[3] or m[4])),
+        lambda m: windows.windows_entry(int(m[2], 16) if m[2] else int(m[1] or m[3] or m[4])),
     ),
     (
         ("errno",),

@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from resync.joblog.catalogues.phrases import PHRASES
-from resync.joblog.catalogues.platforms import COMMAND_COMPLETED
+from resync.joblog.catalogues.windows import COMMAND_COMPLETED
 
 FAILURE_CLASSES: tuple[str, ...] = tuple(name for name in PHRASES if name != "unknown") + (
     "unknown",

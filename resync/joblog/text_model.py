@@ -24,7 +24,14 @@ from sklearn.model_selection import cross_val_predict
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.svm import LinearSVC
 
-from resync.joblog.catalogues import databases, exceptions, platforms, statement_errors, strerror
+from resync.joblog.catalogues import (
+    databases,
+    exceptions,
+    platforms,
+    statement_errors,
+    strerror,
+    windows,
+)
 from resync.joblog.catalogues.entries import fold
 
 TARGET_PRECISION = 0.97
@@ -46,7 +53,7 @@ class Resolved:
 def catalogue_corpus() -> list[tuple[str, str]]:
     """(text, class) of every catalogue entry that has a text or a code."""
     corpus = [(text, entry.failure_class) for text, entry in strerror.strerror_texts().items()]
-    corpus += [(text, entry.failure_class) for text, entry in platforms.windows_texts().items()]
+    corpus += [(text, entry.failure_class) for text, entry in windows.windows_texts().items()]
     corpus += [(text, entry.failure_class) for text, entry in platforms.http_texts().items()]
     corpus += [(text, entry.failure_class) for text, entry in platforms.workflow_texts().items()]
     corpus += [(name, cls) for name, (cls, _) in exceptions.NAMES.items()]

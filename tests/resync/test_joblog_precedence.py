@@ -5,7 +5,7 @@ public set's eval misses showed missing, each on examples of its own."""
 
 import pytest
 
-from resync.joblog.catalogues import databases, platforms
+from resync.joblog.catalogues import databases, windows
 from resync.joblog.classification import classify_joblog
 from resync.joblog.evidence import line_findings
 from resync.joblog.tail import line_marks
@@ -254,9 +254,9 @@ def test_an_instance_that_is_down_is_weaker_than_the_cause_before_it() -> None:
 
 
 def test_windows_messages_in_french_and_european_portuguese() -> None:
-    for locale, texts in platforms.WINDOWS_OTHER_LOCALES.items():
+    for locale, texts in windows.WINDOWS_OTHER_LOCALES.items():
         for code, text in texts.items():
-            cls = platforms.WINDOWS_ERRORS[code][2]
+            cls = windows.WINDOWS_ERRORS[code][2]
             assert (cls, f"Windows error {code} ({locale})") in found(f"Erreur : {text}."), text
     typographic = "Erreur : Le chemin d\u2019accès spécifié est introuvable."
     assert ("not_found", "Windows error 3 (fr-FR)") in found(typographic)

@@ -4,7 +4,7 @@ its own."""
 
 import pytest
 
-from resync.joblog.catalogues import platforms
+from resync.joblog.catalogues import windows
 from resync.joblog.classification import classify_joblog
 
 FRAME = "=" * 63
@@ -16,7 +16,7 @@ def joblog(*body: str) -> str:
     return HEAD + "\n".join(body) + "\n" + TAIL
 
 
-@pytest.mark.parametrize("locale", sorted(platforms.COMMAND_COMPLETED))
+@pytest.mark.parametrize("locale", sorted(windows.COMMAND_COMPLETED))
 def test_a_windows_command_that_completed_after_its_retry_got_past_the_error(locale: str) -> None:
     result = classify_joblog(
         joblog(
@@ -24,7 +24,7 @@ def test_a_windows_command_that_completed_after_its_retry_got_past_the_error(loc
             "System error 53 has occurred.",
             "The network path was not found.",
             "D:\\Jobs>net use V: \\\\SRVFILES\\Control /persistent:no",
-            f"{platforms.COMMAND_COMPLETED[locale]}.",
+            f"{windows.COMMAND_COMPLETED[locale]}.",
             "D:\\Jobs>copy V:\\SALES_CLOSE.ok D:\\in\\",
             "The process cannot access the file because it is being used by another process.",
         )

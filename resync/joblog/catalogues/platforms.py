@@ -1,9 +1,10 @@
-"""HTTP statuses, Windows system error codes with their messages (English, Portuguese and
-French), exit-status conventions, HWA/TWS AWK… message codes, and the messages workflow
-engines and Kubernetes write when a job's dependency, deadline or resources failed it.
+"""HTTP statuses, exit-status conventions (with the NTSTATUS of a Windows process ended by an
+exception, resync/joblog/catalogues/windows.py), HWA/TWS AWK… message codes, and the messages
+workflow engines and Kubernetes write when a job's dependency, deadline or resources failed it.
 """
 
 from resync.joblog.catalogues.entries import MEDIUM, STRONG, WEAK, Entry
+from resync.joblog.catalogues.windows import NTSTATUS_EXITS
 
 HTTP_SOURCE = "RFC 9110 status codes (and RFC 4918 507)"
 HTTP_STATUSES = {
@@ -23,188 +24,6 @@ HTTP_STATUSES = {
     429: ("Too Many Requests", "unknown"),
 }
 
-WINDOWS_SOURCE = (
-    "Microsoft Win32 System Error Codes (winerror.h), en-US, pt-BR, pt-PT and fr-FR message texts"
-)
-# code: (English message, Portuguese message, class)
-WINDOWS_ERRORS = {
-    2: (
-        "The system cannot find the file specified",
-        "O sistema não pode encontrar o arquivo especificado",
-        "not_found",
-    ),
-    3: (
-        "The system cannot find the path specified",
-        "O sistema não pode encontrar o caminho especificado",
-        "not_found",
-    ),
-    5: ("Access is denied", "Acesso negado", "permission_denied"),
-    8: (
-        "Not enough memory resources are available to process this command",
-        "Não há recursos de memória suficientes disponíveis para processar este comando",
-        "out_of_memory",
-    ),
-    14: (
-        "Not enough memory resources are available to complete this operation",
-        "Não há recursos de memória suficientes para concluir esta operação",
-        "out_of_memory",
-    ),
-    32: (
-        "The process cannot access the file because it is being used by another process",
-        "O arquivo já está sendo usado por outro processo",
-        "unknown",
-    ),
-    39: ("The disk is full", "O disco está cheio", "disk_full"),
-    53: (
-        "The network path was not found",
-        "O caminho da rede não foi encontrado",
-        "connection_failure",
-    ),
-    64: (
-        "The specified network name is no longer available",
-        "O nome de rede especificado não está mais disponível",
-        "connection_failure",
-    ),
-    67: (
-        "The network name cannot be found",
-        "O nome da rede não foi encontrado",
-        "connection_failure",
-    ),
-    86: (
-        "The specified network password is not correct",
-        "A senha de rede especificada não está correta",
-        "credentials_expired",
-    ),
-    112: (
-        "There is not enough space on the disk",
-        "Não há espaço suficiente no disco",
-        "disk_full",
-    ),
-    121: (
-        "The semaphore timeout period has expired",
-        "O período de tempo limite do semáforo expirou",
-        "connection_failure",
-    ),
-    1219: (
-        "Multiple connections to a server or shared resource by the same user, using more than "
-        "one user name, are not allowed",
-        "Não são permitidas várias conexões a um servidor ou recurso compartilhado pelo mesmo "
-        "usuário",
-        "unknown",
-    ),
-    1326: (
-        "The user name or password is incorrect",
-        "Nome de usuário ou senha incorretos",
-        "credentials_expired",
-    ),
-    1327: (
-        "Account restrictions are preventing this user from signing in",
-        "Restrições de conta estão impedindo que este usuário entre",
-        "credentials_expired",
-    ),
-    1330: (
-        "The password for this account has expired",
-        "A senha desta conta expirou",
-        "credentials_expired",
-    ),
-    1331: (
-        "This user can't sign in because this account is currently disabled",
-        "Este usuário não pode entrar porque esta conta está desabilitada",
-        "credentials_expired",
-    ),
-    1909: (
-        "The referenced account is currently locked out and may not be logged on to",
-        "A conta referida está bloqueada no momento e não é possível fazer logon",
-        "credentials_expired",
-    ),
-    1907: (
-        "The user's password must be changed before signing in",
-        "A senha do usuário deve ser alterada antes de entrar",
-        "credentials_expired",
-    ),
-    1385: (
-        "Logon failure: the user has not been granted the requested logon type at this computer",
-        "Falha de logon: o usuário não recebeu o tipo de logon solicitado neste computador",
-        "permission_denied",
-    ),
-    1314: (
-        "A required privilege is not held by the client",
-        "O cliente não tem o privilégio necessário",
-        "permission_denied",
-    ),
-    1231: (
-        "The network location cannot be reached",
-        "O local da rede não pode ser alcançado",
-        "connection_failure",
-    ),
-    1460: (
-        "This operation returned because the timeout period expired",
-        "A operação retornou porque o período de tempo limite expirou",
-        "timeout",
-    ),
-    10060: (
-        "A connection attempt failed because the connected party did not properly respond after "
-        "a period of time",
-        "Uma tentativa de conexão falhou porque o componente conectado não respondeu",
-        "connection_failure",
-    ),
-    10061: (
-        "No connection could be made because the target machine actively refused it",
-        "Nenhuma conexão pôde ser feita porque a máquina de destino as recusou ativamente",
-        "connection_failure",
-    ),
-    10054: (
-        "An existing connection was forcibly closed by the remote host",
-        "Foi forçado o cancelamento de uma conexão existente pelo host remoto",
-        "connection_failure",
-    ),
-    10065: (
-        "A socket operation was attempted to an unreachable host",
-        "Foi tentada uma operação de soquete para um host inacessível",
-        "connection_failure",
-    ),
-    11001: ("No such host is known", "Host desconhecido", "connection_failure"),
-    1053: (
-        "The service did not respond to the start or control request in a timely fashion",
-        "O serviço não respondeu à solicitação de início ou controle em tempo hábil",
-        "timeout",
-    ),
-}
-
-# The same messages as French (fr-FR) and European Portuguese (pt-PT) Windows write them.
-WINDOWS_OTHER_LOCALES = {
-    "fr-FR": {
-        2: "Le fichier spécifié est introuvable",
-        3: "Le chemin d'accès spécifié est introuvable",
-        5: "Accès refusé",
-        32: "Le processus ne peut pas accéder au fichier car ce fichier est utilisé par un autre "
-        "processus",
-        53: "Le chemin réseau n'a pas été trouvé",
-        112: "Espace insuffisant sur le disque",
-        1326: "Nom d'utilisateur ou mot de passe incorrect",
-        10061: "Aucune connexion n'a pu être établie car l'ordinateur cible l'a expressément "
-        "refusée",
-    },
-    "pt-PT": {
-        2: "O sistema não consegue localizar o ficheiro especificado",
-        3: "O sistema não consegue localizar o caminho especificado",
-        10061: "Nenhuma ligação pôde ser feita porque o computador de destino as recusou "
-        "ativamente",
-    },
-}
-
-# `net`'s and the other Windows commands' success message (NET3500 `The command completed
-# successfully.`) in the locales of WINDOWS_SOURCE and de-DE and es-ES: a command that succeeded,
-# retried after an error (`net use` on its second attempt), got past it.
-COMMAND_COMPLETED = {
-    "en-US": "The command completed successfully",
-    "pt-BR": "Comando concluído com êxito",
-    "pt-PT": "O comando foi concluído com êxito",
-    "fr-FR": "La commande s'est terminée correctement",
-    "de-DE": "Der Befehl wurde erfolgreich ausgeführt",
-    "es-ES": "Se ha completado el comando correctamente",
-}
-
 EXIT_SOURCE = "POSIX shell and GNU coreutils exit-status conventions"
 # 137 (SIGKILL) and 143 (SIGTERM) name no reason: `unknown` unless a line says why.
 EXIT_STATUSES = {
@@ -216,6 +35,11 @@ EXIT_STATUSES = {
     143: ("unknown", WEAK, "killed by SIGTERM"),
     152: ("timeout", MEDIUM, "killed by SIGXCPU (CPU time limit)"),
     9009: ("not_found", MEDIUM, "cmd.exe: the command was not found"),
+}
+EXIT_STATUSES |= {
+    number: (cls, MEDIUM, f"Windows {name} (0x{unsigned:08X})")
+    for unsigned, (cls, name) in NTSTATUS_EXITS.items()
+    for number in (unsigned, unsigned - 2**32)
 }
 
 AWK_SOURCE = "HCL Workload Automation 9.5/10.2 Messages and Codes"
@@ -273,25 +97,6 @@ def http_texts() -> dict[str, Entry]:
         )
         for status, (reason, cls) in HTTP_STATUSES.items()
     }
-
-
-def windows_entry(code: int) -> Entry | None:
-    """The entry of a Win32 error code (`System error 5 has occurred.`, `[WinError 5]`)."""
-    if code not in WINDOWS_ERRORS:
-        return None
-    return Entry(WINDOWS_ERRORS[code][2], STRONG, f"Windows error {code}")
-
-
-def windows_texts() -> dict[str, Entry]:
-    """The Windows messages in English, Portuguese and French, to their entries."""
-    found = {}
-    for code, (english, portuguese, cls) in WINDOWS_ERRORS.items():
-        found[english] = Entry(cls, STRONG, f"Windows error {code}")
-        found[portuguese] = Entry(cls, STRONG, f"Windows error {code} (pt-BR)")
-    for locale, texts in WINDOWS_OTHER_LOCALES.items():
-        for code, text in texts.items():
-            found[text] = Entry(WINDOWS_ERRORS[code][2], STRONG, f"Windows error {code} ({locale})")
-    return found
 
 
 def exit_status_entry(status: int) -> Entry | None:
