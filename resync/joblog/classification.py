@@ -15,13 +15,16 @@ from pydantic import BaseModel, Field
 from resync.joblog.catalogues.entries import CARRIER, STRONG
 from resync.joblog.evidence import Finding, line_findings
 from resync.joblog.signatures import FAILURE_CLASSES
-from resync.joblog.tail import Block, Scored, score_tail, tail_bounds
+from resync.joblog.tail import OVERRULED_BY, Block, Scored, score_tail, tail_bounds
 
 MAX_EVIDENCE_LINES = 6
 MAX_LINE_CHARS = 400
 DECIDING_SCORE = CARRIER
 # The confidence of an exact catalogue match with no rival; the card adds corroboration.
 CATALOGUE_CONFIDENCE = 0.9
+# A rival class scoring this share of the best one's score makes the evidence conflicting: the
+# answer is `unknown` rather than a guess between them.
+CONFLICT_RATIO = 0.75
 
 FailureClass = Literal[
     "credentials_expired",
@@ -135,9 +138,25 @@ def classify_joblog(joblog: str) -> Classification:
             decisive_lines=decisive,
             candidates=candidates,
         )
-    # The database's own code around a more specific cause only carries it: no doubt on it.
-    rivals = [item.score for name, item in others if name != "database_error"]
-    runner_up = max(rivals, default=0.0)
+    # The database's own code around a more specific cause only carries it, and a class the
+    # chosen one overrules only showed it: no doubt on it.
+    rivals = [
+        (name, item.score)
+        for name, item in others
+        if name != "database_error" and OVERRULED_BY.get(name) != chosen
+    ]
+    rival, runner_up = max(rivals, key=lambda pair: pair[1], default=("", 0.0))
+    if runner_up >= CONFLICT_RATIO * best.score:
+        return Classification(
+            failure_class="unknown",
+            confidence=0.0,
+            method="none",
+            evidence=evidence,
+            explanation=f"The failing tail's evidence names two causes as strongly: {chosen} "
+            f"({sources}) and {rival}.",
+            decisive_lines=decisive,
+            candidates=candidates,
+        )
     deciding = best.support[0][0]
     decisive = next(
         ([n + 1 for n in block.lines] for block in blocks if deciding in block.lines), decisive

@@ -14,6 +14,8 @@ detail lines, and every catalogue finding in a block scores for its class by its
   class that overrules them (`OVERRULED_BY`: a prerequisite found missing over the absent file
   or the wait's time limit that showed it, refused credentials over the connection that carried
   them);
+- its nesting: an exception that wraps the innermost one of its block (a chain printed outer
+  to inner, `Caused by:` lines) only carried it and counts nothing;
 - its line: a warning, a retry announcement or the clean-up of a file that was not there counts
   less (a warning the job did not get past counts fully), a nested `Caused by:` more;
 - whether the job got past it: an error a retry was announced for (`nova tentativa em 20s`),
@@ -64,11 +66,13 @@ _FRAME = re.compile(r"^=+\s*$|^= ")
 # error, whatever their words.
 _HEADINGS = re.compile(r"\s*([A-Z][A-Za-z]*[ \t]{2,}){3,}[A-Z][A-Za-z]*\s*")
 # Within one error block, a finding of the key's class is how the value's class showed itself:
-# a connection that carried the refused credentials, the absent file or the wait's time limit
+# a connection that carried the refused credentials, the access a refused login denied (`530
+# PASS command failed: Permission denied`), the absent file or the wait's time limit
 # by which a check found a prerequisite missing. The value's class decides, there and in the
 # blocks before it.
 OVERRULED_BY = {
     "connection_failure": "credentials_expired",
+    "permission_denied": "credentials_expired",
     "not_found": "dependency_not_satisfied",
     "timeout": "dependency_not_satisfied",
 }
@@ -184,11 +188,33 @@ def error_blocks(lines: list[str], start: int, end: int) -> list[Block]:
             for f in found
             if f.entry.strength >= MEDIUM
         }
+        wrappers = _wrapping_exceptions(block)
         block.findings = {
-            index: tuple(f for f in found if OVERRULED_BY.get(f.entry.failure_class) not in strong)
+            index: tuple(
+                f
+                for f in found
+                if OVERRULED_BY.get(f.entry.failure_class) not in strong and f not in wrappers
+            )
             for index, found in block.findings.items()
         }
     return blocks
+
+
+def _wrapping_exceptions(block: Block) -> set[Finding]:
+    """The exceptions of `block` that wrap its innermost one and would rival it (a carrier's
+    weight stays), when that names another class: Java and .NET print a chain outer to inner
+    (`SSLHandshakeException: …: CertificateExpiredException`, then `Caused by:` lines), and the
+    inner cause decides."""
+    chain = [
+        f
+        for index in sorted(block.findings)
+        for f in block.findings[index]
+        if f.entry.source.startswith("exception")
+    ]
+    if len(chain) < 2 or chain[-1].entry.strength < MEDIUM:
+        return set()
+    inner = chain[-1].entry.failure_class
+    return {f for f in chain[:-1] if f.entry.failure_class != inner and f.entry.strength >= MEDIUM}
 
 
 def _recovered(lines: list[str], block: Block, after: list[Block], end: int) -> bool:

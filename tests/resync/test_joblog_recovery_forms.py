@@ -79,3 +79,40 @@ def test_a_retried_error_whose_retries_ran_out_counts(last: str) -> None:
 def test_an_error_announced_for_a_retry_the_job_never_reached_counts() -> None:
     result = classify_joblog(joblog("sync: Connection refused - retrying in 20s"))
     assert result.failure_class == "connection_failure"
+
+
+def test_evidence_naming_two_causes_as_strongly_is_unknown() -> None:
+    result = classify_joblog(
+        joblog("copy failed: Access is denied. The system cannot find the path specified.")
+    )
+    assert result.failure_class == "unknown"
+    assert "two causes" in result.explanation
+    assert set(result.candidates) == {"permission_denied", "not_found"}
+
+
+def test_a_login_refused_with_an_access_text_is_an_authentication_failure() -> None:
+    result = classify_joblog(
+        joblog("530 PASS command failed : EDC5111I Permission denied.", "Login failed.")
+    )
+    assert result.failure_class == "credentials_expired"
+    assert "two causes" not in result.explanation
+
+
+@pytest.mark.parametrize(
+    "chain",
+    [
+        (
+            "javax.net.ssl.SSLHandshakeException: PKIX path validation failed: "
+            "java.security.cert.CertificateExpiredException: certificate expired",
+        ),
+        (
+            "javax.net.ssl.SSLHandshakeException: PKIX path validation failed",
+            "Caused by: java.security.cert.CertificateExpiredException: NotAfter: Nov 26 2026",
+        ),
+    ],
+)
+def test_the_innermost_exception_of_a_chain_decides(chain: tuple[str, ...]) -> None:
+    result = classify_joblog(joblog("ERROR calling https://sap-prd:8443/api", *chain))
+    assert result.failure_class == "credentials_expired"
+    # The wrapping SSLHandshakeException (3.0) counts nothing; a phrase of its text remains.
+    assert result.candidates.get("unknown", 0) < 3.0
