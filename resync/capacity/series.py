@@ -159,16 +159,26 @@ def _unreliable_reason(model_mase: float, naive_mase: float) -> str | None:
 
 
 def _crossing_row(
-    resource: str, hourly: pl.DataFrame, settings: Settings, steps_per_day: int
+    resource: str,
+    hourly: pl.DataFrame,
+    settings: Settings,
+    steps_per_day: int,
+    calendar: MonthCalendar | None = None,
 ) -> dict[str, Any]:
     """Dates, probability, risk level and (with a level) the chart series of a saturating
-    resource, from simulated paths of its daily (or quarter-day) values."""
+    resource, from simulated paths of its daily (or quarter-day) values that carry the
+    month's-turn effects of `calendar` on the days they recur."""
+    offsets = None
+    if calendar is not None and calendar.effects:
+        hours = settings.forecast_horizon_days * HOURS_PER_DAY
+        offsets = calendar.offsets_ahead(hourly["sample_time"], timedelta(hours=1), hours)
     crossing = hourly_crossing(
         hourly["value"].to_numpy(),
         RESOURCE_AGGREGATIONS[resource],
         saturation_threshold(resource, settings),
         settings.forecast_horizon_days,
         steps_per_day,
+        offsets,
     )
     risk = risk_level(crossing.probability)
     chart = None if risk is None else _series_document(hourly, resource, crossing, steps_per_day)
@@ -197,7 +207,7 @@ def forecast_row(
             **row,
             "status": status,
             "full_forecast_at": start + timedelta(days=settings.forecast_min_history_days),
-            **_crossing_row(resource, hourly, settings, PROVISIONAL_STEPS_PER_DAY),
+            **_crossing_row(resource, hourly, settings, PROVISIONAL_STEPS_PER_DAY, calendar),
         }
     if resource in SATURATING:
         forecast = forecast_resource(
@@ -230,7 +240,8 @@ def forecast_row(
         coverage = band_coverage(
             hourly["value"].to_numpy(), RESOURCE_AGGREGATIONS[resource], PERCENT_BOUNDS
         )
-        return row | _crossing_row(resource, hourly, settings, 1) | {"band_coverage": coverage}
+        crossing = _crossing_row(resource, hourly, settings, 1, calendar)
+        return row | crossing | {"band_coverage": coverage}
     return row | {
         "saturation_date": None,
         "saturation_date_earliest": None,
@@ -252,6 +263,7 @@ def forecast_workstations(
     `job_starts` (`workstation`, `hour`, `jobs`); `preferences` are learned models by
     "WORKSTATION/resource"."""
     rows = []
+    in_window = None if window_start is None else pl.col("sample_time") >= window_start
     for (workstation,), frame in hourly.partition_by("workstation", as_dict=True).items():
         busy = set()
         if job_starts is not None:
@@ -260,9 +272,7 @@ def forecast_workstations(
             if resource not in frame.columns:
                 continue
             history = hourly_series(frame, resource)
-            series = history
-            if window_start is not None:
-                series = history.filter(pl.col("sample_time") >= window_start)
+            series = history if in_window is None else history.filter(in_window)
             if series.is_empty():
                 continue
             calendar = learn_calendar(history["sample_time"], history["value"].to_numpy(), busy)

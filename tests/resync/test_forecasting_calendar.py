@@ -121,3 +121,24 @@ def test_forecast_series_adds_the_effect_on_future_month_ends_only() -> None:
     by_code = dict(peaks.iter_rows())
     assert by_code[1] > 90
     assert by_code[0] < 55
+
+
+def test_a_cpu_that_peaks_at_month_end_crosses_at_a_month_end() -> None:
+    times = hourly_times(datetime(2026, 6, 1, tzinfo=UTC), datetime(2026, 9, 20, 23, tzinfo=UTC))
+    frame = pl.DataFrame({"workstation": "FTA-MONTH", "sample_time": times}).with_columns(
+        cpu=pl.Series(month_end_cpu(times))
+    )
+    settings = Settings(forecast_horizon_days=45)
+    window_start = times[-1] - timedelta(days=30)
+
+    (row,) = forecast_workstations(frame, ["cpu"], settings, window_start=window_start)
+
+    assert row["risk"] == "likely" and row["crossing_probability"] >= 0.95
+    dates = [row["saturation_date_earliest"], row["saturation_date"]]
+    assert calendar_days(pl.Series(dates)).tolist() == [1, 1]
+    # The chart's median path peaks on the month's last days and nowhere else.
+    points = row["series"]["forecast"]
+    codes = calendar_days(pl.Series([datetime.fromisoformat(point["t"]) for point in points]))
+    medians = np.array([point["mean"] for point in points])
+    assert medians[codes == 1].min() > 95
+    assert medians[codes != 1].max() < 70

@@ -89,6 +89,14 @@ class MonthCalendar:
             result[chosen] = effect[hours[chosen]]
         return result
 
+    def offsets_ahead(self, times: pl.Series, step: timedelta, steps: int) -> np.ndarray:
+        """`offsets` at each of `times` and at the `steps` steps of `step` after the last."""
+        end = times[-1]
+        future = pl.datetime_range(
+            end + step, end + step * steps, step, eager=True, time_unit=times.dtype.time_unit
+        )
+        return self.offsets(pl.concat([times, future]))
+
 
 def _day_matrix(times: pl.Series, values: np.ndarray) -> tuple[pl.Series, np.ndarray]:
     """Every day from the first to the last (as midnight times) and a days × 24 matrix of their

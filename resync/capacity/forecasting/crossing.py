@@ -18,6 +18,10 @@ fills by irregular amounts does) and day-to-day noise. Each simulated path draws
 - its noise as the residuals' mean for each day of the week (a weekly batch peak recurs on its
   weekday) plus blocks of what is left of them, a week long, from anywhere in the history.
 
+With a month calendar (`resync.capacity.forecasting.calendar`), the paths are simulated from the
+history without its month's-turn effects and carry them on the days they recur
+(`calendar_steps`).
+
 The constants were tuned on `benchmarks/crossing_calibration.py`'s tuning seeds.
 """
 
@@ -152,9 +156,13 @@ def crossing_distribution(
     horizon: int,
     bounds: tuple[float, float] = (0.0, 100.0),
     block: int = WEEK,
+    calendar: np.ndarray | None = None,
 ) -> CrossingDistribution:
-    """The distribution of the first step at or above `threshold` over simulated paths."""
+    """The distribution of the first step at or above `threshold` over simulated paths, with
+    `calendar` (the month's-turn effect on each step, if any) added to every path."""
     paths, slope = simulate_paths(values, horizon, block)
+    if calendar is not None:
+        paths += calendar[None, :]
     paths = np.clip(paths, *bounds)
     crossed = paths >= threshold
     first = np.where(crossed.any(axis=1), crossed.argmax(axis=1) + 1.0, np.inf)
@@ -194,20 +202,48 @@ def daily_values(hourly: np.ndarray, aggregation: str, steps_per_day: int = 1) -
     return days.max(axis=1) if aggregation == "peak" else days.mean(axis=1)
 
 
+def calendar_steps(
+    hourly: np.ndarray, offsets: np.ndarray, aggregation: str, steps: int, steps_per_day: int = 1
+) -> np.ndarray:
+    """The month's-turn effect on each of the `steps` future daily peaks or levels read
+    `steps_per_day` times a day, from `offsets`, the hourly effect over the history `hourly` and
+    after it: a typical day (the median of the last week's days, hour by hour) with the effect
+    of the day that ends at that step added, less without it. A month-end load that lands in the
+    night lifts a daily peak by less than it adds to the night."""
+    size, hours = hourly.size, HOURS_PER_DAY // steps_per_day
+    days = min(WEEK, size // HOURS_PER_DAY)
+    typical = np.median(hourly[size - days * HOURS_PER_DAY :].reshape(days, -1), axis=0)
+    ends = size - HOURS_PER_DAY + hours * np.arange(1, steps + 1)[:, None]
+    window = ends + np.arange(HOURS_PER_DAY)
+    day = typical[(window - size) % HOURS_PER_DAY]
+    aggregate = np.max if aggregation == "peak" else np.mean
+    return aggregate(day + offsets[window], axis=1) - aggregate(day, axis=1)
+
+
 def hourly_crossing(
     hourly: np.ndarray,
     aggregation: str,
     threshold: float,
     horizon_days: int,
     steps_per_day: int = 1,
+    calendar: np.ndarray | None = None,
 ) -> CrossingDistribution:
     """`crossing_distribution` of an hourly series read as `daily_values`; crossing steps are
-    converted to days."""
+    converted to days. `calendar` is the month's-turn effect at each hour of the history and of
+    the horizon after it: the paths are simulated from the history without it and carry it on
+    the days it recurs, so a month-end peak dates a crossing at a month end."""
+    hourly = np.asarray(hourly, dtype=float)
+    steps = horizon_days * steps_per_day
+    ahead = None
+    if calendar is not None and np.any(calendar):
+        hourly = hourly - calendar[: hourly.size]
+        ahead = calendar_steps(hourly, calendar, aggregation, steps, steps_per_day)
     result = crossing_distribution(
         daily_values(hourly, aggregation, steps_per_day),
         threshold,
-        horizon_days * steps_per_day,
+        steps,
         block=WEEK * steps_per_day,
+        calendar=ahead,
     )
 
     def days(step: float | None) -> float | None:

@@ -10,6 +10,7 @@ seasonal-naive baseline models the series without the month's-turn effects and a
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 
 import numpy as np
 import polars as pl
@@ -47,20 +48,47 @@ class InsufficientHistory:
         )
 
 
+def _future_times(history_end: datetime, step: timedelta, horizon: int, unit: str) -> pl.Series:
+    """The `horizon` steps after `history_end`."""
+    return pl.datetime_range(
+        history_end + step, history_end + step * horizon, step, eager=True, time_unit=unit
+    )
+
+
 @dataclass(frozen=True)
 class Forecast:
-    """The chosen model's forecast (`sample_time`, `forecast`, `lower_80`, `upper_80`,
-    `lower_95`, `upper_95`) with its backtest MASE and seasonal-naive's beside it."""
+    """The chosen model's forecast with its backtest MASE and seasonal-naive's beside it: the
+    point forecast and the half-widths of its intervals by coverage, by step after
+    `history_end`, and as the `frame` built from them when first read."""
 
     model: str
     mase: float
     seasonal_naive_mase: float
-    frame: pl.DataFrame
+    point: np.ndarray = field(repr=False)
+    half_widths: dict[float, np.ndarray] = field(repr=False)
+    bounds: tuple[float, float] | None
+    step: timedelta
+    time_unit: str
     history_start: datetime
     history_end: datetime
     regime_start: datetime
     level_shifts: list[datetime] = field(default_factory=list)
     candidate_mase: dict[str, float] = field(default_factory=dict)
+
+    @cached_property
+    def frame(self) -> pl.DataFrame:
+        """`sample_time`, `forecast`, `lower_80`, `upper_80`, `lower_95`, `upper_95`, within
+        `bounds` when given."""
+        future = _future_times(self.history_end, self.step, self.point.size, self.time_unit)
+        columns: dict[str, object] = {"sample_time": future, "forecast": self.point}
+        for coverage, width in self.half_widths.items():
+            percent = round(coverage * 100)
+            columns[f"lower_{percent}"] = self.point - width
+            columns[f"upper_{percent}"] = self.point + width
+        frame = pl.DataFrame(columns)
+        if self.bounds is None:
+            return frame
+        return frame.with_columns(pl.exclude("sample_time").clip(*self.bounds))
 
 
 ForecastResult = Forecast | InsufficientHistory
@@ -186,31 +214,21 @@ def forecast_series(
     times = hourly["sample_time"]
     step = timedelta(days=1) / season_length
     horizon = horizon_days * season_length
-    future = pl.datetime_range(
-        times[-1] + step,
-        times[-1] + step * horizon,
-        step,
-        eager=True,
-        time_unit=times.dtype.time_unit,
-    )
-    offsets = None if calendar is None else calendar.offsets(pl.concat([times, future]))
+    offsets = None
+    if calendar is not None and calendar.effects:
+        offsets = calendar.offsets_ahead(times, step, horizon)
     result = forecast_values(
         values, horizon, season_length, preferred_model=preferred_model, calendar=offsets
     )
-    point = result.point
-    columns: dict[str, object] = {"sample_time": future, "forecast": point}
-    for coverage, width in result.half_widths.items():
-        percent = round(coverage * 100)
-        columns[f"lower_{percent}"] = point - width
-        columns[f"upper_{percent}"] = point + width
-    frame = pl.DataFrame(columns)
-    if bounds is not None:
-        frame = frame.with_columns(pl.exclude("sample_time").clip(*bounds))
     return Forecast(
         model=result.model,
         mase=result.scores[result.model],
         seasonal_naive_mase=result.scores[BASELINE],
-        frame=frame,
+        point=result.point,
+        half_widths=result.half_widths,
+        bounds=bounds,
+        step=step,
+        time_unit=times.dtype.time_unit,
         history_start=times[0],
         history_end=times[-1],
         regime_start=times[result.regime_start],
