@@ -1,7 +1,8 @@
 """The evidence one joblog line gives: every catalogue text, code and phrase found in it.
 
 Literal texts (system error messages in every installed locale, Windows messages, HTTP reason
-phrases) are found in one pass by a regular expression built as a trie; codes (ORA-, TNS-,
+phrases) are found in one pass by a regular expression built as a trie, PostgreSQL's messages in
+every installed locale by one pass of a pattern set; codes (ORA-, TNS-,
 SQLxxxxN, SQLCODE, SQLSTATE, SQL Server `Msg`, MySQL, Teradata, IBM MQ and Spectrum Protect
 codes, HTTP and Windows error numbers, errno names and numbers, AWK… codes, exception class
 names, exit statuses) by their own patterns; then the phrases. Where two findings of one class
@@ -18,6 +19,7 @@ from resync.joblog.catalogues import (
     databases,
     exceptions,
     platforms,
+    postgres,
     products,
     statement_errors,
     strerror,
@@ -240,6 +242,10 @@ def line_findings(line: str) -> tuple[Finding, ...]:
         Finding(m.start(), m.end(), entries[m[0]], m[0])
         for m in pattern.finditer(folded)
         if m[0] in entries
+    ]
+    found += [
+        Finding(start, end, entry, folded[start:end])
+        for start, end, entry in postgres.message_matches(folded)
     ]
     found += [
         Finding(start, end, _phrase_entry(name, kind), folded[start:end])

@@ -28,6 +28,7 @@ from resync.joblog.catalogues import (
     databases,
     exceptions,
     platforms,
+    postgres,
     statement_errors,
     strerror,
     windows,
@@ -73,6 +74,7 @@ def catalogue_corpus() -> list[tuple[str, str]]:
     corpus += [
         (text, entry.failure_class) for text, entry in statement_errors.sqlserver_texts().items()
     ]
+    corpus += [(text, entry.failure_class) for text, entry in postgres.message_texts()]
     return corpus
 
 
