@@ -20,8 +20,10 @@ from tests.support.live_api import LiveApi
 from tests.support.payloads import payload
 
 # Well above what any of these requests takes on a busy two-core machine (tens of ms), well below
-# what a super-linear step costs on them (seconds).
+# what a super-linear step costs on them (seconds). A request over it is sent twice more: a
+# super-linear step is slow every time, a machine busy with other work only now and then.
 TIME_BOUND_SECONDS = 2.5
+ATTEMPTS = 3
 
 PARAMETER_VALUES: list[str | bytes] = [
     "x" * 10_000,
@@ -172,9 +174,12 @@ def run_fuzz(live_api: LiveApi) -> int:
     with httpx.Client(base_url=live_api.url, headers=headers, timeout=30) as client:
         schema = client.get("/openapi.json").json()
         for method, url, body in requests(schema):
-            began = time.monotonic()
-            response = client.request(method.upper(), url, content=body or None)
-            took = time.monotonic() - began
+            for _ in range(ATTEMPTS):
+                began = time.monotonic()
+                response = client.request(method.upper(), url, content=body or None)
+                took = time.monotonic() - began
+                if response.status_code >= 500 or took <= TIME_BOUND_SECONDS:
+                    break
             sent += 1
             if response.status_code >= 500 or took > TIME_BOUND_SECONDS:
                 failures.append(f"{method.upper()} {url[:120]} {body[:120]!r}: ")
