@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from resync.joblog.catalogues.entries import CARRIER, STRONG
+from resync.joblog.catalogues.entries import CARRIER, MEDIUM, STRONG
 from resync.joblog.evidence import Finding, line_findings
 from resync.joblog.signatures import FAILURE_CLASSES
 from resync.joblog.tail import OVERRULED_BY, Block, Scored, score_tail, tail_bounds
@@ -25,6 +25,10 @@ CATALOGUE_CONFIDENCE = 0.9
 # A rival class scoring this share of the best one's score makes the evidence conflicting: the
 # answer is `unknown` rather than a guess between them.
 CONFLICT_RATIO = 0.75
+# Classes a later error can name as a consequence of an earlier cause: the connection the
+# aborting tool lost (`Broken pipe`, `connection unexpectedly closed`, `cannot connect`), the
+# database's own error around it.
+CONSEQUENCES = {"connection_failure", "database_error"}
 
 FailureClass = Literal[
     "credentials_expired",
@@ -80,6 +84,28 @@ def decisive_lines(blocks: list[Block]) -> list[int]:
     """The lines (numbered from 1) of the last error block that names a cause, or the last."""
     chosen = next((b for b in reversed(blocks) if b.cause_strength), blocks[-1] if blocks else None)
     return [] if chosen is None else [index + 1 for index in chosen.lines]
+
+
+def _later_cause(blocks: list[Block], deciding: int, chosen: str) -> str | None:
+    """The class the last error naming a cause names instead of `chosen`, when it comes after
+    the deciding line's block (the evidence then names two causes, the later one weaker), unless
+    it is a consequence or a class `chosen` overrules."""
+    last = next((b for b in reversed(blocks) if b.cause_strength >= MEDIUM), None)
+    if last is None or deciding in last.lines:
+        return None
+    position = next((i for i, b in enumerate(blocks) if deciding in b.lines), None)
+    if position is None or blocks.index(last) < position:
+        return None
+    named = {
+        f.entry.failure_class
+        for found in last.findings.values()
+        for f in found
+        if f.entry.strength >= MEDIUM
+    }
+    rivals = sorted(
+        name for name in named - CONSEQUENCES - {chosen} if OVERRULED_BY.get(name) != chosen
+    )
+    return None if chosen in named or not rivals else rivals[0]
 
 
 def _add_exit_status(scored: dict[str, Scored], lines: list[str], exit_index: int | None) -> None:
@@ -146,14 +172,16 @@ def classify_joblog(joblog: str) -> Classification:
         if name != "database_error" and OVERRULED_BY.get(name) != chosen
     ]
     rival, runner_up = max(rivals, key=lambda pair: pair[1], default=("", 0.0))
-    if runner_up >= CONFLICT_RATIO * best.score:
+    later = _later_cause(blocks, best.support[0][0], chosen)
+    if runner_up >= CONFLICT_RATIO * best.score or later:
+        rival = later or rival
         return Classification(
             failure_class="unknown",
             confidence=0.0,
             method="none",
             evidence=evidence,
-            explanation=f"The failing tail's evidence names two causes as strongly: {chosen} "
-            f"({sources}) and {rival}.",
+            explanation=f"The failing tail's evidence names two causes: {chosen} ({sources}) "
+            f"and {rival}; no class is proven.",
             decisive_lines=decisive,
             candidates=candidates,
         )

@@ -116,3 +116,43 @@ def test_the_innermost_exception_of_a_chain_decides(chain: tuple[str, ...]) -> N
     assert result.failure_class == "credentials_expired"
     # The wrapping SSLHandshakeException (3.0) counts nothing; a phrase of its text remains.
     assert result.candidates.get("unknown", 0) < 3.0
+
+
+def test_a_later_error_naming_another_cause_leaves_the_class_unproven() -> None:
+    result = classify_joblog(
+        joblog(
+            "cp: cannot open '/data/out/sales_20261205.csv': Permission denied",
+            "load.sh: ERROR statement timed out, load stopped",
+        )
+    )
+    assert result.failure_class == "unknown"
+    assert "two causes: permission_denied" in result.explanation
+    assert "and timeout" in result.explanation
+
+
+@pytest.mark.parametrize(
+    "consequence",
+    [
+        "rsync: connection unexpectedly closed (0 bytes received so far) [sender]",
+        "load.sh: cannot connect to the file server, aborting",
+    ],
+)
+def test_a_lost_connection_after_the_cause_is_its_consequence(consequence: str) -> None:
+    result = classify_joblog(
+        joblog(
+            "rsync: write failed on '/backup/db.dump': No space left on device (28)", consequence
+        )
+    )
+    assert result.failure_class == "disk_full"
+
+
+def test_a_connection_that_does_not_exist_is_no_missing_object() -> None:
+    result = classify_joblog(
+        joblog(
+            'SQL30082N  Security processing failed with reason "1" ("PASSWORD EXPIRED").',
+            "SQLSTATE=08001",
+            "SQL1024N  A database connection does not exist.  SQLSTATE=08003",
+        )
+    )
+    assert result.failure_class == "credentials_expired"
+    assert "not_found" not in result.candidates

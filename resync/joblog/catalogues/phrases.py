@@ -208,9 +208,11 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"(?<![\w-])(file|directory|folder|script|program|executable|command|path|jar|module|class"
         r"|table"
         r"|view|relation|object|procedure|function|package|schema|database|bucket|key|url|page)"
-        r"\b[^;]{0,100}\b(not found|does not exist|doesn't exist|is missing|cannot be found"
-        r"|could not be found)|invalid object name|could not find or load main class"
-        r"|unable to access jarfile|no module named|nosuchbucket|nosuchkey",
+        # A connection that does not exist (Db2's SQL1024N after a refused connect) is no object.
+        r"\b(?! connection\b)[^;]{0,100}\b(not found|does not exist|doesn't exist|is missing"
+        r"|cannot be found|could not be found)|invalid object name"
+        r"|could not find or load main class|unable to access jarfile|no module named"
+        r"|nosuchbucket|nosuchkey",
         r"(cannot|can't|unable to|could not) (find|locate|open|stat|access) (the )?(input )?"
         r"(file|directory|script|program|path)|awk\w*\d{3}e .*not found|\bsp2-0310\b",
         r"is not recognized as (an internal or external command|the name of a cmdlet)"
