@@ -86,7 +86,9 @@ RETRYING = re.compile(
 RETRIES_EXHAUSTED = re.compile(
     r"giving up|gave up|desistindo|retry limit|limite de (novas )?tentativas|retries exhausted"
     r"|tentativas esgotadas|max(imum)? (number of )?(retries|attempts)|all \d+ (attempts|tries"
-    r"|retries)|(after|ap[oó]s) \d+ (attempts|tries|retries|tentativas)|no more retries"
+    r"|retries)|(last|final) (attempt|try|retry)|[uú]ltima tentativa|(attempts|retries) exhausted"
+    r"|no more (attempts|tries)|(after|ap[oó]s) \d+ (attempts|tries|retries|tentativas)"
+    r"|no more retries"
     r"|\b(attempt|try|tentativa) (?P<last>\d+) ?(/|of|de) ?(?P=last)\b",
     re.IGNORECASE,
 )

@@ -63,6 +63,9 @@ def test_an_error_retried_and_then_gone_past_is_recovered() -> None:
         "sync: giving up",
         "sync: attempt 3/3 failed: Connection refused",
         "sync: tentativa 3 de 3 falhou",
+        "sync: last attempt failed",
+        "sync: failed after 3 attempts",
+        "sync: última tentativa falhou",
     ],
 )
 def test_a_retried_error_whose_retries_ran_out_counts(last: str) -> None:
