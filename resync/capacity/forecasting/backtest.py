@@ -32,8 +32,12 @@ def mase(
     actual: np.ndarray, forecast: np.ndarray, history: np.ndarray, season_length: int
 ) -> float:
     """Mean absolute scaled error of `forecast` against `actual`, scaled on `history`."""
+    return _scaled_error(actual, forecast, seasonal_naive_scale(history, season_length))
+
+
+def _scaled_error(actual: np.ndarray, forecast: np.ndarray, scale: float) -> float:
     error = np.mean(np.abs(np.asarray(actual, dtype=float) - np.asarray(forecast, dtype=float)))
-    return float(error) / seasonal_naive_scale(history, season_length)
+    return float(error) / scale
 
 
 @dataclass(frozen=True)
@@ -75,9 +79,10 @@ def rolling_origin_backtest(
     for origin in origins:
         history = values[:origin]
         actual = values[origin : origin + horizon]
+        scale = seasonal_naive_scale(history, season_length)
         for name, forecaster in candidates.items():
             forecast = forecaster(history, horizon, season_length)
-            scores[name].append(mase(actual, forecast, history, season_length))
+            scores[name].append(_scaled_error(actual, forecast, scale))
             errors[name].append(actual - forecast)
     return BacktestResult(
         origins,

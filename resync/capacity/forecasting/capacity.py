@@ -6,6 +6,7 @@ the saturation outlook against the seed's threshold for that resource.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import polars as pl
 
@@ -21,11 +22,19 @@ PERCENT_BOUNDS = (0.0, 100.0)
 
 @dataclass(frozen=True)
 class ResourceForecast:
-    """A resource's forecast and saturation outlook, or why there is none."""
+    """A resource's forecast, or why there is none, and the saturation outlook of `threshold`
+    read off it when first asked for."""
 
     resource: SaturatingResource
     forecast: Forecast | InsufficientHistory
-    saturation: SaturationOutlook | None
+    threshold: float
+    lead_time_days: int
+
+    @cached_property
+    def saturation(self) -> SaturationOutlook | None:
+        if isinstance(self.forecast, InsufficientHistory):
+            return None
+        return saturation_outlook(self.forecast, self.threshold, self.lead_time_days)
 
 
 def saturation_threshold(resource: SaturatingResource, settings: Settings) -> float:
@@ -62,9 +71,9 @@ def forecast_resource(
         preferred_model=preferred_model,
         calendar=calendar,
     )
-    if isinstance(forecast, InsufficientHistory):
-        return ResourceForecast(resource, forecast, None)
-    outlook = saturation_outlook(
-        forecast, saturation_threshold(resource, settings), settings.procurement_lead_time_days
+    return ResourceForecast(
+        resource,
+        forecast,
+        saturation_threshold(resource, settings),
+        settings.procurement_lead_time_days,
     )
-    return ResourceForecast(resource, forecast, outlook)

@@ -20,12 +20,13 @@ candidate costs well under a millisecond on 30 days of hours.
 """
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.signal import lfilter
 
-from resync.capacity.forecasting.trend import TrendFit, fit_theil_sen_trend
+from resync.capacity.forecasting.trend import TrendFit, theil_sen_slope
 
 PointForecaster = Callable[[np.ndarray, int, int], np.ndarray]
 
@@ -56,22 +57,33 @@ def _seasonal_profile(seasonal: np.ndarray, horizon: int, season_length: int) ->
 def _deseasonalised(history: np.ndarray, season_length: int) -> tuple[np.ndarray, np.ndarray]:
     """Seasonal indices by phase: the median, over the last seasons, of the series minus its
     centred one-season moving average (a classical decomposition: fast enough to refit at every
-    backtest origin; `decompose` gives the full STL for reporting)."""
+    backtest origin; `decompose` gives the full STL for reporting). The arrays are read-only:
+    every candidate at a backtest origin asks for the same history's, computed once."""
+    return _decomposition(np.asarray(history, dtype=float).tobytes(), season_length)
+
+
+@lru_cache(maxsize=16)
+def _decomposition(data: bytes, season_length: int) -> tuple[np.ndarray, np.ndarray]:
+    history = np.frombuffer(data)
     if history.size < 2 * season_length:
-        return history.copy(), np.zeros(history.size)
-    kernel = np.ones(season_length) / season_length
-    smooth = np.convolve(history, kernel, mode="same")
-    half = season_length // 2
-    smooth[:half] = smooth[half]
-    smooth[-half:] = smooth[-half - 1]
-    detrended = history - smooth
-    seasons = min(history.size // season_length, PROFILE_SEASONS)
-    recent = detrended[-seasons * season_length :].reshape(seasons, season_length)
-    profile = np.median(recent, axis=0)
-    profile -= profile.mean()
-    phase = (np.arange(history.size) - (history.size - seasons * season_length)) % season_length
-    seasonal = profile[phase]
-    return history - seasonal, seasonal
+        adjusted, seasonal = history.copy(), np.zeros(history.size)
+    else:
+        kernel = np.ones(season_length) / season_length
+        smooth = np.convolve(history, kernel, mode="same")
+        half = season_length // 2
+        smooth[:half] = smooth[half]
+        smooth[-half:] = smooth[-half - 1]
+        detrended = history - smooth
+        seasons = min(history.size // season_length, PROFILE_SEASONS)
+        recent = detrended[-seasons * season_length :].reshape(seasons, season_length)
+        profile = np.median(recent, axis=0)
+        profile -= profile.mean()
+        phase = (np.arange(history.size) - (history.size - seasons * season_length)) % season_length
+        seasonal = profile[phase]
+        adjusted = history - seasonal
+    adjusted.flags.writeable = False
+    seasonal.flags.writeable = False
+    return adjusted, seasonal
 
 
 def seasonal_level(history: np.ndarray, horizon: int, season_length: int) -> np.ndarray:
@@ -111,9 +123,9 @@ def _theil_sen_slope(values: np.ndarray, season_length: int) -> float:
     )
     blocks = values.size // block
     if blocks < 2:
-        return fit_theil_sen_trend(values).slope_per_step
+        return theil_sen_slope(values) if values.size >= 2 else 0.0
     medians = np.median(values[values.size - blocks * block :].reshape(blocks, block), axis=1)
-    return fit_theil_sen_trend(medians).slope_per_step / block
+    return theil_sen_slope(medians) / block
 
 
 def _trend_extrapolation(adjusted: np.ndarray, horizon: int, season_length: int) -> np.ndarray:

@@ -54,6 +54,15 @@ def _pairs(size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return first.astype(np.int32), second.astype(np.int32), (second - first).astype(float)
 
 
+def theil_sen_slope(values: np.ndarray) -> float:
+    """The median of the pairwise slopes of a series of two steps or more (the slope of its
+    Theil–Sen line, without the intercept and R² the forecaster's candidates do not read)."""
+    pairs = _pairs if values.size <= MAXIMUM_CACHED_SIZE else _pairs.__wrapped__
+    first, second, distance = pairs(values.size)
+    # take() gathers by the cached 32-bit indices without first widening them to 64 bits.
+    return float(np.median((values.take(second) - values.take(first)) / distance))
+
+
 def fit_theil_sen_trend(values: np.ndarray) -> TrendFit:
     """Theil–Sen line (median of pairwise slopes, intercept through the medians, as scipy's
     `theilslopes`): robust to outliers and short excursions."""
@@ -61,9 +70,7 @@ def fit_theil_sen_trend(values: np.ndarray) -> TrendFit:
     steps = np.arange(values.size, dtype=float)
     if values.size < 2:
         return TrendFit("theil_sen", 0.0, float(values.mean()) if values.size else 0.0, 0.0)
-    pairs = _pairs if values.size <= MAXIMUM_CACHED_SIZE else _pairs.__wrapped__
-    first, second, distance = pairs(values.size)
-    slope = float(np.median((values[second] - values[first]) / distance))
+    slope = theil_sen_slope(values)
     intercept = float(np.median(values)) - slope * float(np.median(steps))
     fitted = intercept + slope * steps
     return TrendFit("theil_sen", float(slope), float(intercept), _r_squared(values, fitted))
