@@ -219,8 +219,8 @@ def _wrapping_exceptions(block: Block) -> set[Finding]:
 
 def _recovered(lines: list[str], block: Block, after: list[Block], end: int) -> bool:
     """Whether the job got past `block`'s error: a retry was announced for it, the job went on
-    (a line that is no error follows), and no block `after` it names its class nor a line says
-    the retries ran out."""
+    (a line follows that is no error, nor a return code or a step's failure), and no block
+    `after` it names its class nor a line says the retries ran out."""
     if not block.announced:
         return False
     classes = block.classes()
@@ -228,7 +228,10 @@ def _recovered(lines: list[str], block: Block, after: list[Block], end: int) -> 
         return False
     following = lines[block.lines[-1] + 1 : end]
     went_on = any(
-        text.strip() and not line_marks(text).error and not line_marks(text).frame
+        text.strip()
+        and not line_marks(text).error
+        and not line_marks(text).frame
+        and not GENERIC_FAILURE_MARK.search(text)
         for text in following
     )
     return went_on and not any(RETRIES_EXHAUSTED.search(text) for text in following)

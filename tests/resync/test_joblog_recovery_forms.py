@@ -79,8 +79,9 @@ def test_a_retried_error_whose_retries_ran_out_counts(last: str) -> None:
     assert result.failure_class == "connection_failure"
 
 
-def test_an_error_announced_for_a_retry_the_job_never_reached_counts() -> None:
-    result = classify_joblog(joblog("sync: Connection refused - retrying in 20s"))
+@pytest.mark.parametrize("after", [(), ("run.sh: sync rc=7",), ("run.sh: step SYNC failed",)])
+def test_an_error_announced_for_a_retry_the_job_never_reached_counts(after: tuple[str]) -> None:
+    result = classify_joblog(joblog("sync: Connection refused - retrying in 20s", *after))
     assert result.failure_class == "connection_failure"
 
 
