@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from resync.joblog.catalogues.entries import CARRIER, MEDIUM, STRONG
 from resync.joblog.evidence import Finding, line_findings
-from resync.joblog.signatures import FAILURE_CLASSES
+from resync.joblog.signatures import CLEANUP, FAILURE_CLASSES, WARNING
 from resync.joblog.tail import OVERRULED_BY, Block, Scored, score_tail, tail_bounds
 
 MAX_EVIDENCE_LINES = 6
@@ -86,11 +86,23 @@ def decisive_lines(blocks: list[Block]) -> list[int]:
     return [] if chosen is None else [index + 1 for index in chosen.lines]
 
 
-def _later_cause(blocks: list[Block], deciding: int, chosen: str) -> str | None:
-    """The class the last error naming a cause names instead of `chosen`, when it comes after
-    the deciding line's block (the evidence then names two causes, the later one weaker), unless
-    it is a consequence or a class `chosen` overrules."""
-    last = next((b for b in reversed(blocks) if b.cause_strength >= MEDIUM), None)
+def _went_past(text: str) -> bool:
+    return bool(WARNING.search(text) or CLEANUP.search(text))
+
+
+def _later_cause(lines: list[str], blocks: list[Block], deciding: int, chosen: str) -> str | None:
+    """The class the last error naming a cause (not a warning, a clean-up or a retried attempt)
+    names instead of `chosen`, when it comes after the deciding line's block (the evidence then
+    names two causes, the later one weaker), unless it is a consequence or a class `chosen`
+    overrules."""
+    last = next(
+        (
+            b
+            for b in reversed(blocks)
+            if b.cause_strength >= MEDIUM and not b.retried and not _went_past(lines[b.lines[0]])
+        ),
+        None,
+    )
     if last is None or deciding in last.lines:
         return None
     position = next((i for i, b in enumerate(blocks) if deciding in b.lines), None)
@@ -172,7 +184,7 @@ def classify_joblog(joblog: str) -> Classification:
         if name != "database_error" and OVERRULED_BY.get(name) != chosen
     ]
     rival, runner_up = max(rivals, key=lambda pair: pair[1], default=("", 0.0))
-    later = _later_cause(blocks, best.support[0][0], chosen)
+    later = _later_cause(lines, blocks, best.support[0][0], chosen)
     if runner_up >= CONFLICT_RATIO * best.score or later:
         rival = later or rival
         return Classification(

@@ -160,3 +160,13 @@ def test_a_connection_that_does_not_exist_is_no_missing_object() -> None:
     )
     assert result.failure_class == "credentials_expired"
     assert "not_found" not in result.candidates
+
+
+def test_a_warning_after_the_cause_names_no_second_cause() -> None:
+    result = classify_joblog(
+        joblog(
+            "ORA-01653: unable to extend table DW.SALES by 8192 in tablespace DW_DATA",
+            "WARNING: statistics step timed out, skipped",
+        )
+    )
+    assert result.failure_class == "disk_full"
