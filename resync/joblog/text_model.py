@@ -3,7 +3,10 @@ decide.
 
 It is trained on the catalogue-labelled corpus (every system error text in every installed
 locale, the Windows messages, HTTP reason phrases, exception names, database codes, each with
-its class, `unknown` included) and on the failures operators resolved with a class. TF-IDF
+its class, `unknown` included; not the statement-error and PostgreSQL message catalogues, whose
+hundreds of codes and translations outweighed an estate's few resolutions so that the retrained
+model stopped learning the estate's own messages) and on the failures operators resolved with a
+class. TF-IDF
 over character 2–5-grams of the folded text feeds a linear SVM whose scores are calibrated into
 probabilities by isotonic regression on cross-validation folds (a resolution weighs as much as
 `RESOLUTION_WEIGHT` catalogue entries); `threshold` is the calibrated
@@ -28,8 +31,6 @@ from resync.joblog.catalogues import (
     databases,
     exceptions,
     platforms,
-    postgres,
-    statement_errors,
     strerror,
     windows,
 )
@@ -62,19 +63,6 @@ def catalogue_corpus() -> list[tuple[str, str]]:
     corpus += [(f"SQL{code:04d}N", cls) for code, cls in databases.DB2_CODES.items()]
     corpus += [(f"Msg {code}, Level 16", cls) for code, cls in databases.SQLSERVER_CODES.items()]
     corpus += [(f"SQLSTATE {code}", cls) for code, cls in databases.SQLSTATE_CODES.items()]
-    corpus += [
-        (f"ORA-{code:05d}", cls) for code, cls in statement_errors.ORACLE_STATEMENT_ERRORS.items()
-    ]
-    corpus += [
-        (f"SQL{code:04d}N", cls) for code, cls in statement_errors.DB2_STATEMENT_ERRORS.items()
-    ]
-    corpus += [
-        (f"SQLSTATE {code}", cls) for code, cls in statement_errors.SQLSTATE_STATEMENT_CODES.items()
-    ]
-    corpus += [
-        (text, entry.failure_class) for text, entry in statement_errors.sqlserver_texts().items()
-    ]
-    corpus += [(text, entry.failure_class) for text, entry in postgres.message_texts()]
     return corpus
 
 

@@ -142,19 +142,6 @@ NAMES = {
     "ObjectDisposedException": ("unknown", STRONG),
     "PathTooLongException": ("unknown", STRONG),
     "InvalidCredentialException": ("credentials_expired", STRONG),
-    # Python's OSError subclasses (PEP 3151) and the errors of a program's own code.
-    "NotADirectoryError": ("not_found", MEDIUM),
-    "IsADirectoryError": ("unknown", MEDIUM),
-    "FileExistsError": ("unknown", MEDIUM),
-    "BrokenPipeError": ("connection_failure", MEDIUM),
-    "ProcessLookupError": ("unknown", MEDIUM),
-    "RecursionError": ("unknown", STRONG),
-    "NameError": ("unknown", STRONG),
-    "UnboundLocalError": ("unknown", STRONG),
-    "SyntaxError": ("unknown", MEDIUM),
-    "IndentationError": ("unknown", STRONG),
-    "NotImplementedError": ("unknown", STRONG),
-    "OverflowError": ("unknown", MEDIUM),
 }
 # Families by the end of the name, longest first: the most specific ending decides.
 SUFFIXES = (
