@@ -5,7 +5,9 @@ specific finding speaks: an OS error inside a database tool's error is its own c
 database's code only carrying it. A class wins with a score of at least `DECIDING_SCORE`; a
 cause outside the classes (a segmentation fault, a host key) wins as `unknown`; weaker
 evidence leaves the decision to the text model and the analyst (resync/joblog/analyst.py), or
-`unknown`. The card cites the deciding lines, each with its catalogue source.
+`unknown`. So does evidence that names two causes: a rival class scoring `CONFLICT_RATIO` of
+the best, or a last error after the deciding one that names another class and is no
+consequence of it. The card cites the deciding lines, each with its catalogue source.
 """
 
 from typing import Literal
@@ -87,6 +89,7 @@ def decisive_lines(blocks: list[Block]) -> list[int]:
 
 
 def _went_past(text: str) -> bool:
+    """Whether a line is a warning or a clean-up: the job went past it."""
     return bool(WARNING.search(text) or CLEANUP.search(text))
 
 
