@@ -5,10 +5,10 @@ English and Portuguese inside TWS joblog frames, often after an error the job re
 with the hand-written cases of `data/failure_joblogs_unusual.json`;
 `data/failure_joblogs_holdout.json`; the first blind set `data/joblogs_blind.jsonl` (tuned on
 since). Evaluation sets, never read while the classifier was built:
-`data/joblogs_blind_b.jsonl`, `data/joblogs_blind_c.jsonl` and `data/joblogs_blind_d.jsonl` (each
-written from the labelling guide alone by a writer who never read the classifier) and
-`data/joblogs_public.jsonl` and `data/joblogs_public_b.jsonl` (real error text from public sources
-in TWS frames), each split into `eval` and `heldout` rows.
+`data/joblogs_blind_b.jsonl` … `data/joblogs_blind_e.jsonl` (each written from the labelling guide
+alone by a writer who never read the classifier) and `data/joblogs_public.jsonl`,
+`data/joblogs_public_b.jsonl` and `data/joblogs_public_c.jsonl` (real error text from public
+sources in TWS frames), each split into `eval` and `heldout` rows.
 """
 
 import json
@@ -24,8 +24,10 @@ EVALUATION_SETS = {
     "blind_b": "joblogs_blind_b.jsonl",
     "blind_c": "joblogs_blind_c.jsonl",
     "blind_d": "joblogs_blind_d.jsonl",
+    "blind_e": "joblogs_blind_e.jsonl",
     "public": "joblogs_public.jsonl",
     "public_b": "joblogs_public_b.jsonl",
+    "public_c": "joblogs_public_c.jsonl",
 }
 
 
