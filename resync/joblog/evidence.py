@@ -182,8 +182,9 @@ _CODE_PATTERNS: tuple[
         lambda m: windows.windows_entry(int(m[2], 16) if m[2] else int(m[1] or m[3] or m[4])),
     ),
     (
-        ("errno",),
-        re.compile(r"\[?\berrno\s*[=:]?\s*(\d{1,3})\b", re.IGNORECASE),
+        # MySQL/MariaDB print the OS errno under a write or read error as `(Errcode: 28 - …)`.
+        ("errno", "errcode"),
+        re.compile(r"\[?\b(?:errno|errcode)\s*[=:]?\s*(\d{1,3})\b", re.IGNORECASE),
         lambda m: strerror.errno_entry(int(m[1])),
     ),
     (

@@ -253,7 +253,7 @@ def test_an_instance_that_is_down_is_weaker_than_the_cause_before_it() -> None:
     assert classify("ORA-01034: ORACLE not available") == "connection_failure"
 
 
-def test_windows_messages_in_french_and_european_portuguese() -> None:
+def test_windows_messages_in_their_other_locales() -> None:
     for locale, texts in windows.WINDOWS_OTHER_LOCALES.items():
         for code, text in texts.items():
             cls = windows.WINDOWS_ERRORS[code][2]

@@ -14,6 +14,9 @@ import re
 
 from resync.joblog.catalogues.entries import pattern_set
 
+# The extensions of marker files: trigger, flag, semaphore, indicator, ready, done, end of day.
+MARKER_FILE = r"\.(trg|trigger|flg|flag|sem|ind|rdy|ready|done|eod)"
+
 PHRASES: dict[str, tuple[str, ...]] = {
     "credentials_expired": (
         r"password\b.{0,60}\b(has )?expired|expired password|account (is |has been |was )?(expired"
@@ -60,6 +63,10 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"|low on resource: ephemeral-storage|diskpressure",
         r"(tablespace|tabela|particao|volume|file ?system|fs|disco)\b.{0,60}\b(esta )?(cheio"
         r"|lotado)",
+        # Micro Focus COBOL run-time error 007 `Disk space exhausted`; the same words from
+        # spool, temporary and log space.
+        r"(disk|disco|storage|spool|temp(orary)?|log|file) space (is )?(exhausted|esgotad)"
+        r"|espaco (em disco |de disco )?(esgotado|exaurido)",
     ),
     "out_of_memory": (
         r"out of (shared |process |virtual |physical )?memory|memory exhausted"
@@ -97,6 +104,9 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"|exceeding (the |its |a )?\d+",
         r"exceed\w*\b.{0,20}\b(run ?time|time|duration|execution)\b.{0,10}\blimit"
         r"|still running after \d+",
+        # PHP's fatal error for max_execution_time (`Maximum execution time of 30 seconds
+        # exceeded`), and the same words for CPU, wall-clock and run-time maxima.
+        r"max(imum)? (execution |run ?|cpu |wall ?clock |elapsed )time\b.{0,40}\bexceeded",
     ),
     "permission_denied": (
         r"access (is )?denied|not authori[sz]ed|insufficient privileges?|permission (was )?denied"
@@ -137,6 +147,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"|connect(ion)? timeout",
         r"conexao com (o )?servidor\b[^;]{0,160}?\bfalhou|jco_error_communication|not reached"
         r"|not reachable|em_nohost|name not in hosts file",
+        # Microsoft ODBC Driver for SQL Server: the TCP connection did not open in time.
+        r"delay in opening server connection",
     ),
     "dependency_not_satisfied": (
         r"predecessor\b.{0,80}\b(not|did not|has not|failed|missing|abend|incomplete)"
@@ -201,6 +213,37 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"|(fechamento|encerramento)\b.{0,80}\bnao (foi )?(concluid|realizad|finalizad|efetuad"
         r"|encerrad)|\b(month|period|year|quarter|day)[- ]end clos(e|ing)\b.{0,60}\bnot (yet )?"
         r"(complete|completed|done|finished)",
+        # Marker files by their extension (trigger, flag, semaphore, indicator, ready, done,
+        # end-of-day: what file watchers, Informatica's Event-Wait and jobarranger's jafwait
+        # wait for) found absent or not created.
+        rf"{MARKER_FILE}['\"]?\b.{{0,120}}\b(not found|missing|absent|does not exist|not present"
+        r"|not (yet )?created|no such file|nao (foi )?(encontrad|criad|gerad|recebid)"
+        r"|no (encontrad|existe)|arquivo ou diretorio (nao encontrado|inexistente)"
+        r"|inexistente|ausente)"
+        rf"|(can ?not|can't|could not|unable to|failed to) (find|locate|stat|access)\b.{{0,80}}"
+        rf"{MARKER_FILE}\b",
+        # A file watcher's time limit reached with its files not there (English, Portuguese and
+        # Spanish shell wait loops: `Tiempo limite alcanzado: ficheros … no encontrados`).
+        r"(time ?limit|tempo limite|tiempo limite|prazo|deadline|timeout)\b.{0,30}\b(reached"
+        r"|alcanzado|atingido|esgotado|expired|exceeded|excedido)\b.{0,80}\b(files?|ficheros?"
+        r"|arquivos?|archivos?)\b.{0,200}\b(not found|no encontrad|nao encontrad|missing"
+        r"|ausente)",
+        # The sending party (partner, supplier, source system, bank) has not sent or signalled.
+        r"(partner|parceiro|fornecedor|supplier|vendor|sender|remetente|sistema|source system"
+        r"|origem|banco|bank)\b.{0,40}\b(nao|did not|didn't|has not|hasn't|never) (enviou"
+        r"|entregou|sinalizou|disponibilizou|transmitiu|send|sent|deliver(ed)?|signal+ed"
+        r"|transmit(ted)?)\b",
+        # What another system or load has not done yet (`ainda nao recebeu a carga`, `ainda nao
+        # aplicou os archives`, `has not yet received`).
+        r"ainda nao (recebeu|aplicou|sinalizou|carregou|publicou|chegou|fechou|atualizou)"
+        r"|\b(has|have|had) not yet (received|applied|loaded|signal+ed|published|arrived"
+        r"|finished|completed)",
+        # A status check that found the prerequisite still running or pending.
+        r"(nao (concluid|finalizad|terminad)|not (yet )?(complete|completed|finished))\w*\b"
+        r".{0,60}\bstatus\W{0,3}(em[_ ]execucao|executando|em[_ ]andamento|pendente|running"
+        r"|in[_ ]progress|pending)",
+        # dbt source freshness: a source older than its error threshold (`ERROR STALE`).
+        r"\berror stale\b|\berror\b.{0,10}\bfreshness of\b.{0,200}\[stale\b",
     ),
     "not_found": (
         r"command not found|^\S*sh: (\d+: )?.*: not found|no such (file|directory|table|object"
@@ -241,6 +284,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"|null value in column|violates not-null|invalid number",
         r"duplicate (database )?records?|sapsql_|dbsql_|viola(m)? (a )?restricao"
         r"|would be truncated|string or binary data",
+        # ODBC SQLSTATE 22001's message text (`String data, right truncation`).
+        r"string data,? right truncat",
     ),
     "unknown": (
         r"host key verification failed|remote host identification has changed"
@@ -297,7 +342,10 @@ KEYWORDS: dict[str, str] = {
         "|period|day|month|abend|ainda nao|sensor|unfulfilled|unmet|missing|predecessor"
         "|prerequisit|pre-requisit|requisito|depend|file|upstream|wait|gave up|watch|date|arquivo"
         "|aguardando|esperando|recebid|marker|sentinel|semaphore|message|rodou|executou|terminou"
-        "|finalizou|concluiu|processou|fechamento|encerramento|clos"
+        "|finalizou|concluiu|processou|fechamento|encerramento|clos|.trg|.trigger|.flg|.flag|.sem"
+        "|.ind|.rdy|.ready|.done|.eod|find|locate|stat|time limit|timelimit|tempo limite"
+        "|tiempo limite|prazo|deadline|timeout|fichero|archivo|sinalizou|send|sent|signal|recebeu"
+        "|aplicou|carregou|publicou|chegou|fechou|atualizou|not yet|status|stale"
     ),
     "not_found": (
         "installed|instalad|module|load such|@inc|jarfile|main class|object name|命令|encontrar"
@@ -310,6 +358,7 @@ KEYWORDS: dict[str, str] = {
         "duplicate|sapsql|dbsql|viola|truncated|binary data|already exists|value too long"
         "|invalid input|overflow|out of range|null value|not-null|could not execute"
         "|invalid number|deadlock|lock|constraint|duplicat|duplicad|violat|viola a|snapshot"
+        "|truncation"
         "|syntax error|dbif_|sql|identifier|error:|fatal:|erro:|database|banco de dados|serializ"
         "|conflict"
     ),

@@ -1,12 +1,15 @@
 """Windows: system error codes (winerror.h) with their messages in en-US, pt-BR and, for some,
-fr-FR and pt-PT; the success message of its commands in six locales; the NTSTATUS values a
-process ended by an exception exits with.
+fr-FR, pt-PT, de-DE, es-ES and zh-CN; the success message of its commands in six locales; the
+NTSTATUS values a process ended by an exception exits with.
 """
+
+from collections.abc import Iterable
 
 from resync.joblog.catalogues.entries import STRONG, Entry
 
 WINDOWS_SOURCE = (
-    "Microsoft Win32 System Error Codes (winerror.h), en-US, pt-BR, pt-PT and fr-FR message texts"
+    "Microsoft Win32 System Error Codes (winerror.h), en-US, pt-BR, pt-PT, fr-FR, "
+    "de-DE, es-ES and zh-CN message texts"
 )
 # code: (English message, Portuguese message or None where none is catalogued, class)
 WINDOWS_ERRORS: dict[int, tuple[str, str | None, str]] = {
@@ -221,7 +224,8 @@ WINDOWS_ERRORS: dict[int, tuple[str, str | None, str]] = {
     ),
 }
 
-# The same messages as French (fr-FR) and European Portuguese (pt-PT) Windows write them.
+# The same messages as French (fr-FR), European Portuguese (pt-PT), German (de-DE), Spanish
+# (es-ES) and Simplified Chinese (zh-CN) Windows write them (.NET's IOException carries them).
 WINDOWS_OTHER_LOCALES = {
     "fr-FR": {
         2: "Le fichier spécifié est introuvable",
@@ -240,6 +244,24 @@ WINDOWS_OTHER_LOCALES = {
         3: "O sistema não consegue localizar o caminho especificado",
         10061: "Nenhuma ligação pôde ser feita porque o computador de destino as recusou "
         "ativamente",
+    },
+    "de-DE": {
+        2: "Das System kann die angegebene Datei nicht finden",
+        3: "Das System kann den angegebenen Pfad nicht finden",
+        5: "Zugriff verweigert",
+        112: "Es steht nicht genug Speicherplatz auf dem Datenträger zur Verfügung",
+    },
+    "es-ES": {
+        2: "El sistema no puede encontrar el archivo especificado",
+        3: "El sistema no puede encontrar la ruta especificada",
+        5: "Acceso denegado",
+        112: "No hay espacio suficiente en el disco",
+    },
+    "zh-CN": {
+        2: "系统找不到指定的文件",
+        3: "系统找不到指定的路径",
+        5: "拒绝访问",
+        112: "磁盘空间不足",
     },
 }
 
@@ -276,14 +298,14 @@ def windows_entry(code: int) -> Entry | None:
     return Entry(WINDOWS_ERRORS[code][2], STRONG, f"Windows error {code}")
 
 
-def windows_texts() -> dict[str, Entry]:
-    """The Windows messages in English, Portuguese and French, to their entries."""
+def windows_texts(locales: Iterable[str] = tuple(WINDOWS_OTHER_LOCALES)) -> dict[str, Entry]:
+    """The Windows messages in English, Portuguese and the other `locales`, to their entries."""
     found = {}
     for code, (english, portuguese, cls) in WINDOWS_ERRORS.items():
         found[english] = Entry(cls, STRONG, f"Windows error {code}")
         if portuguese:
             found[portuguese] = Entry(cls, STRONG, f"Windows error {code} (pt-BR)")
-    for locale, texts in WINDOWS_OTHER_LOCALES.items():
-        for code, text in texts.items():
+    for locale in locales:
+        for code, text in WINDOWS_OTHER_LOCALES[locale].items():
             found[text] = Entry(WINDOWS_ERRORS[code][2], STRONG, f"Windows error {code} ({locale})")
     return found
