@@ -140,6 +140,12 @@ _CODE_PATTERNS: tuple[
     ),
     (("mqrc_",), re.compile(r"\b(MQRC_[A-Z_]+)\b"), lambda m: products.mq_name_entry(m[1])),
     (("ans",), re.compile(r"\bANS(\d{4})[ESWI]\b"), lambda m: products.tsm_entry(int(m[1]))),
+    (
+        ("status",),
+        re.compile(r"\bFILE[- ]STATUS(?:\s+IS)?\s*[:=]?\s*(\d{2})\b", re.IGNORECASE),
+        lambda m: products.cobol_status_entry(int(m[1])),
+    ),
+    (("aadsts",), re.compile(r"\bAADSTS(\d{5,7})\b"), lambda m: products.entra_entry(int(m[1]))),
     (("curl",), re.compile(r"\bcurl: \((\d{1,3})\)"), lambda m: transfers.curl_entry(int(m[1]))),
     (
         ("rsync",),

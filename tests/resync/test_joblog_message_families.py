@@ -5,6 +5,7 @@ as runtimes and databases word it, interpreters' run-time limits, ODBC's texts."
 
 import pytest
 
+from resync.joblog.catalogues import products
 from resync.joblog.classification import classify_joblog
 from resync.joblog.evidence import line_findings
 
@@ -14,6 +15,7 @@ TAIL = f"{FRAME}\n= Exit Status           : 2\n{FRAME}\n"
 
 
 DEP = "dependency_not_satisfied"
+CRED = "credentials_expired"
 
 
 def joblog(*body: str) -> str:
@@ -46,6 +48,11 @@ def joblog(*body: str) -> str:
         ("PHP Fatal error:  Maximum execution time of 120 seconds exceeded in x.php", "timeout"),
         ("ERROR: maximum CPU time of 600 s exceeded", "timeout"),
         ("[ODBC Driver 18 for SQL Server]String data, right truncation", "database_error"),
+        ("GLX0200 OPEN ERROR ON CUSTOMER-MASTER - FILE STATUS 35", "not_found"),
+        ("ERROR: pmcmd: Could not find workflow [wf_load_gl].", "not_found"),
+        ("Variant ZMONTHLY does not exist", "not_found"),
+        ("Sqlcmd: 'E:\\sql\\close_month.sql': Invalid filename.", "not_found"),
+        ('{"error":"invalid_grant","error_codes":[50173]} AADSTS50173: grant expired', CRED),
         (
             "Error: Unable to complete login process due to delay in opening server connection",
             "connection_failure",
@@ -77,3 +84,16 @@ def test_a_marker_file_found_absent_overrules_the_absent_file() -> None:
         joblog("ls: cannot access '/in/POS_0412.trg': No such file or directory")
     )
     assert result.failure_class == "dependency_not_satisfied"
+
+
+def test_cobol_file_statuses_and_entra_codes_map_to_their_classes() -> None:
+    for number, cls in products.COBOL_FILE_STATUS.items():
+        assert [
+            (f.entry.failure_class, f.entry.source)
+            for f in line_findings(f"PGM01 OPEN FAILED - FILE STATUS {number}")
+        ] == [(cls, f"COBOL file status {number}")]
+    for number, cls in products.ENTRA_CODES.items():
+        assert (cls, f"Microsoft Entra AADSTS{number}") in {
+            (f.entry.failure_class, f.entry.source) for f in line_findings(f"AADSTS{number}: x")
+        }
+    assert not line_findings("PGM01 CLOSE - FILE STATUS 00")

@@ -250,14 +250,18 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"|host key)",
         r"(?<![\w-])(file|directory|folder|script|program|executable|command|path|jar|module|class"
         r"|table"
-        r"|view|relation|object|procedure|function|package|schema|database|bucket|key|url|page)"
+        r"|view|relation|object|procedure|function|package|schema|database|bucket|key|url|page"
+        r"|workflow|worklet|mapping|variant|report|member|queue|container|image|repository)"
         # A connection that does not exist (Db2's SQL1024N after a refused connect) is no object.
         r"\b(?! connection\b)[^;]{0,100}\b(not found|does not exist|doesn't exist|is missing"
         r"|cannot be found|could not be found)|invalid object name"
         r"|could not find or load main class|unable to access jarfile|no module named"
         r"|nosuchbucket|nosuchkey",
         r"(cannot|can't|unable to|could not) (find|locate|open|stat|access) (the )?(input )?"
-        r"(file|directory|script|program|path)|awk\w*\d{3}e .*not found|\bsp2-0310\b",
+        r"(file|directory|script|program|path|workflow|worklet|mapping|variant|report)"
+        r"|awk\w*\d{3}e .*not found|\bsp2-0310\b"
+        # sqlcmd's answer to an input file (-i) that is not there.
+        r"|^sqlcmd: .{1,260}: invalid filename",
         r"is not recognized as (an internal or external command|the name of a cmdlet)"
         r"|the system cannot find the (file|path)|cannot find path\b|item not found",
         r"nao e reconhecido como (um )?comando interno|o sistema nao pode encontrar o (arquivo"
@@ -352,7 +356,7 @@ KEYWORDS: dict[str, str] = {
         "|localizar"
         "|nonexistent|part of the path|bcp host|nosuchbucket|not found|no such|exist|missing"
         "|be found|find|locate|open|stat|access|sp2-0310|not recognized|nao e reconhecido"
-        "|encontrad|awk"
+        "|encontrad|awk|invalid filename"
     ),
     "database_error": (
         "duplicate|sapsql|dbsql|viola|truncated|binary data|already exists|value too long"

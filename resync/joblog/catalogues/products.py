@@ -1,6 +1,7 @@
 """Error codes of the products TWS jobs drive beyond the SQL standards: MySQL/MariaDB server and
 client errors, Teradata database errors (BTEQ, TPT, JDBC), IBM MQ reason codes and channel
-messages, IBM Spectrum Protect (TSM) client messages.
+messages, IBM Spectrum Protect (TSM) client messages, COBOL file status codes, Microsoft Entra
+ID (Azure AD) sign-in error codes.
 
 A MySQL or Teradata code outside its table is still the database's own error (`database_error`,
 as a carrier, like the other databases' codes); an MQ or TSM code outside its table says nothing.
@@ -89,6 +90,38 @@ TSM_MESSAGES = {
     1352: "credentials_expired",  # session rejected: the node's password has expired
     1030: "out_of_memory",  # the operating system refused a memory allocation
 }
+
+COBOL_SOURCE = "ISO/IEC 1989 COBOL I-O status codes (IBM Enterprise COBOL, Micro Focus)"
+COBOL_FILE_STATUS = {
+    35: "not_found",  # OPEN of a non-optional file that is not present
+    37: "permission_denied",  # OPEN mode the file's permissions do not allow
+}
+
+ENTRA_SOURCE = "Microsoft Entra authentication and authorization error codes (AADSTS)"
+ENTRA_CODES = {
+    50034: "credentials_expired",  # the user account does not exist in the directory
+    50053: "credentials_expired",  # account locked (too many sign-ins with a wrong password)
+    50055: "credentials_expired",  # the password is expired
+    50057: "credentials_expired",  # the user account is disabled
+    50126: "credentials_expired",  # invalid username or password
+    50173: "credentials_expired",  # the grant expired (password changed, tokens revoked)
+    700082: "credentials_expired",  # the refresh token expired from inactivity
+    7000215: "credentials_expired",  # invalid client secret
+    7000222: "credentials_expired",  # the client secret keys are expired
+    50076: "unknown",  # multi-factor authentication required
+}
+
+
+def cobol_status_entry(number: int) -> Entry | None:
+    """The entry of a COBOL file status (`FILE STATUS 35`)."""
+    cls = COBOL_FILE_STATUS.get(number)
+    return None if cls is None else _entry(cls, f"COBOL file status {number}")
+
+
+def entra_entry(number: int) -> Entry | None:
+    """The entry of a Microsoft Entra sign-in error (`AADSTS7000222`)."""
+    cls = ENTRA_CODES.get(number)
+    return None if cls is None else _entry(cls, f"Microsoft Entra AADSTS{number}")
 
 
 def mysql_entry(number: int) -> Entry:
