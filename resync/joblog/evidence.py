@@ -85,8 +85,8 @@ _CODE_PATTERNS: tuple[
     tuple[tuple[str, ...], re.Pattern[str], Callable[[re.Match[str]], Entry | None]], ...
 ] = (
     (
-        ("ora-", "tns-"),
-        re.compile(r"\b(ORA|TNS)-(\d{5})\b", re.IGNORECASE),
+        ("ora-", "tns-", "pls-"),
+        re.compile(r"\b(ORA|TNS|PLS)-(\d{5})\b", re.IGNORECASE),
         lambda m: databases.oracle_entry(m[1].upper(), int(m[2])),
     ),
     (

@@ -51,6 +51,10 @@ def joblog(*body: str) -> str:
         ("GLX0200 OPEN ERROR ON CUSTOMER-MASTER - FILE STATUS 35", "not_found"),
         ("ERROR: pmcmd: Could not find workflow [wf_load_gl].", "not_found"),
         ("Variant ZMONTHLY does not exist", "not_found"),
+        ("PLS-00201: identifier 'GL.PKG_CLOSE' must be declared", "not_found"),
+        ("PLS-00904: insufficient privilege to access object GL.LEDGER", "permission_denied"),
+        ("Description: A buffer failed while allocating 2097152 bytes.", "out_of_memory"),
+        ("Error: Timed out while waiting for handshake", "connection_failure"),
         ("Sqlcmd: 'E:\\sql\\close_month.sql': Invalid filename.", "not_found"),
         ('{"error":"invalid_grant","error_codes":[50173]} AADSTS50173: grant expired', CRED),
         (

@@ -1,4 +1,4 @@
-"""Database error codes: SQLSTATE classes, Oracle ORA-/TNS- codes and families, DB2 SQLxxxxN
+"""Database error codes: SQLSTATE classes, Oracle ORA-/TNS-/PLS- codes and families, DB2 SQLxxxxN
 (and SQLCODE), SQL Server message numbers.
 
 A code outside the tables is still a database's own error (`database_error`, as a carrier: a
@@ -101,6 +101,14 @@ ORACLE_CODES = {
     1555: "database_error",
     20: "database_error",
     18: "database_error",
+}
+# The PL/SQL compiler's messages (Oracle Database Error Messages, PLS-): a name that resolves to
+# nothing (PLS-00201 `identifier must be declared`, PLS-00302 `component must be declared`), an
+# object the user may not reach (PLS-00904); the others are errors in the program.
+PLS_CODES = {
+    201: "not_found",
+    302: "not_found",
+    904: "permission_denied",
 }
 # PL/SQL's predefined exceptions (Oracle PL/SQL Language Reference, "Predefined Exceptions"):
 # STORAGE_ERROR is memory; the others are errors in the data or the program's use of it.
@@ -238,6 +246,9 @@ def sqlstate_entry(code: str) -> Entry:
 def oracle_entry(prefix: str, number: int) -> Entry | None:
     """The entry of ORA-nnnnn or TNS-nnnnn; None for a message that only frames another."""
     label = f"{prefix}-{number:05d}"
+    if prefix == "PLS":
+        cls = PLS_CODES.get(number)
+        return Entry("database_error", CARRIER, label) if cls is None else Entry(cls, MEDIUM, label)
     if number in ORACLE_FRAMES:
         return None
     if number in ORACLE_CODES:

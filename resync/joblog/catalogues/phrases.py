@@ -78,7 +78,12 @@ PHRASES: dict[str, tuple[str, ...]] = {
         r"|(exceeded|exceeds) (the )?memory|memory cgroup",
         r"memoria insuficiente|sem memoria|falta de memoria|estouro de memoria|memoria esgotada"
         r"|nao foi possivel alocar memoria|oom_reaper",
-        r"unable to allocate\b.{0,40}\b(gib|mib|kib|gb|mb|kb|bytes|memory|array)",
+        r"unable to allocate\b.{0,40}\b(gib|mib|kib|gb|mb|kb|bytes|memory|array)"
+        # An allocation of a stated size that failed (SSIS 0xC0047012 `A buffer failed while
+        # allocating N bytes`, C and C++ runtimes) and Windows' memory load report with it.
+        r"|(failed|unable|could not|cannot|can't)\b.{0,20}\ballocat\w*\b.{0,20}\d+ ?(bytes|kb"
+        r"|mb|gb)"
+        r"|\d+ percent memory load",
     ),
     "timeout": (
         r"(exceed(ed|s)?|over) (its |the )?(max(imum)?|allowed) (duration|run ?time|elapsed)",
@@ -324,7 +329,7 @@ KEYWORDS: dict[str, str] = {
         "|edc5133i|wrote only"
     ),
     "out_of_memory": (
-        "allocate|oom_reaper|memor|heap|storage|tsv_|no_roll|paging|oom|bad_alloc|gc overhead"
+        "allocat|oom_reaper|memor|heap|storage|tsv_|no_roll|paging|oom|bad_alloc|gc overhead"
     ),
     "timeout": (
         "still running|exced|prazo|duracao|timeout|exceeding|within|maximum|exceed|elapsed"
@@ -380,7 +385,9 @@ STRONG_PHRASES: dict[str, str] = {
     r"|access denied for user [^\n]{0,80}using password"
     r"|permission denied, please try again|password authentication failed|login failed for user"
     r"|invalid username/password",
+    # SSH clients' (ssh2, paramiko) timeout before the SSH handshake: the connection's fault.
     "connection_failure": r"is the server running|login timeout expired|connect timed out"
+    r"|(timed out|timeout)\b.{0,20}\bwaiting for (the )?handshake"
     r"|servidor esta executando|partner\b.{0,40}\bnot reached"
     r"|connect to host .{0,80}timed out"
     r"|could not resolve host|network-related or instance-specific error",
