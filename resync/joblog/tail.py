@@ -57,6 +57,11 @@ _CONTINUATION = re.compile(
     r"^\s+(at |\.\.\. \d+ more)|^\s*Caused by:|^\s*(\||-->|\^)|^(\t|\s{2,})\S"
     r"|^\s*(LINE|LINHA|DETAIL|DETALHE|HINT|DICA|CONTEXT|CONTEXTO|QUERY|STATEMENT)( \d+)?:",
 )
+# PowerShell's error record: the position line (`At C:\x.ps1:6 char:1`, pt-BR `No …:6
+# caractere:1`) and, after it, the `+ ` lines quoting the statement, its `~~~` underline and the
+# `+ CategoryInfo` and `+ FullyQualifiedErrorId` lines.
+_PS_POSITION = re.compile(r"^(At|No|Em) \S.*:\d+ (char|caractere):\d+\s*$")
+_PS_RECORD = re.compile(r"^\s*\+ ")
 # A Db2 message (`SQL30082N …`) is wrapped over lines up to the one ending `SQLSTATE=…`.
 _DB2_MESSAGE = re.compile(r"\bSQL\d{4,5}[NC]\b")
 _DB2_MESSAGE_END = re.compile(r"\bSQLSTATE=[0-9A-Z]{5}\s*$")
@@ -164,7 +169,14 @@ def error_blocks(lines: list[str], start: int, end: int) -> list[Block]:
                 block.announced = block.announced or marks.announces_retry
             attempt = len(blocks) + is_error
         wrapped = db2_open and current is not None and current.lines[-1] == index - 1
-        if current is not None and (_CONTINUATION.search(text) or wrapped):
+        ps_record = (
+            current is not None
+            and bool(_PS_RECORD.search(text))
+            and any(_PS_POSITION.search(lines[i]) for i in current.lines)
+        )
+        if current is not None and (
+            _CONTINUATION.search(text) or wrapped or ps_record or _PS_POSITION.search(text)
+        ):
             current.lines.append(index)
             current.announced = current.announced or marks.announces_retry
         elif is_error:
@@ -264,6 +276,8 @@ def score_tail(lines: list[str], start: int, end: int) -> tuple[dict[str, Scored
         if _recovered(lines, block, after, end):
             nearness *= RECOVERED
         after.append(block)
+        # A clean-up's continuation lines (PowerShell's `CategoryInfo`) weigh as the clean-up.
+        cleanup = bool(CLEANUP.search(lines[block.lines[0]]))
         for index, found in block.findings.items():
             for finding in found:
                 cls, strength = finding.entry.failure_class, finding.entry.strength
@@ -278,7 +292,7 @@ def score_tail(lines: list[str], start: int, end: int) -> tuple[dict[str, Scored
                     )
                     for other in later
                 )
-                line_weight = _line_weight(lines[index])
+                line_weight = _line_weight(lines[block.lines[0]] if cleanup else lines[index])
                 if not later and WARNING.search(lines[index]):
                     line_weight = 1.0  # a warning the job did not get past
                 weight = strength * line_weight * nearness * SUPERSEDED**hidden

@@ -101,3 +101,20 @@ def test_cobol_file_statuses_and_entra_codes_map_to_their_classes() -> None:
             (f.entry.failure_class, f.entry.source) for f in line_findings(f"AADSTS{number}: x")
         }
     assert not line_findings("PGM01 CLOSE - FILE STATUS 00")
+
+
+def test_a_powershell_clean_up_weighs_as_one_with_its_error_record() -> None:
+    result = classify_joblog(
+        joblog(
+            "Remove-Item : Cannot find path 'C:\\run\\close.pid' because it does not exist.",
+            "At C:\\jobs\\Close.ps1:3 char:1",
+            "+ Remove-Item 'C:\\run\\close.pid'",
+            "+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+            "    + CategoryInfo          : ObjectNotFound: (C:\\run\\close.pid:String) "
+            "[Remove-Item], ItemNotFoundException",
+            "    + FullyQualifiedErrorId : PathNotFound,"
+            "Microsoft.PowerShell.Commands.RemoveItemCommand",
+            "Close.ps1 : ledger totals differ by 12.40. Close aborted.",
+        )
+    )
+    assert result.failure_class == "unknown"
