@@ -118,3 +118,14 @@ def test_a_powershell_clean_up_weighs_as_one_with_its_error_record() -> None:
         )
     )
     assert result.failure_class == "unknown"
+
+
+def test_a_batch_file_cmd_cannot_parse_is_outside_the_classes() -> None:
+    result = classify_joblog(
+        joblog(
+            "'ocal' is not recognized as an internal or external command,",
+            "operable program or batch file.",
+            "else was unexpected at this time.",
+        )
+    )
+    assert (result.failure_class, result.method) == ("unknown", "catalogue")

@@ -411,6 +411,8 @@ STRONG_PHRASES: dict[str, str] = {
     "unknown": r"host key verification failed|certificate verify failed|pkix path building failed"
     r"|syntax error near unexpected token|erro de sintaxe proximo ao token inesperado"
     r"|syntax error: unexpected end of file"
+    # cmd.exe's syntax error in a batch file (`do was unexpected at this time.`).
+    r"|\bwas unexpected at this time\b"
     r"|unable to negotiate|no matching (host key|key exchange|cipher)"
     r"|ssl certificate problem",
 }
