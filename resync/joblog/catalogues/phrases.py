@@ -352,9 +352,9 @@ KEYWORDS: dict[str, str] = {
         "|prerequisit|pre-requisit|requisito|depend|file|upstream|wait|gave up|watch|date|arquivo"
         "|aguardando|esperando|recebid|marker|sentinel|semaphore|message|rodou|executou|terminou"
         "|finalizou|concluiu|processou|fechamento|encerramento|clos|.trg|.trigger|.flg|.flag|.sem"
-        "|.ind|.rdy|.ready|.done|.eod|find|locate|stat|time limit|timelimit|tempo limite"
-        "|tiempo limite|prazo|deadline|timeout|fichero|archivo|sinalizou|send|sent|signal|recebeu"
-        "|aplicou|carregou|publicou|chegou|fechou|atualizou|not yet|status|stale"
+        "|.ind|.rdy|.ready|.done|.eod|fichero|archivo|sinalizou|send|sent|signal|recebeu|aplicou"
+        "|carregou|publicou|chegou|fechou|atualizou|not yet|concluid|finalizad|terminad"
+        "|not complete|not finished|stale"
     ),
     "not_found": (
         "installed|instalad|module|load such|@inc|jarfile|main class|object name|命令|encontrar"
