@@ -2,10 +2,10 @@
 
 Every joblog goes through what the decision-support flow runs: `redact_joblog`, then
 `classify_failure` (catalogue evidence over the failing tail, the text model where it is weak)
-without ANTHROPIC_API_KEY. The sets are in `failure_joblog_sets.py`. The two evaluation sets
-(`blind_b`, `public`) are scored apart, their `eval` and `heldout` rows apart; the `heldout`
-rows only with `--heldout`, which is run once, at the very end. The regression sets (generated,
-hand-written, held-out, first blind) keep the earlier behaviour in check.
+without ANTHROPIC_API_KEY. The sets are in `failure_joblog_sets.py`. The evaluation sets
+(blind B–E, public A–C) are scored apart, their `eval` and `heldout` rows apart; the `heldout`
+rows only with `--heldout`, which is run once per new set, after its tuning. The regression
+sets (generated, hand-written, held-out, first blind) keep the earlier behaviour in check.
 
 Targets on a set never seen: the class right on ≥ 90 % of covered joblogs, `unknown` on ≥ 90 %
 of uncovered ones, a wrong class on ≤ 3 % of covered ones; under 5 ms per joblog. The baseline
